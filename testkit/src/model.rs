@@ -1,0 +1,258 @@
+//! Sequential specifications: what a single copy of the data would answer.
+//!
+//! A checker asks a [`Model`] whether an operation, applied to a state, could have
+//! returned what it returned, and what the state becomes. Three models cover the course:
+//!
+//! - [`Register`]: one value, reads and writes (initially `nil`);
+//! - [`CasRegister`]: a register that also has compare-and-swap. A cas that reports
+//!   `swapped: false` is legal only when the register did not hold `from`, as in the
+//!   Jepsen etcd tests;
+//! - [`Kv`]: a map from string keys to strings, initially `""` everywhere, with read,
+//!   write (put) and append. Keys are independent, so the checkers split a key-value
+//!   history by key and check each key as a register of strings.
+
+use std::fmt;
+use std::hash::Hash;
+use std::str::FromStr;
+
+use crate::history::{Action, Operation, Output, Value};
+
+/// A sequential specification that the checkers compare histories against.
+pub trait Model {
+    /// The state of one copy of the data.
+    type State: Clone + Eq + Hash + fmt::Debug;
+
+    /// The state before any operation.
+    fn init(&self) -> Self::State;
+
+    /// If `op` could have produced its recorded output in `state`, the state after it.
+    ///
+    /// Operations of unknown outcome are applied as if they took effect; their outputs
+    /// (none) are not compared. Failed operations never reach a model: checkers drop them.
+    fn step(&self, state: &Self::State, op: &Operation) -> Option<Self::State>;
+
+    /// How a state reads in evidence (`nil`, `3`, `"x 0 1 y"`).
+    fn show(&self, state: &Self::State) -> String;
+}
+
+/// The models a user can name on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ModelKind {
+    /// [`Register`].
+    Register,
+    /// [`CasRegister`].
+    CasRegister,
+    /// [`Kv`].
+    Kv,
+}
+
+impl ModelKind {
+    /// The name used on the command line and in history files.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Register => "register",
+            ModelKind::CasRegister => "cas-register",
+            ModelKind::Kv => "kv",
+        }
+    }
+
+    /// Every model, for help texts.
+    pub const ALL: [ModelKind; 3] = [ModelKind::Register, ModelKind::CasRegister, ModelKind::Kv];
+}
+
+impl fmt::Display for ModelKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ModelKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ModelKind::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| {
+                format!("unknown model {s:?}: expected one of register, cas-register, kv")
+            })
+    }
+}
+
+/// Checks the output of a read against the current value.
+fn read_matches(state: &Option<Value>, op: &Operation) -> bool {
+    match op.output() {
+        Some(Output::Value(v)) => v == state,
+        // A read of unknown outcome returned nothing to compare.
+        _ => true,
+    }
+}
+
+/// A register with read and write, initially `nil`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Register;
+
+impl Model for Register {
+    type State = Option<Value>;
+
+    fn init(&self) -> Self::State {
+        None
+    }
+
+    fn step(&self, state: &Self::State, op: &Operation) -> Option<Self::State> {
+        match &op.action {
+            Action::Read => read_matches(state, op).then(|| state.clone()),
+            Action::Write(v) => Some(Some(v.clone())),
+            // A plain register has no cas or append: no state explains them.
+            Action::Cas { .. } | Action::Append(_) => None,
+        }
+    }
+
+    fn show(&self, state: &Self::State) -> String {
+        crate::history::show(state)
+    }
+}
+
+/// A register with read, write and compare-and-swap, initially `nil`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CasRegister;
+
+impl Model for CasRegister {
+    type State = Option<Value>;
+
+    fn init(&self) -> Self::State {
+        None
+    }
+
+    fn step(&self, state: &Self::State, op: &Operation) -> Option<Self::State> {
+        match &op.action {
+            Action::Read => read_matches(state, op).then(|| state.clone()),
+            Action::Write(v) => Some(Some(v.clone())),
+            Action::Cas { from, to } => {
+                let matches = state == from;
+                match op.output() {
+                    Some(Output::Swapped(true)) => matches.then(|| Some(to.clone())),
+                    Some(Output::Swapped(false)) => (!matches).then(|| state.clone()),
+                    // Unknown outcome: it did whatever a cas does in this state.
+                    _ => Some(if matches { Some(to.clone()) } else { state.clone() }),
+                }
+            }
+            Action::Append(_) => None,
+        }
+    }
+
+    fn show(&self, state: &Self::State) -> String {
+        crate::history::show(state)
+    }
+}
+
+/// One key of a key-value map of strings, initially `""`: read, write (put), append.
+///
+/// Checkers split a key-value history by key and check each key with this model, which is
+/// sound because operations on different keys commute.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Kv;
+
+impl Model for Kv {
+    type State = String;
+
+    fn init(&self) -> Self::State {
+        String::new()
+    }
+
+    fn step(&self, state: &Self::State, op: &Operation) -> Option<Self::State> {
+        match &op.action {
+            Action::Read => match op.output() {
+                Some(Output::Value(v)) => (kv_text(v) == Some(state.as_str())).then(|| state.clone()),
+                _ => Some(state.clone()),
+            },
+            Action::Write(v) => Some(kv_text(&Some(v.clone()))?.to_owned()),
+            Action::Append(v) => {
+                let mut s = state.clone();
+                s.push_str(kv_text(&Some(v.clone()))?);
+                Some(s)
+            }
+            Action::Cas { from, to } => {
+                let matches = kv_text(from) == Some(state.as_str());
+                let to = kv_text(&Some(to.clone()))?.to_owned();
+                match op.output() {
+                    Some(Output::Swapped(true)) => matches.then_some(to),
+                    Some(Output::Swapped(false)) => (!matches).then(|| state.clone()),
+                    _ => Some(if matches { to } else { state.clone() }),
+                }
+            }
+        }
+    }
+
+    fn show(&self, state: &Self::State) -> String {
+        format!("{state:?}")
+    }
+}
+
+/// The text a key-value value stands for: strings as they are, `nil` as `""`. Integers
+/// are not strings, so no state matches them.
+fn kv_text(v: &Option<Value>) -> Option<&str> {
+    match v {
+        None => Some(""),
+        Some(Value::Str(s)) => Some(s),
+        Some(Value::Int(_)) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::Operation as Op;
+
+    #[test]
+    fn register_reads_must_match_the_state() {
+        let r = Register;
+        assert_eq!(r.step(&None, &Op::read(0, None, 0, 1)), Some(None));
+        assert_eq!(r.step(&None, &Op::read(0, Some(1.into()), 0, 1)), None);
+        assert_eq!(r.step(&None, &Op::write(0, 5, 0, 1)), Some(Some(5.into())));
+        assert_eq!(r.step(&None, &Op::cas(0, None, 1, true, 0, 1)), None);
+    }
+
+    #[test]
+    fn failed_cas_is_legal_only_when_the_value_differs() {
+        let m = CasRegister;
+        let one = Some(Value::from(1));
+        assert_eq!(m.step(&one, &Op::cas(0, one.clone(), 2, true, 0, 1)), Some(Some(2.into())));
+        assert_eq!(m.step(&one, &Op::cas(0, one.clone(), 2, false, 0, 1)), None);
+        assert_eq!(m.step(&None, &Op::cas(0, one.clone(), 2, false, 0, 1)), Some(None));
+        assert_eq!(m.step(&None, &Op::cas(0, one.clone(), 2, true, 0, 1)), None);
+    }
+
+    #[test]
+    fn unknown_cas_does_what_a_cas_would() {
+        let m = CasRegister;
+        let action = Action::Cas {
+            from: Some(1.into()),
+            to: 2.into(),
+        };
+        let op = Op::unknown(0, action, 0);
+        assert_eq!(m.step(&Some(1.into()), &op), Some(Some(2.into())));
+        assert_eq!(m.step(&Some(3.into()), &op), Some(Some(3.into())));
+    }
+
+    #[test]
+    fn kv_appends_and_reads_strings() {
+        let m = Kv;
+        let s = m.step(&m.init(), &Op::append(0, "ab", 0, 1)).unwrap();
+        let s = m.step(&s, &Op::append(0, "c", 0, 1)).unwrap();
+        assert_eq!(s, "abc");
+        assert!(m.step(&s, &Op::read(0, Some("abc".into()), 0, 1)).is_some());
+        assert!(m.step(&s, &Op::read(0, Some("ab".into()), 0, 1)).is_none());
+        assert!(m.step(&String::new(), &Op::read(0, None, 0, 1)).is_some());
+        assert_eq!(m.step(&s, &Op::write(0, "z", 0, 1)).unwrap(), "z");
+    }
+
+    #[test]
+    fn model_names_round_trip() {
+        for m in ModelKind::ALL {
+            assert_eq!(m.name().parse::<ModelKind>().unwrap(), m);
+        }
+        let err = "queue".parse::<ModelKind>().unwrap_err();
+        assert!(err.contains("queue") && err.contains("cas-register"), "{err}");
+    }
+}
