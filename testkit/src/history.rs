@@ -186,7 +186,13 @@ impl Operation {
 
     /// A completed append of `value`.
     pub fn append(client: ClientId, value: impl Into<Value>, call: Time, ret: Time) -> Self {
-        Self::completed(client, Action::Append(value.into()), call, ret, Output::Done)
+        Self::completed(
+            client,
+            Action::Append(value.into()),
+            call,
+            ret,
+            Output::Done,
+        )
     }
 
     /// An operation that completed with `output`.

@@ -134,7 +134,11 @@ impl Model for CasRegister {
                     Some(Output::Swapped(true)) => matches.then(|| Some(to.clone())),
                     Some(Output::Swapped(false)) => (!matches).then(|| state.clone()),
                     // Unknown outcome: it did whatever a cas does in this state.
-                    _ => Some(if matches { Some(to.clone()) } else { state.clone() }),
+                    _ => Some(if matches {
+                        Some(to.clone())
+                    } else {
+                        state.clone()
+                    }),
                 }
             }
             Action::Append(_) => None,
@@ -163,7 +167,9 @@ impl Model for Kv {
     fn step(&self, state: &Self::State, op: &Operation) -> Option<Self::State> {
         match &op.action {
             Action::Read => match op.output() {
-                Some(Output::Value(v)) => (kv_text(v) == Some(state.as_str())).then(|| state.clone()),
+                Some(Output::Value(v)) => {
+                    (kv_text(v) == Some(state.as_str())).then(|| state.clone())
+                }
                 _ => Some(state.clone()),
             },
             Action::Write(v) => Some(kv_text(&Some(v.clone()))?.to_owned()),
@@ -217,9 +223,15 @@ mod tests {
     fn failed_cas_is_legal_only_when_the_value_differs() {
         let m = CasRegister;
         let one = Some(Value::from(1));
-        assert_eq!(m.step(&one, &Op::cas(0, one.clone(), 2, true, 0, 1)), Some(Some(2.into())));
+        assert_eq!(
+            m.step(&one, &Op::cas(0, one.clone(), 2, true, 0, 1)),
+            Some(Some(2.into()))
+        );
         assert_eq!(m.step(&one, &Op::cas(0, one.clone(), 2, false, 0, 1)), None);
-        assert_eq!(m.step(&None, &Op::cas(0, one.clone(), 2, false, 0, 1)), Some(None));
+        assert_eq!(
+            m.step(&None, &Op::cas(0, one.clone(), 2, false, 0, 1)),
+            Some(None)
+        );
         assert_eq!(m.step(&None, &Op::cas(0, one.clone(), 2, true, 0, 1)), None);
     }
 
@@ -253,6 +265,9 @@ mod tests {
             assert_eq!(m.name().parse::<ModelKind>().unwrap(), m);
         }
         let err = "queue".parse::<ModelKind>().unwrap_err();
-        assert!(err.contains("queue") && err.contains("cas-register"), "{err}");
+        assert!(
+            err.contains("queue") && err.contains("cas-register"),
+            "{err}"
+        );
     }
 }
