@@ -8,6 +8,7 @@
 //! | [`model`] | sequential specifications: register, compare-and-swap register, key-value map |
 //! | [`check`] | linearizability, sequential consistency, causal consistency and session guarantees |
 //! | [`formats`] | readers for Jepsen register logs and key-value EDN logs |
+//! | [`generate`] | generated register histories, linearizable by construction or with a planted violation |
 //!
 //! Hidden test suites record a history (from [`sim::World`] or from
 //! [`history::record::Recorder`]), hand it to a checker from [`check`], and on a
@@ -15,6 +16,7 @@
 
 pub mod check;
 pub mod formats;
+pub mod generate;
 pub mod history;
 pub mod model;
 pub mod rng;

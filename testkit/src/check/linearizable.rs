@@ -164,8 +164,22 @@ fn summary(
     )
 }
 
+/// The operations of `part` a search must consider, by index: failed operations had no
+/// effect, and reads of unknown outcome returned nothing, so neither can constrain an
+/// order.
+pub(crate) fn relevant(part: &History) -> Vec<usize> {
+    (0..part.len())
+        .filter(|&i| {
+            let op = part.op(i);
+            let no_effect = matches!(op.outcome, Outcome::Failed { .. });
+            let unseen_read = op.action == Action::Read && op.outcome == Outcome::Unknown;
+            !(no_effect || unseen_read)
+        })
+        .collect()
+}
+
 /// The result of searching one key.
-enum Found {
+pub(crate) enum Found {
     Yes,
     No {
         prefix: Vec<usize>,
@@ -249,11 +263,8 @@ fn entries(ops: &[&Operation]) -> Entries {
     list
 }
 
-fn search<M: Model>(model: &M, part: &History, steps_left: &mut u64) -> Found {
-    // Failed operations had no effect: leave them out. `local[i]` is the part's index.
-    let local: Vec<usize> = (0..part.len())
-        .filter(|&i| !matches!(part.op(i).outcome, Outcome::Failed { .. }))
-        .collect();
+pub(crate) fn search<M: Model>(model: &M, part: &History, steps_left: &mut u64) -> Found {
+    let local = relevant(part);
     let ops: Vec<&Operation> = local.iter().map(|&i| part.op(i)).collect();
     let mut list = entries(&ops);
     let head = list.head();

@@ -1,0 +1,141 @@
+//! The sequential consistency checker on histories that are sequentially consistent by
+//! construction but usually not linearizable, and on the same histories with one client
+//! contradicting its own order.
+
+use pretty_assertions::assert_eq;
+use testkit::check::linearizable::Linearizable;
+use testkit::check::sequential::Sequential;
+use testkit::check::{ConsistencyCheck, Verdict};
+use testkit::history::{History, Operation, Value};
+use testkit::model::ModelKind;
+use testkit::rng::Rng;
+
+/// Each client runs `per_client` reads and writes one after another in real time; the
+/// order in which they take effect is a random merge of the clients' sequences that
+/// ignores real time, like replicas that apply writes late. Values are unique.
+fn sequential_history(seed: u64, clients: u32, per_client: usize) -> History {
+    let mut rng = Rng::new(seed);
+    let mut remaining: Vec<usize> = vec![per_client; clients as usize];
+    let mut plan: Vec<Vec<(bool, Option<Value>)>> = vec![Vec::new(); clients as usize];
+    let (mut state, mut fresh) = (None, 0);
+    while remaining.iter().any(|&r| r > 0) {
+        let live: Vec<usize> = (0..remaining.len()).filter(|&c| remaining[c] > 0).collect();
+        let c = live[rng.index(live.len())];
+        remaining[c] -= 1;
+        if rng.chance(0.5) {
+            plan[c].push((false, state.clone()));
+        } else {
+            fresh += 1;
+            state = Some(Value::Int(fresh));
+            plan[c].push((true, state.clone()));
+        }
+    }
+    let mut ops = Vec::new();
+    for (c, steps) in plan.into_iter().enumerate() {
+        let mut t = rng.below(5);
+        for (is_write, value) in steps {
+            let ret = t + rng.between(1, 6);
+            ops.push(match (is_write, value) {
+                (true, Some(v)) => Operation::write(c as u32, v, t, ret),
+                (_, seen) => Operation::read(c as u32, seen, t, ret),
+            });
+            t = ret + rng.below(4);
+        }
+    }
+    History::from_ops(ops).unwrap()
+}
+
+/// The same history with one more read by a client that wrote twice: it returns the
+/// client's first value after its second write, which no order keeping that client's
+/// own order explains.
+fn with_own_stale_read(h: &History) -> Option<History> {
+    for c in h.clients() {
+        let writes: Vec<&Operation> = h
+            .ops()
+            .iter()
+            .filter(|o| o.client == c && o.action.written().is_some())
+            .collect();
+        if writes.len() >= 2 {
+            let end = h
+                .ops()
+                .iter()
+                .filter(|o| o.client == c)
+                .filter_map(Operation::ret)
+                .max()?;
+            let stale = writes[0].action.written().cloned();
+            let mut ops = h.ops().to_vec();
+            ops.push(Operation::read(c, stale, end + 1, end + 2));
+            return Some(History::from_ops(ops).unwrap());
+        }
+    }
+    None
+}
+
+#[test]
+fn histories_keeping_each_clients_order_are_sequentially_consistent() {
+    let mut not_linearizable = 0;
+    for seed in 0..200 {
+        let h = sequential_history(seed, 1 + (seed % 4) as u32, 8);
+        let seq = Sequential::new(ModelKind::Register).check(&h).unwrap();
+        assert_eq!(seq, Verdict::Holds, "seed {seed}");
+        let lin = Linearizable::new(ModelKind::Register).check(&h).unwrap();
+        if !lin.holds() {
+            not_linearizable += 1;
+        }
+    }
+    // The generator ignores real time, so most of these need the sequential search.
+    assert!(not_linearizable > 100, "only {not_linearizable} needed it");
+}
+
+#[test]
+fn a_client_reading_its_own_overwritten_value_breaks_sequential_consistency() {
+    let mut planted = 0;
+    for seed in 0..200 {
+        let h = sequential_history(seed, 1 + (seed % 4) as u32, 8);
+        let Some(bad) = with_own_stale_read(&h) else {
+            continue;
+        };
+        planted += 1;
+        let verdict = Sequential::new(ModelKind::Register).check(&bad).unwrap();
+        let violation = verdict
+            .violation()
+            .unwrap_or_else(|| panic!("seed {seed}: {verdict:?}"));
+        assert_eq!(violation.broken, "sequential consistency");
+        assert!(
+            violation.summary.contains("each client's own order"),
+            "{}",
+            violation.summary
+        );
+    }
+    assert!(planted > 150, "{planted}");
+}
+
+#[test]
+fn an_unknown_write_may_be_placed_late_or_never() {
+    use testkit::history::Action;
+    let lost = Operation::unknown(0, Action::Write(1.into()), 0);
+    let seen = History::from_ops([
+        lost.clone(),
+        Operation::read(1, None, 5, 6),
+        Operation::read(1, Some(1.into()), 7, 8),
+    ])
+    .unwrap();
+    assert!(
+        Sequential::new(ModelKind::Register)
+            .check(&seen)
+            .unwrap()
+            .holds()
+    );
+    let undone = History::from_ops([
+        lost,
+        Operation::read(1, Some(1.into()), 5, 6),
+        Operation::read(1, None, 7, 8),
+    ])
+    .unwrap();
+    assert!(
+        !Sequential::new(ModelKind::Register)
+            .check(&undone)
+            .unwrap()
+            .holds()
+    );
+}
