@@ -292,13 +292,13 @@ impl Operation {
     }
 
     fn output_fits(&self) -> bool {
-        match (&self.action, self.output()) {
-            (_, None) => true,
-            (Action::Read, Some(Output::Value(_))) => true,
-            (Action::Write(_) | Action::Append(_), Some(Output::Done)) => true,
-            (Action::Cas { .. }, Some(Output::Swapped(_))) => true,
-            _ => false,
-        }
+        matches!(
+            (&self.action, self.output()),
+            (_, None)
+                | (Action::Read, Some(Output::Value(_)))
+                | (Action::Write(_) | Action::Append(_), Some(Output::Done))
+                | (Action::Cas { .. }, Some(Output::Swapped(_)))
+        )
     }
 }
 

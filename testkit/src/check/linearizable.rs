@@ -83,12 +83,12 @@ impl ConsistencyCheck for Linearizable {
 /// history reads as a mistake in the input rather than as a consistency violation.
 pub(crate) fn supported(model: ModelKind, history: &History) -> Result<(), CheckError> {
     for (id, op) in history.ops().iter().enumerate() {
-        let ok = match (&op.action, model) {
-            (Action::Read | Action::Write(_), _) => true,
-            (Action::Cas { .. }, ModelKind::CasRegister | ModelKind::Kv) => true,
-            (Action::Append(_), ModelKind::Kv) => true,
-            _ => false,
-        };
+        let ok = matches!(
+            (&op.action, model),
+            (Action::Read | Action::Write(_), _)
+                | (Action::Cas { .. }, ModelKind::CasRegister | ModelKind::Kv)
+                | (Action::Append(_), ModelKind::Kv)
+        );
         if !ok {
             let what = format!("the {model} model has no {}", op.label());
             return Err(CheckError::Unsupported { op: id, what });

@@ -84,7 +84,7 @@ pub(crate) struct Placed {
 impl Placed {
     /// An empty set over `n` operations.
     pub(crate) fn new(n: usize) -> Self {
-        let mut rng = crate::rng::Rng::new(0x5EED_0F_C0FFEE);
+        let mut rng = crate::rng::Rng::new(0x5EED_0FC0_FFEE);
         Placed {
             words: vec![0; n.div_ceil(64).max(1)],
             hash: 0,
