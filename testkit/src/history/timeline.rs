@@ -270,7 +270,7 @@ impl Layout {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let index = |p: &Point| points.binary_search(p).unwrap_or_default();
+        let index = |p: &Point| points.binary_search(p).expect("every point is listed");
 
         // Minimum gaps `(from, gap)` that a point's column must keep from earlier points.
         let mut incoming: Vec<Vec<(usize, usize)>> = vec![Vec::new(); points.len()];
@@ -317,7 +317,7 @@ impl Layout {
     }
 
     fn col(&self, p: &Point) -> usize {
-        self.cols[self.points.binary_search(p).unwrap_or_default()]
+        self.cols[self.points.binary_search(p).expect("every point is listed")]
     }
 
     /// The bars `(op, start column, end column)` of each row, by client and then in the
