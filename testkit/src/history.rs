@@ -465,7 +465,7 @@ impl History {
             by_client.entry(op.client).or_default().push(id);
         }
         for (client, mut ids) in by_client {
-            ids.sort_by_key(|&i| (self.ops[i].call, i));
+            ids.sort_by_key(|&i| (self.ops[i].call, self.ops[i].ret().unwrap_or(Time::MAX), i));
             for pair in ids.windows(2) {
                 let (first, second) = (pair[0], pair[1]);
                 if let Some(r) = self.ops[first].ret()
