@@ -111,7 +111,7 @@ pub enum Event<M, Q, R> {
         /// Whether it kept its state from before the crash.
         kept_state: bool,
     },
-    /// The nodes were split into these groups (nodes in none are alone).
+    /// The nodes were split into these groups (the nodes in none form one more).
     Partitioned(Vec<Vec<NodeId>>),
     /// The link `from -> to` was cut.
     Blocked {

@@ -133,8 +133,9 @@ impl<N: Node> World<N> {
         world
     }
 
-    /// Splits the nodes into groups that cannot reach each other, both ways; a node in
-    /// no group is cut off from all. Replaces an earlier partition; one-way blocks stay.
+    /// Splits the nodes into groups that cannot reach each other, both ways; the nodes
+    /// in no group form one more group together, so `partition(&[&[0]])` cuts n0 off
+    /// from the rest. Replaces an earlier partition; one-way blocks stay.
     ///
     /// Panics if a group names a node that does not exist or a node twice.
     pub fn partition(&mut self, groups: &[&[NodeId]]) {
