@@ -9,7 +9,7 @@
 //!   loss, duplication, partitions, one-way blocks and healing;
 //! - crashes and restarts, keeping the node's state or building a fresh one;
 //! - virtual time: an event queue ordered by (time, sequence number), nothing else;
-//! - clients ([`ClientId`](crate::history::ClientId)) that call nodes through the same
+//! - clients (each a [`ClientId`]) that call nodes through the same
 //!   network, one request at a time, with an optional timeout, recorded into a
 //!   [`History`](crate::history::History) for the checkers;
 //! - a [`Trace`] of everything that happened, printable one line per event.
@@ -25,7 +25,9 @@
 //! | `queue` | the event queue that orders the simulation |
 //! | [`trace`] | the record of what happened and its text form |
 //! | [`client`] | client calls, their outcomes and the recorded history |
-//! | [`world`] | the [`World`]: building it, faults, client calls, inspection |
+//! | [`world`] | the [`World`]: building it, client calls, inspection |
+//! | `faults` | partitions, blocks, crashes and restarts |
+//! | `effects` | running a handler and carrying out what it asked for |
 //! | `run` | the drivers: one step, a span of time, until quiet |
 //!
 //! `docs/simulation.md` in the repository walks through writing a node and driving a
@@ -33,6 +35,8 @@
 
 pub mod client;
 pub mod config;
+mod effects;
+mod faults;
 mod net;
 pub mod node;
 mod queue;
@@ -46,10 +50,11 @@ use crate::history::ClientId;
 
 pub use client::{Answer, Call, CallId, CallOutcome, Recordable};
 pub use config::Config;
+pub use faults::Restart;
 pub use node::{Context, Node, ReplyTo};
 pub use run::Stop;
 pub use trace::{DropReason, Event, Fate, Payload, Trace, TraceEvent};
-pub use world::{Restart, World};
+pub use world::{TraceOf, World};
 
 /// Identifies a node: its index in the list the world was built from (`0..n`).
 pub type NodeId = usize;

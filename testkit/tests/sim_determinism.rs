@@ -272,3 +272,33 @@ fn kind<M, Q, R>(event: &Event<M, Q, R>) -> &'static str {
         Event::Lost { .. } => "lost",
     }
 }
+
+#[test]
+fn long_workloads_end_with_every_call_resolved() {
+    for seed in 0..5 {
+        let nodes = (0..NODES).map(|_| Counter::default()).collect();
+        let mut w = World::new(config(seed).trace(false), nodes);
+        let mut script = Rng::new(seed);
+        while w.calls().len() < 2000 {
+            for client in 0..10 {
+                if !w.is_waiting(client) {
+                    let req = if script.chance(0.5) {
+                        Req::Incr
+                    } else {
+                        Req::Get
+                    };
+                    w.call(client, script.index(NODES), req).unwrap();
+                }
+            }
+            w.step();
+        }
+        assert!(
+            w.run_until_quiet().reached(),
+            "client timeouts end every call"
+        );
+        assert!(w.calls().iter().all(|c| !c.outcome.is_pending()));
+        let history = w.history().unwrap();
+        assert_eq!(history.len(), w.calls().len());
+        assert_eq!(history.clients(), (0..10).collect::<Vec<_>>());
+    }
+}

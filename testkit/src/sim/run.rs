@@ -6,10 +6,10 @@
 
 use std::time::Duration;
 
+use super::effects::message;
 use super::node::nanos;
 use super::queue::{Delivery, Job};
 use super::trace::{DropReason, Event, Fate, Payload};
-use super::world::message;
 use super::{Call, CallOutcome, Endpoint, Node, NodeId, ReplyTo, SimError, World};
 use crate::history::ClientId;
 

@@ -5,16 +5,18 @@
 //! printed. The text form is one line per event and stable across runs:
 //!
 //! ```text
-//!      0.000ms  n0 starts
-//!      0.000ms  c0 calls n1 (call 0): Put(7)
-//!      0.000ms  c0 -> n1  #0 Put(7)  sent
-//!      3.104ms  c0 -> n1  #0 Put(7)  delivered
-//!      3.104ms  n1 -> n2  #1 Replicate(7)  sent
-//!      4.870ms  n1 -> n2  #1 Replicate(7)  dropped: loss
-//!     10.000ms  partition {n0 n1} {n2}
+//!       0.000ms  n0 starts
+//!       0.000ms  c0 calls n1 (call 0): Put(7)
+//!       0.000ms  c0 -> n1  #0 Put(7)  sent
+//!       3.104ms  c0 -> n1  #0 Put(7)  delivered
+//!       3.104ms  n1 -> n2  #1 Replicate(7)  sent
+//!       3.104ms  n1 -> n3  #2 Replicate(7)  dropped: loss
+//!       5.870ms  n1 -> n2  #1 Replicate(7)  delivered
+//!      10.000ms  partition {n0 n1} {n2}
 //! ```
 //!
-//! Times are cut to microseconds in the text; the events hold nanoseconds.
+//! Times are cut to microseconds in the text; the events hold nanoseconds. A copy
+//! dropped when it is sent (lost, or its link cut) has a `dropped` line and no `sent`.
 
 use std::fmt::{self, Debug, Display};
 use std::time::Duration;

@@ -1,33 +1,22 @@
 //! The [`World`]: nodes, network, clients and clock, driven by a test script.
 //!
-//! This file builds worlds, applies faults, opens client calls and lets tests look
-//! inside. Moving time forward is in the `run` module; what a node's handler asks for is
-//! carried out here, in [`World::apply_effects`].
+//! This file builds worlds, opens client calls and lets tests look inside. Faults are in
+//! the `faults` module, carrying out what handlers ask for in `effects`, and moving time
+//! forward in `run`.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::client::history_of;
-use super::net::{Network, Route};
+use super::net::Network;
 use super::node::{Effect, nanos};
-use super::queue::{Delivery, Job, Queue};
+use super::queue::{Job, Queue};
 use super::{
-    Call, CallId, CallOutcome, Config, Context, DropReason, Endpoint, Event, Fate, Node, NodeId,
-    Payload, Recordable, SimError, Trace,
+    Call, CallId, CallOutcome, Config, Endpoint, Event, Node, NodeId, Payload, Recordable,
+    SimError, Trace,
 };
 use crate::history::{Action, ClientId, History, HistoryError};
 use crate::rng::Rng;
-
-/// How a crashed node comes back.
-pub enum Restart<N> {
-    /// The node keeps the value it had when it crashed (as if its memory were a disk),
-    /// and its start handler runs again.
-    KeepState,
-    /// The node is rebuilt by the factory given to [`World::from_factory`].
-    Fresh,
-    /// The node is replaced by this value.
-    With(N),
-}
 
 /// A node and what the world knows about it.
 pub(super) struct Slot<N> {
@@ -66,8 +55,8 @@ pub struct World<N: Node> {
     pub(super) waiting: BTreeMap<ClientId, CallId>,
     /// Scratch space for handler effects, reused to save an allocation per event.
     pub(super) effects: Vec<Effect<N::Msg, N::Response>>,
-    next_message: u64,
-    factory: Option<Box<dyn FnMut(NodeId) -> N>>,
+    pub(super) next_message: u64,
+    pub(super) factory: Option<Box<dyn FnMut(NodeId) -> N>>,
 }
 
 impl<N: Node> World<N> {
@@ -121,7 +110,7 @@ impl<N: Node> World<N> {
         Ok(world)
     }
 
-    /// A world of `count` nodes built by `factory`, which [`Restart::Fresh`] calls again.
+    /// A world of `count` nodes built by `factory`, which [`Restart::Fresh`](super::Restart::Fresh) calls again.
     pub fn from_factory(
         config: Config,
         count: usize,
@@ -131,89 +120,6 @@ impl<N: Node> World<N> {
         let mut world = Self::new(config, nodes);
         world.factory = Some(Box::new(factory));
         world
-    }
-
-    /// Splits the nodes into groups that cannot reach each other, both ways; the nodes
-    /// in no group form one more group together, so `partition(&[&[0]])` cuts n0 off
-    /// from the rest. Replaces an earlier partition; one-way blocks stay.
-    ///
-    /// Panics if a group names a node that does not exist or a node twice.
-    pub fn partition(&mut self, groups: &[&[NodeId]]) {
-        let groups: Vec<Vec<NodeId>> = groups.iter().map(|g| g.to_vec()).collect();
-        self.net.partition(&groups);
-        self.note(|| Event::Partitioned(groups));
-    }
-
-    /// Cuts `node` off from every other node.
-    pub fn isolate(&mut self, node: NodeId) {
-        self.partition(&[&[node]]);
-    }
-
-    /// Cuts the link from `from` to `to`; messages the other way still pass.
-    pub fn block(&mut self, from: NodeId, to: NodeId) {
-        self.net.block(from, to);
-        self.note(|| Event::Blocked { from, to });
-    }
-
-    /// Removes every partition and block.
-    pub fn heal(&mut self) {
-        self.net.heal();
-        self.note(|| Event::Healed);
-    }
-
-    /// Crashes `node`: it runs no handler until restarted, its timers are gone, messages
-    /// it sent that are still travelling are lost, and so is every message that arrives
-    /// for it while it is down or that was sent to it before the crash. Clients waiting
-    /// on requests it had received get [`CallOutcome::Lost`].
-    pub fn crash(&mut self, node: NodeId) -> Result<(), SimError> {
-        self.check(node)?;
-        let slot = &mut self.slots[node];
-        if !slot.up {
-            return Err(SimError::NodeDown(node));
-        }
-        slot.up = false;
-        slot.life += 1;
-        slot.timers.clear();
-        slot.tick = None;
-        self.note(|| Event::Crashed(node));
-        let lost: Vec<(ClientId, CallId)> = self
-            .waiting
-            .iter()
-            .filter(|&(_, &call)| self.calls[call].node == node && self.calls[call].delivered)
-            .map(|(&client, &call)| (client, call))
-            .collect();
-        for (client, call) in lost {
-            self.end_call(client, call, CallOutcome::Lost { at: self.now() });
-            self.note(|| Event::Lost { client, call });
-        }
-        Ok(())
-    }
-
-    /// Starts a crashed node again, with its old state or a new one, and runs its start
-    /// handler.
-    pub fn restart(&mut self, node: NodeId, how: Restart<N>) -> Result<(), SimError> {
-        self.check(node)?;
-        if self.slots[node].up {
-            return Err(SimError::NodeUp(node));
-        }
-        let kept_state = match how {
-            Restart::KeepState => true,
-            Restart::Fresh => {
-                let factory = self.factory.as_mut().ok_or(SimError::NoFactory)?;
-                self.slots[node].node = factory(node);
-                false
-            }
-            Restart::With(fresh) => {
-                self.slots[node].node = fresh;
-                false
-            }
-        };
-        let slot = &mut self.slots[node];
-        slot.up = true;
-        slot.life += 1;
-        self.note(|| Event::Restarted { node, kept_state });
-        self.start(node);
-        Ok(())
     }
 
     /// Client `client` sends `request` to `node` now. The client waits for the answer
@@ -333,7 +239,8 @@ impl<N: Node> World<N> {
         history_of(&self.calls, action, answer)
     }
 
-    fn check(&self, node: NodeId) -> Result<(), SimError> {
+    /// Whether `node` exists.
+    pub(super) fn check(&self, node: NodeId) -> Result<(), SimError> {
         if node < self.slots.len() {
             Ok(())
         } else {
@@ -360,148 +267,5 @@ impl<N: Node> World<N> {
     ) {
         self.waiting.remove(&client);
         self.calls[call].outcome = outcome;
-    }
-
-    /// Starts the tick schedule and runs the start handler of a node that just came up.
-    fn start(&mut self, node: NodeId) {
-        let every = self.config.tick.map(nanos);
-        self.set_tick(node, every);
-        self.handle(node, |n, ctx| n.on_start(ctx));
-    }
-
-    /// Replaces `node`'s tick schedule; ticks of the old one are ignored when they fire.
-    pub(super) fn set_tick(&mut self, node: NodeId, every: Option<u64>) {
-        let slot = &mut self.slots[node];
-        slot.tick = every;
-        slot.tick_generation += 1;
-        if let Some(every) = every {
-            let job = Job::Tick {
-                node,
-                life: slot.life,
-                generation: slot.tick_generation,
-            };
-            self.queue.push(self.now.saturating_add(every), job);
-        }
-    }
-
-    /// Runs one handler of a running node, then carries out what it asked for.
-    pub(super) fn handle(&mut self, node: NodeId, f: impl FnOnce(&mut N, &mut Context<'_, N>)) {
-        let slot = &mut self.slots[node];
-        let mut ctx = Context {
-            now: self.now,
-            me: node,
-            peers: &self.peers[node],
-            rng: &mut slot.rng,
-            effects: &mut self.effects,
-        };
-        f(&mut slot.node, &mut ctx);
-        self.apply_effects(node);
-    }
-
-    fn apply_effects(&mut self, node: NodeId) {
-        let mut effects = std::mem::take(&mut self.effects);
-        for effect in effects.drain(..) {
-            match effect {
-                Effect::Send { to, msg } => {
-                    let n = self.slots.len();
-                    assert!(
-                        to < n,
-                        "n{node} sent a message to n{to}, but the world has {n} nodes"
-                    );
-                    self.send(Endpoint::Node(node), Endpoint::Node(to), Payload::Msg(msg));
-                }
-                Effect::Reply { to, response } => {
-                    let payload = Payload::Response {
-                        call: to.call,
-                        response,
-                    };
-                    self.send(Endpoint::Node(node), Endpoint::Client(to.client), payload);
-                }
-                Effect::SetTimer { name, after } => {
-                    let slot = &mut self.slots[node];
-                    slot.timer_generation += 1;
-                    let generation = slot.timer_generation;
-                    slot.timers.retain(|&(n, _)| n != name);
-                    slot.timers.push((name, generation));
-                    let job = Job::Timer {
-                        node,
-                        life: slot.life,
-                        name,
-                        generation,
-                    };
-                    self.queue.push(self.now.saturating_add(after), job);
-                }
-                Effect::CancelTimer { name } => self.slots[node].timers.retain(|&(n, _)| n != name),
-                Effect::SetTick { every } => self.set_tick(node, every),
-            }
-        }
-        self.effects = effects;
-    }
-
-    /// Puts a message on the network: the network decides its fate now, and each copy
-    /// that will arrive goes into the queue.
-    fn send(
-        &mut self,
-        from: Endpoint,
-        to: Endpoint,
-        payload: Payload<N::Msg, N::Request, N::Response>,
-    ) {
-        let id = self.next_message;
-        self.next_message += 1;
-        let (at, copy) = match self.net.route(self.now, from, to) {
-            Route::Arrives { at, copy } => (at, copy),
-            route => {
-                let why = if route == Route::Cut {
-                    DropReason::Partition
-                } else {
-                    DropReason::Loss
-                };
-                self.note(|| message(id, from, to, payload, Fate::Dropped(why)));
-                return;
-            }
-        };
-        let (from_life, to_life) = (self.life(from), self.life(to));
-        let delivery = |payload| {
-            Job::Deliver(Delivery {
-                id,
-                from,
-                to,
-                from_life,
-                to_life,
-                payload,
-            })
-        };
-        self.note(|| message(id, from, to, payload.clone(), Fate::Sent));
-        let copy = copy.map(|copy_at| (copy_at, payload.clone()));
-        self.queue.push(at, delivery(payload));
-        if let Some((copy_at, payload)) = copy {
-            self.note(|| message(id, from, to, payload.clone(), Fate::Duplicated));
-            self.queue.push(copy_at, delivery(payload));
-        }
-    }
-
-    /// The incarnation of a node endpoint; clients never crash.
-    pub(super) fn life(&self, end: Endpoint) -> u64 {
-        match end {
-            Endpoint::Node(n) => self.slots[n].life,
-            Endpoint::Client(_) => 0,
-        }
-    }
-}
-
-/// A message event for the trace.
-pub(super) fn message<M, Q, R>(
-    id: u64,
-    from: Endpoint,
-    to: Endpoint,
-    payload: Payload<M, Q, R>,
-    fate: Fate,
-) -> Event<M, Q, R> {
-    Event::Message {
-        id,
-        from,
-        to,
-        payload,
-        fate,
     }
 }
