@@ -96,11 +96,11 @@ fn register(config: Config) -> World<Register> {
 #[test]
 fn history_records_calls_returns_and_outputs() {
     let mut w = register(Config::new(1).delay(ms(1), ms(3)));
-    w.call(0, 0, Req::Write(5)).unwrap();
+    w.call(0, 0, Req::Write(5));
     w.run_for(ms(2));
-    w.call(1, 0, Req::Read).unwrap();
+    w.call(1, 0, Req::Read);
     assert_eq!(w.run_until_quiet(), Stop::Reached);
-    w.call(0, 0, Req::Read).unwrap();
+    w.call(0, 0, Req::Read);
     w.run_until_quiet();
 
     let history = w.history().unwrap();
@@ -124,7 +124,7 @@ fn history_records_calls_returns_and_outputs() {
 #[test]
 fn history_with_closures_maps_foreign_types() {
     let mut w = register(Config::new(2));
-    w.call_and_wait(3, 0, Req::Write(1)).unwrap();
+    w.call_and_wait(3, 0, Req::Write(1));
     let history = w
         .history_with(
             |_| (None, Action::Write(Value::Int(9))),
@@ -144,10 +144,10 @@ fn history_with_closures_maps_foreign_types() {
 #[test]
 fn client_timeout_records_unknown_and_frees_the_client() {
     let mut w = register(Config::new(3).client_timeout(ms(100)));
-    let call = w.call(0, 0, Req::Ignore).unwrap();
+    let call = w.call(0, 0, Req::Ignore);
     w.run_for(ms(50));
     assert_eq!(
-        w.call(0, 0, Req::Read),
+        w.try_call(0, 0, Req::Read),
         Err(SimError::ClientBusy { client: 0, call })
     );
     assert_eq!(w.run_until_quiet(), Stop::Reached);
@@ -162,14 +162,14 @@ fn client_timeout_records_unknown_and_frees_the_client() {
             .to_string()
             .contains("    100.000ms  c0 times out (call 0)\n")
     );
-    let next = w.call_and_wait(0, 0, Req::Read).unwrap();
+    let next = w.call_and_wait(0, 0, Req::Read);
     assert!(next.outcome.response().is_some());
 }
 
 #[test]
 fn answers_after_a_timeout_are_dropped() {
     let mut w = register(Config::new(4).client_timeout(ms(100)));
-    let call = w.call(0, 0, Req::SlowRead).unwrap();
+    let call = w.call(0, 0, Req::SlowRead);
     w.run_until_quiet();
     assert!(matches!(
         w.calls()[call].outcome,
@@ -196,15 +196,15 @@ fn answers_after_a_timeout_are_dropped() {
 #[test]
 fn a_slow_answer_within_the_timeout_returns() {
     let mut w = register(Config::new(5).client_timeout(ms(300)));
-    let call = w.call_and_wait(0, 0, Req::SlowRead).unwrap();
+    let call = w.call_and_wait(0, 0, Req::SlowRead);
     assert_eq!(call.outcome.response(), Some(&Resp::Value(None)));
 }
 
 #[test]
 fn calls_still_open_at_the_end_are_unknown() {
     let mut w = register(Config::new(6).tick(None));
-    w.call(0, 0, Req::Write(1)).unwrap();
-    w.call(1, 0, Req::Ignore).unwrap();
+    w.call(0, 0, Req::Write(1));
+    w.call(1, 0, Req::Ignore);
     // Nothing can answer client 1, and nothing else is scheduled: the run stalls.
     assert_eq!(w.run_until_quiet(), Stop::Stalled);
     let ops = w.history().unwrap();
@@ -247,7 +247,7 @@ fn tickers(chatty: bool, config: Config) -> World<Ticker> {
 #[test]
 fn run_until_quiet_ignores_ticks() {
     let mut w = tickers(false, Config::new(7).tick(Some(ms(1))));
-    w.call(0, 1, ()).unwrap();
+    w.call(0, 1, ());
     assert_eq!(w.run_until_quiet(), Stop::Reached);
     assert!(
         w.now() < ms(20),
@@ -298,7 +298,7 @@ fn ticks_follow_the_configured_interval() {
 fn step_processes_one_event_at_a_time() {
     let mut w = tickers(false, Config::new(10).tick(None).delay(ms(4), ms(4)));
     assert!(!w.step(), "nothing is scheduled yet");
-    w.call(0, 2, ()).unwrap();
+    w.call(0, 2, ());
     assert!(w.step());
     assert_eq!(
         (w.now(), w.in_flight()),

@@ -130,10 +130,10 @@ fn crash_loses_pending_requests_as_unknown() {
     let mut w = world(Config::new(1));
     // Cut n0 off so the increment waits for acknowledgements forever.
     w.isolate(0);
-    let call = w.call(7, 0, Req::Incr).unwrap();
+    let call = w.call(7, 0, Req::Incr);
     w.run_for(ms(20));
     assert!(w.calls()[call].outcome.is_pending());
-    w.crash(0).unwrap();
+    w.crash(0);
     assert_eq!(w.calls()[call].outcome, CallOutcome::Lost { at: ms(20) });
     assert!(!w.is_waiting(7), "the client may go on");
     assert_eq!(w.history().unwrap().op(call).outcome, Outcome::Unknown);
@@ -148,8 +148,8 @@ fn crash_loses_pending_requests_as_unknown() {
 #[test]
 fn crash_drops_messages_to_the_crashed_node() {
     let mut w = world(Config::new(2));
-    w.crash(2).unwrap();
-    let reply = w.call_and_wait(0, 0, Req::Incr).unwrap().outcome.clone();
+    w.crash(2);
+    let reply = w.call_and_wait(0, 0, Req::Incr).outcome.clone();
     assert_eq!(reply.response(), Some(&1), "n0 and n1 are a majority");
     assert_eq!(w.node(1).value, 1);
     assert_eq!(w.node(2).value, 0);
@@ -159,11 +159,11 @@ fn crash_drops_messages_to_the_crashed_node() {
 #[test]
 fn crash_drops_messages_the_node_had_sent() {
     let mut w = world(Config::new(3).delay(ms(10), ms(10)));
-    let call = w.call(0, 0, Req::Incr).unwrap();
+    let call = w.call(0, 0, Req::Incr);
     // The request lands at 10 ms; the increments n0 sends then would land at 20 ms.
     w.run_for(ms(15));
     assert_eq!(w.in_flight(), 2);
-    w.crash(0).unwrap();
+    w.crash(0);
     assert_eq!(w.run_until_quiet(), Stop::Reached);
     assert_eq!((w.node(1).value, w.node(2).value), (0, 0));
     assert_eq!(drops(&w, DropReason::SenderCrashed), 2);
@@ -173,10 +173,10 @@ fn crash_drops_messages_the_node_had_sent() {
 #[test]
 fn messages_sent_before_a_restart_never_reach_the_new_life() {
     let mut w = world(Config::new(4).delay(ms(10), ms(10)));
-    w.call(0, 0, Req::Incr).unwrap();
+    w.call(0, 0, Req::Incr);
     w.run_for(ms(12));
-    w.crash(1).unwrap();
-    w.restart(1, Restart::KeepState).unwrap();
+    w.crash(1);
+    w.restart(1, Restart::KeepState);
     w.run_until_quiet();
     assert_eq!(
         w.node(1).value,
@@ -190,8 +190,8 @@ fn messages_sent_before_a_restart_never_reach_the_new_life() {
 #[test]
 fn requests_to_a_crashed_node_are_refused_and_fail() {
     let mut w = world(Config::new(5));
-    w.crash(1).unwrap();
-    let call = w.call(0, 1, Req::Get).unwrap();
+    w.crash(1);
+    let call = w.call(0, 1, Req::Get);
     assert_eq!(w.run_until_quiet(), Stop::Reached);
     let CallOutcome::Refused { at } = w.calls()[call].outcome else {
         panic!("{:?}", w.calls()[call].outcome)
@@ -209,16 +209,16 @@ fn requests_to_a_crashed_node_are_refused_and_fail() {
 fn restart_keeping_state_runs_start_again() {
     let mut w = world(Config::new(6));
     for _ in 0..3 {
-        w.call_and_wait(0, 0, Req::Incr).unwrap();
+        w.call_and_wait(0, 0, Req::Incr);
     }
     w.run_until_quiet();
     assert_eq!(w.node(1).value, 3);
-    w.crash(1).unwrap();
+    w.crash(1);
     assert!(!w.is_up(1));
-    w.restart(1, Restart::KeepState).unwrap();
+    w.restart(1, Restart::KeepState);
     assert!(w.is_up(1));
     assert_eq!((w.node(1).value, w.node(1).starts), (3, 2));
-    let reply = w.call_and_wait(0, 1, Req::Get).unwrap();
+    let reply = w.call_and_wait(0, 1, Req::Get);
     assert_eq!(reply.outcome.response(), Some(&3));
 }
 
@@ -226,52 +226,64 @@ fn restart_keeping_state_runs_start_again() {
 fn restart_fresh_rebuilds_the_node() {
     let mut w = World::from_factory(Config::new(7), 3, |_| Counter::default());
     for _ in 0..3 {
-        w.call_and_wait(0, 0, Req::Incr).unwrap();
+        w.call_and_wait(0, 0, Req::Incr);
     }
     w.run_until_quiet();
-    w.crash(1).unwrap();
-    w.restart(1, Restart::Fresh).unwrap();
+    w.crash(1);
+    w.restart(1, Restart::Fresh);
     assert_eq!((w.node(1).value, w.node(1).starts), (0, 1));
 
-    w.crash(2).unwrap();
+    w.crash(2);
     let chosen = Counter {
         value: 42,
         ..Counter::default()
     };
-    w.restart(2, Restart::With(chosen)).unwrap();
+    w.restart(2, Restart::With(chosen));
     assert_eq!(w.node(2).value, 42);
 }
 
 #[test]
 fn crash_and_restart_refuse_impossible_requests() {
     let mut w = world(Config::new(8));
-    assert_eq!(w.restart(0, Restart::KeepState), Err(SimError::NodeUp(0)));
-    w.crash(0).unwrap();
-    assert_eq!(w.crash(0), Err(SimError::NodeDown(0)));
-    assert_eq!(w.restart(0, Restart::Fresh), Err(SimError::NoFactory));
-    let err = w.crash(9).unwrap_err();
+    assert_eq!(
+        w.try_restart(0, Restart::KeepState),
+        Err(SimError::NodeUp(0))
+    );
+    w.crash(0);
+    assert_eq!(w.try_crash(0), Err(SimError::NodeDown(0)));
+    assert_eq!(w.try_restart(0, Restart::Fresh), Err(SimError::NoFactory));
+    let err = w.try_crash(9).unwrap_err();
     assert_eq!(
         err.to_string(),
         "there is no node n9: the world has 3 nodes"
     );
-    assert!(w.call(0, 3, Req::Get).is_err());
+    assert!(w.try_call(0, 3, Req::Get).is_err());
+    assert!(w.calls().is_empty(), "a refused call is not recorded");
+}
+
+#[test]
+#[should_panic(expected = "crash: node n1 is crashed")]
+fn crashing_a_crashed_node_panics_with_the_reason() {
+    let mut w = world(Config::new(8));
+    w.crash(1);
+    w.crash(1);
 }
 
 #[test]
 fn timers_and_ticks_stop_while_a_node_is_down() {
     // Control: the alarm fires when nothing crashes.
     let mut w = world(Config::new(9));
-    w.call_and_wait(0, 0, Req::Alarm).unwrap();
+    w.call_and_wait(0, 0, Req::Alarm);
     w.run_for(ms(100));
     assert_eq!(w.node(0).alarms, 1);
 
     let mut w = world(Config::new(9));
-    w.call_and_wait(0, 0, Req::Alarm).unwrap();
-    w.crash(0).unwrap();
+    w.call_and_wait(0, 0, Req::Alarm);
+    w.crash(0);
     let ticks = w.node(0).ticks;
     w.run_for(ms(100));
     assert_eq!(w.node(0).ticks, ticks, "no ticks while down");
-    w.restart(0, Restart::KeepState).unwrap();
+    w.restart(0, Restart::KeepState);
     w.run_for(ms(100));
     assert_eq!(w.node(0).alarms, 0, "the alarm was set before the crash");
     assert!(

@@ -131,7 +131,7 @@ fn run(config: Config) -> World<Counter> {
                 } else {
                     Req::Get
                 };
-                w.call(client, script.index(NODES), req).unwrap();
+                w.call(client, script.index(NODES), req);
             }
         }
         match script.below(40) {
@@ -146,7 +146,7 @@ fn run(config: Config) -> World<Counter> {
             4 => {
                 let node = script.index(NODES);
                 if w.is_up(node) {
-                    w.crash(node).unwrap();
+                    w.crash(node);
                 }
             }
             5 | 6 => {
@@ -157,7 +157,7 @@ fn run(config: Config) -> World<Counter> {
                     } else {
                         Restart::Fresh
                     };
-                    w.restart(node, how).unwrap();
+                    w.restart(node, how);
                 }
             }
             _ => {}
@@ -287,7 +287,7 @@ fn long_workloads_end_with_every_call_resolved() {
                     } else {
                         Req::Get
                     };
-                    w.call(client, script.index(NODES), req).unwrap();
+                    w.call(client, script.index(NODES), req);
                 }
             }
             w.step();

@@ -49,7 +49,7 @@ fn world(config: Config, nodes: usize) -> World<Blaster> {
 
 /// Has `from` send `count` messages to `to` and runs until everything has landed.
 fn blast(w: &mut World<Blaster>, from: NodeId, to: NodeId, count: u32) {
-    w.call(0, from, Blast { to, count }).unwrap();
+    w.call(0, from, Blast { to, count });
     assert_eq!(w.run_until_quiet(), Stop::Reached);
 }
 
@@ -245,7 +245,7 @@ fn isolate_cuts_a_node_from_all_others() {
 #[test]
 fn messages_in_flight_when_a_partition_starts_are_dropped() {
     let mut w = world(Config::new(4).delay(ms(10), ms(10)), 2);
-    w.call(0, 0, Blast { to: 1, count: 5 }).unwrap();
+    w.call(0, 0, Blast { to: 1, count: 5 });
     // The request lands at 10 ms and the messages would land at 20 ms.
     w.run_for(ms(15));
     assert_eq!(w.in_flight(), 6, "five messages and the reply");

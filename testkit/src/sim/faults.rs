@@ -49,7 +49,17 @@ impl<N: Node> World<N> {
     /// it sent that are still travelling are lost, and so is every message that arrives
     /// for it while it is down or that was sent to it before the crash. Clients waiting
     /// on requests it had received get [`CallOutcome::Lost`].
-    pub fn crash(&mut self, node: NodeId) -> Result<(), SimError> {
+    ///
+    /// Panics if the node does not exist or is already down; [`World::try_crash`]
+    /// returns the error instead.
+    #[track_caller]
+    pub fn crash(&mut self, node: NodeId) {
+        self.try_crash(node)
+            .unwrap_or_else(|e| panic!("crash: {e}"));
+    }
+
+    /// [`World::crash`], or why the node cannot crash.
+    pub fn try_crash(&mut self, node: NodeId) -> Result<(), SimError> {
         self.check(node)?;
         let slot = &mut self.slots[node];
         if !slot.up {
@@ -75,7 +85,17 @@ impl<N: Node> World<N> {
 
     /// Starts a crashed node again, with its old state or a new one, and runs its start
     /// handler.
-    pub fn restart(&mut self, node: NodeId, how: Restart<N>) -> Result<(), SimError> {
+    ///
+    /// Panics if the node does not exist, is running, or [`Restart::Fresh`] is asked of
+    /// a world without a factory; [`World::try_restart`] returns the error instead.
+    #[track_caller]
+    pub fn restart(&mut self, node: NodeId, how: Restart<N>) {
+        self.try_restart(node, how)
+            .unwrap_or_else(|e| panic!("restart: {e}"));
+    }
+
+    /// [`World::restart`], or why the node cannot restart.
+    pub fn try_restart(&mut self, node: NodeId, how: Restart<N>) -> Result<(), SimError> {
         self.check(node)?;
         if self.slots[node].up {
             return Err(SimError::NodeUp(node));

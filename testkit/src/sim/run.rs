@@ -10,7 +10,7 @@ use super::effects::message;
 use super::node::nanos;
 use super::queue::{Delivery, Job};
 use super::trace::{DropReason, Event, Fate, Payload};
-use super::{Call, CallOutcome, Endpoint, Node, NodeId, ReplyTo, SimError, World};
+use super::{Call, CallOutcome, Endpoint, Node, NodeId, ReplyTo, World};
 use crate::history::ClientId;
 
 /// Why a driver that runs until a condition stopped.
@@ -132,16 +132,18 @@ impl<N: Node> World<N> {
     }
 
     /// Client `client` calls `node` and the world runs until the call ends (or a driver
-    /// limit is hit, leaving it pending). Returns the call.
+    /// limit is hit, leaving it pending). Returns the call. Panics like
+    /// [`World::call`].
+    #[track_caller]
     pub fn call_and_wait(
         &mut self,
         client: ClientId,
         node: NodeId,
         request: N::Request,
-    ) -> Result<&Call<N::Request, N::Response>, SimError> {
-        let id = self.call(client, node, request)?;
+    ) -> &Call<N::Request, N::Response> {
+        let id = self.call(client, node, request);
         self.run_until(|w| !w.calls[id].outcome.is_pending());
-        Ok(&self.calls[id])
+        &self.calls[id]
     }
 
     /// Hands a message copy to its receiver, unless something stops it on arrival.

@@ -123,8 +123,19 @@ impl<N: Node> World<N> {
     }
 
     /// Client `client` sends `request` to `node` now. The client waits for the answer
-    /// and may not call again until the call ends (see [`CallOutcome`]).
-    pub fn call(
+    /// and may not call again until the call ends (see [`CallOutcome`]). Calling a
+    /// crashed node is allowed: the request is refused when it arrives.
+    ///
+    /// Panics if the node does not exist or the client still waits for an earlier call
+    /// (check [`World::is_waiting`]); [`World::try_call`] returns the error instead.
+    #[track_caller]
+    pub fn call(&mut self, client: ClientId, node: NodeId, request: N::Request) -> CallId {
+        self.try_call(client, node, request)
+            .unwrap_or_else(|e| panic!("call: {e}"))
+    }
+
+    /// [`World::call`], or why the client cannot call.
+    pub fn try_call(
         &mut self,
         client: ClientId,
         node: NodeId,
