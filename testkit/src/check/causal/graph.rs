@@ -1,0 +1,336 @@
+//! The happens-before graph of a history with unique written values.
+//!
+//! Building it takes four steps:
+//!
+//! 1. keep the operations that matter (see [`Event`]) and reject what the checker cannot
+//!    judge: appends, and a value written twice to one key;
+//! 2. order each client's events by call time and link every event to the client's latest
+//!    earlier *completed* event (session order);
+//! 3. link every read to the unique write of the value it returned (reads-from);
+//! 4. sort the graph topologically, or find a cycle, and compute for every event the set
+//!    of writes that happen before it.
+//!
+//! Only edges that every correct store guarantees go in. An operation of unknown outcome
+//! gets no session edge *out*: its client stopped waiting, so the store may apply it after
+//! the client's later operations (a retransmitted request, for instance). Linking it to
+//! them was the rejected alternative; it would flag correct stores.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::check::CheckError;
+use crate::check::causal::bits::Bits;
+use crate::history::{Action, ClientId, History, OpId, Outcome, Output, Value};
+
+/// An index into [`Graph::events`].
+pub(crate) type Ev = usize;
+
+/// Where the value a read returned came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// It returned nil: nothing was written yet, as far as it knows.
+    Initial,
+    /// It returned the value written by this event.
+    Write(Ev),
+    /// It returned a value no effective write wrote.
+    Nowhere,
+}
+
+/// An operation that may have had an effect: a completed read, a write that completed or
+/// may have, a compare-and-swap that swapped. A cas of unknown outcome whose value some
+/// read returned certainly swapped, so it also reads its `from` value. Failed operations,
+/// unanswered reads and cas operations that did not swap say nothing about the store.
+#[derive(Clone, Debug)]
+pub(crate) struct Event {
+    /// The operation in the input history.
+    pub(crate) op: OpId,
+    /// Index into [`Graph::sessions`].
+    pub(crate) session: usize,
+    /// Position in that session.
+    pub(crate) pos: usize,
+    /// Index into [`Graph::keys`].
+    pub(crate) key: usize,
+    /// The read part, if the event reads.
+    pub(crate) read: Option<Source>,
+    /// The index in [`Graph::writes`] of the write part, if the event writes.
+    pub(crate) write: Option<usize>,
+    /// Whether the client saw it complete (only then do later events follow it).
+    pub(crate) done: bool,
+    /// The client's latest earlier completed event.
+    pub(crate) so_pred: Option<Ev>,
+}
+
+/// Events, their edges and the writes that happen before each of them.
+#[derive(Debug)]
+pub(crate) struct Graph {
+    /// Every event, in the order of the input operations.
+    pub(crate) events: Vec<Event>,
+    /// The event of each write, numbered in event order.
+    pub(crate) writes: Vec<Ev>,
+    /// The writes to each key, by key index (keys are numbered in order of appearance).
+    pub(crate) key_writes: Vec<Bits>,
+    /// Each client's events in session order, with the client's id.
+    pub(crate) sessions: Vec<(ClientId, Vec<Ev>)>,
+    /// A happens-before cycle, in edge order, if there is one.
+    pub(crate) cycle: Option<Vec<Ev>>,
+    /// For each event, the writes (by index) that happen before it; empty when cyclic.
+    pub(crate) anc: Vec<Bits>,
+}
+
+/// An operation kept, before the graph links it.
+struct Kept {
+    op: OpId,
+    key: usize,
+    read: Option<Option<Value>>,
+    write: Option<Value>,
+    done: bool,
+}
+
+impl Graph {
+    /// Builds the graph of `history`.
+    pub(crate) fn build(history: &History) -> Result<Graph, CheckError> {
+        let mut key_index: HashMap<Option<String>, usize> = HashMap::new();
+        let mut kept = Vec::new();
+        // An unknown cas reads `from` only if it swapped, which a read of its value proves.
+        let mut pending_cas: Vec<(usize, Option<Value>)> = Vec::new();
+        for (id, op) in history.ops().iter().enumerate() {
+            let fresh = key_index.len();
+            let key = *key_index.entry(op.key.clone()).or_insert(fresh);
+            let done = matches!(op.outcome, Outcome::Ok { .. });
+            let (read, write) = match (&op.action, &op.outcome) {
+                (_, Outcome::Failed { .. }) => continue,
+                (Action::Append(_), _) => {
+                    return Err(CheckError::Unsupported {
+                        op: id,
+                        what: "append is not supported: the causal checker needs whole-value \
+                               writes with unique values"
+                            .into(),
+                    });
+                }
+                (Action::Read, Outcome::Ok { output, .. }) => match output {
+                    Output::Value(v) => (Some(v.clone()), None),
+                    _ => continue,
+                },
+                (Action::Write(v), _) => (None, Some(v.clone())),
+                (Action::Cas { from, to }, Outcome::Ok { output, .. }) => match output {
+                    Output::Swapped(true) => (Some(from.clone()), Some(to.clone())),
+                    _ => continue,
+                },
+                (Action::Cas { from, to }, Outcome::Unknown) => {
+                    pending_cas.push((kept.len(), from.clone()));
+                    (None, Some(to.clone()))
+                }
+                (Action::Read, Outcome::Unknown) => continue,
+            };
+            kept.push(Kept {
+                op: id,
+                key,
+                read,
+                write,
+                done,
+            });
+        }
+        let writer = unique_writers(&kept)?;
+        resolve_unknown_cas(&mut kept, pending_cas);
+        Ok(link(history, kept, key_index.len(), &writer))
+    }
+
+    /// The write index of event `ev`, which must write.
+    pub(crate) fn write_of(&self, ev: Ev) -> usize {
+        self.events[ev].write.expect("the event writes")
+    }
+
+    /// Whether write event `w` happens before event `ev`.
+    pub(crate) fn hb(&self, w: Ev, ev: Ev) -> bool {
+        self.anc[ev].contains(self.write_of(w))
+    }
+}
+
+/// Maps each (key, value) to the kept operation writing it, or reports a duplicate.
+fn unique_writers(kept: &[Kept]) -> Result<HashMap<(usize, Value), usize>, CheckError> {
+    let mut writer = HashMap::new();
+    for (i, k) in kept.iter().enumerate() {
+        let Some(v) = &k.write else { continue };
+        if let Some(&first) = writer.get(&(k.key, v.clone())) {
+            let first: &Kept = &kept[first];
+            return Err(CheckError::ValuesNotUnique {
+                value: v.to_string(),
+                ops: [first.op, k.op],
+            });
+        }
+        writer.insert((k.key, v.clone()), i);
+    }
+    Ok(writer)
+}
+
+/// Gives a read part to every cas of unknown outcome whose written value was returned by
+/// some read: it certainly swapped, so it read `from`. Repeats because such a cas may be
+/// the only reader of another one.
+fn resolve_unknown_cas(kept: &mut [Kept], mut pending: Vec<(usize, Option<Value>)>) {
+    let mut observed: HashSet<(usize, Value)> = kept
+        .iter()
+        .filter_map(|k| Some((k.key, k.read.clone()??)))
+        .collect();
+    loop {
+        let mut resolved = Vec::new();
+        pending.retain(|(i, from)| {
+            let k = &kept[*i];
+            let seen = (k.write.as_ref())
+                .is_some_and(|v| observed.contains(&(k.key, v.clone())));
+            if seen {
+                resolved.push((*i, from.clone()));
+            }
+            !seen
+        });
+        if resolved.is_empty() {
+            return;
+        }
+        for (i, from) in resolved {
+            if let Some(v) = &from {
+                observed.insert((kept[i].key, v.clone()));
+            }
+            kept[i].read = Some(from);
+        }
+    }
+}
+
+/// Adds session order, reads-from, the topological order and the closure.
+fn link(
+    history: &History,
+    kept: Vec<Kept>,
+    keys: usize,
+    writer: &HashMap<(usize, Value), usize>,
+) -> Graph {
+    let mut by_client: HashMap<ClientId, Vec<Ev>> = HashMap::new();
+    for (ev, k) in kept.iter().enumerate() {
+        by_client.entry(history.op(k.op).client).or_default().push(ev);
+    }
+    let mut sessions: Vec<(ClientId, Vec<Ev>)> = by_client.into_iter().collect();
+    sessions.sort_by_key(|(c, _)| *c);
+    let mut session_of = vec![(0, 0, None); kept.len()];
+    for (s, (_, evs)) in sessions.iter_mut().enumerate() {
+        evs.sort_by_key(|&ev| (history.op(kept[ev].op).call, kept[ev].op));
+        let mut last_done = None;
+        for (pos, &ev) in evs.iter().enumerate() {
+            session_of[ev] = (s, pos, last_done);
+            if kept[ev].done {
+                last_done = Some(ev);
+            }
+        }
+    }
+    let mut writes = Vec::new();
+    let mut key_writes: Vec<Bits> = Vec::new();
+    let write_count = kept.iter().filter(|k| k.write.is_some()).count();
+    key_writes.resize(keys, Bits::new(write_count));
+    let events: Vec<Event> = kept
+        .iter()
+        .enumerate()
+        .map(|(ev, k)| {
+            let write = k.write.as_ref().map(|_| {
+                writes.push(ev);
+                key_writes[k.key].insert(writes.len() - 1);
+                writes.len() - 1
+            });
+            let read = k.read.as_ref().map(|v| match v {
+                None => Source::Initial,
+                Some(v) => writer
+                    .get(&(k.key, v.clone()))
+                    .map_or(Source::Nowhere, |&w| Source::Write(w)),
+            });
+            let (session, pos, so_pred) = session_of[ev];
+            Event {
+                op: k.op,
+                session,
+                pos,
+                key: k.key,
+                read,
+                write,
+                done: k.done,
+                so_pred,
+            }
+        })
+        .collect();
+    let mut graph = Graph {
+        events,
+        writes,
+        key_writes,
+        sessions,
+        cycle: None,
+        anc: Vec::new(),
+    };
+    close(&mut graph);
+    graph
+}
+
+/// The predecessors of an event: session order first, then reads-from.
+pub(crate) fn preds(e: &Event) -> impl Iterator<Item = Ev> {
+    let rf = match e.read {
+        Some(Source::Write(w)) => Some(w),
+        _ => None,
+    };
+    e.so_pred.into_iter().chain(rf)
+}
+
+/// Sorts the events topologically (Kahn) and fills `anc`, or records a cycle.
+fn close(g: &mut Graph) {
+    let n = g.events.len();
+    let mut indeg = vec![0usize; n];
+    let mut succ: Vec<Vec<Ev>> = vec![Vec::new(); n];
+    for (ev, e) in g.events.iter().enumerate() {
+        for p in preds(e) {
+            indeg[ev] += 1;
+            succ[p].push(ev);
+        }
+    }
+    let mut order: Vec<Ev> = (0..n).filter(|&ev| indeg[ev] == 0).collect();
+    let mut next = 0;
+    while next < order.len() {
+        let ev = order[next];
+        next += 1;
+        for &s in &succ[ev] {
+            indeg[s] -= 1;
+            if indeg[s] == 0 {
+                order.push(s);
+            }
+        }
+    }
+    if order.len() < n {
+        g.cycle = Some(find_cycle(g, &indeg));
+        return;
+    }
+    let mut anc = vec![Bits::new(g.writes.len()); n];
+    for &ev in &order {
+        let mut set = Bits::new(g.writes.len());
+        for p in preds(&g.events[ev]) {
+            set.union_with(&anc[p]);
+            if let Some(w) = g.events[p].write {
+                set.insert(w);
+            }
+        }
+        anc[ev] = set;
+    }
+    g.anc = anc;
+}
+
+/// A cycle among the events Kahn's algorithm could not order. Each of them still has an
+/// unordered predecessor, so walking back from one must repeat an event.
+fn find_cycle(g: &Graph, indeg: &[usize]) -> Vec<Ev> {
+    let start = (0..g.events.len())
+        .find(|&ev| indeg[ev] > 0)
+        .expect("a stuck event");
+    let mut walk = vec![start];
+    let mut seen = HashMap::from([(start, 0usize)]);
+    loop {
+        let here = *walk.last().expect("non-empty walk");
+        let back = preds(&g.events[here])
+            .find(|&p| indeg[p] > 0)
+            .expect("a stuck event has a stuck predecessor");
+        if let Some(&at) = seen.get(&back) {
+            let mut cycle = walk[at..].to_vec();
+            // The walk went against the edges; report it along them.
+            cycle.reverse();
+            return cycle;
+        }
+        seen.insert(back, walk.len());
+        walk.push(back);
+    }
+}
