@@ -115,7 +115,7 @@ impl Words<'_> {
                 later,
                 seen_by,
             } => {
-                let writer = self.client(newer);
+                let writer = self.client(*later);
                 let cause = match first_read {
                     None => format!("wrote {} and then {}", self.op(newer), self.op(*later)),
                     Some(f) if f == later => format!(
@@ -184,10 +184,7 @@ impl Words<'_> {
         let last = path.len() - 1;
         (0..path.len())
             .filter(|&i| {
-                i == 0
-                    || i == last
-                    || hop(path[i - 1], path[i])
-                    || hop(path[i], path[i + 1])
+                i == 0 || i == last || hop(path[i - 1], path[i]) || hop(path[i], path[i + 1])
             })
             .map(|i| path[i])
             .collect()

@@ -174,8 +174,7 @@ fn resolve_unknown_cas(kept: &mut [Kept], mut pending: Vec<(usize, Option<Value>
         let mut resolved = Vec::new();
         pending.retain(|(i, from)| {
             let k = &kept[*i];
-            let seen = (k.write.as_ref())
-                .is_some_and(|v| observed.contains(&(k.key, v.clone())));
+            let seen = (k.write.as_ref()).is_some_and(|v| observed.contains(&(k.key, v.clone())));
             if seen {
                 resolved.push((*i, from.clone()));
             }
@@ -202,7 +201,10 @@ fn link(
 ) -> Graph {
     let mut by_client: HashMap<ClientId, Vec<Ev>> = HashMap::new();
     for (ev, k) in kept.iter().enumerate() {
-        by_client.entry(history.op(k.op).client).or_default().push(ev);
+        by_client
+            .entry(history.op(k.op).client)
+            .or_default()
+            .push(ev);
     }
     let mut sessions: Vec<(ClientId, Vec<Ev>)> = by_client.into_iter().collect();
     sessions.sort_by_key(|(c, _)| *c);

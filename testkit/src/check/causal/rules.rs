@@ -98,7 +98,10 @@ pub(crate) fn structural(g: &Graph) -> Vec<Finding> {
 /// The stale reads `rule` finds, in the order of the input operations. The graph must be
 /// acyclic.
 pub(crate) fn stale_reads(g: &Graph, rule: Rule) -> Vec<Finding> {
-    assert!(g.cycle.is_none(), "stale reads are judged on acyclic graphs");
+    assert!(
+        g.cycle.is_none(),
+        "stale reads are judged on acyclic graphs"
+    );
     let mut found: Vec<Finding> = match rule {
         Rule::Causal => (0..g.events.len())
             .filter_map(|ev| stale(g, ev, &g.anc[ev], |_| Via::Causal))
@@ -120,7 +123,10 @@ fn stale(g: &Graph, ev: Ev, must: &Bits, why: impl Fn(usize) -> Via) -> Option<F
         Source::Initial => (None, candidates.next()?),
         Source::Write(src) => {
             let old = g.write_of(src);
-            (Some(src), candidates.find(|&w| g.anc[g.writes[w]].contains(old))?)
+            (
+                Some(src),
+                candidates.find(|&w| g.anc[g.writes[w]].contains(old))?,
+            )
         }
         Source::Nowhere => return None,
     };
@@ -132,6 +138,21 @@ fn stale(g: &Graph, ev: Ev, must: &Bits, why: impl Fn(usize) -> Via) -> Option<F
     })
 }
 
+/// The writes one client's later reads must reflect, and why each is there.
+struct Must {
+    set: Bits,
+    why: HashMap<usize, Via>,
+}
+
+impl Must {
+    /// Adds write `w` for reason `via`, unless it is already there.
+    fn add(&mut self, w: usize, via: impl FnOnce() -> Via) {
+        if self.set.insert(w) {
+            self.why.insert(w, via());
+        }
+    }
+}
+
 /// Walks every client's session, growing the set its reads must reflect.
 fn session(g: &Graph, guarantee: Guarantee) -> Vec<Finding> {
     let before = match guarantee {
@@ -139,14 +160,17 @@ fn session(g: &Graph, guarantee: Guarantee) -> Vec<Finding> {
         Guarantee::WritesFollowReads => before_sets(g, true),
         _ => Vec::new(),
     };
+    let wfr = guarantee == Guarantee::WritesFollowReads;
     let first_read = first_reads(g);
     let mut out = Vec::new();
     for (_, evs) in &g.sessions {
-        let mut must = Bits::new(g.writes.len());
-        let mut why: HashMap<usize, Via> = HashMap::new();
+        let mut must = Must {
+            set: Bits::new(g.writes.len()),
+            why: HashMap::new(),
+        };
         let mut sources_seen: HashSet<Ev> = HashSet::new();
         for &ev in evs {
-            out.extend(stale(g, ev, &must, |w| why[&w].clone()));
+            out.extend(stale(g, ev, &must.set, |w| must.why[&w].clone()));
             let e = &g.events[ev];
             // Only a completed operation is followed by the client's later ones.
             if !e.done {
@@ -156,40 +180,33 @@ fn session(g: &Graph, guarantee: Guarantee) -> Vec<Finding> {
                 Some(Source::Write(src)) => Some(src),
                 _ => None,
             };
-            match guarantee {
-                Guarantee::ReadYourWrites => {
-                    if let Some(w) = e.write
-                        && must.insert(w)
-                    {
-                        why.insert(w, Via::OwnWrite);
+            match (guarantee, src) {
+                (Guarantee::ReadYourWrites, _) => {
+                    if let Some(w) = e.write {
+                        must.add(w, || Via::OwnWrite);
                     }
                 }
-                Guarantee::MonotonicReads => {
-                    if let Some(src) = src
-                        && must.insert(g.write_of(src))
-                    {
-                        why.insert(g.write_of(src), Via::EarlierRead(ev));
-                    }
+                (Guarantee::MonotonicReads, Some(src)) => {
+                    must.add(g.write_of(src), || Via::EarlierRead(ev));
                 }
-                Guarantee::MonotonicWrites | Guarantee::WritesFollowReads => {
-                    if let Some(src) = src
-                        && sources_seen.insert(src)
-                    {
-                        let wfr = guarantee == Guarantee::WritesFollowReads;
-                        for (later, set) in revealed(g, src, &before) {
-                            for w in set.iter() {
-                                if must.insert(w) {
-                                    let first_read = wfr.then(|| {
-                                        let s = g.events[later].session;
-                                        first_read.get(&(s, w)).copied().unwrap_or(later)
-                                    });
-                                    let seen_by = ev;
-                                    why.insert(w, Via::Observed { first_read, later, seen_by });
-                                }
-                            }
+                // Reading the same write twice reveals nothing new.
+                (_, Some(src)) if sources_seen.insert(src) => {
+                    for (later, set) in revealed(g, src, &before) {
+                        for w in set.iter() {
+                            let first_read = wfr.then(|| {
+                                let s = g.events[later].session;
+                                first_read.get(&(s, w)).copied().unwrap_or(later)
+                            });
+                            let seen_by = ev;
+                            must.add(w, || Via::Observed {
+                                first_read,
+                                later,
+                                seen_by,
+                            });
                         }
                     }
                 }
+                _ => {}
             }
         }
     }
