@@ -19,12 +19,17 @@ const KEYS: [&str; 3] = ["x", "y", "z"];
 /// A change waiting to take effect: (step, key, action).
 type Pending = (usize, &'static str, Action);
 
-/// Runs a random sequential execution and records it.
+/// Runs a random sequential execution of 20 to 80 steps and records it.
 fn sequential(seed: u64) -> History {
     let mut rng = Rng::new(seed);
+    let steps = rng.between(20, 80) as usize;
+    execute(&mut rng, steps)
+}
+
+/// Records `steps` operations of a random sequential execution.
+fn execute(rng: &mut Rng, steps: usize) -> History {
     let clients = rng.between(2, 5) as ClientId;
     let keys = &KEYS[..rng.between(1, 3) as usize];
-    let steps = rng.between(20, 80) as usize;
     let mut state: HashMap<&str, Option<Value>> = HashMap::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut ops = Vec::new();
@@ -224,4 +229,18 @@ fn one_stale_read_is_caught() {
         caught.get(&Guarantee::MonotonicReads) > Some(&10),
         "{caught:?}"
     );
+}
+
+#[test]
+fn thousands_of_operations_are_checked() {
+    // Large enough to matter for a quadratic algorithm with a big constant.
+    let h = execute(&mut Rng::new(42), 5000);
+    assert_eq!(Causal.violations(&h).unwrap(), vec![]);
+    assert_eq!(AllSessions.violations(&h).unwrap(), vec![]);
+    let (read, guarantee) = stale_reads(&h).into_iter().next().expect("a stale read");
+    let mut ops = h.ops().to_vec();
+    ops.push(read);
+    let bad = History::from_ops(ops).unwrap();
+    let found = Session(guarantee).violations(&bad).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
 }

@@ -213,3 +213,23 @@ fn guarantee_names() {
     assert_eq!(Session(Guarantee::MonotonicReads).name(), "monotonic-reads");
     assert_eq!(Causal.name(), "causal-consistency");
 }
+
+#[test]
+fn an_unknown_write_that_was_seen_brings_its_clients_earlier_writes() {
+    // Client 0 gave up waiting for y=1, but client 1 read it, so it took effect, after
+    // x=1 completed.
+    let h = |x_seen: Option<Value>| {
+        History::from_ops([
+            Operation::write(0, 1, 0, 1).on("x"),
+            Operation::unknown(0, testkit::history::Action::Write(Value::Int(1)), 2).on("y"),
+            Operation::read(1, i(1), 4, 5).on("y"),
+            Operation::read(1, x_seen, 6, 7).on("x"),
+        ])
+        .unwrap()
+    };
+    assert_eq!(
+        broken_guarantees(&h(None)),
+        vec![(Guarantee::MonotonicWrites, vec![0, 1, 2, 3])]
+    );
+    assert_eq!(broken_guarantees(&h(i(1))), vec![]);
+}

@@ -51,6 +51,11 @@ impl Bits {
     pub(crate) fn iter_and<'a>(&'a self, other: &'a Bits) -> impl Iterator<Item = usize> + 'a {
         ones(self.words.iter().zip(&other.words).map(|(a, b)| a & b))
     }
+
+    /// The members of `self` that are not in `other`, in increasing order.
+    pub(crate) fn iter_minus<'a>(&'a self, other: &'a Bits) -> impl Iterator<Item = usize> + 'a {
+        ones(self.words.iter().zip(&other.words).map(|(a, b)| a & !b))
+    }
 }
 
 /// The positions of the set bits in a sequence of words.
@@ -91,6 +96,7 @@ mod tests {
         b.insert(70);
         b.insert(99);
         assert_eq!(a.iter_and(&b).collect::<Vec<_>>(), vec![70]);
+        assert_eq!(a.iter_minus(&b).collect::<Vec<_>>(), vec![3]);
         a.union_with(&b);
         assert_eq!(a.iter().collect::<Vec<_>>(), vec![3, 70, 99]);
     }

@@ -15,6 +15,8 @@
 //! the client's later operations (a retransmitted request, for instance). Linking it to
 //! them was the rejected alternative; it would flag correct stores.
 
+mod closure;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::check::CheckError;
@@ -259,7 +261,7 @@ fn link(
         cycle: None,
         anc: Vec::new(),
     };
-    close(&mut graph);
+    closure::close(&mut graph);
     graph
 }
 
@@ -272,67 +274,73 @@ pub(crate) fn preds(e: &Event) -> impl Iterator<Item = Ev> {
     e.so_pred.into_iter().chain(rf)
 }
 
-/// Sorts the events topologically (Kahn) and fills `anc`, or records a cycle.
-fn close(g: &mut Graph) {
-    let n = g.events.len();
-    let mut indeg = vec![0usize; n];
-    let mut succ: Vec<Vec<Ev>> = vec![Vec::new(); n];
-    for (ev, e) in g.events.iter().enumerate() {
-        for p in preds(e) {
-            indeg[ev] += 1;
-            succ[p].push(ev);
-        }
-    }
-    let mut order: Vec<Ev> = (0..n).filter(|&ev| indeg[ev] == 0).collect();
-    let mut next = 0;
-    while next < order.len() {
-        let ev = order[next];
-        next += 1;
-        for &s in &succ[ev] {
-            indeg[s] -= 1;
-            if indeg[s] == 0 {
-                order.push(s);
-            }
-        }
-    }
-    if order.len() < n {
-        g.cycle = Some(find_cycle(g, &indeg));
-        return;
-    }
-    let mut anc = vec![Bits::new(g.writes.len()); n];
-    for &ev in &order {
-        let mut set = Bits::new(g.writes.len());
-        for p in preds(&g.events[ev]) {
-            set.union_with(&anc[p]);
-            if let Some(w) = g.events[p].write {
-                set.insert(w);
-            }
-        }
-        anc[ev] = set;
-    }
-    g.anc = anc;
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::Operation;
 
-/// A cycle among the events Kahn's algorithm could not order. Each of them still has an
-/// unordered predecessor, so walking back from one must repeat an event.
-fn find_cycle(g: &Graph, indeg: &[usize]) -> Vec<Ev> {
-    let start = (0..g.events.len())
-        .find(|&ev| indeg[ev] > 0)
-        .expect("a stuck event");
-    let mut walk = vec![start];
-    let mut seen = HashMap::from([(start, 0usize)]);
-    loop {
-        let here = *walk.last().expect("non-empty walk");
-        let back = preds(&g.events[here])
-            .find(|&p| indeg[p] > 0)
-            .expect("a stuck event has a stuck predecessor");
-        if let Some(&at) = seen.get(&back) {
-            let mut cycle = walk[at..].to_vec();
-            // The walk went against the edges; report it along them.
-            cycle.reverse();
-            return cycle;
-        }
-        seen.insert(back, walk.len());
-        walk.push(back);
+    fn graph(ops: impl IntoIterator<Item = Operation>) -> Graph {
+        Graph::build(&History::from_ops(ops).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn only_completed_events_have_session_successors() {
+        let g = graph([
+            Operation::write(0, 1, 0, 1),
+            Operation::unknown(0, Action::Write(Value::Int(2)), 2),
+            Operation::failed(0, Action::Write(Value::Int(3)), 3, 4),
+            Operation::write(0, 4, 5, 6),
+            Operation::unknown(0, Action::Read, 7),
+        ]);
+        // The failed write and the unanswered read are gone.
+        let ops: Vec<OpId> = g.events.iter().map(|e| e.op).collect();
+        assert_eq!(ops, vec![0, 1, 3]);
+        let preds: Vec<Option<Ev>> = g.events.iter().map(|e| e.so_pred).collect();
+        // The unknown write follows the first write; the last write follows the first
+        // write too, not the unknown one.
+        assert_eq!(preds, vec![None, Some(0), Some(0)]);
+    }
+
+    #[test]
+    fn reads_name_their_writes() {
+        let g = graph([
+            Operation::write(0, 1, 0, 1).on("x"),
+            Operation::read(1, Some(Value::Int(1)), 2, 3).on("x"),
+            Operation::read(1, Some(Value::Int(1)), 4, 5).on("y"),
+            Operation::read(1, None, 6, 7).on("y"),
+            Operation::cas(1, Some(Value::Int(1)), 5, false, 8, 9).on("x"),
+        ]);
+        let reads: Vec<Option<Source>> = g.events.iter().map(|e| e.read).collect();
+        let expected = vec![
+            None,
+            Some(Source::Write(0)),
+            Some(Source::Nowhere),
+            Some(Source::Initial),
+        ];
+        assert_eq!(reads, expected, "the cas that did not swap is dropped");
+    }
+
+    #[test]
+    fn unknown_cas_operations_read_once_their_value_is_seen() {
+        let cas = |from: Option<i64>, to: i64| Action::Cas {
+            from: from.map(Value::Int),
+            to: Value::Int(to),
+        };
+        let g = graph([
+            Operation::unknown(0, cas(None, 1), 0),
+            Operation::unknown(1, cas(Some(1), 2), 0),
+            Operation::unknown(2, cas(Some(2), 3), 0),
+            Operation::read(3, Some(Value::Int(2)), 5, 6),
+        ]);
+        let reads: Vec<Option<Source>> = g.events.iter().map(|e| e.read).collect();
+        // Seeing 2 proves the second cas swapped, which proves the first one did; nothing
+        // shows that the third one ran.
+        let expected = vec![
+            Some(Source::Initial),
+            Some(Source::Write(0)),
+            None,
+            Some(Source::Write(1)),
+        ];
+        assert_eq!(reads, expected);
     }
 }
