@@ -101,6 +101,17 @@ fn a_value_nobody_wrote_is_a_thin_air_read_for_every_check() {
     }
     let all = broken(AllSessions.check(&h).unwrap());
     assert_eq!(all, Some(("session-guarantees".to_owned(), vec![1])));
+    let summary = Causal
+        .check(&h)
+        .unwrap()
+        .violation()
+        .unwrap()
+        .summary
+        .clone();
+    assert!(
+        summary.starts_with("client 1 read 7 at op 1, but"),
+        "{summary}"
+    );
 }
 
 #[test]

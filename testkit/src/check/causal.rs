@@ -44,7 +44,11 @@
 //! | writes-follow-reads | `w'`'s client had read `w'` when it wrote `w2`, and an earlier read of `c` returned `w2` or a write `w2` happens before |
 //!
 //! Thin-air reads and cycles break every check. Each session row is a special case of the
-//! causal row, so causal consistency implies all four guarantees.
+//! causal row, so causal consistency implies all four guarantees. Conversely, every
+//! happens-before path from a write to a read starts in one of the four ways (stay in the
+//! writer's session, leave it at a later write, or start with a read of the write that is
+//! followed by more reads or by a write), so the four together flag exactly the stale reads
+//! the causal check flags.
 //!
 //! The causal check is the "bad pattern" style of causal memory: it looks for a read that
 //! misses a write in its causal past. It does **not** ask for convergence: two clients may

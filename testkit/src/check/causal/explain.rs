@@ -18,7 +18,7 @@ pub(crate) fn explain(h: &History, g: &Graph, broken: &str, finding: &Finding) -
     let (summary, evs) = match finding {
         Finding::ThinAir(r) => (
             format!(
-                "client {} read {} at op {}, but no operation wrote that value (failed writes \
+                "client {} read {} at {}, but no operation wrote that value (failed writes \
                  have no effect): a read can only return a value some write wrote",
                 w.client(*r),
                 w.got(*r),
@@ -71,21 +71,23 @@ impl Words<'_> {
     fn stale(&self, r: Ev, returned: Option<Ev>, newer: Ev, via: &Via) -> (String, Vec<Ev>) {
         let (reader, got, at) = (self.client(r), self.got(r), self.id(r));
         let mut evs = returned.map_or_else(Vec::new, |old| self.chain(old, newer));
-        let older = match returned {
-            Some(old) => format!(
-                ", a value that {} overwrote ({})",
-                self.id(newer),
-                self.arrows(&self.chain(old, newer))
-            ),
+        let overwrite = returned.map(|old| self.arrows(&self.chain(old, newer)));
+        let older = match &overwrite {
+            Some(path) => format!(", a value that {} overwrote ({path})", self.id(newer)),
             None => String::new(),
         };
         let summary = match via {
             Via::Causal => {
                 let path = self.chain(newer, r);
+                // Here the overwriting write is introduced after the read, so it comes last.
+                let overwrote = match &overwrite {
+                    Some(p) => format!(" and overwrote that value ({p})"),
+                    None => String::new(),
+                };
                 let text = format!(
-                    "client {reader} read {got} at {at}{older}, although {} happens before that \
-                     read ({}). Under causal consistency a read reflects every write in its \
-                     causal past",
+                    "client {reader} read {got} at {at}, although {} happens before that read \
+                     ({}){overwrote}. Under causal consistency a read reflects every write in \
+                     its causal past",
                     self.op(newer),
                     self.arrows(&path)
                 );

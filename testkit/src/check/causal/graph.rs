@@ -49,7 +49,7 @@ pub(crate) struct Event {
     pub(crate) session: usize,
     /// Position in that session.
     pub(crate) pos: usize,
-    /// Index into [`Graph::keys`].
+    /// The key, numbered in order of first appearance in the history.
     pub(crate) key: usize,
     /// The read part, if the event reads.
     pub(crate) read: Option<Source>,

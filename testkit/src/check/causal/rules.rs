@@ -13,8 +13,8 @@
 //! | monotonic writes | `w`'s client wrote `w` and then `w2`, and an earlier read of `c` returned `w2` or a write that `w2` happens before |
 //! | writes-follow-reads | `w`'s client read `w` and then wrote `w2`, and an earlier read of `c` returned `w2` or a write that `w2` happens before |
 //!
-//! Every session row is a special case of the causal row, so a causally consistent history
-//! keeps all four guarantees.
+//! Every session row is a special case of the causal row, and together the four rows
+//! cover it: the four guarantees flag the same stale reads as the causal check.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
