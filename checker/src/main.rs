@@ -1,2 +1,63 @@
-//! Placeholder.
-fn main() {}
+//! `checker`: the command-line tool of consistency-lab.
+//!
+//! For now it checks recorded histories for linearizability:
+//!
+//! ```text
+//! checker history check [--model MODEL] [--format human|json] [--budget STEPS] FILE...
+//! ```
+//!
+//! Modules, one concern each, so that more commands can join without touching the rest:
+//!
+//! | module | what it holds |
+//! | --- | --- |
+//! | [`cli`] | the command line, declared with clap, and the overview shown without arguments |
+//! | [`history_cmd`] | the `history` commands: reading history files and checking them |
+//! | [`output`] | what a check prints, for people and as JSON lines |
+//! | [`style`] | colour, only on a terminal and only when `NO_COLOR` is not set |
+//!
+//! `main` only reads the command line, hands it to the command, and turns the
+//! [`Status`] the command ends with into the exit code.
+
+mod cli;
+mod history_cmd;
+mod output;
+mod style;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+/// How a command ended, from best to worst. The exit code is the number.
+///
+/// A run over several files ends with the worst status of any of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Everything checked passed (exit code 0).
+    Passed = 0,
+    /// A check failed: a history is not linearizable, or the checker could not decide
+    /// (exit code 1). Undecided is a failure: passing it would reward huge histories.
+    Failed = 1,
+    /// The tool could not do its job: bad arguments, an unreadable file, a file that does
+    /// not parse (exit code 2). Clap also exits with 2 on a usage error.
+    ToolError = 2,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> Self {
+        ExitCode::from(status as u8)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        None => {
+            print!("{}", cli::overview());
+            Status::Passed
+        }
+        Some(Command::History { command }) => history_cmd::run(command),
+    };
+    status.into()
+}
