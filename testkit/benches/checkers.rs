@@ -44,7 +44,11 @@ fn shared() {
         println!("shared histories: {} not found, skipped", dir.display());
         return;
     };
-    let (mut etcd, mut etcd_max, mut kv) = (Duration::ZERO, (Duration::ZERO, String::new()), Duration::ZERO);
+    let (mut etcd, mut etcd_max, mut kv) = (
+        Duration::ZERO,
+        (Duration::ZERO, String::new()),
+        Duration::ZERO,
+    );
     let mut mismatches = 0;
     println!("{:<34} {:>10} {:>18} {:>8}", "file", "ops", "verdict", "ms");
     for line in table.lines().skip(1).filter(|l| !l.trim().is_empty()) {
@@ -56,7 +60,13 @@ fn shared() {
         if verdict != f[2] {
             mismatches += 1;
         }
-        println!("{:<34} {:>10} {:>18} {:>8.3}", f[0], history.len(), verdict, ms(t));
+        println!(
+            "{:<34} {:>10} {:>18} {:>8.3}",
+            f[0],
+            history.len(),
+            verdict,
+            ms(t)
+        );
         if model == ModelKind::Kv {
             kv += t;
         } else {
@@ -67,7 +77,12 @@ fn shared() {
         }
     }
     println!();
-    println!("etcd total {:>8.2} ms (target < 130), slowest {} {:.2} ms (target < 30)", ms(etcd), etcd_max.1, ms(etcd_max.0));
+    println!(
+        "etcd total {:>8.2} ms (target < 130), slowest {} {:.2} ms (target < 30)",
+        ms(etcd),
+        etcd_max.1,
+        ms(etcd_max.0)
+    );
     println!("kv total   {:>8.2} ms (target < 50)", ms(kv));
     println!("verdicts differing from EXPECTED.tsv: {mismatches}");
 }
@@ -75,7 +90,10 @@ fn shared() {
 fn generated() {
     println!();
     println!("generated single-register histories, 2% unknown outcomes, unique values:");
-    println!("{:>8} {:>8} {:>18} {:>10}", "clients", "ops", "verdict", "ms");
+    println!(
+        "{:>8} {:>8} {:>18} {:>10}",
+        "clients", "ops", "verdict", "ms"
+    );
     for (clients, per_client) in [(8, 50), (16, 60), (32, 60)] {
         for violation in [false, true] {
             let cfg = GenConfig {

@@ -20,7 +20,10 @@ fn data_dir() -> PathBuf {
 fn shared_histories_get_the_trusted_verdicts() {
     let dir = data_dir();
     let Ok(table) = std::fs::read_to_string(dir.join("EXPECTED.tsv")) else {
-        eprintln!("SKIPPED: {} not found; the conformance check did not run", dir.display());
+        eprintln!(
+            "SKIPPED: {} not found; the conformance check did not run",
+            dir.display()
+        );
         return;
     };
     let mut checked = 0;
@@ -44,7 +47,12 @@ fn shared_histories_get_the_trusted_verdicts() {
         }
         checked += 1;
     }
-    assert!(wrong.is_empty(), "{} of {checked} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {checked} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
     assert!(checked >= 100, "only {checked} files listed");
     eprintln!("conformance: {checked} shared histories got their trusted verdicts");
 }
