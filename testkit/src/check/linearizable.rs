@@ -32,12 +32,14 @@
 //! independent, and checking them separately turns one exponential search into many
 //! small ones.
 
-use crate::check::search::{Memo, Placed, StateId, States};
+mod wgl;
+
 use crate::check::{
     CheckError, ConsistencyCheck, DEFAULT_STEP_BUDGET, Evidence, Verdict, Violation,
 };
-use crate::history::{Action, History, OpId, Operation, Outcome};
+use crate::history::{Action, History, OpId, Outcome};
 use crate::model::{CasRegister, Kv, Model, ModelKind, Register};
+pub(crate) use wgl::{Found, Search};
 
 /// Checks that a history is linearizable for a model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,46 +99,71 @@ pub(crate) fn supported(model: ModelKind, history: &History) -> Result<(), Check
     Ok(())
 }
 
+/// Steps each undecided key gets in the first round; every round doubles it.
+const FIRST_SLICE: u64 = 2_000;
+
 /// Checks `history` against any [`Model`], key by key, within `budget` steps in all.
+///
+/// The keys' searches run in rounds, each undecided key getting a slice of steps that
+/// doubles every round, so that a violation on an easy key is found even when another key
+/// would use up the whole budget. The rejected alternative, one key after another, let a
+/// single hard key hide every other key's violation. The first violation found wins;
+/// runs are deterministic.
 pub fn check_model<M: Model>(model: &M, history: &History, budget: u64) -> Verdict {
+    let parts: Vec<(Option<String>, (History, Vec<OpId>))> = history.by_key().into_iter().collect();
+    let mut searches: Vec<Option<Search<M>>> = parts
+        .iter()
+        .map(|(_, (part, _))| Some(Search::new(model, part)))
+        .collect();
     let mut left = budget;
-    let mut undecided = None;
-    for (key, (part, ids)) in history.by_key() {
-        match search(model, &part, &mut left) {
-            Found::Yes => {}
-            Found::No {
-                prefix,
-                state,
-                blocked,
-            } => {
-                let map = |v: Vec<usize>| v.into_iter().map(|i| ids[i]).collect::<Vec<OpId>>();
-                let (prefix, blocked) = (map(prefix), map(blocked));
-                let summary = summary(history, key.as_deref(), &prefix, &state, &blocked);
-                return Verdict::Violated(Violation {
-                    broken: "linearizability".into(),
-                    summary,
-                    evidence: Evidence::PartialOrder {
-                        prefix,
-                        state,
-                        blocked,
-                    },
-                });
-            }
-            Found::OutOfSteps => {
-                let which = key.map_or("the register".to_owned(), |k| format!("key {k:?}"));
-                undecided.get_or_insert(which);
+    let mut slice = FIRST_SLICE;
+    while searches.iter().any(Option::is_some) {
+        for (k, slot) in searches.iter_mut().enumerate() {
+            let Some(search) = slot else { continue };
+            let mut steps = slice.min(left);
+            let spent_from = steps;
+            let found = search.run(&mut steps);
+            left -= spent_from - steps;
+            match found {
+                None => {}
+                Some(Found::Yes) => *slot = None,
+                Some(Found::No {
+                    prefix,
+                    state,
+                    blocked,
+                }) => {
+                    let (key, (_, ids)) = &parts[k];
+                    let map = |v: Vec<usize>| v.into_iter().map(|i| ids[i]).collect::<Vec<OpId>>();
+                    let (prefix, blocked) = (map(prefix), map(blocked));
+                    let summary = summary(history, key.as_deref(), &prefix, &state, &blocked);
+                    return Verdict::Violated(Violation {
+                        broken: "linearizability".into(),
+                        summary,
+                        evidence: Evidence::PartialOrder {
+                            prefix,
+                            state,
+                            blocked,
+                        },
+                    });
+                }
             }
         }
+        if left == 0 && searches.iter().any(Option::is_some) {
+            let k = searches.iter().position(Option::is_some).unwrap_or(0);
+            let which = parts[k]
+                .0
+                .as_ref()
+                .map_or("the register".to_owned(), |k| format!("key {k:?}"));
+            return Verdict::Undecided {
+                reason: format!(
+                    "the search for {which} used up the budget of {budget} steps without \
+                     finding an order or ruling every order out"
+                ),
+            };
+        }
+        slice = slice.saturating_mul(2);
     }
-    match undecided {
-        None => Verdict::Holds,
-        Some(which) => Verdict::Undecided {
-            reason: format!(
-                "the search for {which} used up its budget of {budget} steps without \
-                 finding an order or ruling every order out"
-            ),
-        },
-    }
+    Verdict::Holds
 }
 
 fn summary(
@@ -176,180 +203,4 @@ pub(crate) fn relevant(part: &History) -> Vec<usize> {
             !(no_effect || unseen_read)
         })
         .collect()
-}
-
-/// The result of searching one key.
-pub(crate) enum Found {
-    Yes,
-    No {
-        prefix: Vec<usize>,
-        state: String,
-        blocked: Vec<usize>,
-    },
-    OutOfSteps,
-}
-
-const NONE: u32 = u32::MAX;
-
-/// The list of calls and returns, linked both ways so entries can be removed and put back
-/// in O(1) while backtracking.
-struct Entries {
-    op: Vec<u32>,
-    call: Vec<bool>,
-    /// For a call entry, its return entry (`NONE` for unknown outcomes); `NONE` for returns.
-    ret: Vec<u32>,
-    next: Vec<u32>,
-    prev: Vec<u32>,
-}
-
-impl Entries {
-    fn head(&self) -> u32 {
-        (self.op.len() - 2) as u32
-    }
-
-    fn unlink(&mut self, e: u32) {
-        let (p, n) = (self.prev[e as usize], self.next[e as usize]);
-        self.next[p as usize] = n;
-        self.prev[n as usize] = p;
-    }
-
-    fn relink(&mut self, e: u32) {
-        let (p, n) = (self.prev[e as usize], self.next[e as usize]);
-        self.next[p as usize] = e;
-        self.prev[n as usize] = e;
-    }
-}
-
-fn entries(ops: &[&Operation]) -> Entries {
-    // (time, returns before calls, op) gives the order; op breaks ties deterministically.
-    let mut events: Vec<(u64, u8, u32)> = Vec::with_capacity(ops.len() * 2);
-    for (i, op) in ops.iter().enumerate() {
-        events.push((op.call, 1, i as u32));
-        if let Some(r) = op.ret() {
-            events.push((r, 0, i as u32));
-        }
-    }
-    events.sort_unstable();
-    let n = events.len();
-    let (head, tail) = (n as u32, n as u32 + 1);
-    let mut list = Entries {
-        op: vec![0; n + 2],
-        call: vec![false; n + 2],
-        ret: vec![NONE; n + 2],
-        next: vec![NONE; n + 2],
-        prev: vec![NONE; n + 2],
-    };
-    let mut ret_at = vec![NONE; ops.len()];
-    for (e, &(_, kind, op)) in events.iter().enumerate() {
-        list.op[e] = op;
-        list.call[e] = kind == 1;
-        if kind == 0 {
-            ret_at[op as usize] = e as u32;
-        }
-    }
-    for (e, &(_, kind, op)) in events.iter().enumerate() {
-        if kind == 1 {
-            list.ret[e] = ret_at[op as usize];
-        }
-    }
-    let order: Vec<u32> = std::iter::once(head)
-        .chain(0..n as u32)
-        .chain([tail])
-        .collect();
-    for w in order.windows(2) {
-        list.next[w[0] as usize] = w[1];
-        list.prev[w[1] as usize] = w[0];
-    }
-    list
-}
-
-pub(crate) fn search<M: Model>(model: &M, part: &History, steps_left: &mut u64) -> Found {
-    let local = relevant(part);
-    let ops: Vec<&Operation> = local.iter().map(|&i| part.op(i)).collect();
-    let mut list = entries(&ops);
-    let head = list.head();
-    let mut returns_left = ops.iter().filter(|o| o.ret().is_some()).count();
-    let mut states = States::new(model);
-    let mut placed = Placed::new(ops.len());
-    let mut memo = Memo::new(ops.len());
-    let mut state: StateId = 0;
-    // The placements so far: (call entry, state before it).
-    let mut stack: Vec<(u32, StateId)> = Vec::new();
-    let mut best: (Vec<u32>, StateId) = (Vec::new(), 0);
-    let mut entry = list.next[head as usize];
-
-    while returns_left > 0 {
-        if *steps_left == 0 {
-            return Found::OutOfSteps;
-        }
-        *steps_left -= 1;
-        let e = entry as usize;
-        if list.call[e] {
-            let op = list.op[e];
-            if let Some(next) = states.step(state, op, ops[op as usize]) {
-                placed.insert(op as usize);
-                if memo.insert(&placed, next) {
-                    stack.push((entry, state));
-                    state = next;
-                    list.unlink(entry);
-                    if list.ret[e] != NONE {
-                        list.unlink(list.ret[e]);
-                        returns_left -= 1;
-                    }
-                    if stack.len() > best.0.len() {
-                        let order = stack.iter().map(|&(c, _)| list.op[c as usize]).collect();
-                        best = (order, state);
-                    }
-                    entry = list.next[head as usize];
-                    continue;
-                }
-                placed.remove(op as usize);
-            }
-            entry = list.next[e];
-        } else {
-            // The operation returning here cannot be placed in this order: undo.
-            let Some((call, before)) = stack.pop() else {
-                return not_found(&ops, &local, best, &states);
-            };
-            let c = call as usize;
-            if list.ret[c] != NONE {
-                list.relink(list.ret[c]);
-                returns_left += 1;
-            }
-            list.relink(call);
-            placed.remove(list.op[c] as usize);
-            state = before;
-            entry = list.next[c];
-        }
-    }
-    Found::Yes
-}
-
-/// Builds the evidence from the longest order found.
-fn not_found<M: Model>(
-    ops: &[&Operation],
-    local: &[usize],
-    (prefix, state): (Vec<u32>, StateId),
-    states: &States<M>,
-) -> Found {
-    let mut in_prefix = vec![false; ops.len()];
-    prefix.iter().for_each(|&i| in_prefix[i as usize] = true);
-    let rest = (0..ops.len()).filter(|&i| !in_prefix[i]);
-    // The first to return among the rest had to come before anything called later.
-    let first = rest
-        .clone()
-        .filter_map(|i| ops[i].ret().map(|r| (r, i)))
-        .min()
-        .map(|(_, i)| i);
-    let mut blocked = Vec::new();
-    if let Some(first) = first {
-        let deadline = ops[first].ret().unwrap_or(u64::MAX);
-        blocked.push(first);
-        blocked.extend(rest.filter(|&i| i != first && ops[i].call < deadline));
-    }
-    Found::No {
-        prefix: prefix.iter().map(|&i| local[i as usize]).collect(),
-        state: states.show(state),
-        blocked: blocked.into_iter().map(|i| local[i]).collect(),
-    }
 }

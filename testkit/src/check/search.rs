@@ -75,20 +75,40 @@ impl<'m, M: Model> States<'m, M> {
 /// The hash is the XOR of one random word per member (Zobrist hashing), so adding or
 /// removing a member updates it in O(1) instead of rehashing the whole set for every memo
 /// lookup.
+///
+/// Operations of unknown outcome are *optional*: a search may leave them out. They do
+/// not enter the hash, so configurations that differ only in which optional operations
+/// they placed meet in the memo, where [`Memo`] compares them by inclusion.
 pub(crate) struct Placed {
     words: Vec<u64>,
     hash: u64,
     keys: Vec<u64>,
+    optional: Vec<u64>,
 }
 
 impl Placed {
-    /// An empty set over `n` operations.
-    pub(crate) fn new(n: usize) -> Self {
+    /// An empty set over `n` operations, of which those with `optional(i)` may be left
+    /// out by the search.
+    pub(crate) fn new(n: usize, optional: impl Fn(usize) -> bool) -> Self {
         let mut rng = crate::rng::Rng::new(0x5EED_0FC0_FFEE);
+        let width = n.div_ceil(64).max(1);
+        let mut mask = vec![0; width];
+        let keys = (0..n)
+            .map(|i| {
+                let key = rng.next_u64();
+                if optional(i) {
+                    mask[i / 64] |= 1 << (i % 64);
+                    0
+                } else {
+                    key
+                }
+            })
+            .collect();
         Placed {
-            words: vec![0; n.div_ceil(64).max(1)],
+            words: vec![0; width],
             hash: 0,
-            keys: (0..n).map(|_| rng.next_u64()).collect(),
+            keys,
+            optional: mask,
         }
     }
 
@@ -112,10 +132,20 @@ impl Placed {
 
 /// The configurations already explored: (placed set, state) pairs.
 ///
-/// Sets are stored back to back in one arena of words rather than one allocation each;
-/// the table holds (hash, state, offset) and compares the words only on a hash match.
+/// A configuration is *covered* by an explored one with the same state, the same
+/// required operations placed, and a subset of its optional operations placed: whatever
+/// the newer one can still do, the older one could too, by leaving the extra optional
+/// operations out. So a covered configuration need not be explored again. Without this,
+/// a history with twenty operations of unknown outcome makes the search try up to 2^20
+/// subsets of them at every point.
+///
+/// The table groups configurations by (required set, state); a group lists the optional
+/// sets explored with them. Sets are stored back to back in one arena of words rather
+/// than one allocation each.
 pub(crate) struct Memo {
     table: HashTable<(u64, StateId, u32)>,
+    /// Per group: arena offsets of its members' words.
+    groups: Vec<Vec<u32>>,
     arena: Vec<u64>,
     width: usize,
     hasher: hashbrown::DefaultHashBuilder,
@@ -126,36 +156,52 @@ impl Memo {
     pub(crate) fn new(n: usize) -> Self {
         Memo {
             table: HashTable::new(),
+            groups: Vec::new(),
             arena: Vec::new(),
             width: n.div_ceil(64).max(1),
             hasher: hashbrown::DefaultHashBuilder::default(),
         }
     }
 
-    fn hash(&self, placed: &Placed, state: StateId) -> u64 {
-        self.hasher.hash_one((placed.hash, state))
-    }
-
-    /// Records the configuration; `false` when it had been seen before.
+    /// Records the configuration; `false` when an explored one covers it.
     pub(crate) fn insert(&mut self, placed: &Placed, state: StateId) -> bool {
-        let hash = self.hash(placed, state);
-        let width = self.width;
-        let arena = &self.arena;
-        let seen = self
+        let hash = self.hasher.hash_one((placed.hash, state));
+        let (width, arena, groups) = (self.width, &self.arena, &self.groups);
+        let words = |at: u32| &arena[at as usize..at as usize + width];
+        let same_required = |old: &[u64]| {
+            old.iter()
+                .zip(&placed.words)
+                .zip(&placed.optional)
+                .all(|((&a, &b), &opt)| (a ^ b) & !opt == 0)
+        };
+        let group = self
             .table
-            .find(hash, |&(h, s, at)| {
-                h == hash
-                    && s == state
-                    && arena[at as usize..at as usize + width] == placed.words[..]
+            .find(hash, |&(h, s, g)| {
+                h == hash && s == state && same_required(words(groups[g as usize][0]))
             })
-            .is_some();
-        if seen {
+            .map(|&(_, _, g)| g as usize);
+        let covered = |old: &[u64]| {
+            old.iter()
+                .zip(&placed.words)
+                .zip(&placed.optional)
+                .all(|((&a, &b), &opt)| a & !b & opt == 0)
+        };
+        if let Some(g) = group
+            && groups[g].iter().any(|&at| covered(words(at)))
+        {
             return false;
         }
         let at = self.arena.len() as u32;
         self.arena.extend_from_slice(&placed.words);
-        self.table
-            .insert_unique(hash, (hash, state, at), |&(h, _, _)| h);
+        match group {
+            Some(g) => self.groups[g].push(at),
+            None => {
+                let g = self.groups.len() as u32;
+                self.groups.push(vec![at]);
+                self.table
+                    .insert_unique(hash, (hash, state, g), |&(h, _, _)| h);
+            }
+        }
         true
     }
 }

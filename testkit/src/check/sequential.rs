@@ -196,9 +196,9 @@ fn search<M: Model>(
     // more constrained: try it first with a small share of the budget.
     let mut quick = (*steps_left).min(QUICK_STEPS);
     let before = quick;
-    let found = linearizable::search(model, part, &mut quick);
+    let found = linearizable::Search::new(model, part).run(&mut quick);
     *steps_left -= before - quick;
-    if matches!(found, Found::Yes) {
+    if matches!(found, Some(Found::Yes)) {
         return Some(None);
     }
     let local = linearizable::relevant(part);
@@ -206,7 +206,7 @@ fn search<M: Model>(
     let mut clients = Clients::new(&ops);
     let mut known_left: usize = clients.known.iter().map(Vec::len).sum();
     let mut states = States::new(model);
-    let mut placed = Placed::new(ops.len());
+    let mut placed = Placed::new(ops.len(), |i| ops[i].ret().is_none());
     let mut memo = Memo::new(ops.len());
     let mut state: StateId = 0;
     let mut path: Vec<u32> = Vec::new();
