@@ -176,7 +176,10 @@ a.log     not linearizable  (1.3 ms)
       client 1 w(2) [3..4]
     state after it: 2
     cannot go next: client 2 r:1 [5..6]
-    w(1) w(2) r:1";
+    c0 [w(1)-]
+    c1        [w(2)-]
+    c2               [r:1=]
+    [==] highlighted: op 2";
         assert_eq!(text, expected);
     }
 
