@@ -96,10 +96,15 @@ const BLOCKED_SHOWN: usize = 4;
 /// highlighted; for other evidence, the operations it names.
 fn draw(history: &History, evidence: &Evidence) -> String {
     let (ops, marked): (Vec<OpId>, Vec<OpId>) = match evidence {
-        Evidence::PartialOrder { prefix, blocked, .. } => {
+        Evidence::PartialOrder {
+            prefix, blocked, ..
+        } => {
             let tail = &prefix[prefix.len().saturating_sub(PREFIX_SHOWN)..];
             let next = &blocked[..blocked.len().min(BLOCKED_SHOWN + 1)];
-            (tail.iter().chain(next).copied().collect(), next.iter().take(1).copied().collect())
+            (
+                tail.iter().chain(next).copied().collect(),
+                next.iter().take(1).copied().collect(),
+            )
         }
         Evidence::Ops { ops } => (ops.clone(), ops.last().copied().into_iter().collect()),
     };
