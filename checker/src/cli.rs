@@ -47,11 +47,56 @@ pub enum Command {
         /// The exercise (its name, number or topic).
         exercise: String,
     },
+    /// Check exercises against their hidden suites.
+    ///
+    /// Exit code 0 when every task passes, 1 when any fails, 2 when the checker could
+    /// not run.
+    Check(ExerciseCheckArgs),
+    /// Tools for course authors.
+    Dev {
+        /// What to do.
+        #[command(subcommand)]
+        command: DevCommand,
+    },
     /// Work with recorded histories (JSON, Jepsen register logs, key-value EDN logs).
     History {
         /// What to do with them.
         #[command(subcommand)]
         command: HistoryCommand,
+    },
+}
+
+/// Arguments of `checker check`.
+#[derive(Debug, Args)]
+pub struct ExerciseCheckArgs {
+    /// The exercise (its name, number or topic); default: the current one.
+    pub exercise: Option<String>,
+    /// Check every exercise.
+    #[arg(long)]
+    pub all: bool,
+    /// Check the reference solutions instead of your copies.
+    #[arg(long)]
+    pub solution: bool,
+    /// Check the copy of the exercise in this folder instead (it is not modified).
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+    /// The seed of the randomized tests, to replay a run.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Results for people, or as JSON.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// The `dev` commands.
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Check the course itself: every skeleton compiles without warnings, holds a TODO
+    /// and fails its hidden suite; every solution passes it and is rustfmt- and
+    /// clippy-clean; the catalog and the folders agree.
+    Verify {
+        /// Only these exercises (default: all).
+        exercises: Vec<String>,
     },
 }
 

@@ -1,0 +1,182 @@
+//! `checker check [EXERCISE | --all] [--solution | --path DIR] [--seed N]`: build each
+//! exercise with its hidden suite, run every test under the grader's harness, and report
+//! per task.
+//!
+//! Exit codes: 0 when every task of every exercise checked passes, 1 when any fails
+//! (including an exercise that does not compile), 2 when the checker itself could not do
+//! its job (no course, an unknown exercise, a broken Cargo.toml, cargo missing).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+use crate::Status;
+use crate::catalog::Exercise;
+use crate::course::{Course, Source};
+use crate::grade::{Build, ExerciseReport, TaskVerdict, TestReport};
+use crate::runner::{BuildError, RunOptions, Runner};
+use crate::state::Progress;
+use crate::style::Style;
+
+/// The seed used when none is given: checks are reproducible by default, and
+/// `--seed` explores other schedules.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// How long one hidden test may run before its process tree is killed.
+pub const TEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What to check and how to print it.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// The exercise; `None` means the current one.
+    pub exercise: Option<String>,
+    /// Every exercise.
+    pub all: bool,
+    /// Check the reference solutions instead of the student's copies.
+    pub solution: bool,
+    /// Check the copy of the exercise in this folder instead.
+    pub path: Option<PathBuf>,
+    /// The seed of the randomized tests.
+    pub seed: Option<u64>,
+    /// JSON instead of text.
+    pub json: bool,
+}
+
+/// Runs `checker check`.
+pub fn run(course: &Course, req: &Request) -> Result<Status> {
+    let (mut progress, notice) = Progress::load(&course.state_dir());
+    if let Some(n) = notice {
+        eprintln!("note: {n}");
+    }
+    let exercises: Vec<&Exercise> = match (&req.exercise, req.all) {
+        (Some(_), true) => bail!("give an exercise or --all, not both"),
+        (Some(name), false) => vec![course.catalog.find(name)?],
+        (None, true) => course.catalog.exercises.iter().collect(),
+        (None, false) => match crate::commands::watch::current_exercise(course, &progress) {
+            Some(name) => vec![course.catalog.find(&name)?],
+            None => bail!("the course has no exercises yet"),
+        },
+    };
+    if req.path.is_some() && exercises.len() != 1 {
+        bail!("--path checks one exercise: name it");
+    }
+    let source = match (&req.path, req.solution) {
+        (Some(_), true) => bail!("give --solution or --path, not both"),
+        (Some(p), false) => Source::Folder(p.clone()),
+        (None, true) => Source::Solution,
+        (None, false) => Source::Student,
+    };
+    let seed = req.seed.unwrap_or(DEFAULT_SEED);
+    let mut status = Status::Passed;
+    let mut reports = Vec::new();
+    for exercise in exercises {
+        let report = check_one(course, exercise, &source, seed)?;
+        if !report.all_done() {
+            status = Status::Failed;
+        }
+        if source == Source::Student {
+            record(&mut progress, &report);
+        }
+        if req.json {
+            reports.push(report);
+        } else {
+            print!("{}", report.render(Style::stdout(), req.solution));
+        }
+    }
+    if source == Source::Student {
+        progress.save(&course.state_dir())?;
+    }
+    if req.json {
+        let json: Vec<JsonReport> = reports.iter().map(JsonReport::from).collect();
+        println!("{}", serde_json::to_string_pretty(&json)?);
+    }
+    Ok(status)
+}
+
+/// Builds and runs the hidden suite of `exercise` against `source`. A compile failure is
+/// part of the report; only failures of the checker itself are errors.
+pub fn check_one(course: &Course, exercise: &Exercise, source: &Source, seed: u64) -> Result<ExerciseReport> {
+    let dir = course.existing_dir(exercise, source)?;
+    let suite = course.suite_main(exercise);
+    if !suite.is_file() {
+        bail!("exercise {}: its hidden suite {} is missing; the course folder is incomplete", exercise.name, suite.display());
+    }
+    let runner = Runner::new(&course.root, &course.target_dir());
+    let mut report = ExerciseReport {
+        exercise: exercise.clone(),
+        source: dir.display().to_string(),
+        build: Build::Compiled,
+        tests: Vec::new(),
+        seed,
+    };
+    let built = match runner.build(&exercise.name, &dir, &suite) {
+        Ok(built) => built,
+        Err(BuildError::DoesNotCompile(errors)) => {
+            report.build = Build::Failed(errors);
+            return Ok(report);
+        }
+        Err(e) => bail!("exercise {}: {e}", exercise.name),
+    };
+    let options = RunOptions {
+        timeout: TEST_TIMEOUT,
+        seed: Some(seed),
+        ..RunOptions::default()
+    };
+    for result in built.run_all(&options)? {
+        let passed = result.outcome.passed();
+        let mut details = result.outcome.details();
+        if !passed && !result.output.trim().is_empty() {
+            details.push_str(&format!("\noutput of the test (last lines):\n{}", last_lines(&result.output, 20)));
+        }
+        report.tests.push(TestReport::new(&result.task, &result.name, passed, result.outcome.to_string(), details, result.duration));
+    }
+    Ok(report)
+}
+
+/// Remembers which tasks of a student's exercise are done.
+pub fn record(progress: &mut Progress, report: &ExerciseReport) {
+    let entry = progress.exercise(&report.exercise.name);
+    entry.checked = true;
+    entry.done = report.tasks().into_iter().filter(|t| t.done).map(|t| t.id).collect();
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// One exercise's result as JSON.
+#[derive(Serialize)]
+struct JsonReport {
+    exercise: String,
+    topic: String,
+    source: String,
+    compiled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compile_errors: Option<String>,
+    score: u32,
+    max_score: u32,
+    seed: u64,
+    tasks: Vec<TaskVerdict>,
+}
+
+impl From<&ExerciseReport> for JsonReport {
+    fn from(r: &ExerciseReport) -> Self {
+        JsonReport {
+            exercise: r.exercise.name.clone(),
+            topic: r.exercise.topic.clone(),
+            source: r.source.clone(),
+            compiled: r.build == Build::Compiled,
+            compile_errors: match &r.build {
+                Build::Failed(e) => Some(e.clone()),
+                Build::Compiled => None,
+            },
+            score: r.score(),
+            max_score: r.exercise.points(),
+            seed: r.seed,
+            tasks: r.tasks(),
+        }
+    }
+}
