@@ -61,7 +61,9 @@ fn read_invitation() -> Option<Invitation> {
     }
     let mut text = String::new();
     if let Err(error) = stdin.read_to_string(&mut text) {
-        give_up(&format!("cannot read the invitation on standard input: {error}"));
+        give_up(&format!(
+            "cannot read the invitation on standard input: {error}"
+        ));
     }
     Invitation::decode(&text).unwrap_or_else(|error| give_up(&error.to_string()))
 }
@@ -85,7 +87,11 @@ fn list(tests: &[Test], mut reporter: Reporter) -> ! {
     reporter.send(&Message::Hello(Subject::List));
     let mut stdout = std::io::stdout().lock();
     for test in tests {
-        _ = writeln!(stdout, "{}", json!({ "task": test.task, "name": test.name }));
+        _ = writeln!(
+            stdout,
+            "{}",
+            json!({ "task": test.task, "name": test.name })
+        );
         reporter.send(&Message::Test {
             task: test.task.to_owned(),
             name: test.name.to_owned(),
@@ -120,7 +126,10 @@ fn run(test: &Test, mut reporter: Reporter) -> ! {
                 location: failure.location.clone(),
             });
             if reporter.by_hand() {
-                let at = failure.location.map(|l| format!(" at {l}")).unwrap_or_default();
+                let at = failure
+                    .location
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default();
                 eprintln!("test {name} ... FAILED{at}\n{}", failure.message);
             }
             process::exit(FAILED)
@@ -142,13 +151,11 @@ struct Reporter {
 impl Reporter {
     /// Connects to the invitation's socket.
     fn connect(invitation: Option<Invitation>) -> Self {
-        let link = invitation.map(|invitation| {
-            match UnixStream::connect(&invitation.socket) {
-                Ok(stream) => (stream, invitation.secret),
-                Err(error) => {
-                    eprintln!("suite: cannot reach the checker: {error}");
-                    process::exit(UNREPORTED)
-                }
+        let link = invitation.map(|invitation| match UnixStream::connect(&invitation.socket) {
+            Ok(stream) => (stream, invitation.secret),
+            Err(error) => {
+                eprintln!("suite: cannot reach the checker: {error}");
+                process::exit(UNREPORTED)
             }
         });
         Reporter { link }

@@ -32,10 +32,7 @@ pub(crate) fn install_hook() {
         let note = Note {
             thread: thread::current().id(),
             message: payload_text(info.payload()),
-            location: info
-                .location()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
+            location: info.location().map(ToString::to_string).unwrap_or_default(),
         };
         // A hook must not panic: a poisoned list is still a list.
         let mut notes = NOTES.lock().unwrap_or_else(PoisonError::into_inner);
