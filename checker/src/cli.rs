@@ -14,7 +14,13 @@ use testkit::model::ModelKind;
 #[derive(Debug, Parser)]
 #[command(name = "checker", version)]
 pub struct Cli {
-    /// The command; without one, an overview of the commands is printed.
+    /// The course root (default: the folder around the current one that holds
+    /// checker/catalog.toml, or CONSISTENCY_LAB_ROOT).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub course: Option<PathBuf>,
+
+    /// The command; without one, the watch mode on the current exercise (or, without a
+    /// terminal, the course status once).
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -22,6 +28,25 @@ pub struct Cli {
 /// The top-level command groups.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Progress by topic and task.
+    List {
+        /// Print the catalog with each task's state as JSON.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+    /// Show the next hint for an exercise.
+    Hint {
+        /// The exercise (its name, number or topic).
+        exercise: String,
+        /// Show every hint at once.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Restore an exercise's skeleton, keeping a backup of your files.
+    Reset {
+        /// The exercise (its name, number or topic).
+        exercise: String,
+    },
     /// Work with recorded histories (JSON, Jepsen register logs, key-value EDN logs).
     History {
         /// What to do with them.

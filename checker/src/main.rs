@@ -18,12 +18,17 @@
 //! `main` only reads the command line, hands it to the command, and turns the
 //! [`Status`] the command ends with into the exit code.
 
+mod catalog;
 mod cli;
+mod commands;
+mod course;
+mod grade;
 mod history_cmd;
 mod output;
 // No command runs suites yet; checker/tests/runner_*.rs use all of it.
 #[allow(dead_code)]
 mod runner;
+mod state;
 mod style;
 
 use std::process::ExitCode;
@@ -55,12 +60,23 @@ impl From<Status> for ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let course = cli.course.as_deref();
     let status = match cli.command {
         None => {
             print!("{}", cli::overview());
             Status::Passed
         }
         Some(Command::History { command }) => history_cmd::run(command),
+        Some(Command::List { format }) => {
+            let json = format == cli::OutputFormat::Json;
+            commands::with_course(course, |c| commands::list::run(c, json))
+        }
+        Some(Command::Hint { exercise, all }) => {
+            commands::with_course(course, |c| commands::hint::run(c, &exercise, all))
+        }
+        Some(Command::Reset { exercise }) => {
+            commands::with_course(course, |c| commands::reset::run(c, &exercise))
+        }
     };
     status.into()
 }

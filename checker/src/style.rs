@@ -66,6 +66,11 @@ impl Style {
     pub fn dim(self, text: &str) -> String {
         self.paint("2", text)
     }
+
+    /// `text` in bold.
+    pub fn bold(self, text: &str) -> String {
+        self.paint("1", text)
+    }
 }
 
 #[cfg(test)]

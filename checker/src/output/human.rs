@@ -10,6 +10,7 @@
 //! ```
 
 use testkit::check::{Evidence, Verdict, Violation};
+use testkit::history::timeline::{self, Options};
 use testkit::history::{History, OpId};
 
 use crate::output::{Checked, millis};
@@ -82,20 +83,33 @@ fn evidence(c: &Checked<'_>, v: &Violation) -> String {
             lines.extend(ops.iter().map(|&id| format!("{INDENT}  {}", h.op(id))));
         }
     }
-    let picture = draw(h, &v.ops());
+    let picture = draw(h, &v.evidence);
     lines.extend(picture.lines().map(|l| format!("{INDENT}{l}")));
     lines.join("\n")
 }
 
-/// Pictures the operations a violation names.
-///
-/// PLACEHOLDER: for now their labels in order, joined with spaces and wrapped. Once
-/// `testkit::history::timeline` can draw a text timeline, this returns its drawing of
-/// `ops` instead (one row per client, calls and returns in time order). The caller
-/// indents every line of what this returns.
-fn draw(history: &History, ops: &[OpId]) -> String {
-    let labels: Vec<String> = ops.iter().map(|&id| history.op(id).label()).collect();
-    wrap(&labels.join(" "), "")
+/// How many of the blocked operations the picture includes besides the first.
+const BLOCKED_SHOWN: usize = 4;
+
+/// A text timeline of the shortest piece of history that shows the violation: the end
+/// of the legal prefix and the operations that cannot follow it, the first of which is
+/// highlighted; for other evidence, the operations it names.
+fn draw(history: &History, evidence: &Evidence) -> String {
+    let (ops, marked): (Vec<OpId>, Vec<OpId>) = match evidence {
+        Evidence::PartialOrder {
+            prefix, blocked, ..
+        } => {
+            let tail = &prefix[prefix.len().saturating_sub(PREFIX_SHOWN)..];
+            let next = &blocked[..blocked.len().min(BLOCKED_SHOWN + 1)];
+            (
+                tail.iter().chain(next).copied().collect(),
+                next.iter().take(1).copied().collect(),
+            )
+        }
+        Evidence::Ops { ops } => (ops.clone(), ops.last().copied().into_iter().collect()),
+    };
+    let options = Options::new().only(ops).highlight(marked).max_width(WIDTH);
+    timeline::render(history, &options)
 }
 
 /// Wraps `text` at word boundaries to [`WIDTH`] columns (not counting `indent`), each
@@ -167,7 +181,10 @@ a.log     not linearizable  (1.3 ms)
       client 1 w(2) [3..4]
     state after it: 2
     cannot go next: client 2 r:1 [5..6]
-    w(1) w(2) r:1";
+    c0 [w(1)-]
+    c1        [w(2)-]
+    c2               [r:1=]
+    [==] highlighted: op 2";
         assert_eq!(text, expected);
     }
 

@@ -58,6 +58,25 @@ impl Outcome {
     pub fn passed(&self) -> bool {
         matches!(self, Outcome::Passed)
     }
+
+    /// What happened in a few words, for a table of results; [`Display`](fmt::Display)
+    /// gives the full explanation.
+    pub fn verdict(&self) -> String {
+        match self {
+            Outcome::Passed => "passed".to_owned(),
+            Outcome::Panicked { .. } => "panicked".to_owned(),
+            Outcome::ExitedEarly { code } => format!("exited early (code {code})"),
+            Outcome::ExitedBeforeStart { code } => format!("exited before starting (code {code})"),
+            Outcome::Crashed { signal } => format!("crashed ({})", signal_name(*signal)),
+            Outcome::TimedOut { after } => format!("timed out after {} s", after.as_secs_f64()),
+            Outcome::Forged { .. } => "forged report".to_owned(),
+        }
+    }
+}
+
+/// `SIGABRT` for 6, or the number for a signal this system does not name.
+fn signal_name(signal: i32) -> String {
+    Signal::try_from(signal).map_or_else(|_| format!("signal {signal}"), |s| s.as_str().to_owned())
 }
 
 impl fmt::Display for Outcome {
@@ -83,14 +102,12 @@ impl fmt::Display for Outcome {
                  that runs before main (such as a constructor in the exercise crate) ended \
                  it, or the suite binary is broken; no test ran, so this counts as a failure"
             ),
-            Outcome::Crashed { signal } => {
-                let name = Signal::try_from(*signal).map_or("an unknown signal", Signal::as_str);
-                write!(
-                    f,
-                    "the test crashed: signal {signal} ({name}) killed it, as an abort, a \
-                     stack overflow or an invalid memory access does"
-                )
-            }
+            Outcome::Crashed { signal } => write!(
+                f,
+                "the test crashed: {} killed it, as an abort, a stack overflow or an \
+                 invalid memory access does",
+                signal_name(*signal)
+            ),
             Outcome::TimedOut { after } => write!(
                 f,
                 "the test did not finish within {} s and was stopped, with every process \

@@ -110,7 +110,7 @@ const FIRST_SLICE: u64 = 2_000;
 /// single hard key hide every other key's violation. The first violation found wins;
 /// runs are deterministic.
 pub fn check_model<M: Model>(model: &M, history: &History, budget: u64) -> Verdict {
-    let parts: Vec<(Option<String>, (History, Vec<OpId>))> = history.by_key().into_iter().collect();
+    let parts: Vec<_> = history.by_key().into_iter().collect();
     let mut searches: Vec<Option<Search<M>>> = parts
         .iter()
         .map(|(_, (part, _))| Some(Search::new(model, part)))

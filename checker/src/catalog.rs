@@ -1,0 +1,279 @@
+//! The catalog of the course: `checker/catalog.toml`.
+//!
+//! It lists the exercises in the order a student takes them. Each has a folder name (the
+//! same under `exercises/`, `solutions/` and `checker/suites/`), a topic, a title, its
+//! tasks (each with an id, a title and points) and hints in stages, the gentlest first:
+//!
+//! ```toml
+//! [[exercise]]
+//! name = "01_linearizable"
+//! topic = "linearizable"
+//! title = "A linearizable register with compare-and-swap"
+//! hints = [
+//!     "What must a read return if a write finished before the read began?",
+//!     "Keep the value and its version under one lock.",
+//! ]
+//!
+//! [[exercise.task]]
+//! id = "register"
+//! title = "Reads, writes and compare-and-swap are linearizable"
+//! points = 10
+//! ```
+//!
+//! Loading checks what a typo would otherwise turn into a confusing failure later:
+//! unknown fields, repeated names or task ids, tasks without points, exercises without
+//! tasks.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// The whole course, in order.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    /// The exercises, in the order they are taken.
+    #[serde(rename = "exercise", default)]
+    pub exercises: Vec<Exercise>,
+}
+
+/// One exercise.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    /// The folder name, such as `01_linearizable`.
+    pub name: String,
+    /// The topic, such as `linearizable`, `cap` or `causal`.
+    pub topic: String,
+    /// A one-line title.
+    pub title: String,
+    /// Hints, gentlest first; `checker hint` reveals one more each time.
+    #[serde(default)]
+    pub hints: Vec<String>,
+    /// What is graded.
+    #[serde(rename = "task")]
+    pub tasks: Vec<Task>,
+}
+
+/// One graded task of an exercise.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    /// A short id, unique in its exercise, that hidden tests name.
+    pub id: String,
+    /// What the task asks, in one line.
+    pub title: String,
+    /// What it is worth.
+    pub points: u32,
+}
+
+impl Exercise {
+    /// The points of all tasks.
+    pub fn points(&self) -> u32 {
+        self.tasks.iter().map(|t| t.points).sum()
+    }
+}
+
+/// Why the catalog could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CatalogError(pub String);
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+impl Catalog {
+    /// Reads and checks the catalog at `path`.
+    pub fn load(path: &Path) -> Result<Catalog, CatalogError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CatalogError(format!("{}: cannot read it: {e}", path.display())))?;
+        Catalog::parse(&text).map_err(|e| CatalogError(format!("{}: {e}", path.display())))
+    }
+
+    /// Parses and checks catalog text.
+    pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
+        let catalog: Catalog = toml::from_str(text)
+            .map_err(|e| CatalogError(e.to_string().lines().collect::<Vec<_>>().join(" ")))?;
+        catalog.validate()?;
+        Ok(catalog)
+    }
+
+    fn validate(&self) -> Result<(), CatalogError> {
+        let mut names = HashSet::new();
+        for ex in &self.exercises {
+            let bad = |what: String| Err(CatalogError(format!("exercise {:?}: {what}", ex.name)));
+            if ex.name.is_empty()
+                || !ex
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return bad(
+                    "the name must be a folder name of letters, digits, '_' and '-'".into(),
+                );
+            }
+            if !names.insert(ex.name.as_str()) {
+                return bad("the name appears twice".into());
+            }
+            if ex.tasks.is_empty() {
+                return bad("it has no [[exercise.task]]".into());
+            }
+            let mut ids = HashSet::new();
+            for t in &ex.tasks {
+                if !ids.insert(t.id.as_str()) {
+                    return bad(format!("task id {:?} appears twice", t.id));
+                }
+                if t.points == 0 {
+                    return bad(format!("task {:?} is worth 0 points", t.id));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The exercise named `name`. Also accepts its number (`1`, `01`) or its topic when
+    /// only one exercise has it. Otherwise an error that suggests the closest name.
+    pub fn find(&self, name: &str) -> Result<&Exercise, CatalogError> {
+        if let Some(ex) = self.exercises.iter().find(|e| e.name == name) {
+            return Ok(ex);
+        }
+        let by_number: Vec<&Exercise> = match name.parse::<u32>() {
+            Ok(n) => self
+                .exercises
+                .iter()
+                .filter(|e| number(&e.name) == Some(n))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let by_topic: Vec<&Exercise> = self.exercises.iter().filter(|e| e.topic == name).collect();
+        for found in [by_number, by_topic] {
+            if let [one] = found[..] {
+                return Ok(one);
+            }
+        }
+        let closest = self
+            .exercises
+            .iter()
+            .min_by_key(|e| distance(&e.name, name).min(distance(&e.topic, name)));
+        Err(CatalogError(match closest {
+            Some(e) => format!(
+                "no exercise named {name:?}; did you mean {:?}? (`checker list` shows them all)",
+                e.name
+            ),
+            None => format!("no exercise named {name:?}: the course has no exercises yet"),
+        }))
+    }
+
+    /// The exercise after `name`, if any.
+    pub fn after(&self, name: &str) -> Option<&Exercise> {
+        let i = self.exercises.iter().position(|e| e.name == name)?;
+        self.exercises.get(i + 1)
+    }
+}
+
+/// The number an exercise name starts with (`01_linearizable` -> 1).
+fn number(name: &str) -> Option<u32> {
+    let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Levenshtein distance, for suggestions.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pretty_assertions::assert_eq;
+
+    const TWO: &str = r#"
+        [[exercise]]
+        name = "01_linearizable"
+        topic = "linearizable"
+        title = "A register"
+        hints = ["first", "second"]
+        [[exercise.task]]
+        id = "register"
+        title = "Reads and writes"
+        points = 10
+        [[exercise.task]]
+        id = "lock"
+        title = "A lock"
+        points = 5
+
+        [[exercise]]
+        name = "02_cap"
+        topic = "cap"
+        title = "CAP"
+        [[exercise.task]]
+        id = "cp"
+        title = "CP refuses"
+        points = 10
+    "#;
+
+    #[test]
+    fn reads_exercises_in_order_with_tasks_and_hints() {
+        let c = Catalog::parse(TWO).unwrap();
+        let names: Vec<&str> = c.exercises.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["01_linearizable", "02_cap"]);
+        assert_eq!(c.exercises[0].points(), 15);
+        assert_eq!(c.exercises[0].hints, ["first", "second"]);
+        assert_eq!(c.after("01_linearizable").unwrap().name, "02_cap");
+        assert!(c.after("02_cap").is_none());
+    }
+
+    #[test]
+    fn finds_by_name_number_or_topic_and_suggests_the_closest() {
+        let c = Catalog::parse(TWO).unwrap();
+        assert_eq!(c.find("02_cap").unwrap().name, "02_cap");
+        assert_eq!(c.find("1").unwrap().name, "01_linearizable");
+        assert_eq!(c.find("cap").unwrap().name, "02_cap");
+        let err = c.find("linearisable").unwrap_err();
+        assert!(err.0.contains("did you mean \"01_linearizable\"?"), "{err}");
+    }
+
+    #[test]
+    fn mistakes_in_the_catalog_are_named() {
+        let cases = [
+            (
+                TWO.replace("id = \"lock\"", "id = \"register\""),
+                "task id \"register\" appears twice",
+            ),
+            (TWO.replace("points = 5", "points = 0"), "worth 0 points"),
+            (
+                TWO.replace("02_cap", "01_linearizable"),
+                "the name appears twice",
+            ),
+            (
+                TWO.replace("title = \"CAP\"", "title = \"CAP\"\nlevel = 3"),
+                "unknown field `level`",
+            ),
+            (
+                TWO.replace("name = \"02_cap\"", "name = \"02 cap\""),
+                "folder name",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = Catalog::parse(&text).unwrap_err();
+            assert!(err.0.contains(expected), "{err} should say {expected}");
+        }
+    }
+}

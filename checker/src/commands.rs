@@ -1,0 +1,29 @@
+//! The commands a student and an author run on the course: `list`, `hint`, `reset`,
+//! `check`, `dev verify` and the watch mode. Each lives in its own module; this one holds
+//! what they share: opening the course and reporting errors as one line and a status.
+
+pub mod hint;
+pub mod list;
+pub mod progress_bar;
+pub mod reset;
+
+use std::path::Path;
+
+use crate::Status;
+use crate::course::Course;
+use crate::output;
+
+/// Runs `f` on the opened course; an error of any kind becomes one line on standard
+/// error and [`Status::ToolError`].
+pub fn with_course(
+    root: Option<&Path>,
+    f: impl FnOnce(&Course) -> anyhow::Result<Status>,
+) -> Status {
+    match Course::open(root).and_then(|course| f(&course)) {
+        Ok(status) => status,
+        Err(e) => {
+            output::error(&format!("{e:#}"));
+            Status::ToolError
+        }
+    }
+}

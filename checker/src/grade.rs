@@ -1,0 +1,301 @@
+//! From test results to task verdicts and points, and how they are shown.
+//!
+//! A task is done when its hidden suite has at least one test for it and every one of
+//! them passed. A task with no test is not done (a suite that forgot a task must not
+//! hand out its points), and a test naming a task the catalog does not know is reported
+//! as a problem of the suite.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::catalog::Exercise;
+use crate::style::Style;
+
+/// One hidden test, as the grader saw it run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TestReport {
+    /// The task it belongs to.
+    pub task: String,
+    /// Its name.
+    pub name: String,
+    /// Whether it passed.
+    pub passed: bool,
+    /// What happened, in a few words: `passed`, `panicked`, `timed out after 10 s`...
+    pub verdict: String,
+    /// For a failure: the test's own message (the scenario, expected against actual, the
+    /// seed and the history), then what it printed, trimmed.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub details: String,
+    /// How long it ran, in milliseconds.
+    pub ms: u64,
+}
+
+impl TestReport {
+    /// Builds a report, rounding the duration to milliseconds.
+    pub fn new(
+        task: &str,
+        name: &str,
+        passed: bool,
+        verdict: String,
+        details: String,
+        took: Duration,
+    ) -> Self {
+        TestReport {
+            task: task.to_owned(),
+            name: name.to_owned(),
+            passed,
+            verdict,
+            details,
+            ms: took.as_millis() as u64,
+        }
+    }
+}
+
+/// How the build went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Build {
+    /// The exercise and its suite compiled.
+    Compiled,
+    /// They did not: the first compiler errors.
+    Failed(String),
+}
+
+/// The result of checking one exercise.
+#[derive(Clone, Debug)]
+pub struct ExerciseReport {
+    /// The exercise, from the catalog.
+    pub exercise: Exercise,
+    /// Which copy was checked (a folder path).
+    pub source: String,
+    /// How the build went.
+    pub build: Build,
+    /// Every test run.
+    pub tests: Vec<TestReport>,
+    /// The seed the tests ran with, to replay them.
+    pub seed: u64,
+}
+
+/// A task's verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TaskVerdict {
+    /// The task id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// What it is worth.
+    pub points: u32,
+    /// What was earned: all or nothing.
+    pub score: u32,
+    /// Whether every test of the task passed (and it had at least one).
+    pub done: bool,
+    /// Its tests.
+    pub tests: Vec<TestReport>,
+}
+
+impl ExerciseReport {
+    /// The verdict of each task, in catalog order.
+    pub fn tasks(&self) -> Vec<TaskVerdict> {
+        self.exercise
+            .tasks
+            .iter()
+            .map(|t| {
+                let tests: Vec<TestReport> = self
+                    .tests
+                    .iter()
+                    .filter(|r| r.task == t.id)
+                    .cloned()
+                    .collect();
+                let done = self.build == Build::Compiled
+                    && !tests.is_empty()
+                    && tests.iter().all(|r| r.passed);
+                TaskVerdict {
+                    id: t.id.clone(),
+                    title: t.title.clone(),
+                    points: t.points,
+                    score: if done { t.points } else { 0 },
+                    done,
+                    tests,
+                }
+            })
+            .collect()
+    }
+
+    /// Tests whose task the catalog does not list.
+    pub fn stray_tests(&self) -> Vec<&TestReport> {
+        self.tests
+            .iter()
+            .filter(|r| !self.exercise.tasks.iter().any(|t| t.id == r.task))
+            .collect()
+    }
+
+    /// Points earned.
+    pub fn score(&self) -> u32 {
+        self.tasks().iter().map(|t| t.score).sum()
+    }
+
+    /// Whether every task is done.
+    pub fn all_done(&self) -> bool {
+        self.tasks().iter().all(|t| t.done)
+    }
+
+    /// The command that replays this check.
+    pub fn replay(&self, solution: bool) -> String {
+        let flag = if solution { " --solution" } else { "" };
+        format!(
+            "checker check {}{flag} --seed {}",
+            self.exercise.name, self.seed
+        )
+    }
+
+    /// The report for people.
+    pub fn render(&self, style: Style, solution: bool) -> String {
+        let ex = &self.exercise;
+        let mut out = format!(
+            "{}  {}  {}/{} points\n",
+            style.bold(&ex.name),
+            ex.title,
+            self.score(),
+            ex.points()
+        );
+        if let Build::Failed(errors) = &self.build {
+            out.push_str(&format!(
+                "  {} the exercise does not compile:\n",
+                style.red("FAIL")
+            ));
+            out.push_str(&indent(errors, "    "));
+            out.push_str(&format!(
+                "  every task counts as not done until it compiles ({})\n",
+                self.source
+            ));
+            return out;
+        }
+        for task in self.tasks() {
+            let mark = if task.done {
+                style.green("done")
+            } else {
+                style.red("todo")
+            };
+            out.push_str(&format!(
+                "  {mark}  {:<20} {:<50} {:>3}/{}\n",
+                task.id, task.title, task.score, task.points
+            ));
+            if task.tests.is_empty() {
+                out.push_str("        the hidden suite has no test for this task\n");
+            }
+            for t in task.tests.iter().filter(|t| !t.passed) {
+                out.push_str(&format!(
+                    "        {} {}: {}\n",
+                    style.red("x"),
+                    t.name,
+                    t.verdict
+                ));
+                if !t.details.is_empty() {
+                    out.push_str(&indent(&t.details, "          "));
+                }
+            }
+        }
+        for t in self.stray_tests() {
+            out.push_str(&format!(
+                "  note: test {} names task {:?}, which the catalog does not list\n",
+                t.name, t.task
+            ));
+        }
+        if !self.all_done() {
+            out.push_str(&format!("  replay: {}\n", self.replay(solution)));
+        }
+        out
+    }
+}
+
+fn indent(text: &str, prefix: &str) -> String {
+    text.lines()
+        .map(|l| format!("{prefix}{l}\n").replace(&format!("{prefix}\n"), "\n"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn exercise() -> Exercise {
+        let text = r#"
+            [[exercise]]
+            name = "01_x"
+            topic = "x"
+            title = "X"
+            [[exercise.task]]
+            id = "a"
+            title = "A"
+            points = 3
+            [[exercise.task]]
+            id = "b"
+            title = "B"
+            points = 2
+            [[exercise.task]]
+            id = "c"
+            title = "C"
+            points = 1
+        "#;
+        Catalog::parse(text).unwrap().exercises.remove(0)
+    }
+
+    fn test(task: &str, name: &str, passed: bool) -> TestReport {
+        let verdict = if passed { "passed" } else { "panicked" };
+        TestReport::new(
+            task,
+            name,
+            passed,
+            verdict.into(),
+            String::new(),
+            Duration::ZERO,
+        )
+    }
+
+    #[test]
+    fn a_task_is_done_only_when_all_its_tests_pass_and_it_has_some() {
+        let report = ExerciseReport {
+            exercise: exercise(),
+            source: "exercises/01_x".into(),
+            build: Build::Compiled,
+            tests: vec![
+                test("a", "a1", true),
+                test("a", "a2", true),
+                test("b", "b1", true),
+                test("b", "b2", false),
+                test("z", "z1", true),
+            ],
+            seed: 7,
+        };
+        let done: Vec<bool> = report.tasks().iter().map(|t| t.done).collect();
+        assert_eq!(done, [true, false, false]);
+        assert_eq!(report.score(), 3);
+        assert!(!report.all_done());
+        assert_eq!(report.stray_tests().len(), 1);
+        let text = report.render(Style::plain(), false);
+        assert!(text.contains("x b2: panicked"), "{text}");
+        assert!(text.contains("no test for this task"), "{text}");
+        assert!(
+            text.contains("replay: checker check 01_x --seed 7"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn nothing_is_done_when_it_does_not_compile() {
+        let report = ExerciseReport {
+            exercise: exercise(),
+            source: "exercises/01_x".into(),
+            build: Build::Failed("error[E0425]: cannot find value `x`".into()),
+            tests: vec![test("a", "a1", true)],
+            seed: 1,
+        };
+        assert_eq!(report.score(), 0);
+        assert!(
+            report
+                .render(Style::plain(), false)
+                .contains("does not compile")
+        );
+    }
+}
