@@ -1,0 +1,167 @@
+//! Building suites against exercise folders: a correct one, a wrong one, one that does
+//! not compile, broken manifests; and that the folders are left as they were.
+
+#[path = "fixtures/support.rs"]
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use support::{BuildError, Outcome, RunOptions, build, exercise, runner, suite};
+
+/// Every file under `dir`, relative to it.
+fn files(dir: &Path) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.insert(path.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn a_correct_exercise_passes_every_test_of_its_suite() {
+    let before = files(&exercise("sums"));
+    let results = build("sums", "sums", "sums")
+        .run_all(&RunOptions::default())
+        .unwrap();
+    let seen: Vec<(&str, &str, &Outcome)> = results
+        .iter()
+        .map(|r| (r.task.as_str(), r.name.as_str(), &r.outcome))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("add", "adds_small_numbers", &Outcome::Passed),
+            ("add", "adds_negative_numbers", &Outcome::Passed),
+            ("total", "totals_a_list", &Outcome::Passed),
+            (
+                "total",
+                "totals_after_an_hour_of_virtual_time",
+                &Outcome::Passed
+            ),
+        ]
+    );
+    // Cargo wrote its lock file and build output elsewhere.
+    assert_eq!(files(&exercise("sums")), before);
+}
+
+#[test]
+fn a_wrong_exercise_fails_with_the_suites_own_message() {
+    let results = build("sums", "sums-wrong", "sums")
+        .run_all(&RunOptions::default())
+        .unwrap();
+    let outcome = |name: &str| {
+        let result = results.iter().find(|r| r.name == name).unwrap();
+        result.outcome.clone()
+    };
+    let Outcome::Panicked { message, location } = outcome("adds_small_numbers") else {
+        panic!("{}", outcome("adds_small_numbers"));
+    };
+    assert!(
+        message.starts_with("assertion `left == right` failed: add(2, 3) should be 5"),
+        "{message}"
+    );
+    assert!(message.contains("left: -1"), "{message}");
+    assert!(location.unwrap().contains("suites/sums/main.rs:"));
+    assert!(!outcome("adds_negative_numbers").passed());
+    assert_eq!(outcome("totals_a_list"), Outcome::Passed);
+}
+
+#[test]
+fn the_same_suite_gets_one_binary_per_exercise_folder_and_is_not_relinked() {
+    let right = build("sums", "sums", "sums");
+    let wrong = build("sums", "sums-wrong", "sums");
+    assert_ne!(right.binary(), wrong.binary());
+    let modified = |path: &Path| std::fs::metadata(path).unwrap().modified().unwrap();
+    let first = modified(right.binary());
+    let again = build("sums", "sums", "sums");
+    assert_eq!(again.binary(), right.binary());
+    assert_eq!(
+        modified(again.binary()),
+        first,
+        "nothing changed, so nothing was rebuilt"
+    );
+}
+
+#[test]
+fn an_exercise_that_does_not_compile_is_a_student_result() {
+    let before = files(&exercise("sums-broken"));
+    let error = runner()
+        .build("sums", &exercise("sums-broken"), &suite("sums"))
+        .unwrap_err();
+    let BuildError::DoesNotCompile { errors, more } = &error else {
+        panic!("{error}");
+    };
+    assert_eq!(*more, 0);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("error[E0308]: mismatched types"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].contains("sums-broken/src/lib.rs:5:5"),
+        "{}",
+        errors[0]
+    );
+    assert!(error.is_student_result());
+    assert!(
+        error
+            .to_string()
+            .starts_with("the exercise does not compile:\n\nerror[E0308]")
+    );
+    assert_eq!(files(&exercise("sums-broken")), before);
+}
+
+#[test]
+fn broken_manifests_missing_folders_and_bad_names_are_clear_errors() {
+    let scratch = support::target_dir().join("scratch-broken-manifest");
+    std::fs::create_dir_all(scratch.join("src")).unwrap();
+    std::fs::write(scratch.join("src/lib.rs"), "").unwrap();
+    let runner = runner();
+    let build = |folder: &Path| runner.build("sums", folder, &suite("sums")).unwrap_err();
+
+    std::fs::write(scratch.join("Cargo.toml"), "[package\nname = \"sums\"\n").unwrap();
+    let error = build(&scratch);
+    assert!(
+        matches!(error, BuildError::BrokenManifest { .. }),
+        "{error}"
+    );
+    assert!(error.is_student_result());
+    assert!(
+        error.to_string().contains("Cargo.toml is broken: "),
+        "{error}"
+    );
+
+    std::fs::write(scratch.join("Cargo.toml"), "[dependencies]\n").unwrap();
+    let error = build(&scratch);
+    assert!(
+        error
+            .to_string()
+            .ends_with("is broken: it has no [package] table with a name"),
+        "{error}"
+    );
+
+    let error = build(&scratch.join("missing"));
+    assert!(matches!(error, BuildError::NotFound { .. }), "{error}");
+    assert!(!error.is_student_result());
+
+    for name in ["testkit", "Sums", "tokio", "", "sums/.."] {
+        let error = runner
+            .build(name, &exercise("sums"), &suite("sums"))
+            .unwrap_err();
+        assert!(
+            matches!(error, BuildError::BadExerciseName { .. }),
+            "{name}: {error}"
+        );
+    }
+    std::fs::remove_dir_all(&scratch).unwrap();
+}
