@@ -83,6 +83,12 @@ pub struct ExerciseCheckArgs {
     /// The seed of the randomized tests, to replay a run.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Seconds a hidden test may run before its whole process tree is killed.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+    /// Run only the hidden test with this name (progress is not recorded).
+    #[arg(long, value_name = "NAME")]
+    pub test: Option<String>,
     /// Results for people, or as JSON.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
@@ -162,23 +168,6 @@ pub enum OutputFormat {
     Human,
     /// One JSON object per file, one per line.
     Json,
-}
-
-/// The text `checker` prints without arguments.
-pub fn overview() -> String {
-    format!(
-        "checker {}: consistency checks for distributed systems\n\
-         \n\
-         Commands:\n\
-         \x20 checker history check FILE...   check that recorded histories are linearizable\n\
-         \x20     --model register|cas-register|kv   the model (default: implied by the file)\n\
-         \x20     --format human|json                results for people or as JSON lines\n\
-         \x20     --budget STEPS                     search steps per file before giving up\n\
-         \n\
-         Files may be JSON histories, Jepsen register logs or key-value EDN logs.\n\
-         Run `checker help history check` for details.\n",
-        env!("CARGO_PKG_VERSION")
-    )
 }
 
 #[cfg(test)]

@@ -2,10 +2,13 @@
 //! `check`, `dev verify` and the watch mode. Each lives in its own module; this one holds
 //! what they share: opening the course and reporting errors as one line and a status.
 
+pub mod check;
+pub mod dev;
 pub mod hint;
 pub mod list;
 pub mod progress_bar;
 pub mod reset;
+pub mod watch;
 
 use std::path::Path;
 

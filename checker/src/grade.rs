@@ -59,6 +59,9 @@ pub enum Build {
     Compiled,
     /// They did not: the first compiler errors.
     Failed(String),
+    /// They compiled, but the suite could not even list its tests (for example, code
+    /// that runs before `main` ended the process): why.
+    Unlisted(String),
 }
 
 /// The result of checking one exercise.
@@ -74,6 +77,8 @@ pub struct ExerciseReport {
     pub tests: Vec<TestReport>,
     /// The seed the tests ran with, to replay them.
     pub seed: u64,
+    /// The compiler's warnings about the exercise's code.
+    pub warnings: Vec<String>,
 }
 
 /// A task's verdict.
@@ -267,6 +272,7 @@ mod tests {
                 test("z", "z1", true),
             ],
             seed: 7,
+            warnings: Vec::new(),
         };
         let done: Vec<bool> = report.tasks().iter().map(|t| t.done).collect();
         assert_eq!(done, [true, false, false]);
@@ -290,6 +296,7 @@ mod tests {
             build: Build::Failed("error[E0425]: cannot find value `x`".into()),
             tests: vec![test("a", "a1", true)],
             seed: 1,
+            warnings: Vec::new(),
         };
         assert_eq!(report.score(), 0);
         assert!(

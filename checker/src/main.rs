@@ -26,7 +26,6 @@ mod grade;
 mod history_cmd;
 mod output;
 // No command runs suites yet; checker/tests/runner_*.rs use all of it.
-#[allow(dead_code)]
 mod runner;
 mod state;
 mod style;
@@ -62,10 +61,23 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let course = cli.course.as_deref();
     let status = match cli.command {
-        None => {
-            print!("{}", cli::overview());
-            Status::Passed
+        None => commands::with_course(course, commands::watch::run),
+        Some(Command::Check(args)) => {
+            let request = commands::check::Request {
+                exercise: args.exercise,
+                all: args.all,
+                solution: args.solution,
+                path: args.path,
+                seed: args.seed,
+                test: args.test,
+                timeout: std::time::Duration::from_secs(args.timeout),
+                json: args.format == cli::OutputFormat::Json,
+            };
+            commands::with_course(course, |c| commands::check::run(c, &request))
         }
+        Some(Command::Dev {
+            command: cli::DevCommand::Verify { exercises },
+        }) => commands::with_course(course, |c| commands::dev::verify(c, &exercises)),
         Some(Command::History { command }) => history_cmd::run(command),
         Some(Command::List { format }) => {
             let json = format == cli::OutputFormat::Json;

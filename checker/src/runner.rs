@@ -67,15 +67,16 @@ impl Runner {
     }
 
     /// Builds the suite whose source is `suite_main` against the exercise crate in
-    /// `exercise_dir`. Suites name the exercise's crate `exercise` (with `-` as `_`),
-    /// whatever its package is called. Cargo rebuilds only what changed.
+    /// `exercise_dir`. Suites name the exercise's crate by the exercise name without its
+    /// leading number, with `-` as `_` (`01_linearizable` -> `linearizable`), whatever
+    /// its package is called. Cargo rebuilds only what changed.
     pub fn build(
         &self,
         exercise: &str,
         exercise_dir: &Path,
         suite_main: &Path,
     ) -> Result<Built, BuildError> {
-        let binary = build::build(&build::Job {
+        let (binary, warnings) = build::build(&build::Job {
             course_root: &self.course_root,
             target_dir: &self.target_dir,
             cargo: &self.cargo,
@@ -83,7 +84,7 @@ impl Runner {
             exercise_dir,
             suite_main,
         })?;
-        Ok(Built { binary })
+        Ok(Built { binary, warnings })
     }
 }
 
@@ -129,10 +130,18 @@ pub struct TestResult {
 #[derive(Clone, Debug)]
 pub struct Built {
     binary: PathBuf,
+    warnings: Vec<String>,
 }
 
 impl Built {
+    /// The compiler's warnings about the exercise's own code, rendered (replayed by
+    /// cargo from its cache when nothing was recompiled).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
     /// The suite binary.
+    #[allow(dead_code)] // part of the runner's API, used by its integration tests
     pub fn binary(&self) -> &Path {
         &self.binary
     }

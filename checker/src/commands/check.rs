@@ -16,7 +16,7 @@ use crate::Status;
 use crate::catalog::Exercise;
 use crate::course::{Course, Source};
 use crate::grade::{Build, ExerciseReport, TaskVerdict, TestReport};
-use crate::runner::{BuildError, RunOptions, Runner};
+use crate::runner::{BuildError, RunOptions, Runner, SuiteError};
 use crate::state::Progress;
 use crate::style::Style;
 
@@ -24,7 +24,7 @@ use crate::style::Style;
 /// `--seed` explores other schedules.
 pub const DEFAULT_SEED: u64 = 1;
 
-/// How long one hidden test may run before its process tree is killed.
+/// How long one hidden test may run before its process tree is killed, by default.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What to check and how to print it.
@@ -40,6 +40,10 @@ pub struct Request {
     pub path: Option<PathBuf>,
     /// The seed of the randomized tests.
     pub seed: Option<u64>,
+    /// Only this test.
+    pub test: Option<String>,
+    /// How long one test may run.
+    pub timeout: Duration,
     /// JSON instead of text.
     pub json: bool,
 }
@@ -72,11 +76,18 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
     let mut status = Status::Passed;
     let mut reports = Vec::new();
     for exercise in exercises {
-        let report = check_one(course, exercise, &source, seed)?;
+        let report = check_one(
+            course,
+            exercise,
+            &source,
+            seed,
+            req.test.as_deref(),
+            req.timeout,
+        )?;
         if !report.all_done() {
             status = Status::Failed;
         }
-        if source == Source::Student {
+        if source == Source::Student && req.test.is_none() {
             record(&mut progress, &report);
         }
         if req.json {
@@ -97,11 +108,22 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
 
 /// Builds and runs the hidden suite of `exercise` against `source`. A compile failure is
 /// part of the report; only failures of the checker itself are errors.
-pub fn check_one(course: &Course, exercise: &Exercise, source: &Source, seed: u64) -> Result<ExerciseReport> {
+pub fn check_one(
+    course: &Course,
+    exercise: &Exercise,
+    source: &Source,
+    seed: u64,
+    only: Option<&str>,
+    timeout: Duration,
+) -> Result<ExerciseReport> {
     let dir = course.existing_dir(exercise, source)?;
     let suite = course.suite_main(exercise);
     if !suite.is_file() {
-        bail!("exercise {}: its hidden suite {} is missing; the course folder is incomplete", exercise.name, suite.display());
+        bail!(
+            "exercise {}: its hidden suite {} is missing; the course folder is incomplete",
+            exercise.name,
+            suite.display()
+        );
     }
     let runner = Runner::new(&course.root, &course.target_dir());
     let mut report = ExerciseReport {
@@ -110,27 +132,66 @@ pub fn check_one(course: &Course, exercise: &Exercise, source: &Source, seed: u6
         build: Build::Compiled,
         tests: Vec::new(),
         seed,
+        warnings: Vec::new(),
     };
     let built = match runner.build(&exercise.name, &dir, &suite) {
         Ok(built) => built,
-        Err(BuildError::DoesNotCompile(errors)) => {
-            report.build = Build::Failed(errors);
+        Err(BuildError::DoesNotCompile { errors, more }) => {
+            let mut text = errors.join("\n");
+            if more > 0 {
+                text.push_str(&format!("\n... and {more} more errors\n"));
+            }
+            report.build = Build::Failed(text);
             return Ok(report);
         }
         Err(e) => bail!("exercise {}: {e}", exercise.name),
     };
+    report.warnings = built.warnings().to_vec();
     let options = RunOptions {
-        timeout: TEST_TIMEOUT,
+        timeout,
         seed: Some(seed),
         ..RunOptions::default()
     };
-    for result in built.run_all(&options)? {
-        let passed = result.outcome.passed();
-        let mut details = result.outcome.details();
-        if !passed && !result.output.trim().is_empty() {
-            details.push_str(&format!("\noutput of the test (last lines):\n{}", last_lines(&result.output, 20)));
+    let results = match only {
+        Some(name) => built.run_named(name, &options).map(|r| vec![r]),
+        None => built.run_all(&options),
+    };
+    let results = match results {
+        Ok(results) => results,
+        Err(SuiteError::Listing { outcome, output }) => {
+            let mut why = outcome.to_string();
+            if !output.text.trim().is_empty() {
+                why.push_str(&format!(
+                    "\nwhat it printed (last lines):\n{}",
+                    last_lines(output.text.trim(), 20)
+                ));
+            }
+            report.build = Build::Unlisted(why);
+            return Ok(report);
         }
-        report.tests.push(TestReport::new(&result.task, &result.name, passed, result.outcome.to_string(), details, result.duration));
+        Err(e) => bail!("exercise {}: {e}", exercise.name),
+    };
+    for result in results {
+        let passed = result.outcome.passed();
+        let mut details = String::new();
+        if !passed {
+            details = result.outcome.to_string();
+            let output = result.output.text.trim();
+            if !output.is_empty() {
+                details.push_str(&format!(
+                    "\nwhat the test printed (last lines):\n{}",
+                    last_lines(output, 20)
+                ));
+            }
+        }
+        report.tests.push(TestReport::new(
+            &result.task,
+            &result.name,
+            passed,
+            result.outcome.verdict(),
+            details,
+            result.duration,
+        ));
     }
     Ok(report)
 }
@@ -139,7 +200,12 @@ pub fn check_one(course: &Course, exercise: &Exercise, source: &Source, seed: u6
 pub fn record(progress: &mut Progress, report: &ExerciseReport) {
     let entry = progress.exercise(&report.exercise.name);
     entry.checked = true;
-    entry.done = report.tasks().into_iter().filter(|t| t.done).map(|t| t.id).collect();
+    entry.done = report
+        .tasks()
+        .into_iter()
+        .filter(|t| t.done)
+        .map(|t| t.id)
+        .collect();
 }
 
 fn last_lines(text: &str, n: usize) -> String {
@@ -168,10 +234,10 @@ impl From<&ExerciseReport> for JsonReport {
             exercise: r.exercise.name.clone(),
             topic: r.exercise.topic.clone(),
             source: r.source.clone(),
-            compiled: r.build == Build::Compiled,
+            compiled: !matches!(r.build, Build::Failed(_)),
             compile_errors: match &r.build {
                 Build::Failed(e) => Some(e.clone()),
-                Build::Compiled => None,
+                _ => None,
             },
             score: r.score(),
             max_score: r.exercise.points(),

@@ -45,7 +45,9 @@ pub fn run(course: &Course) -> Result<Status> {
     };
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
         print!("{}", list::render(course, &progress, Style::stdout()));
-        println!("\nCurrent exercise: {current}. Check it with `checker check {current}`; run `checker` in a terminal to watch it.");
+        println!(
+            "\nCurrent exercise: {current}. Check it with `checker check {current}`; run `checker` in a terminal to watch it."
+        );
         return Ok(Status::Passed);
     }
     let (tx, rx) = mpsc::channel();
@@ -68,7 +70,14 @@ pub fn run(course: &Course) -> Result<Status> {
         let watching = watcher.is_ok();
         'exercise: loop {
             screen(&redraw(course, &current, watching));
-            let report = check::check_one(course, &exercise, &Source::Student, check::DEFAULT_SEED);
+            let report = check::check_one(
+                course,
+                &exercise,
+                &Source::Student,
+                check::DEFAULT_SEED,
+                None,
+                check::TEST_TIMEOUT,
+            );
             let (mut progress_now, _) = Progress::load(&course.state_dir());
             progress_now.current = Some(current.clone());
             let text = match &report {
@@ -80,13 +89,20 @@ pub fn run(course: &Course) -> Result<Status> {
                 Err(e) => format!("{} {e:#}\n", Style::stdout().red("error:")),
             };
             progress = progress_now;
-            screen(&format!("{}{}", header(course, &progress, &current, watching), text));
+            screen(&format!(
+                "{}{}",
+                header(course, &progress, &current, watching),
+                text
+            ));
             // Wait for a save or a key.
             loop {
                 match rx.recv() {
                     Ok(Event::Changed) => {
                         // Let a burst of saves settle, then check once.
-                        while rx.recv_timeout(SETTLE).is_ok_and(|e| matches!(e, Event::Changed)) {}
+                        while rx
+                            .recv_timeout(SETTLE)
+                            .is_ok_and(|e| matches!(e, Event::Changed))
+                        {}
                         continue 'exercise;
                     }
                     Ok(Event::Key('q')) | Err(_) => return Ok(Status::Passed),
@@ -96,7 +112,10 @@ pub fn run(course: &Course) -> Result<Status> {
                         screen_append(&format!("\n{hint}\n"));
                     }
                     Ok(Event::Key('l')) => {
-                        screen_append(&format!("\n{}", list::render(course, &progress, Style::stdout())));
+                        screen_append(&format!(
+                            "\n{}",
+                            list::render(course, &progress, Style::stdout())
+                        ));
                     }
                     Ok(Event::Key('n')) => match course.catalog.after(&current) {
                         Some(next) => {
@@ -135,10 +154,17 @@ fn header(course: &Course, progress: &Progress, current: &str, watching: bool) -
         .iter()
         .flat_map(|e| {
             let done = progress.exercises.get(&e.name);
-            e.tasks.iter().filter(move |t| done.is_some_and(|d| d.done.contains(&t.id))).map(|t| t.points)
+            e.tasks
+                .iter()
+                .filter(move |t| done.is_some_and(|d| d.done.contains(&t.id)))
+                .map(|t| t.points)
         })
         .sum();
-    let how = if watching { "checks again on save" } else { "file watching unavailable: press r to check" };
+    let how = if watching {
+        "checks again on save"
+    } else {
+        "file watching unavailable: press r to check"
+    };
     format!(
         "Course {}  {earned}/{total} points   exercise {current} ({how})\n\
          keys: h hint  n next  l list  r check again  q quit\n\n",
@@ -148,7 +174,10 @@ fn header(course: &Course, progress: &Progress, current: &str, watching: bool) -
 
 fn redraw(course: &Course, current: &str, watching: bool) -> String {
     let (progress, _) = Progress::load(&course.state_dir());
-    format!("{}checking {current}...\n", header(course, &progress, current, watching))
+    format!(
+        "{}checking {current}...\n",
+        header(course, &progress, current, watching)
+    )
 }
 
 fn next_hint(course: &Course, progress: &mut Progress, current: &str) -> Result<String> {
@@ -160,7 +189,11 @@ fn next_hint(course: &Course, progress: &mut Progress, current: &str) -> Result<
     let n = (entry.hints_shown + 1).min(exercise.hints.len());
     entry.hints_shown = entry.hints_shown.max(n);
     progress.save(&course.state_dir())?;
-    Ok(format!("Hint {n} of {}: {}", exercise.hints.len(), exercise.hints[n - 1]))
+    Ok(format!(
+        "Hint {n} of {}: {}",
+        exercise.hints.len(),
+        exercise.hints[n - 1]
+    ))
 }
 
 /// Clears the terminal and shows `text` (raw mode needs explicit carriage returns).

@@ -65,6 +65,7 @@ pub enum BuildError {
 impl BuildError {
     /// Whether the error is a result for the student (the exercise does not compile or
     /// its manifest is broken) rather than trouble of the tool or its setup.
+    #[allow(dead_code)] // part of the runner's API, used by its integration tests
     pub fn is_student_result(&self) -> bool {
         matches!(
             self,
@@ -82,7 +83,8 @@ impl fmt::Display for BuildError {
             BuildError::BadExerciseName { name } => write!(
                 f,
                 "`{name}` cannot name an exercise: use lowercase letters, digits, `-` and `_`, \
-                 starting with a letter, and no name of a course crate"
+                 with a letter after any leading number (`01_linearizable`), and no name of a \
+                 course crate"
             ),
             BuildError::BrokenManifest { path, reason } => {
                 write!(f, "the exercise's {} is broken: {reason}", path.display())
@@ -115,7 +117,7 @@ pub(super) struct Job<'a> {
     pub(super) target_dir: &'a Path,
     /// The cargo program.
     pub(super) cargo: &'a OsString,
-    /// The exercise's name (also the name suites use for its crate).
+    /// The exercise's name; without its leading number it names the crate in suites.
     pub(super) exercise: &'a str,
     /// The exercise's folder.
     pub(super) exercise_dir: &'a Path,
@@ -123,9 +125,11 @@ pub(super) struct Job<'a> {
     pub(super) suite_main: &'a Path,
 }
 
-/// Writes the runner package and builds it; returns the binary.
-pub(super) fn build(job: &Job<'_>) -> Result<PathBuf, BuildError> {
-    if !manifest::valid_exercise_name(job.exercise) {
+/// Writes the runner package and builds it; returns the binary and the warnings about
+/// the exercise's code.
+pub(super) fn build(job: &Job<'_>) -> Result<(PathBuf, Vec<String>), BuildError> {
+    let key = manifest::crate_key(job.exercise);
+    if !manifest::valid_exercise_name(&key) {
         return Err(BuildError::BadExerciseName {
             name: job.exercise.to_owned(),
         });
@@ -141,14 +145,14 @@ pub(super) fn build(job: &Job<'_>) -> Result<PathBuf, BuildError> {
 
     let name = format!(
         "{}-suite-{}",
-        job.exercise,
+        key,
         manifest::fingerprint(&[&exercise_dir, &suite_main])
     );
     let dir = manifest::runner_dir(job.target_dir, &name);
     let runner = manifest::Runner {
         name: &name,
         suite_main: &suite_main,
-        exercise_key: job.exercise,
+        exercise_key: &key,
         exercise_package: &package,
         exercise_dir: &exercise_dir,
     };
@@ -157,7 +161,7 @@ pub(super) fn build(job: &Job<'_>) -> Result<PathBuf, BuildError> {
         manifest::runner_manifest(&course, &runner).as_bytes(),
     )?;
     copy_lock(&course_root, &dir)?;
-    cargo_build(job, &dir.join("Cargo.toml"), &name)
+    cargo_build(&dir.join("Cargo.toml"), &name, job, &exercise_dir)
 }
 
 /// The absolute form of `path`, or [`BuildError::NotFound`].
@@ -200,7 +204,12 @@ fn copy_lock(course_root: &Path, dir: &Path) -> Result<(), BuildError> {
 }
 
 /// Runs `cargo build` on the runner and reads its JSON messages.
-fn cargo_build(job: &Job<'_>, manifest: &Path, bin: &str) -> Result<PathBuf, BuildError> {
+fn cargo_build(
+    manifest: &Path,
+    bin: &str,
+    job: &Job<'_>,
+    exercise_dir: &Path,
+) -> Result<(PathBuf, Vec<String>), BuildError> {
     let output = Command::new(job.cargo)
         .args(["build", "--message-format=json", "--manifest-path"])
         .arg(manifest)
@@ -210,13 +219,22 @@ fn cargo_build(job: &Job<'_>, manifest: &Path, bin: &str) -> Result<PathBuf, Bui
             reason: format!("cannot start {}: {error}", job.cargo.to_string_lossy()),
         })?;
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut binary = None;
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(message) = serde_json::from_str::<Value>(line) else {
             continue;
         };
         match message["reason"].as_str() {
-            Some("compiler-message") => errors.extend(compile_error(&message["message"])),
+            Some("compiler-message") => {
+                errors.extend(compile_error(&message["message"]));
+                let ours = message["target"]["src_path"]
+                    .as_str()
+                    .is_some_and(|src| Path::new(src).starts_with(exercise_dir));
+                if ours && message["message"]["level"] == "warning" {
+                    warnings.extend(message["message"]["rendered"].as_str().map(str::to_owned));
+                }
+            }
             Some("compiler-artifact") if message["target"]["name"] == bin => {
                 binary = message["executable"].as_str().map(PathBuf::from);
             }
@@ -229,7 +247,7 @@ fn cargo_build(job: &Job<'_>, manifest: &Path, bin: &str) -> Result<PathBuf, Bui
         return Err(BuildError::DoesNotCompile { errors, more });
     }
     match binary {
-        Some(binary) if output.status.success() => Ok(binary),
+        Some(binary) if output.status.success() => Ok((binary, warnings)),
         _ => Err(BuildError::Cargo {
             reason: cargo_complaint(&String::from_utf8_lossy(&output.stderr)),
         }),
