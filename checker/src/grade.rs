@@ -144,17 +144,17 @@ impl ExerciseReport {
         self.tasks().iter().all(|t| t.done)
     }
 
-    /// The command that replays this check.
-    pub fn replay(&self, solution: bool) -> String {
-        let flag = if solution { " --solution" } else { "" };
+    /// The command that replays this check; `flags` name the copy checked
+    /// (`--solution`, `--path DIR`) when it is not the student's.
+    pub fn replay(&self, flags: &str) -> String {
         format!(
-            "checker check {}{flag} --seed {}",
+            "checker check {}{flags} --seed {}",
             self.exercise.name, self.seed
         )
     }
 
     /// The report for people.
-    pub fn render(&self, style: Style, solution: bool) -> String {
+    pub fn render(&self, style: Style, flags: &str) -> String {
         let ex = &self.exercise;
         let mut out = format!(
             "{}  {}  {}/{} points\n",
@@ -173,6 +173,15 @@ impl ExerciseReport {
                 "  every task counts as not done until it compiles ({})\n",
                 self.source
             ));
+            return out;
+        }
+        if let Build::Unlisted(why) = &self.build {
+            out.push_str(&format!(
+                "  {} the hidden suite could not list its tests:\n",
+                style.red("FAIL")
+            ));
+            out.push_str(&indent(why, "    "));
+            out.push_str("  every task counts as not done\n");
             return out;
         }
         for task in self.tasks() {
@@ -207,7 +216,7 @@ impl ExerciseReport {
             ));
         }
         if !self.all_done() {
-            out.push_str(&format!("  replay: {}\n", self.replay(solution)));
+            out.push_str(&format!("  replay: {}\n", self.replay(flags)));
         }
         out
     }
@@ -279,7 +288,7 @@ mod tests {
         assert_eq!(report.score(), 3);
         assert!(!report.all_done());
         assert_eq!(report.stray_tests().len(), 1);
-        let text = report.render(Style::plain(), false);
+        let text = report.render(Style::plain(), "");
         assert!(text.contains("x b2: panicked"), "{text}");
         assert!(text.contains("no test for this task"), "{text}");
         assert!(
@@ -301,7 +310,7 @@ mod tests {
         assert_eq!(report.score(), 0);
         assert!(
             report
-                .render(Style::plain(), false)
+                .render(Style::plain(), "")
                 .contains("does not compile")
         );
     }

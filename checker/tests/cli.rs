@@ -1,4 +1,4 @@
-//! The command line itself: the overview, and usage errors.
+//! The command line itself: no course to work on, and usage errors.
 
 #[path = "support/run.rs"]
 mod support;
@@ -6,20 +6,18 @@ mod support;
 use support::checker;
 
 #[test]
-fn no_arguments_prints_an_overview_and_exits_0() {
-    let run = checker(&[]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout.contains("checker history check FILE..."),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("--model register|cas-register|kv"),
-        "{}",
-        run.stdout
-    );
-    assert_eq!(run.stderr, "");
+fn no_arguments_outside_a_course_is_one_clear_error() {
+    let scratch = support::Scratch::new();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_checker"))
+        .current_dir(scratch.path(""))
+        .env_remove("CONSISTENCY_LAB_ROOT")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot find the course"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(out.stdout.is_empty());
 }
 
 #[test]

@@ -93,7 +93,7 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
         if req.json {
             reports.push(report);
         } else {
-            print!("{}", report.render(Style::stdout(), req.solution));
+            print!("{}", report.render(Style::stdout(), &replay_flags(&source)));
         }
     }
     if source == Source::Student {
@@ -125,7 +125,7 @@ pub fn check_one(
             suite.display()
         );
     }
-    let runner = Runner::new(&course.root, &course.target_dir());
+    let runner = Runner::new(&course.root, course.target_dir());
     let mut report = ExerciseReport {
         exercise: exercise.clone(),
         source: dir.display().to_string(),
@@ -196,6 +196,15 @@ pub fn check_one(
     Ok(report)
 }
 
+/// The flags that select `source` again in a replay command.
+fn replay_flags(source: &Source) -> String {
+    match source {
+        Source::Student => String::new(),
+        Source::Solution => " --solution".into(),
+        Source::Folder(dir) => format!(" --path {}", dir.display()),
+    }
+}
+
 /// Remembers which tasks of a student's exercise are done.
 pub fn record(progress: &mut Progress, report: &ExerciseReport) {
     let entry = progress.exercise(&report.exercise.name);
@@ -222,6 +231,8 @@ struct JsonReport {
     compiled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     compile_errors: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suite_error: Option<String>,
     score: u32,
     max_score: u32,
     seed: u64,
@@ -237,6 +248,10 @@ impl From<&ExerciseReport> for JsonReport {
             compiled: !matches!(r.build, Build::Failed(_)),
             compile_errors: match &r.build {
                 Build::Failed(e) => Some(e.clone()),
+                _ => None,
+            },
+            suite_error: match &r.build {
+                Build::Unlisted(why) => Some(why.clone()),
                 _ => None,
             },
             score: r.score(),

@@ -2,12 +2,10 @@
 
 /// A bar `width` characters wide filled to `done / total`.
 pub fn bar(done: u32, total: u32, width: usize) -> String {
-    let filled = if total == 0 {
-        0
-    } else {
-        (done as usize * width) / total as usize
-    };
-    let percent = if total == 0 { 0 } else { done * 100 / total };
+    let filled = (done as usize * width)
+        .checked_div(total as usize)
+        .unwrap_or(0);
+    let percent = (done * 100).checked_div(total).unwrap_or(0);
     format!(
         "[{}{}] {percent:>3}%",
         "#".repeat(filled),

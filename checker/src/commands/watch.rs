@@ -84,7 +84,7 @@ pub fn run(course: &Course) -> Result<Status> {
                 Ok(r) => {
                     check::record(&mut progress_now, r);
                     progress_now.save(&course.state_dir())?;
-                    r.render(Style::stdout(), false)
+                    r.render(Style::stdout(), "")
                 }
                 Err(e) => format!("{} {e:#}\n", Style::stdout().red("error:")),
             };

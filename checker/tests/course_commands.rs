@@ -1,0 +1,424 @@
+//! The real `checker` binary on a small course (`tests/fixtures/course`, one exercise
+//! with two tasks), copied to a scratch folder for each test so tests can change it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The workspace root.
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A fresh copy of the fixture course, with a root manifest that points at this
+/// workspace's test kit and harness, and this workspace's lock file.
+fn course(test: &str) -> PathBuf {
+    let root = workspace().join("target/course-tests").join(test);
+    let _ = std::fs::remove_dir_all(&root);
+    copy(&fixtures().join("course"), &root);
+    let ws = workspace();
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [\"exercises/*\", \"solutions/*\"]\n\n\
+         [workspace.package]\nedition = \"2024\"\n\n\
+         [workspace.dependencies]\n\
+         suite-harness = {{ path = {:?} }}\n\
+         testkit = {{ path = {:?} }}\n\
+         tokio = {{ version = \"1.48\", features = [\"macros\", \"rt\", \"rt-multi-thread\", \"sync\", \"time\", \"test-util\"] }}\n\
+         pretty_assertions = \"1.4\"\n",
+        ws.join("harness"),
+        ws.join("testkit")
+    );
+    std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(ws.join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    root
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Runs the checker on `root` with one shared build folder for every test.
+fn checker(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_checker"))
+        .arg("--course")
+        .arg(root)
+        .args(args)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace().join("target/course-tests/target"),
+        )
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the checker starts")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+/// Task id -> done, from `check --format json`.
+fn tasks(o: &Output) -> Vec<(String, bool)> {
+    json(o)[0]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["id"].as_str().unwrap().to_owned(),
+                t["done"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn set_add(root: &Path, body: &str) {
+    let lib = root.join("exercises/01_sums/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    let text = text.replace(
+        "    // TODO: return the sum.\n    todo!(\"add {a} and {b}\")",
+        body,
+    );
+    std::fs::write(lib, text).unwrap();
+}
+
+#[test]
+fn a_fresh_skeleton_compiles_and_shows_every_task_not_done() {
+    let root = course("fresh");
+    let out = checker(&root, &["check", "01_sums", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        tasks(&out),
+        [("add".into(), false), ("total".into(), false)]
+    );
+    assert_eq!(json(&out)[0]["compiled"], true);
+    assert_eq!(json(&out)[0]["score"], 0);
+
+    let out = checker(&root, &["check", "01_sums"]);
+    let text = stdout(&out);
+    assert!(text.contains("todo  add"), "{text}");
+    assert!(text.contains("x adds_small_numbers: panicked"), "{text}");
+    assert!(text.contains("not yet implemented: add 2 and 3"), "{text}");
+    assert!(
+        text.contains("replay: checker check 01_sums --seed 1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_solution_passes_every_task_and_exits_0() {
+    let root = course("solution");
+    let out = checker(
+        &root,
+        &["check", "01_sums", "--solution", "--format", "json"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(tasks(&out), [("add".into(), true), ("total".into(), true)]);
+    assert_eq!(
+        (
+            json(&out)[0]["score"].as_u64(),
+            json(&out)[0]["max_score"].as_u64()
+        ),
+        (Some(5), Some(5))
+    );
+}
+
+#[test]
+fn progress_is_recorded_per_task_and_listed() {
+    let root = course("progress");
+    set_add(&root, "    a + b");
+    let out = checker(&root, &["check", "01_sums", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(tasks(&out), [("add".into(), true), ("total".into(), false)]);
+    let list = checker(&root, &["list"]);
+    let text = stdout(&list);
+    assert!(text.contains("[x] add"), "{text}");
+    assert!(text.contains("[ ] total"), "{text}");
+    assert!(text.contains("2/5 points"), "{text}");
+    let listed = checker(&root, &["list", "--format", "json"]);
+    let catalog = json(&listed);
+    assert_eq!(catalog[0]["name"], "01_sums");
+    assert_eq!(catalog[0]["topic"], "warmup");
+    assert_eq!(catalog[0]["tasks"][0]["done"], true);
+    assert_eq!(catalog[0]["tasks"][1]["done"], false);
+    assert_eq!(catalog[0]["tasks"][1]["points"], 3);
+}
+
+#[test]
+fn a_folder_copy_is_checked_without_being_changed() {
+    let root = course("folder");
+    let copy_dir = root.join("elsewhere");
+    copy(&root.join("solutions/01_sums"), &copy_dir);
+    let before = snapshot(&copy_dir);
+    let out = checker(
+        &root,
+        &[
+            "check",
+            "01_sums",
+            "--path",
+            copy_dir.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(snapshot(&copy_dir), before);
+}
+
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(snapshot(&path));
+        } else {
+            files.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Checks a variant of the exercise from `tests/fixtures/variants`.
+fn check_variant(test: &str, variant: &str) -> Output {
+    let root = course(test);
+    let dir = fixtures().join("variants").join(variant);
+    checker(
+        &root,
+        &[
+            "check",
+            "01_sums",
+            "--path",
+            dir.to_str().unwrap(),
+            "--timeout",
+            "3",
+        ],
+    )
+}
+
+#[test]
+fn an_exercise_that_does_not_compile_fails_with_the_compiler_errors() {
+    let out = check_variant("broken", "sums-broken");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("does not compile"), "{text}");
+    assert!(text.contains("mismatched types"), "{text}");
+}
+
+#[test]
+fn a_wrong_answer_fails_its_task_with_expected_and_actual() {
+    let out = check_variant("wrong", "sums-wrong");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("todo  add"), "{text}");
+    assert!(text.contains("done  total"), "{text}");
+    assert!(text.contains("add(2, 3)"), "{text}");
+}
+
+#[test]
+fn a_test_that_exits_0_and_prints_a_fake_report_has_failed() {
+    let out = check_variant("exit", "sums-exit");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("todo  add"), "{text}");
+    assert!(text.contains("exited"), "{text}");
+}
+
+#[test]
+fn code_that_exits_before_main_fails_every_task() {
+    let out = check_variant("ctor", "sums-ctor");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("could not list its tests"), "{text}");
+    assert!(text.contains("0/5 points"), "{text}");
+}
+
+#[test]
+fn a_test_that_hangs_is_killed_and_fails() {
+    let out = check_variant("hang", "sums-hang");
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("done  add"), "{text}");
+    assert!(text.contains("todo  total"), "{text}");
+    assert!(
+        text.contains("timed out") || text.contains("time"),
+        "{text}"
+    );
+}
+
+#[test]
+fn hints_come_one_level_at_a_time() {
+    let root = course("hints");
+    let first = stdout(&checker(&root, &["hint", "01_sums"]));
+    assert!(
+        first.contains("Hint 1 of 2") && first.contains("+ operator"),
+        "{first}"
+    );
+    let second = stdout(&checker(&root, &["hint", "1"]));
+    assert!(
+        second.contains("Hint 2 of 2") && !second.contains("Hint 1"),
+        "{second}"
+    );
+    let again = stdout(&checker(&root, &["hint", "warmup"]));
+    assert!(again.contains("that was the last hint"), "{again}");
+    let all = stdout(&checker(&root, &["hint", "01_sums", "--all"]));
+    assert!(
+        all.contains("Hint 1 of 2") && all.contains("Hint 2 of 2"),
+        "{all}"
+    );
+}
+
+#[test]
+fn reset_restores_the_skeleton_and_keeps_a_backup() {
+    let root = course("reset");
+    set_add(&root, "    a + b // mine");
+    std::fs::write(root.join("exercises/01_sums/notes.txt"), "my notes").unwrap();
+    let out = checker(&root, &["reset", "01_sums"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let backup = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Your files are kept in "))
+        .unwrap_or_else(|| panic!("no backup named: {text}"));
+    let kept = std::fs::read_to_string(Path::new(backup).join("src/lib.rs")).unwrap();
+    assert!(kept.contains("a + b // mine"));
+    assert_eq!(
+        std::fs::read_to_string(Path::new(backup).join("notes.txt")).unwrap(),
+        "my notes"
+    );
+    let restored = std::fs::read_to_string(root.join("exercises/01_sums/src/lib.rs")).unwrap();
+    let skeleton =
+        std::fs::read_to_string(root.join("checker/skeletons/01_sums/src/lib.rs")).unwrap();
+    assert_eq!(restored, skeleton);
+    assert!(!root.join("exercises/01_sums/notes.txt").exists());
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_code_2() {
+    let root = course("bad");
+    let out = checker(&root, &["check", "01_sumz"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean \"01_sums\"?"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+
+    let nowhere = root.join("exercises");
+    let out = checker(&nowhere, &["list"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a course root"),
+        "{}",
+        stderr(&out)
+    );
+
+    std::fs::write(
+        root.join("exercises/01_sums/Cargo.toml"),
+        "[package\nname = ",
+    )
+    .unwrap();
+    let out = checker(&root, &["check", "01_sums"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("Cargo.toml"), "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+
+    std::fs::remove_dir_all(root.join("exercises/01_sums")).unwrap();
+    let out = checker(&root, &["check", "01_sums"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("checker reset 01_sums"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_corrupted_progress_file_is_reported_and_rebuilt() {
+    let root = course("corrupt");
+    std::fs::create_dir_all(root.join(".checker")).unwrap();
+    std::fs::write(root.join(".checker/progress.json"), "{{{").unwrap();
+    let out = checker(&root, &["list"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("corrupted"), "{}", stderr(&out));
+    let out = checker(&root, &["hint", "01_sums"]);
+    assert_eq!(out.status.code(), Some(0));
+    let saved = std::fs::read_to_string(root.join(".checker/progress.json")).unwrap();
+    assert!(serde_json::from_str::<Value>(&saved).is_ok(), "{saved}");
+}
+
+#[test]
+fn without_a_terminal_the_watch_mode_prints_the_status_once() {
+    let root = course("watch");
+    let out = checker(&root, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("0/5 points"), "{text}");
+    assert!(text.contains("Current exercise: 01_sums"), "{text}");
+}
+
+#[test]
+fn dev_verify_accepts_the_course_and_catches_a_skeleton_that_passes() {
+    let root = course("verify");
+    let out = checker(&root, &["dev", "verify"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("the course is consistent"));
+
+    // A skeleton that already solves `add`, and a folder the catalog does not know.
+    for dir in ["exercises", "checker/skeletons"] {
+        let lib = root.join(dir).join("01_sums/src/lib.rs");
+        let text = std::fs::read_to_string(&lib).unwrap();
+        std::fs::write(
+            &lib,
+            text.replace(
+                "    // TODO: return the sum.\n    todo!(\"add {a} and {b}\")",
+                "    a + b",
+            ),
+        )
+        .unwrap();
+    }
+    std::fs::create_dir_all(root.join("solutions/02_extra")).unwrap();
+    let out = checker(&root, &["dev", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("the skeleton passes task \"add\""), "{text}");
+    assert!(text.contains("solutions/02_extra has no entry"), "{text}");
+}
