@@ -70,6 +70,41 @@ pub struct Violation {
 }
 
 impl Violation {
+    /// A failure message for a test: what was broken, the summary, and a text timeline
+    /// of the shortest piece of `history` that shows it (the end of the longest legal
+    /// order and the operations that cannot follow it, the first highlighted; or the
+    /// operations a guarantee names, the last highlighted).
+    pub fn explain(&self, history: &History) -> String {
+        format!(
+            "{} violated: {}\n{}",
+            self.broken,
+            self.summary,
+            self.picture(history, 100)
+        )
+    }
+
+    /// The text timeline of [`Violation::explain`], at most `width` columns wide.
+    pub fn picture(&self, history: &History, width: usize) -> String {
+        const PREFIX_SHOWN: usize = 5;
+        const BLOCKED_SHOWN: usize = 4;
+        let (ops, marked): (Vec<OpId>, Vec<OpId>) = match &self.evidence {
+            Evidence::PartialOrder {
+                prefix, blocked, ..
+            } => {
+                let tail = &prefix[prefix.len().saturating_sub(PREFIX_SHOWN)..];
+                let next = &blocked[..blocked.len().min(BLOCKED_SHOWN + 1)];
+                let marked = next.iter().take(1).copied().collect();
+                (tail.iter().chain(next).copied().collect(), marked)
+            }
+            Evidence::Ops { ops } => (ops.clone(), ops.last().copied().into_iter().collect()),
+        };
+        let options = crate::history::timeline::Options::new()
+            .only(ops)
+            .highlight(marked)
+            .max_width(width);
+        crate::history::timeline::render(history, &options)
+    }
+
     /// The operations the evidence names, without repeats, in the order named.
     pub fn ops(&self) -> Vec<OpId> {
         let mut ids = Vec::new();

@@ -248,3 +248,18 @@ fn generated_histories_with_repeated_values_stay_linearizable() {
         assert!(!lin(ModelKind::CasRegister, &bad).holds(), "seed {seed}");
     }
 }
+
+#[test]
+fn explain_draws_the_violating_part_with_the_blocked_operation_highlighted() {
+    let h = history([
+        Op::write(0, 1, 0, 10),
+        Op::write(1, 2, 20, 30),
+        Op::read(2, v(1), 40, 50),
+    ]);
+    let verdict = lin(ModelKind::Register, &h);
+    let text = verdict.violation().unwrap().explain(&h);
+    assert!(text.starts_with("linearizability violated: "), "{text}");
+    assert!(text.contains("c2"), "{text}");
+    assert!(text.contains("[r:1="), "{text}");
+    assert!(text.contains("highlighted: op 2"), "{text}");
+}

@@ -10,8 +10,6 @@
 //! ```
 
 use testkit::check::{Evidence, Verdict, Violation};
-use testkit::history::timeline::{self, Options};
-use testkit::history::{History, OpId};
 
 use crate::output::{Checked, millis};
 use crate::style::Style;
@@ -83,33 +81,9 @@ fn evidence(c: &Checked<'_>, v: &Violation) -> String {
             lines.extend(ops.iter().map(|&id| format!("{INDENT}  {}", h.op(id))));
         }
     }
-    let picture = draw(h, &v.evidence);
+    let picture = v.picture(h, WIDTH);
     lines.extend(picture.lines().map(|l| format!("{INDENT}{l}")));
     lines.join("\n")
-}
-
-/// How many of the blocked operations the picture includes besides the first.
-const BLOCKED_SHOWN: usize = 4;
-
-/// A text timeline of the shortest piece of history that shows the violation: the end
-/// of the legal prefix and the operations that cannot follow it, the first of which is
-/// highlighted; for other evidence, the operations it names.
-fn draw(history: &History, evidence: &Evidence) -> String {
-    let (ops, marked): (Vec<OpId>, Vec<OpId>) = match evidence {
-        Evidence::PartialOrder {
-            prefix, blocked, ..
-        } => {
-            let tail = &prefix[prefix.len().saturating_sub(PREFIX_SHOWN)..];
-            let next = &blocked[..blocked.len().min(BLOCKED_SHOWN + 1)];
-            (
-                tail.iter().chain(next).copied().collect(),
-                next.iter().take(1).copied().collect(),
-            )
-        }
-        Evidence::Ops { ops } => (ops.clone(), ops.last().copied().into_iter().collect()),
-    };
-    let options = Options::new().only(ops).highlight(marked).max_width(WIDTH);
-    timeline::render(history, &options)
 }
 
 /// Wraps `text` at word boundaries to [`WIDTH`] columns (not counting `indent`), each
