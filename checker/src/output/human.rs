@@ -108,7 +108,7 @@ fn wrap(text: &str, indent: &str) -> String {
 mod tests {
     use std::time::Duration;
 
-    use testkit::history::Operation as Op;
+    use testkit::history::{History, Operation as Op};
     use testkit::model::ModelKind;
 
     use super::*;
