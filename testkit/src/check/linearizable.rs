@@ -32,13 +32,17 @@
 //! independent, and checking them separately turns one exponential search into many
 //! small ones.
 
+mod entries;
+mod facts;
+mod watch;
 mod wgl;
 
 use crate::check::{
     CheckError, ConsistencyCheck, DEFAULT_STEP_BUDGET, Evidence, Verdict, Violation,
 };
-use crate::history::{Action, History, OpId, Outcome};
-use crate::model::{CasRegister, Kv, Model, ModelKind, Register};
+use crate::history::{Action, History, OpId, Operation, Outcome};
+use crate::model::{CasRegister, Kv, ModelKind, Register};
+pub use facts::Facts;
 pub(crate) use wgl::{Found, Search};
 
 /// Checks that a history is linearizable for a model.
@@ -109,11 +113,18 @@ const FIRST_SLICE: u64 = 2_000;
 /// would use up the whole budget. The rejected alternative, one key after another, let a
 /// single hard key hide every other key's violation. The first violation found wins;
 /// runs are deterministic.
-pub fn check_model<M: Model>(model: &M, history: &History, budget: u64) -> Verdict {
+pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdict {
     let parts: Vec<(Option<String>, (History, Vec<OpId>))> = history.by_key().into_iter().collect();
-    let mut searches: Vec<Option<Search<M>>> = parts
+    let kept: Vec<(Vec<Operation>, Vec<usize>)> = parts
         .iter()
-        .map(|(_, (part, _))| Some(Search::new(model, part)))
+        .map(|(_, (part, _))| {
+            let local = relevant(part);
+            (local.iter().map(|&i| part.op(i).clone()).collect(), local)
+        })
+        .collect();
+    let mut searches: Vec<Option<Search<M>>> = kept
+        .iter()
+        .map(|(ops, local)| Some(Search::with_facts(model, ops, local.clone())))
         .collect();
     let mut left = budget;
     let mut slice = FIRST_SLICE;
