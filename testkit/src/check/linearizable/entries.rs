@@ -24,14 +24,27 @@ pub(crate) struct Entries {
 }
 
 impl Entries {
-    /// Sorted by (time, returns before calls, operation): an operation that returned at
-    /// `t` precedes one called at `t`, and ties break the same way on every run.
+    /// Sorted by time, then by the kinds below, then by operation, so that ties break
+    /// the same way on every run.
+    ///
+    /// At equal times an operation that returned at `t` precedes one called at `t`. An
+    /// operation of length zero, called and returned at `t` (paused clocks record such
+    /// instants), sits between the two: after the returns at `t`, before the calls at
+    /// `t`, with its own call before its own return, and with all such calls before all
+    /// such returns, so that instants at the same `t` are concurrent with each other.
+    /// Sorting plain returns before plain calls without this rule put an instant's return
+    /// before its own call, and no order could place it.
     pub(crate) fn new(ops: &[&Operation]) -> Self {
+        const RETURN: u8 = 0;
+        const INSTANT_CALL: u8 = 1;
+        const INSTANT_RETURN: u8 = 2;
+        const CALL: u8 = 3;
         let mut events: Vec<(u64, u8, u32)> = Vec::with_capacity(ops.len() * 2);
         for (i, op) in ops.iter().enumerate() {
             if let Some(r) = op.ret() {
-                events.push((op.call, 1, i as u32));
-                events.push((r, 0, i as u32));
+                let instant = r == op.call;
+                events.push((op.call, if instant { INSTANT_CALL } else { CALL }, i as u32));
+                events.push((r, if instant { INSTANT_RETURN } else { RETURN }, i as u32));
             }
         }
         events.sort_unstable();
@@ -45,12 +58,12 @@ impl Entries {
         };
         let mut ret_at = vec![NONE; ops.len()];
         for (e, &(_, kind, op)) in events.iter().enumerate() {
-            if kind == 0 {
+            if kind == RETURN || kind == INSTANT_RETURN {
                 ret_at[op as usize] = e as u32;
             }
         }
         for (e, &(_, kind, op)) in events.iter().enumerate() {
-            if kind == 1 {
+            if kind == CALL || kind == INSTANT_CALL {
                 list.ret[e] = ret_at[op as usize];
             }
         }

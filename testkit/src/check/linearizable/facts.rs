@@ -44,6 +44,12 @@ pub trait Facts: Model {
     fn leads_to(&self, _op: &Operation, _target: &Self::State) -> bool {
         true
     }
+
+    /// Whether the state could go from `from` to `to` without a write (with appends
+    /// only). Exact models: only by staying. The default, `true`, never prunes.
+    fn reaches(&self, _from: &Self::State, _to: &Self::State) -> bool {
+        true
+    }
 }
 
 /// The value a completed read returned, if `op` is one.
@@ -82,6 +88,10 @@ impl Facts for Register {
     fn leads_to(&self, op: &Operation, target: &Self::State) -> bool {
         self.writes(op).as_ref() == Some(target)
     }
+
+    fn reaches(&self, from: &Self::State, to: &Self::State) -> bool {
+        from == to
+    }
 }
 
 impl Facts for CasRegister {
@@ -111,6 +121,10 @@ impl Facts for CasRegister {
     fn leads_to(&self, op: &Operation, target: &Self::State) -> bool {
         self.writes(op).as_ref() == Some(target)
     }
+
+    fn reaches(&self, from: &Self::State, to: &Self::State) -> bool {
+        from == to
+    }
 }
 
 /// The text a key-value value stands for (`nil` reads as `""`); integers match nothing.
@@ -138,5 +152,9 @@ impl Facts for Kv {
     /// can start the way back to it.
     fn leads_to(&self, op: &Operation, target: &Self::State) -> bool {
         self.writes(op).is_some_and(|w| target.starts_with(&w))
+    }
+
+    fn reaches(&self, from: &Self::State, to: &Self::State) -> bool {
+        to.starts_with(from.as_str())
     }
 }

@@ -34,6 +34,8 @@ pub(crate) struct Watch {
     restores: Vec<Vec<StateId>>,
     /// Per tracked state: the operations that need it, by return time.
     needers: Vec<Vec<u32>>,
+    /// Per tracked state: the operations that need it, by return time.
+    needers: Vec<Vec<u32>>,
     needed: Vec<u32>,
     mentioned: Vec<u32>,
     restorers: Vec<u32>,
@@ -98,7 +100,17 @@ impl Watch {
         for list in &mut needers {
             list.sort_by_key(|&i| (ops[i as usize].ret(), i));
         }
+        let mut needers = vec![Vec::new(); tracked as usize];
+        for (i, s) in needs.iter().enumerate() {
+            if let Some(s) = s {
+                needers[*s as usize].push(i as u32);
+            }
+        }
+        for list in &mut needers {
+            list.sort_by_key(|&i| (ops[i as usize].ret(), i));
+        }
         let mut watch = Watch {
+            needers,
             needers,
             tracked,
             exact,

@@ -79,7 +79,8 @@ enum Try {
 /// The longest order found so far: the first `depth` placements on the stack, then
 /// `extra` if it is set (a legal operation that stranded `culprit`).
 struct Record {
-    known: usize,
+    /// How many operations it places.
+    length: usize,
     depth: usize,
     extra: Option<u32>,
     state: StateId,
@@ -96,23 +97,30 @@ pub(crate) struct Search<'a, M: Model> {
     list: Entries,
     /// Operations of unknown outcome, by call time.
     optional: Vec<u32>,
-    returns: usize,
     returns_left: usize,
+    model: &'a M,
     states: States<'a, M>,
     watch: Option<Watch>,
+    /// [`Facts::reaches`], when the model gives facts.
+    reaches: Option<Reaches<M>>,
     placed: Placed,
     memo: Memo,
     state: StateId,
     /// The placements so far, with the state before each.
     stack: Vec<(Placement, StateId)>,
-    /// The longest order found so far (counting operations with known outcomes), where it
-    /// is on the stack; copied into `best` only when the search first backs away from it.
+    /// The longest order found so far, where it is on the stack; copied into `best` only when the search first backs away from it.
     record: Record,
     record_unsaved: bool,
     /// The longest order found, the state after it, and the operation to blame, if known.
     best: (Vec<u32>, StateId, Option<u32>),
     cursor: Cursor,
 }
+
+/// How [`Facts::reaches`] is kept by a search that is generic over any [`Model`].
+type Reaches<M> = fn(&M, &<M as Model>::State, &<M as Model>::State) -> bool;
+
+/// How many of the earliest returns [`Search::dooms`] looks at.
+const LOOKAHEAD: usize = 4;
 
 /// Whether `op` never changes the state, whatever the model: a completed read or a cas
 /// that reported not swapping.
@@ -154,15 +162,16 @@ impl<'a, M: Model> Search<'a, M> {
             local,
             list,
             optional,
-            returns,
             returns_left: returns,
+            model,
             states,
             watch,
+            reaches: None,
             placed,
             state: 0,
             stack: Vec::new(),
             record: Record {
-                known: 0,
+                length: 0,
                 depth: 0,
                 extra: None,
                 state: 0,
@@ -248,10 +257,9 @@ impl<'a, M: Model> Search<'a, M> {
             return Try::Illegal;
         };
         if next != self.state
-            && let Some(watch) = &self.watch
-            && watch.strands(self.state, op as usize)
+            && let Some(culprit) = self.strands(op, next)
         {
-            self.note_stranding(op, how, next);
+            self.note_refusal(op, next, culprit);
             return Try::Illegal;
         }
         self.placed.insert(op as usize);
@@ -276,10 +284,9 @@ impl<'a, M: Model> Search<'a, M> {
             self.list.unlink(self.list.ret[e as usize]);
             self.returns_left -= 1;
         }
-        let known = self.returns - self.returns_left;
-        if known > self.record.known {
+        if self.stack.len() > self.record.length {
             self.record = Record {
-                known,
+                length: self.stack.len(),
                 depth: self.stack.len(),
                 extra: None,
                 state: self.state,
@@ -290,23 +297,52 @@ impl<'a, M: Model> Search<'a, M> {
         Try::Placed
     }
 
-    /// `op` was legal but strands an operation: the order so far plus `op` is still a
-    /// legal order, and may be the longest, with the stranded operation to blame.
-    fn note_stranding(&mut self, op: u32, how: Placement, next: StateId) {
-        let known = self.returns - self.returns_left + usize::from(!matches!(how, Placement::Optional(..)));
-        if known <= self.record.known {
+    /// Whether moving to state `next` by placing `op` strands an operation, and which:
+    /// one that needs the state being left, which nothing could bring back, or one of the
+    /// first few to return that needs a state which can neither be written again nor
+    /// grown into from `next`. Looking at the first few returns, not all, keeps this
+    /// cheap; it is the next read that a wrong append or write usually strands.
+    fn strands(&self, op: u32, next: StateId) -> Option<u32> {
+        let watch = self.watch.as_ref()?;
+        if watch.strands(self.state, op as usize) {
+            let placed = &self.placed;
+            let left = watch.stranded(self.state, |i| i == op as usize || placed.contains(i));
+            return Some(left.unwrap_or(op as usize) as u32);
+        }
+        let reaches = self.reaches?;
+        let mut e = self.list.first();
+        let mut looked = 0;
+        while looked < LOOKAHEAD && e as usize + 2 < self.list.op.len() {
+            if !self.list.is_call(e) {
+                let other = self.list.op[e as usize];
+                if other != op
+                    && let Some(t) = watch.needs(other as usize)
+                    && t != next
+                    && watch.unrestorable(t)
+                    && !reaches(self.model, self.states.get(next), self.states.get(t))
+                {
+                    return Some(other);
+                }
+                looked += 1;
+            }
+            e = self.list.next[e as usize];
+        }
+        None
+    }
+
+    /// `op` was legal but strands `culprit`: the order so far plus `op` is still a legal
+    /// order, and may be the longest, with `culprit` to blame.
+    fn note_refusal(&mut self, op: u32, next: StateId, culprit: u32) {
+        let length = self.stack.len() + 1;
+        if length <= self.record.length {
             return;
         }
-        let placed = &self.placed;
-        let culprit = self.watch.as_ref().and_then(|w| {
-            w.stranded(self.state, |i| i == op as usize || placed.contains(i))
-        });
         self.record = Record {
-            known,
+            length,
             depth: self.stack.len(),
             extra: Some(op),
             state: next,
-            culprit: culprit.map(|c| c as u32),
+            culprit: Some(culprit),
         };
         self.record_unsaved = true;
     }
@@ -384,13 +420,15 @@ impl<'a, M: Facts> Search<'a, M> {
     /// the model's value facts; `local[i]` is the caller's index of `ops[i]`.
     pub(crate) fn with_facts(model: &'a M, ops: &'a [Operation], local: Vec<usize>) -> Self {
         let ops: Vec<&Operation> = ops.iter().collect();
-        Self::build(model, ops, local, |ops, states| {
+        let mut search = Self::build(model, ops, local, |ops, states| {
             Some(Watch::new(
                 model,
                 ops,
                 |i| ops[i].ret().is_some(),
                 states,
             ))
-        })
+        });
+        search.reaches = Some(<M as Facts>::reaches);
+        search
     }
 }
