@@ -34,8 +34,6 @@ pub(crate) struct Watch {
     restores: Vec<Vec<StateId>>,
     /// Per tracked state: the operations that need it, by return time.
     needers: Vec<Vec<u32>>,
-    /// Per tracked state: the operations that need it, by return time.
-    needers: Vec<Vec<u32>>,
     needed: Vec<u32>,
     mentioned: Vec<u32>,
     restorers: Vec<u32>,
@@ -100,17 +98,7 @@ impl Watch {
         for list in &mut needers {
             list.sort_by_key(|&i| (ops[i as usize].ret(), i));
         }
-        let mut needers = vec![Vec::new(); tracked as usize];
-        for (i, s) in needs.iter().enumerate() {
-            if let Some(s) = s {
-                needers[*s as usize].push(i as u32);
-            }
-        }
-        for list in &mut needers {
-            list.sort_by_key(|&i| (ops[i as usize].ret(), i));
-        }
         let mut watch = Watch {
-            needers,
             needers,
             tracked,
             exact,
@@ -160,6 +148,16 @@ impl Watch {
         }
         let own = u32::from(self.needs[op] == Some(state));
         self.needed[state as usize] > own && self.restorers[state as usize] == 0
+    }
+
+    /// The state operation `op` needs, if it is required and needs one.
+    pub(crate) fn needs(&self, op: usize) -> Option<StateId> {
+        self.needs[op]
+    }
+
+    /// Whether nothing still unplaced could write `state` (or a start of it) again.
+    pub(crate) fn unrestorable(&self, state: StateId) -> bool {
+        state < self.tracked && self.restorers[state as usize] == 0
     }
 
     /// The operation stranded by leaving `state`: of those still needing it (`placed`
