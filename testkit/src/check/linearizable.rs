@@ -34,6 +34,7 @@
 
 mod entries;
 mod facts;
+mod precheck;
 mod watch;
 mod wgl;
 
@@ -127,6 +128,22 @@ pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdi
         .map(|(ops, local)| Some(Search::with_facts(model, ops, local.clone())))
         .collect();
     let mut left = budget;
+    // A certain violation ends the check at once; the search, given a bounded run, only
+    // finds the evidence: the longest order it reaches and the operation it strands.
+    for (k, (ops, _)) in kept.iter().enumerate() {
+        let Some(stale) = precheck::stale(model, ops) else {
+            continue;
+        };
+        let Some(search) = &mut searches[k] else {
+            continue;
+        };
+        let mut steps = EVIDENCE_STEPS.min(left);
+        let found = match search.run(&mut steps) {
+            Some(found @ Found::No { .. }) => found,
+            _ => search.evidence(stale),
+        };
+        return violation(history, &parts[k], found);
+    }
     let mut slice = FIRST_SLICE;
     while searches.iter().any(Option::is_some) {
         for (k, slot) in searches.iter_mut().enumerate() {
@@ -138,25 +155,7 @@ pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdi
             match found {
                 None => {}
                 Some(Found::Yes) => *slot = None,
-                Some(Found::No {
-                    prefix,
-                    state,
-                    blocked,
-                }) => {
-                    let (key, (_, ids)) = &parts[k];
-                    let map = |v: Vec<usize>| v.into_iter().map(|i| ids[i]).collect::<Vec<OpId>>();
-                    let (prefix, blocked) = (map(prefix), map(blocked));
-                    let summary = summary(history, key.as_deref(), &prefix, &state, &blocked);
-                    return Verdict::Violated(Violation {
-                        broken: "linearizability".into(),
-                        summary,
-                        evidence: Evidence::PartialOrder {
-                            prefix,
-                            state,
-                            blocked,
-                        },
-                    });
-                }
+                Some(found @ Found::No { .. }) => return violation(history, &parts[k], found),
             }
         }
         if left == 0 && searches.iter().any(Option::is_some) {
@@ -175,6 +174,35 @@ pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdi
         slice = slice.saturating_mul(2);
     }
     Verdict::Holds
+}
+
+/// Steps the search gets to find evidence for a violation the pre-check found.
+const EVIDENCE_STEPS: u64 = 200_000;
+
+/// The verdict for a key's search that found no order, with operation ids mapped back to
+/// `history`.
+fn violation(history: &History, part: &(Option<String>, (History, Vec<OpId>)), found: Found) -> Verdict {
+    let Found::No {
+        prefix,
+        state,
+        blocked,
+    } = found
+    else {
+        unreachable!("only a search that found no order is a violation");
+    };
+    let (key, (_, ids)) = part;
+    let map = |v: Vec<usize>| v.into_iter().map(|i| ids[i]).collect::<Vec<OpId>>();
+    let (prefix, blocked) = (map(prefix), map(blocked));
+    let summary = summary(history, key.as_deref(), &prefix, &state, &blocked);
+    Verdict::Violated(Violation {
+        broken: "linearizability".into(),
+        summary,
+        evidence: Evidence::PartialOrder {
+            prefix,
+            state,
+            blocked,
+        },
+    })
 }
 
 fn summary(

@@ -358,12 +358,7 @@ impl<'a, M: Model> Search<'a, M> {
     /// cursor past that one; `false` when there is no choice left to undo, which means no
     /// order exists.
     fn backtrack(&mut self) -> bool {
-        if self.record_unsaved {
-            let r = &self.record;
-            let order = self.stack[..r.depth].iter().map(|&(p, _)| self.op_of(p));
-            self.best = (order.chain(r.extra).collect(), r.state, r.culprit);
-            self.record_unsaved = false;
-        }
+        self.save_record();
         while let Some((how, before)) = self.stack.pop() {
             let op = self.op_of(how) as usize;
             self.placed.remove(op);
@@ -384,6 +379,27 @@ impl<'a, M: Model> Search<'a, M> {
             return true;
         }
         false
+    }
+
+    /// The evidence for a violation known by other means, from the longest order found
+    /// so far, blaming operation `blame` (an index into the operations searched) unless
+    /// that order stranded another.
+    pub(crate) fn evidence(&mut self, blame: usize) -> Found {
+        self.save_record();
+        let prefix_has = self.best.0.contains(&(blame as u32));
+        if self.best.2.is_none() && !prefix_has {
+            self.best.2 = Some(blame as u32);
+        }
+        self.not_found()
+    }
+
+    fn save_record(&mut self) {
+        if self.record_unsaved {
+            let r = &self.record;
+            let order = self.stack[..r.depth].iter().map(|&(p, _)| self.op_of(p));
+            self.best = (order.chain(r.extra).collect(), r.state, r.culprit);
+            self.record_unsaved = false;
+        }
     }
 
     /// Builds the evidence from the longest order found.
