@@ -120,7 +120,12 @@ fn one(args: &[String]) {
     let violation = args[3] == "bad";
     let h = generate(&gen_config(per_client, unknown, seed, violation));
     let (t, verdict) = best_time(ModelKind::CasRegister, &h, 1);
-    println!("{} {verdict} {:.3} {:.1}", h.len(), ms(t), peak_mb().unwrap_or(f64::NAN));
+    println!(
+        "{} {verdict} {:.3} {:.1}",
+        h.len(),
+        ms(t),
+        peak_mb().unwrap_or(f64::NAN)
+    );
 }
 
 fn generated() {
@@ -138,7 +143,10 @@ fn generated() {
                 for violation in [false, true] {
                     let out = std::process::Command::new(&exe)
                         .args(["--one", &per_client.to_string(), &unknown.to_string()])
-                        .args([seed.to_string().as_str(), if violation { "bad" } else { "good" }])
+                        .args([
+                            seed.to_string().as_str(),
+                            if violation { "bad" } else { "good" },
+                        ])
                         .output()
                         .expect("the child runs");
                     let text = String::from_utf8_lossy(&out.stdout);
@@ -148,7 +156,11 @@ fn generated() {
                         wrong += 1;
                         continue;
                     };
-                    let expected = if violation { "not-linearizable" } else { "linearizable" };
+                    let expected = if violation {
+                        "not-linearizable"
+                    } else {
+                        "linearizable"
+                    };
                     wrong += usize::from(verdict != expected);
                     worst_ms = worst_ms.max(t.parse().unwrap_or(f64::MAX));
                     worst_mb = worst_mb.max(mb.parse().unwrap_or(f64::MAX));

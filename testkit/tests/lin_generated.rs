@@ -11,7 +11,9 @@ use testkit::history::History;
 use testkit::model::ModelKind;
 
 fn check(h: &History) -> Verdict {
-    Linearizable::new(ModelKind::CasRegister).check(h).expect("checkable")
+    Linearizable::new(ModelKind::CasRegister)
+        .check(h)
+        .expect("checkable")
 }
 
 fn config(seed: u64, violation: bool) -> GenConfig {
@@ -41,7 +43,10 @@ fn long_histories_from_32_clients_are_decided_either_way() {
         // The planted read is the one operation of the last client; the evidence names it.
         let last = *bad.clients().last().unwrap();
         let planted = bad.ops().iter().position(|o| o.client == last).unwrap();
-        assert!(violation.ops().contains(&planted), "seed {seed}: {violation:?}");
+        assert!(
+            violation.ops().contains(&planted),
+            "seed {seed}: {violation:?}"
+        );
     }
 }
 
@@ -56,7 +61,10 @@ fn histories_with_repeated_values_are_decided() {
             ..config(seed, false)
         };
         assert_eq!(check(&generate(&cfg)), Verdict::Holds, "seed {seed}");
-        let bad = generate(&GenConfig { violation: true, ..cfg });
+        let bad = generate(&GenConfig {
+            violation: true,
+            ..cfg
+        });
         assert!(check(&bad).violation().is_some(), "seed {seed}");
     }
 }

@@ -98,12 +98,17 @@ fn check_evidence<M: Model>(model: &M, h: &History, verdict: &Verdict) -> Result
             .ok_or(format!("prefix step {n} (op {id}) is illegal"))?;
         for &later in &prefix[n + 1..] {
             if precedes(h.op(later), h.op(id)) {
-                return Err(format!("prefix puts {id} before {later}, against real time"));
+                return Err(format!(
+                    "prefix puts {id} before {later}, against real time"
+                ));
             }
         }
     }
     if &model.show(&s) != state {
-        return Err(format!("state {state} but the prefix leaves {}", model.show(&s)));
+        return Err(format!(
+            "state {state} but the prefix leaves {}",
+            model.show(&s)
+        ));
     }
     let first = blocked.first().ok_or("no blocked operation")?;
     if prefix.contains(first) {

@@ -86,3 +86,44 @@ pub fn run(args: &GenArgs) -> Status {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command, HistoryCommand};
+
+    fn args(line: &[&str]) -> GenArgs {
+        let cli = Cli::try_parse_from(["checker", "history", "gen"].iter().chain(line)).unwrap();
+        match cli.command {
+            Some(Command::History {
+                command: HistoryCommand::Gen(a),
+            }) => a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn options_become_the_generator_settings() {
+        let cfg = config(&args(&["--clients", "4", "--values", "3", "--violation"])).unwrap();
+        assert_eq!(
+            (cfg.clients, cfg.value_range, cfg.violation),
+            (4, Some(3), true)
+        );
+        let cfg = config(&args(&[])).unwrap();
+        assert_eq!(
+            (cfg.clients, cfg.ops_per_client, cfg.value_range),
+            (32, 60, None)
+        );
+    }
+
+    #[test]
+    fn nonsense_settings_are_refused_with_the_option_named() {
+        let err = config(&args(&["--unknown", "1.5"])).unwrap_err();
+        assert_eq!(err, "--unknown is a share between 0 and 1, not 1.5");
+        let err = config(&args(&["--reads", "0.9", "--cas", "0.2"])).unwrap_err();
+        assert!(err.contains("--reads and --cas"), "{err}");
+        assert!(config(&args(&["--clients", "0"])).is_err());
+    }
+}

@@ -28,6 +28,11 @@
 //! operations; the memo is what makes real histories of hundreds of concurrent operations
 //! decidable.
 //!
+//! On top of the plain walk the search places observers without choice, refuses
+//! placements that strand an operation, merges unobserved states in its memo, and a
+//! pre-check finds stale reads of uniquely written values without searching (see
+//! the `wgl`, `watch` and `precheck` modules, and `docs/checkers.md` for why each is sound).
+//!
 //! Key-value histories, and register histories with keys, are split by key first: keys are
 //! independent, and checking them separately turns one exponential search into many
 //! small ones.
@@ -104,10 +109,13 @@ pub(crate) fn supported(model: ModelKind, history: &History) -> Result<(), Check
     Ok(())
 }
 
+/// One key's part of a history: the key, the part, and the part's ids in the whole.
+type Part = (Option<String>, (History, Vec<OpId>));
+
 /// Steps each undecided key gets in the first round; every round doubles it.
 const FIRST_SLICE: u64 = 2_000;
 
-/// Checks `history` against any [`Model`], key by key, within `budget` steps in all.
+/// Checks `history` against any model with [`Facts`], key by key, within `budget` steps in all.
 ///
 /// The keys' searches run in rounds, each undecided key getting a slice of steps that
 /// doubles every round, so that a violation on an easy key is found even when another key
@@ -115,7 +123,7 @@ const FIRST_SLICE: u64 = 2_000;
 /// single hard key hide every other key's violation. The first violation found wins;
 /// runs are deterministic.
 pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdict {
-    let parts: Vec<(Option<String>, (History, Vec<OpId>))> = history.by_key().into_iter().collect();
+    let parts: Vec<Part> = history.by_key().into_iter().collect();
     let kept: Vec<(Vec<Operation>, Vec<usize>)> = parts
         .iter()
         .map(|(_, (part, _))| {
@@ -181,7 +189,7 @@ const EVIDENCE_STEPS: u64 = 200_000;
 
 /// The verdict for a key's search that found no order, with operation ids mapped back to
 /// `history`.
-fn violation(history: &History, part: &(Option<String>, (History, Vec<OpId>)), found: Found) -> Verdict {
+fn violation(history: &History, part: &Part, found: Found) -> Verdict {
     let Found::No {
         prefix,
         state,

@@ -61,16 +61,27 @@ pub fn write(history: &History) -> Result<String, WriteError> {
             Action::Cas { from, to } => vec![from.clone(), Some(to.clone())],
             Action::Append(_) => return Err(fail("an append")),
         };
-        if values.iter().flatten().any(|v| !matches!(v, crate::history::Value::Int(_))) {
+        if values
+            .iter()
+            .flatten()
+            .any(|v| !matches!(v, crate::history::Value::Int(_)))
+        {
             return Err(fail("a value that is not an integer"));
         }
-        if matches!((&op.action, &op.outcome), (Action::Cas { .. }, Outcome::Failed { .. })) {
+        if matches!(
+            (&op.action, &op.outcome),
+            (Action::Cas { .. }, Outcome::Failed { .. })
+        ) {
             return Err(fail("a cas that failed without effect"));
         }
         lines.push((op.call, 1, id, "invoke"));
         match &op.outcome {
             Outcome::Ok { at, output } => {
-                let kind = if *output == Output::Swapped(false) { "fail" } else { "ok" };
+                let kind = if *output == Output::Swapped(false) {
+                    "fail"
+                } else {
+                    "ok"
+                };
                 lines.push((*at, 0, id, kind));
             }
             Outcome::Failed { at } => lines.push((*at, 0, id, "fail")),
@@ -105,7 +116,11 @@ pub fn write(history: &History) -> Result<String, WriteError> {
             Action::Cas { from, to } => ("cas", format!("[{} {to}]", show(from))),
             Action::Append(_) => unreachable!("refused above"),
         };
-        let value = if kind == "info" { ":timed-out".to_owned() } else { value };
+        let value = if kind == "info" {
+            ":timed-out".to_owned()
+        } else {
+            value
+        };
         out.push_str(&format!(
             "INFO  jepsen.util - {}\t:{kind}\t:{f}\t{value}\n",
             op.client
@@ -150,8 +165,16 @@ mod tests {
         assert_eq!(write(&keyed).unwrap_err().what, "it has a key");
         let text = History::from_ops([Op::write(0, "a", 0, 1)]).unwrap();
         assert_eq!(write(&text).unwrap_err().op, 0);
-        let cas = Action::Cas { from: None, to: 1.into() };
+        let cas = Action::Cas {
+            from: None,
+            to: 1.into(),
+        };
         let failed = History::from_ops([Op::failed(0, cas, 0, 1)]).unwrap();
-        assert!(write(&failed).unwrap_err().to_string().contains("without effect"));
+        assert!(
+            write(&failed)
+                .unwrap_err()
+                .to_string()
+                .contains("without effect")
+        );
     }
 }

@@ -108,4 +108,3 @@ impl Entries {
         self.prev[n as usize] = e;
     }
 }
-

@@ -79,7 +79,11 @@ impl Watch {
                     let Some(w) = model.writes(op) else {
                         return Vec::new();
                     };
-                    states.find(&w).filter(|&id| id < tracked).into_iter().collect()
+                    states
+                        .find(&w)
+                        .filter(|&id| id < tracked)
+                        .into_iter()
+                        .collect()
                 } else {
                     targets
                         .iter()

@@ -437,12 +437,7 @@ impl<'a, M: Facts> Search<'a, M> {
     pub(crate) fn with_facts(model: &'a M, ops: &'a [Operation], local: Vec<usize>) -> Self {
         let ops: Vec<&Operation> = ops.iter().collect();
         let mut search = Self::build(model, ops, local, |ops, states| {
-            Some(Watch::new(
-                model,
-                ops,
-                |i| ops[i].ret().is_some(),
-                states,
-            ))
+            Some(Watch::new(model, ops, |i| ops[i].ret().is_some(), states))
         });
         search.reaches = Some(<M as Facts>::reaches);
         search
