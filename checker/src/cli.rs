@@ -114,6 +114,70 @@ pub enum HistoryCommand {
     /// Exit code 0 when every history is linearizable, 1 when one is not or could not be
     /// decided within the budget, 2 when a file cannot be read or parsed.
     Check(CheckArgs),
+    /// Generate a random register history: linearizable by construction, or with one
+    /// planted violation. For tests and benchmarks at the scale of real runs.
+    Gen(GenArgs),
+}
+
+/// Arguments of `checker history gen`.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Clients running at once.
+    #[arg(long, default_value_t = 32)]
+    pub clients: u32,
+
+    /// Operations per client.
+    #[arg(long, value_name = "N", default_value_t = 60)]
+    pub ops_per_client: usize,
+
+    /// Longest duration of an operation, in ticks. Longer operations overlap more.
+    #[arg(long, value_name = "TICKS", default_value_t = 10)]
+    pub max_duration: u64,
+
+    /// Longest pause between a client's operations, in ticks. Shorter pauses overlap more.
+    #[arg(long, value_name = "TICKS", default_value_t = 5)]
+    pub max_gap: u64,
+
+    /// Draw written values from 0..N; without it every written value is unique.
+    #[arg(long, value_name = "N")]
+    pub values: Option<i64>,
+
+    /// Share of reads, 0 to 1.
+    #[arg(long, default_value_t = 0.5)]
+    pub reads: f64,
+
+    /// Share of compare-and-swaps, 0 to 1 (the rest are writes).
+    #[arg(long, default_value_t = 0.2)]
+    pub cas: f64,
+
+    /// Share of operations whose outcome is unknown (timeouts), 0 to 1.
+    #[arg(long, default_value_t = 0.02)]
+    pub unknown: f64,
+
+    /// Plant one violation: a read no order can explain.
+    #[arg(long)]
+    pub violation: bool,
+
+    /// The seed: same seed and options, same history.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// The file format to write.
+    #[arg(long, value_enum, default_value_t = GenFormat::Jepsen)]
+    pub format: GenFormat,
+
+    /// Where to write it; standard output without it.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The formats `checker history gen` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GenFormat {
+    /// A Jepsen register log, as `history check` reads it.
+    Jepsen,
+    /// The course's JSON history format, naming the cas-register model.
+    Json,
 }
 
 /// Arguments of `checker history check`.

@@ -1,6 +1,7 @@
 //! The `history` commands: work on recorded history files.
 
 pub mod check;
+pub mod r#gen;
 
 use crate::Status;
 use crate::cli::HistoryCommand;
@@ -9,5 +10,6 @@ use crate::cli::HistoryCommand;
 pub fn run(command: HistoryCommand) -> Status {
     match command {
         HistoryCommand::Check(args) => check::run(&args),
+        HistoryCommand::Gen(args) => r#gen::run(&args),
     }
 }

@@ -1,18 +1,25 @@
 //! `checker`: the command-line tool of consistency-lab.
 //!
-//! For now it checks recorded histories for linearizability:
-//!
 //! ```text
-//! checker history check [--model MODEL] [--format human|json] [--budget STEPS] FILE...
+//! checker                         watch the current exercise (status once without a terminal)
+//! checker list | check | hint | reset      work through the course
+//! checker dev verify              check the course itself (for authors)
+//! checker history check | gen     check or generate recorded histories
 //! ```
 //!
-//! Modules, one concern each, so that more commands can join without touching the rest:
+//! Modules, one concern each:
 //!
 //! | module | what it holds |
 //! | --- | --- |
-//! | [`cli`] | the command line, declared with clap, and the overview shown without arguments |
-//! | [`history_cmd`] | the `history` commands: reading history files and checking them |
-//! | [`output`] | what a check prints, for people and as JSON lines |
+//! | [`cli`] | the command line, declared with clap |
+//! | [`catalog`] | the course catalog: exercises, tasks, points, hints |
+//! | [`course`] | where the course and each part of an exercise live on disk |
+//! | [`state`] | the student's progress file |
+//! | [`commands`] | the course commands: watch, list, check, hint, reset, dev verify |
+//! | [`runner`] | building hidden suites against an exercise and running each test under the trusted harness |
+//! | [`grade`] | from test results to tasks, points and reports |
+//! | [`history_cmd`] | the `history` commands: checking and generating history files |
+//! | [`output`] | what a history check prints, for people and as JSON lines |
 //! | [`style`] | colour, only on a terminal and only when `NO_COLOR` is not set |
 //!
 //! `main` only reads the command line, hands it to the command, and turns the
@@ -25,7 +32,6 @@ mod course;
 mod grade;
 mod history_cmd;
 mod output;
-// No command runs suites yet; checker/tests/runner_*.rs use all of it.
 mod runner;
 mod state;
 mod style;

@@ -4,7 +4,12 @@
 //! that folder exists (and says so when it does not), checks each one several times, and
 //! prints the best time per file and the totals against the targets:
 //! the etcd files under 130 ms in all with none over 30 ms, the key-value files under
-//! 50 ms in all. It then times generated histories of growing size.
+//! 50 ms in all. It then times generated single-register histories from 32 clients of
+//! 1,920 and 6,400 operations (unique values, 20% cas, 2% and 3% unknown outcomes,
+//! several seeds, linearizable and with a planted violation) against the target of one
+//! second each, and reports the peak memory of each check. Each generated history is
+//! checked in a child process (this program run again with `--one`), so that the peak
+//! resident size it reports (`VmHWM` in `/proc/self/status`) is that check's alone.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -18,10 +23,10 @@ use testkit::model::ModelKind;
 
 const RUNS: usize = 5;
 
-fn best_time(model: ModelKind, history: &History) -> (Duration, &'static str) {
+fn best_time(model: ModelKind, history: &History, runs: usize) -> (Duration, &'static str) {
     let mut best = Duration::MAX;
     let mut verdict = "";
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         let start = Instant::now();
         let v = Linearizable::new(model).check(history).expect("checkable");
         best = best.min(start.elapsed());
@@ -56,7 +61,7 @@ fn shared() {
         let model: ModelKind = f[1].parse().expect("model");
         let text = std::fs::read_to_string(dir.join(f[0])).expect("readable");
         let (history, _) = formats::parse(&text).expect("parses");
-        let (t, verdict) = best_time(model, &history);
+        let (t, verdict) = best_time(model, &history, RUNS);
         if verdict != f[2] {
             mismatches += 1;
         }
@@ -87,34 +92,99 @@ fn shared() {
     println!("verdicts differing from EXPECTED.tsv: {mismatches}");
 }
 
+/// The peak resident size of this process in MB, where Linux reports it.
+fn peak_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn gen_config(per_client: usize, unknown: f64, seed: u64, violation: bool) -> GenConfig {
+    GenConfig {
+        clients: 32,
+        ops_per_client: per_client,
+        unknown,
+        cas: 0.2,
+        violation,
+        seed,
+        ..GenConfig::default()
+    }
+}
+
+/// The child's side: check one generated history once, print `ops verdict ms peak-mb`.
+fn one(args: &[String]) {
+    let per_client: usize = args[0].parse().expect("ops per client");
+    let unknown: f64 = args[1].parse().expect("unknown share");
+    let seed: u64 = args[2].parse().expect("seed");
+    let violation = args[3] == "bad";
+    let h = generate(&gen_config(per_client, unknown, seed, violation));
+    let (t, verdict) = best_time(ModelKind::CasRegister, &h, 1);
+    println!(
+        "{} {verdict} {:.3} {:.1}",
+        h.len(),
+        ms(t),
+        peak_mb().unwrap_or(f64::NAN)
+    );
+}
+
 fn generated() {
     println!();
-    println!("generated single-register histories, 2% unknown outcomes, unique values:");
+    println!("generated single-register histories: 32 clients, unique values, 20% cas");
     println!(
-        "{:>8} {:>8} {:>18} {:>10}",
-        "clients", "ops", "verdict", "ms"
+        "{:>6} {:>8} {:>5} {:>9} {:>18} {:>10} {:>10}",
+        "ops", "unknown", "seed", "planted", "verdict", "ms", "peak MB"
     );
-    for (clients, per_client) in [(8, 50), (16, 60), (32, 60)] {
-        for violation in [false, true] {
-            let cfg = GenConfig {
-                clients,
-                ops_per_client: per_client,
-                unknown: 0.02,
-                cas: 0.2,
-                violation,
-                seed: 1,
-                ..GenConfig::default()
-            };
-            let h = generate(&cfg);
-            let (t, verdict) = best_time(ModelKind::CasRegister, &h);
-            println!("{clients:>8} {:>8} {verdict:>18} {:>10.2}", h.len(), ms(t));
+    let exe = std::env::current_exe().expect("the benchmark knows its path");
+    let (mut worst_ms, mut worst_mb, mut wrong) = (0f64, 0f64, 0);
+    for per_client in [60, 200] {
+        for unknown in [0.02, 0.03] {
+            for seed in 1..=4u64 {
+                for violation in [false, true] {
+                    let out = std::process::Command::new(&exe)
+                        .args(["--one", &per_client.to_string(), &unknown.to_string()])
+                        .args([
+                            seed.to_string().as_str(),
+                            if violation { "bad" } else { "good" },
+                        ])
+                        .output()
+                        .expect("the child runs");
+                    let text = String::from_utf8_lossy(&out.stdout);
+                    let f: Vec<&str> = text.split_whitespace().collect();
+                    let [ops, verdict, t, mb] = f[..] else {
+                        println!("child failed: {text}");
+                        wrong += 1;
+                        continue;
+                    };
+                    let expected = if violation {
+                        "not-linearizable"
+                    } else {
+                        "linearizable"
+                    };
+                    wrong += usize::from(verdict != expected);
+                    worst_ms = worst_ms.max(t.parse().unwrap_or(f64::MAX));
+                    worst_mb = worst_mb.max(mb.parse().unwrap_or(f64::MAX));
+                    println!(
+                        "{ops:>6} {:>7}% {seed:>5} {violation:>9} {verdict:>18} {t:>10} {mb:>10}",
+                        unknown * 100.0
+                    );
+                }
+            }
         }
     }
+    println!();
+    println!(
+        "generated: slowest {worst_ms:.2} ms (target < 1000), largest peak {worst_mb:.1} MB \
+         (target < 500), wrong verdicts {wrong}"
+    );
 }
 
 fn main() {
     // `cargo test --benches` runs this too; keep that quick.
-    if std::env::args().any(|a| a == "--bench") {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--one") {
+        one(&args[at + 1..]);
+    } else if args.iter().any(|a| a == "--bench") {
         shared();
         generated();
     } else {

@@ -19,6 +19,7 @@ mod calls;
 mod edn;
 pub mod edn_kv;
 pub mod jepsen;
+pub mod jepsen_write;
 
 use std::fmt;
 

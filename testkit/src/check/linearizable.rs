@@ -28,17 +28,27 @@
 //! operations; the memo is what makes real histories of hundreds of concurrent operations
 //! decidable.
 //!
+//! On top of the plain walk the search places observers without choice, refuses
+//! placements that strand an operation, merges unobserved states in its memo, and a
+//! pre-check finds stale reads of uniquely written values without searching (see
+//! the `wgl`, `watch` and `precheck` modules, and `docs/checkers.md` for why each is sound).
+//!
 //! Key-value histories, and register histories with keys, are split by key first: keys are
 //! independent, and checking them separately turns one exponential search into many
 //! small ones.
 
+mod entries;
+mod facts;
+mod precheck;
+mod watch;
 mod wgl;
 
 use crate::check::{
     CheckError, ConsistencyCheck, DEFAULT_STEP_BUDGET, Evidence, Verdict, Violation,
 };
-use crate::history::{Action, History, OpId, Outcome};
-use crate::model::{CasRegister, Kv, Model, ModelKind, Register};
+use crate::history::{Action, History, OpId, Operation, Outcome};
+use crate::model::{CasRegister, Kv, ModelKind, Register};
+pub use facts::Facts;
 pub(crate) use wgl::{Found, Search};
 
 /// Checks that a history is linearizable for a model.
@@ -99,23 +109,49 @@ pub(crate) fn supported(model: ModelKind, history: &History) -> Result<(), Check
     Ok(())
 }
 
+/// One key's part of a history: the key, the part, and the part's ids in the whole.
+type Part = (Option<String>, (History, Vec<OpId>));
+
 /// Steps each undecided key gets in the first round; every round doubles it.
 const FIRST_SLICE: u64 = 2_000;
 
-/// Checks `history` against any [`Model`], key by key, within `budget` steps in all.
+/// Checks `history` against any model with [`Facts`], key by key, within `budget` steps in all.
 ///
 /// The keys' searches run in rounds, each undecided key getting a slice of steps that
 /// doubles every round, so that a violation on an easy key is found even when another key
 /// would use up the whole budget. The rejected alternative, one key after another, let a
 /// single hard key hide every other key's violation. The first violation found wins;
 /// runs are deterministic.
-pub fn check_model<M: Model>(model: &M, history: &History, budget: u64) -> Verdict {
-    let parts: Vec<_> = history.by_key().into_iter().collect();
-    let mut searches: Vec<Option<Search<M>>> = parts
+pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdict {
+    let parts: Vec<Part> = history.by_key().into_iter().collect();
+    let kept: Vec<(Vec<Operation>, Vec<usize>)> = parts
         .iter()
-        .map(|(_, (part, _))| Some(Search::new(model, part)))
+        .map(|(_, (part, _))| {
+            let local = relevant(part);
+            (local.iter().map(|&i| part.op(i).clone()).collect(), local)
+        })
+        .collect();
+    let mut searches: Vec<Option<Search<M>>> = kept
+        .iter()
+        .map(|(ops, local)| Some(Search::with_facts(model, ops, local.clone())))
         .collect();
     let mut left = budget;
+    // A certain violation ends the check at once; the search, given a bounded run, only
+    // finds the evidence: the longest order it reaches and the operation it strands.
+    for (k, (ops, _)) in kept.iter().enumerate() {
+        let Some(stale) = precheck::stale(model, ops) else {
+            continue;
+        };
+        let Some(search) = &mut searches[k] else {
+            continue;
+        };
+        let mut steps = EVIDENCE_STEPS.min(left);
+        let found = match search.run(&mut steps) {
+            Some(found @ Found::No { .. }) => found,
+            _ => search.evidence(stale),
+        };
+        return violation(history, &parts[k], found);
+    }
     let mut slice = FIRST_SLICE;
     while searches.iter().any(Option::is_some) {
         for (k, slot) in searches.iter_mut().enumerate() {
@@ -127,25 +163,7 @@ pub fn check_model<M: Model>(model: &M, history: &History, budget: u64) -> Verdi
             match found {
                 None => {}
                 Some(Found::Yes) => *slot = None,
-                Some(Found::No {
-                    prefix,
-                    state,
-                    blocked,
-                }) => {
-                    let (key, (_, ids)) = &parts[k];
-                    let map = |v: Vec<usize>| v.into_iter().map(|i| ids[i]).collect::<Vec<OpId>>();
-                    let (prefix, blocked) = (map(prefix), map(blocked));
-                    let summary = summary(history, key.as_deref(), &prefix, &state, &blocked);
-                    return Verdict::Violated(Violation {
-                        broken: "linearizability".into(),
-                        summary,
-                        evidence: Evidence::PartialOrder {
-                            prefix,
-                            state,
-                            blocked,
-                        },
-                    });
-                }
+                Some(found @ Found::No { .. }) => return violation(history, &parts[k], found),
             }
         }
         if left == 0 && searches.iter().any(Option::is_some) {
@@ -164,6 +182,35 @@ pub fn check_model<M: Model>(model: &M, history: &History, budget: u64) -> Verdi
         slice = slice.saturating_mul(2);
     }
     Verdict::Holds
+}
+
+/// Steps the search gets to find evidence for a violation the pre-check found.
+const EVIDENCE_STEPS: u64 = 200_000;
+
+/// The verdict for a key's search that found no order, with operation ids mapped back to
+/// `history`.
+fn violation(history: &History, part: &Part, found: Found) -> Verdict {
+    let Found::No {
+        prefix,
+        state,
+        blocked,
+    } = found
+    else {
+        unreachable!("only a search that found no order is a violation");
+    };
+    let (key, (_, ids)) = part;
+    let map = |v: Vec<usize>| v.into_iter().map(|i| ids[i]).collect::<Vec<OpId>>();
+    let (prefix, blocked) = (map(prefix), map(blocked));
+    let summary = summary(history, key.as_deref(), &prefix, &state, &blocked);
+    Verdict::Violated(Violation {
+        broken: "linearizability".into(),
+        summary,
+        evidence: Evidence::PartialOrder {
+            prefix,
+            state,
+            blocked,
+        },
+    })
 }
 
 fn summary(

@@ -40,7 +40,8 @@ impl<'m, M: Model> States<'m, M> {
         table
     }
 
-    fn intern(&mut self, state: M::State) -> StateId {
+    /// The id of `state`, adding it if it is new.
+    pub(crate) fn intern(&mut self, state: M::State) -> StateId {
         if let Some(&id) = self.ids.get(&state) {
             return id;
         }
@@ -48,6 +49,21 @@ impl<'m, M: Model> States<'m, M> {
         self.states.push(state.clone());
         self.ids.insert(state, id);
         id
+    }
+
+    /// The id of `state`, if it has one.
+    pub(crate) fn find(&self, state: &M::State) -> Option<StateId> {
+        self.ids.get(state).copied()
+    }
+
+    /// The state with id `id`.
+    pub(crate) fn get(&self, id: StateId) -> &M::State {
+        &self.states[id as usize]
+    }
+
+    /// How many states have ids.
+    pub(crate) fn len(&self) -> usize {
+        self.states.len()
     }
 
     /// The state after applying `op` (number `index` in the search) to `state`, or

@@ -5,19 +5,33 @@
 //! of several keys in turns, a slice of steps each: one key whose search is hard must not
 //! starve a key whose violation would be found at once.
 //!
-//! Operations of unknown outcome are kept out of the list. They have no return, so they
-//! never force anything to happen before them, and trying them first (they are called
-//! early and would sit at the front of the list) sends the search down long paths that
-//! place them for nothing. They are tried only when no operation with a known outcome can
-//! go next: when the walk reaches a return. Together with the memo's rule that placing
-//! fewer of them covers placing more (see [`Memo`]), this keeps histories with many
-//! timeouts tractable.
+//! Three refinements of the plain walk, each sound for the reason given where it is
+//! applied:
+//!
+//! - **Observers first, without choice.** A completed read, or a cas that reported not
+//!   swapping, never changes the state. When one can go next and is legal, it is placed
+//!   and the search never tries the alternatives: any completion of the configuration
+//!   without it stays a completion when it is moved to the front (it changes nothing,
+//!   and nothing still unplaced had to return before it was called). So if the
+//!   configuration with it placed fails, the one without fails too.
+//! - **Optional operations last.** Operations of unknown outcome are kept out of the
+//!   list. They never force anything to happen before them, and trying them early sends
+//!   the search down long paths that place them for nothing. They are tried only when no
+//!   operation with a known outcome can go next: when the walk reaches a return.
+//!   Together with the memo's rule that placing fewer of them covers placing more (see
+//!   [`crate::check::search::Memo`]), this keeps histories with many timeouts tractable.
+//! - **Value facts** (for models that give them, see [`Facts`]): a placement that
+//!   strands an operation needing the current state is refused, and states nobody will
+//!   look at again share one memo key (see [`Watch`]).
 
 use crate::check::search::{Memo, Placed, StateId, States};
-use crate::history::{History, Operation};
+use crate::history::{Action, History, Operation, Output};
 use crate::model::Model;
 
+use super::entries::Entries;
+use super::facts::Facts;
 use super::relevant;
+use super::watch::Watch;
 
 /// The result of searching one key.
 pub(crate) enum Found {
@@ -32,93 +46,12 @@ pub(crate) enum Found {
     },
 }
 
-const NONE: u32 = u32::MAX;
-
-/// The calls and returns of the operations with known outcomes, sorted by time, linked
-/// both ways so that entries can be removed and put back in O(1) while backtracking.
-/// Entry `len` is the head and `len + 1` the tail.
-struct Entries {
-    op: Vec<u32>,
-    time: Vec<u64>,
-    /// For a call entry, its return entry; `NONE` for return entries.
-    ret: Vec<u32>,
-    next: Vec<u32>,
-    prev: Vec<u32>,
-}
-
-impl Entries {
-    /// Sorted by (time, returns before calls, operation): an operation that returned at
-    /// `t` precedes one called at `t`, and ties break the same way on every run.
-    fn new(ops: &[&Operation]) -> Self {
-        let mut events: Vec<(u64, u8, u32)> = Vec::with_capacity(ops.len() * 2);
-        for (i, op) in ops.iter().enumerate() {
-            if let Some(r) = op.ret() {
-                events.push((op.call, 1, i as u32));
-                events.push((r, 0, i as u32));
-            }
-        }
-        events.sort_unstable();
-        let n = events.len();
-        let mut list = Entries {
-            op: events.iter().map(|e| e.2).chain([0, 0]).collect(),
-            time: events.iter().map(|e| e.0).chain([0, u64::MAX]).collect(),
-            ret: vec![NONE; n + 2],
-            next: (1..=n as u32 + 2).collect(),
-            prev: (0..n as u32 + 2).map(|e| e.wrapping_sub(1)).collect(),
-        };
-        let mut ret_at = vec![NONE; ops.len()];
-        for (e, &(_, kind, op)) in events.iter().enumerate() {
-            if kind == 0 {
-                ret_at[op as usize] = e as u32;
-            }
-        }
-        for (e, &(_, kind, op)) in events.iter().enumerate() {
-            if kind == 1 {
-                list.ret[e] = ret_at[op as usize];
-            }
-        }
-        // Link head -> 0 -> ... -> n-1 -> tail.
-        let (head, tail) = (n as u32, n as u32 + 1);
-        list.next[head as usize] = if n == 0 { tail } else { 0 };
-        list.next[tail as usize] = NONE;
-        if n > 0 {
-            list.prev[0] = head;
-            list.next[n - 1] = tail;
-        }
-        list.prev[tail as usize] = if n == 0 { head } else { n as u32 - 1 };
-        list.prev[head as usize] = NONE;
-        list
-    }
-
-    fn head(&self) -> u32 {
-        (self.op.len() - 2) as u32
-    }
-
-    fn first(&self) -> u32 {
-        self.next[self.head() as usize]
-    }
-
-    fn is_call(&self, e: u32) -> bool {
-        self.ret[e as usize] != NONE
-    }
-
-    fn unlink(&mut self, e: u32) {
-        let (p, n) = (self.prev[e as usize], self.next[e as usize]);
-        self.next[p as usize] = n;
-        self.prev[n as usize] = p;
-    }
-
-    fn relink(&mut self, e: u32) {
-        let (p, n) = (self.prev[e as usize], self.next[e as usize]);
-        self.next[p as usize] = e;
-        self.prev[n as usize] = e;
-    }
-}
-
 /// Where the walk stands.
 #[derive(Clone, Copy)]
 enum Cursor {
-    /// At an entry of the list.
+    /// Looking, from this entry, for an observer that is legal now.
+    Observers(u32),
+    /// Looking, from this entry, for any other operation that is legal now.
     Main(u32),
     /// Trying optional operations, from index `.0` of the sorted list, that were called
     /// before time `.1` (the first remaining return).
@@ -128,36 +61,91 @@ enum Cursor {
 /// How an operation was placed, to undo it and resume after it.
 #[derive(Clone, Copy)]
 enum Placement {
+    /// An observer placed without choice: undoing it undoes its configuration too.
+    Forced(u32),
     Known(u32),
     Optional(usize, u64),
 }
 
+/// What trying to place an operation came to.
+enum Try {
+    Placed,
+    /// The model or a value fact rules it out here.
+    Illegal,
+    /// Legal, but an explored configuration covers the result.
+    Covered,
+}
+
+/// The longest order found so far: the first `depth` placements on the stack, then
+/// `extra` if it is set (a legal operation that stranded `culprit`).
+struct Record {
+    /// How many operations it places.
+    length: usize,
+    depth: usize,
+    extra: Option<u32>,
+    state: StateId,
+    culprit: Option<u32>,
+}
+
 /// The state of one key's search, paused between slices of steps.
 pub(crate) struct Search<'a, M: Model> {
-    /// The part's indices of the operations searched (see [`relevant`]).
+    /// The caller's indices of the operations searched.
     local: Vec<usize>,
     ops: Vec<&'a Operation>,
+    /// Per operation: whether it is an observer (see the module docs).
+    observer: Vec<bool>,
     list: Entries,
     /// Operations of unknown outcome, by call time.
     optional: Vec<u32>,
-    returns: usize,
     returns_left: usize,
+    model: &'a M,
     states: States<'a, M>,
+    watch: Option<Watch>,
+    /// [`Facts::reaches`], when the model gives facts.
+    reaches: Option<Reaches<M>>,
     placed: Placed,
     memo: Memo,
     state: StateId,
     /// The placements so far, with the state before each.
     stack: Vec<(Placement, StateId)>,
-    /// The order that placed the most operations with known outcomes, and its state.
-    best: (Vec<u32>, StateId, usize),
+    /// The longest order found so far, where it is on the stack; copied into `best` only when the search first backs away from it.
+    record: Record,
+    record_unsaved: bool,
+    /// The longest order found, the state after it, and the operation to blame, if known.
+    best: (Vec<u32>, StateId, Option<u32>),
     cursor: Cursor,
 }
 
+/// How [`Facts::reaches`] is kept by a search that is generic over any [`Model`].
+type Reaches<M> = fn(&M, &<M as Model>::State, &<M as Model>::State) -> bool;
+
+/// How many of the earliest returns [`Search::dooms`] looks at.
+const LOOKAHEAD: usize = 4;
+
+/// Whether `op` never changes the state, whatever the model: a completed read or a cas
+/// that reported not swapping.
+fn is_observer(op: &Operation) -> bool {
+    matches!(
+        (&op.action, op.output()),
+        (Action::Read, Some(_)) | (Action::Cas { .. }, Some(Output::Swapped(false)))
+    )
+}
+
 impl<'a, M: Model> Search<'a, M> {
-    /// A search over `part` against `model`, not yet started.
+    /// A search over the operations of `part` that matter (see [`relevant`]), without
+    /// value facts.
     pub(crate) fn new(model: &'a M, part: &'a History) -> Self {
         let local = relevant(part);
         let ops: Vec<&Operation> = local.iter().map(|&i| part.op(i)).collect();
+        Self::build(model, ops, local, |_, _| None)
+    }
+
+    fn build(
+        model: &'a M,
+        ops: Vec<&'a Operation>,
+        local: Vec<usize>,
+        watch: impl FnOnce(&[&Operation], &mut States<'a, M>) -> Option<Watch>,
+    ) -> Self {
         let list = Entries::new(&ops);
         let returns = ops.iter().filter(|o| o.ret().is_some()).count();
         let mut optional: Vec<u32> = (0..ops.len() as u32)
@@ -165,19 +153,32 @@ impl<'a, M: Model> Search<'a, M> {
             .collect();
         optional.sort_by_key(|&i| (ops[i as usize].call, i));
         let placed = Placed::new(ops.len(), |i| ops[i].ret().is_none());
+        let mut states = States::new(model);
+        let watch = watch(&ops, &mut states);
         Search {
             memo: Memo::new(ops.len()),
-            cursor: Cursor::Main(list.first()),
+            cursor: Cursor::Observers(list.first()),
+            observer: ops.iter().map(|o| is_observer(o)).collect(),
             local,
             list,
             optional,
-            returns,
             returns_left: returns,
-            states: States::new(model),
+            model,
+            states,
+            watch,
+            reaches: None,
             placed,
             state: 0,
             stack: Vec::new(),
-            best: (Vec::new(), 0, 0),
+            record: Record {
+                length: 0,
+                depth: 0,
+                extra: None,
+                state: 0,
+                culprit: None,
+            },
+            best: (Vec::new(), 0, None),
+            record_unsaved: false,
             ops,
         }
     }
@@ -190,10 +191,32 @@ impl<'a, M: Model> Search<'a, M> {
             }
             *steps -= 1;
             match self.cursor {
+                Cursor::Observers(e) if self.list.is_call(e) => {
+                    let op = self.list.op[e as usize];
+                    let next = Cursor::Observers(self.list.next[e as usize]);
+                    if !self.observer[op as usize] {
+                        self.cursor = next;
+                        continue;
+                    }
+                    self.cursor = match self.try_place(op, Placement::Forced(e)) {
+                        Try::Placed => Cursor::Observers(self.list.first()),
+                        Try::Illegal => next,
+                        // The configuration with it placed failed before, so this one
+                        // fails too (see the module docs).
+                        Try::Covered => match self.backtrack() {
+                            true => continue,
+                            false => return Some(self.not_found()),
+                        },
+                    };
+                }
+                Cursor::Observers(_) => self.cursor = Cursor::Main(self.list.first()),
                 Cursor::Main(e) if self.list.is_call(e) => {
                     let op = self.list.op[e as usize];
-                    self.cursor = if self.try_place(op, Placement::Known(e)) {
-                        Cursor::Main(self.list.first())
+                    // Observers that could go next were all illegal here.
+                    let placed = !self.observer[op as usize]
+                        && matches!(self.try_place(op, Placement::Known(e)), Try::Placed);
+                    self.cursor = if placed {
+                        Cursor::Observers(self.list.first())
                     } else {
                         Cursor::Main(self.list.next[e as usize])
                     };
@@ -203,22 +226,21 @@ impl<'a, M: Model> Search<'a, M> {
                     self.cursor = Cursor::Optional(0, self.list.time[e as usize]);
                 }
                 Cursor::Optional(i, deadline) => {
-                    let Some(&op) = self.optional.get(i) else {
+                    let candidate = self.optional.get(i).copied();
+                    let Some(op) = candidate.filter(|&op| self.ops[op as usize].call < deadline)
+                    else {
                         if !self.backtrack() {
                             return Some(self.not_found());
                         }
                         continue;
                     };
-                    if self.ops[op as usize].call >= deadline {
-                        if !self.backtrack() {
-                            return Some(self.not_found());
-                        }
-                        continue;
-                    }
                     let placed = !self.placed.contains(op as usize)
-                        && self.try_place(op, Placement::Optional(i, deadline));
+                        && matches!(
+                            self.try_place(op, Placement::Optional(i, deadline)),
+                            Try::Placed
+                        );
                     self.cursor = if placed {
-                        Cursor::Main(self.list.first())
+                        Cursor::Observers(self.list.first())
                     } else {
                         Cursor::Optional(i + 1, deadline)
                     };
@@ -228,71 +250,173 @@ impl<'a, M: Model> Search<'a, M> {
         Some(Found::Yes)
     }
 
-    /// Places `op` if the model allows it and the memo has not covered the result.
-    fn try_place(&mut self, op: u32, how: Placement) -> bool {
+    /// Places `op` if the model and the value facts allow it and the memo has not covered
+    /// the result.
+    fn try_place(&mut self, op: u32, how: Placement) -> Try {
         let Some(next) = self.states.step(self.state, op, self.ops[op as usize]) else {
-            return false;
+            return Try::Illegal;
         };
+        if next != self.state
+            && let Some(culprit) = self.strands(op, next)
+        {
+            self.note_refusal(op, next, culprit);
+            return Try::Illegal;
+        }
         self.placed.insert(op as usize);
-        if !self.memo.insert(&self.placed, next) {
+        let key = match &mut self.watch {
+            Some(watch) => {
+                watch.place(op as usize);
+                watch.key(next)
+            }
+            None => next,
+        };
+        if !self.memo.insert(&self.placed, key) {
             self.placed.remove(op as usize);
-            return false;
+            if let Some(watch) = &mut self.watch {
+                watch.unplace(op as usize);
+            }
+            return Try::Covered;
         }
         self.stack.push((how, self.state));
         self.state = next;
-        if let Placement::Known(e) = how {
+        if let Placement::Known(e) | Placement::Forced(e) = how {
             self.list.unlink(e);
             self.list.unlink(self.list.ret[e as usize]);
             self.returns_left -= 1;
         }
-        let known = self.returns - self.returns_left;
-        if known > self.best.2 {
-            let order = self.stack.iter().map(|&(p, _)| self.op_of(p)).collect();
-            self.best = (order, self.state, known);
+        if self.stack.len() > self.record.length {
+            self.record = Record {
+                length: self.stack.len(),
+                depth: self.stack.len(),
+                extra: None,
+                state: self.state,
+                culprit: None,
+            };
+            self.record_unsaved = true;
         }
-        true
+        Try::Placed
+    }
+
+    /// Whether moving to state `next` by placing `op` strands an operation, and which:
+    /// one that needs the state being left, which nothing could bring back, or one of the
+    /// first few to return that needs a state which can neither be written again nor
+    /// grown into from `next`. Looking at the first few returns, not all, keeps this
+    /// cheap; it is the next read that a wrong append or write usually strands.
+    fn strands(&self, op: u32, next: StateId) -> Option<u32> {
+        let watch = self.watch.as_ref()?;
+        if watch.strands(self.state, op as usize) {
+            let placed = &self.placed;
+            let left = watch.stranded(self.state, |i| i == op as usize || placed.contains(i));
+            return Some(left.unwrap_or(op as usize) as u32);
+        }
+        let reaches = self.reaches?;
+        let mut e = self.list.first();
+        let mut looked = 0;
+        while looked < LOOKAHEAD && e as usize + 2 < self.list.op.len() {
+            if !self.list.is_call(e) {
+                let other = self.list.op[e as usize];
+                if other != op
+                    && let Some(t) = watch.needs(other as usize)
+                    && t != next
+                    && watch.unrestorable(t)
+                    && !reaches(self.model, self.states.get(next), self.states.get(t))
+                {
+                    return Some(other);
+                }
+                looked += 1;
+            }
+            e = self.list.next[e as usize];
+        }
+        None
+    }
+
+    /// `op` was legal but strands `culprit`: the order so far plus `op` is still a legal
+    /// order, and may be the longest, with `culprit` to blame.
+    fn note_refusal(&mut self, op: u32, next: StateId, culprit: u32) {
+        let length = self.stack.len() + 1;
+        if length <= self.record.length {
+            return;
+        }
+        self.record = Record {
+            length,
+            depth: self.stack.len(),
+            extra: Some(op),
+            state: next,
+            culprit: Some(culprit),
+        };
+        self.record_unsaved = true;
     }
 
     fn op_of(&self, p: Placement) -> u32 {
         match p {
-            Placement::Known(e) => self.list.op[e as usize],
+            Placement::Known(e) | Placement::Forced(e) => self.list.op[e as usize],
             Placement::Optional(i, _) => self.optional[i],
         }
     }
 
-    /// Undoes the last placement and moves the cursor past it; `false` when there is
-    /// nothing to undo, which means no order exists.
+    /// Undoes placements up to and including the last one made by choice, and moves the
+    /// cursor past that one; `false` when there is no choice left to undo, which means no
+    /// order exists.
     fn backtrack(&mut self) -> bool {
-        let Some((how, before)) = self.stack.pop() else {
-            return false;
-        };
-        self.placed.remove(self.op_of(how) as usize);
-        self.state = before;
-        self.cursor = match how {
-            Placement::Known(e) => {
+        self.save_record();
+        while let Some((how, before)) = self.stack.pop() {
+            let op = self.op_of(how) as usize;
+            self.placed.remove(op);
+            if let Some(watch) = &mut self.watch {
+                watch.unplace(op);
+            }
+            self.state = before;
+            if let Placement::Known(e) | Placement::Forced(e) = how {
                 self.list.relink(self.list.ret[e as usize]);
                 self.list.relink(e);
                 self.returns_left += 1;
-                Cursor::Main(self.list.next[e as usize])
             }
-            Placement::Optional(i, deadline) => Cursor::Optional(i + 1, deadline),
-        };
-        true
+            self.cursor = match how {
+                Placement::Forced(_) => continue,
+                Placement::Known(e) => Cursor::Main(self.list.next[e as usize]),
+                Placement::Optional(i, deadline) => Cursor::Optional(i + 1, deadline),
+            };
+            return true;
+        }
+        false
+    }
+
+    /// The evidence for a violation known by other means, from the longest order found
+    /// so far, blaming operation `blame` (an index into the operations searched) unless
+    /// that order stranded another.
+    pub(crate) fn evidence(&mut self, blame: usize) -> Found {
+        self.save_record();
+        let prefix_has = self.best.0.contains(&(blame as u32));
+        if self.best.2.is_none() && !prefix_has {
+            self.best.2 = Some(blame as u32);
+        }
+        self.not_found()
+    }
+
+    fn save_record(&mut self) {
+        if self.record_unsaved {
+            let r = &self.record;
+            let order = self.stack[..r.depth].iter().map(|&(p, _)| self.op_of(p));
+            self.best = (order.chain(r.extra).collect(), r.state, r.culprit);
+            self.record_unsaved = false;
+        }
     }
 
     /// Builds the evidence from the longest order found.
     fn not_found(&self) -> Found {
         let (ops, local) = (&self.ops, &self.local);
-        let (prefix, state, _) = &self.best;
+        let (prefix, state, culprit) = &self.best;
         let mut in_prefix = vec![false; ops.len()];
         prefix.iter().for_each(|&i| in_prefix[i as usize] = true);
         let rest = (0..ops.len()).filter(|&i| !in_prefix[i]);
-        // The first to return among the rest had to come before anything called later.
-        let first = rest
-            .clone()
-            .filter_map(|i| ops[i].ret().map(|r| (r, i)))
-            .min()
-            .map(|(_, i)| i);
+        // The operation the last placement stranded, or else the first to return among
+        // the rest: it had to come before anything called later.
+        let first = culprit.map(|c| c as usize).or_else(|| {
+            rest.clone()
+                .filter_map(|i| ops[i].ret().map(|r| (r, i)))
+                .min()
+                .map(|(_, i)| i)
+        });
         let mut blocked = Vec::new();
         if let Some(first) = first {
             let deadline = ops[first].ret().unwrap_or(u64::MAX);
@@ -304,5 +428,18 @@ impl<'a, M: Model> Search<'a, M> {
             state: self.states.show(*state),
             blocked: blocked.into_iter().map(|i| local[i]).collect(),
         }
+    }
+}
+
+impl<'a, M: Facts> Search<'a, M> {
+    /// A search over `ops` (already stripped of operations that cannot matter) that uses
+    /// the model's value facts; `local[i]` is the caller's index of `ops[i]`.
+    pub(crate) fn with_facts(model: &'a M, ops: &'a [Operation], local: Vec<usize>) -> Self {
+        let ops: Vec<&Operation> = ops.iter().collect();
+        let mut search = Self::build(model, ops, local, |ops, states| {
+            Some(Watch::new(model, ops, |i| ops[i].ret().is_some(), states))
+        });
+        search.reaches = Some(<M as Facts>::reaches);
+        search
     }
 }
