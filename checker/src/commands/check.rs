@@ -176,7 +176,8 @@ pub fn check_one(
         let mut details = String::new();
         if !passed {
             details = result.outcome.to_string();
-            let output = result.output.text.trim();
+            let output = without_panic_reports(&result.output.text);
+            let output = output.trim();
             if !output.is_empty() {
                 details.push_str(&format!(
                     "\nwhat the test printed (last lines):\n{}",
@@ -217,9 +218,43 @@ pub fn record(progress: &mut Progress, report: &ExerciseReport) {
         .collect();
 }
 
+/// The output without the standard panic reports (`thread 'main' panicked at ...`, the
+/// message, the note about backtraces): the harness already shows the panic, and printing
+/// it twice hides what the test itself printed.
+fn without_panic_reports(text: &str) -> String {
+    let mut kept = Vec::new();
+    let mut in_report = false;
+    for line in text.lines() {
+        if line.starts_with("thread '") && line.contains(" panicked at ") {
+            in_report = true;
+            continue;
+        }
+        if in_report {
+            if line.starts_with("note: run with `RUST_BACKTRACE=1`") {
+                in_report = false;
+            }
+            continue;
+        }
+        kept.push(line);
+    }
+    kept.join("\n")
+}
+
 fn last_lines(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_panic_reports;
+
+    #[test]
+    fn panic_reports_are_left_out_of_the_output() {
+        let text = "before\nthread 'main' (12) panicked at src/lib.rs:6:5:\nnot yet implemented\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\nafter";
+        assert_eq!(without_panic_reports(text), "before\nafter");
+        assert_eq!(without_panic_reports("plain\nlines"), "plain\nlines");
+    }
 }
 
 /// One exercise's result as JSON.
