@@ -10,11 +10,16 @@
 
 use testkit::sim::{Context, ReplyTo};
 
-use crate::{Replica, Request, Response, STALE_AFTER, Stamp, Store};
 use crate::replica::Msg;
+use crate::{Replica, Request, Response, STALE_AFTER, Stamp, Store};
 
 impl Replica {
-    pub(crate) fn ap_request(&mut self, ctx: &mut Context<'_, Self>, reply: ReplyTo, request: Request) {
+    pub(crate) fn ap_request(
+        &mut self,
+        ctx: &mut Context<'_, Self>,
+        reply: ReplyTo,
+        request: Request,
+    ) {
         match request {
             Request::Get { key } => {
                 let value = self.store.get(&key).map(|(_, v)| v.clone());

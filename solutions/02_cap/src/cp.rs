@@ -57,7 +57,12 @@ fn quorum(ctx: &Context<'_, Replica>) -> usize {
 }
 
 impl Replica {
-    pub(crate) fn cp_request(&mut self, ctx: &mut Context<'_, Self>, reply: ReplyTo, request: Request) {
+    pub(crate) fn cp_request(
+        &mut self,
+        ctx: &mut Context<'_, Self>,
+        reply: ReplyTo,
+        request: Request,
+    ) {
         let (key, put) = match request {
             Request::Get { key } => (key, None),
             Request::Put { key, value } => (key, Some(value)),
@@ -68,7 +73,13 @@ impl Replica {
         answers.insert(ctx.me(), self.store.get(&key).cloned());
         let peers = ctx.peers().to_vec();
         for peer in peers {
-            ctx.send(peer, Msg::Query { op: id, key: key.clone() });
+            ctx.send(
+                peer,
+                Msg::Query {
+                    op: id,
+                    key: key.clone(),
+                },
+            );
         }
         self.ops.insert(
             id,
@@ -90,7 +101,11 @@ impl Replica {
                 ctx.send(from, Msg::Holding { op, entry });
             }
             Msg::Holding { op, entry } => {
-                if let Some(Op { phase: Phase::Ask(answers), .. }) = self.ops.get_mut(&op) {
+                if let Some(Op {
+                    phase: Phase::Ask(answers),
+                    ..
+                }) = self.ops.get_mut(&op)
+                {
                     answers.insert(from, entry);
                     self.advance(ctx, op);
                 }
@@ -100,7 +115,11 @@ impl Replica {
                 ctx.send(from, Msg::Stored { op });
             }
             Msg::Stored { op } => {
-                if let Some(Op { phase: Phase::Store { acks, .. }, .. }) = self.ops.get_mut(&op) {
+                if let Some(Op {
+                    phase: Phase::Store { acks, .. },
+                    ..
+                }) = self.ops.get_mut(&op)
+                {
                     acks.insert(from);
                     self.advance(ctx, op);
                 }
@@ -171,12 +190,24 @@ impl Replica {
                     (None, None) => {
                         let reply = op.reply;
                         self.ops.remove(&id);
-                        ctx.reply(reply, Response::Value { value: None, stale: false });
+                        ctx.reply(
+                            reply,
+                            Response::Value {
+                                value: None,
+                                stale: false,
+                            },
+                        );
                         return;
                     }
                     (None, Some(entry)) => {
                         let value = Some(entry.1.clone());
-                        (entry, Response::Value { value, stale: false })
+                        (
+                            entry,
+                            Response::Value {
+                                value,
+                                stale: false,
+                            },
+                        )
                     }
                 };
                 let key = op.key.clone();
