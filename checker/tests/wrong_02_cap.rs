@@ -53,7 +53,9 @@ fn tasks(report: &Value) -> Vec<(String, bool)> {
 }
 
 fn assert_breaks(mistake: &str, task: &str) {
-    let fixture = workspace().join("checker/tests/fixtures/wrong/02_cap").join(mistake);
+    let fixture = workspace()
+        .join("checker/tests/fixtures/wrong/02_cap")
+        .join(mistake);
     let report = check(&["--path", fixture.to_str().unwrap()]);
     let tasks = tasks(&report);
     let done = tasks.iter().find(|(id, _)| id == task).map(|(_, d)| *d);
