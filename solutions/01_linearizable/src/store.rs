@@ -28,7 +28,7 @@ pub struct Versioned {
     pub version: u64,
 }
 
-/// A shared storage cell whose every access takes a seeded random latency of 0 to 2
+/// A shared storage cell whose every access takes a seeded random latency of 1 to 3
 /// milliseconds of tokio time. Clones share the cell.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -59,7 +59,7 @@ impl Store {
     }
 
     fn latency(&self) -> Duration {
-        Duration::from_millis(self.cell().rng.below(3))
+        Duration::from_millis(self.cell().rng.between(1, 3))
     }
 
     /// Waits the latency, then returns what the cell holds at that moment.
