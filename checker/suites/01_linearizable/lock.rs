@@ -70,7 +70,12 @@ fn contend(seed: u64, clients: u32, rounds: u32) -> Vec<Held> {
                              failed with {error:?}; the holder's release must succeed"
                         ));
                     }
-                    held.push(Held { owner, token, from, to });
+                    held.push(Held {
+                        owner,
+                        token,
+                        from,
+                        to,
+                    });
                 }
                 held
             }));
@@ -104,7 +109,9 @@ pub fn release_by_another_fails() {
         suite_harness::block_on_paused(async move {
             let lock = new_lock(seed);
             if let Err(error) = lock.acquire(1, Duration::from_millis(50)).await {
-                suite_harness::fail(format!("seed {seed}: a free lock refused client 1: {error:?}"));
+                suite_harness::fail(format!(
+                    "seed {seed}: a free lock refused client 1: {error:?}"
+                ));
             }
             let by_other = lock.release(2).await;
             if by_other != Err(LockError::NotOwner) {
@@ -150,7 +157,9 @@ pub fn timed_out_client_does_not_hold() {
             let lock = new_lock(seed);
             let first = lock.acquire(1, Duration::from_millis(50)).await;
             if first.is_err() {
-                suite_harness::fail(format!("seed {seed}: a free lock refused client 1: {first:?}"));
+                suite_harness::fail(format!(
+                    "seed {seed}: a free lock refused client 1: {first:?}"
+                ));
             }
             let asked = Instant::now();
             let second = lock.acquire(2, Duration::from_millis(20)).await;
@@ -168,7 +177,9 @@ pub fn timed_out_client_does_not_hold() {
                 ));
             }
             if lock.release(1).await.is_err() {
-                suite_harness::fail(format!("seed {seed}: client 1's release of its lock failed"));
+                suite_harness::fail(format!(
+                    "seed {seed}: client 1's release of its lock failed"
+                ));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
             let third = lock.acquire(3, Duration::from_millis(50)).await;

@@ -48,7 +48,9 @@ fn check(history: &History, seed: u64, scenario: &str, world: &World<Replica>) {
         ));
     }
     if !verdict.holds() {
-        suite_harness::fail(format!("seed {seed}: the checker could not decide: {verdict:?}"));
+        suite_harness::fail(format!(
+            "seed {seed}: the checker could not decide: {verdict:?}"
+        ));
     }
 }
 

@@ -64,7 +64,13 @@ fn run(seed: u64) -> Run {
                             let version = register.write(value).await;
                             op.done();
                             let ret = start.elapsed();
-                            updates.push(Update { client, value, version, call, ret });
+                            updates.push(Update {
+                                client,
+                                value,
+                                version,
+                                call,
+                                ret,
+                            });
                         }
                         _ => {
                             let expected = if rng.chance(0.2) { None } else { last_seen };
@@ -78,7 +84,13 @@ fn run(seed: u64) -> Run {
                             match result {
                                 Ok(version) => {
                                     let ret = start.elapsed();
-                                    updates.push(Update { client, value, version, call, ret });
+                                    updates.push(Update {
+                                        client,
+                                        value,
+                                        version,
+                                        call,
+                                        ret,
+                                    });
                                 }
                                 Err(held) => last_seen = held.value,
                             }
@@ -106,9 +118,15 @@ fn run(seed: u64) -> Run {
         }
         let history = match recorder.history() {
             Ok(history) => history,
-            Err(error) => suite_harness::fail(format!("the recorded history is malformed: {error}")),
+            Err(error) => {
+                suite_harness::fail(format!("the recorded history is malformed: {error}"))
+            }
         };
-        Run { history, updates, reads }
+        Run {
+            history,
+            updates,
+            reads,
+        }
     })
 }
 
@@ -121,7 +139,9 @@ pub fn history_is_linearizable() {
         let run = run(seed);
         let verdict = match Linearizable::new(ModelKind::CasRegister).check(&run.history) {
             Ok(verdict) => verdict,
-            Err(error) => suite_harness::fail(format!("seed {seed}: the checker refused the history: {error}")),
+            Err(error) => suite_harness::fail(format!(
+                "seed {seed}: the checker refused the history: {error}"
+            )),
         };
         if let Some(violation) = verdict.violation() {
             suite_harness::fail(format!(
@@ -133,7 +153,9 @@ pub fn history_is_linearizable() {
             ));
         }
         if !verdict.holds() {
-            suite_harness::fail(format!("seed {seed}: the checker could not decide: {verdict:?}"));
+            suite_harness::fail(format!(
+                "seed {seed}: the checker could not decide: {verdict:?}"
+            ));
         }
     }
 }
@@ -194,7 +216,10 @@ pub fn versions_count_updates() {
                     seen.version,
                     by_version
                         .get(&seen.version)
-                        .map_or("no update".to_owned(), |u| format!("the write of {}", u.value)),
+                        .map_or("no update".to_owned(), |u| format!(
+                            "the write of {}",
+                            u.value
+                        )),
                 ));
             }
         }

@@ -238,7 +238,10 @@ impl Node for Replica {
                 // An answer for an operation that has moved on (a late or duplicated
                 // copy) is ignored: it belongs to a phase that is over.
                 if let Some(operation) = self.ops.get_mut(&op)
-                    && let Phase::Query { tag: best, value: kept } = &mut operation.phase
+                    && let Phase::Query {
+                        tag: best,
+                        value: kept,
+                    } = &mut operation.phase
                     && operation.heard.insert(from)
                 {
                     if tag > *best {

@@ -58,7 +58,11 @@ impl Register {
 
     /// Replaces the value with `new` only if it currently is `expected`. Returns the
     /// new version when it swapped, or what the register held when it did not.
-    pub async fn compare_and_swap(&self, expected: Option<i64>, new: i64) -> Result<u64, Versioned> {
+    pub async fn compare_and_swap(
+        &self,
+        expected: Option<i64>,
+        new: i64,
+    ) -> Result<u64, Versioned> {
         // The comparison and the save must be one step: between an unlocked load and
         // save another swap from the same `expected` could also succeed.
         let _guard = self.updating.lock().await;
