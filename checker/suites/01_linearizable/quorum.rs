@@ -8,7 +8,7 @@ use testkit::check::linearizable::Linearizable;
 use testkit::history::{Action, History, Output, Value};
 use testkit::model::ModelKind;
 use testkit::rng::Rng;
-use testkit::sim::{Answer, CallOutcome, Config, World};
+use testkit::sim::{Answer, CallOutcome, Config, Restart, World};
 
 const NODES: usize = 5;
 
@@ -54,9 +54,10 @@ fn check(history: &History, seed: u64, scenario: &str, world: &World<Replica>) {
     }
 }
 
-/// Five replicas; four clients read and write (unique values) through random nodes
-/// while messages are delayed 1-10 ms, reordered, lost (5%) and duplicated (5%), and the
-/// network splits into random partitions and heals. Clients give up after 300 ms.
+/// Five replicas; five clients read and write (unique values) through random nodes
+/// while messages are delayed 1-10 ms, reordered, lost (5%) and duplicated (5%), the
+/// network splits into random partitions and heals, and nodes crash and come back with
+/// what they had stored. Clients give up after 200 ms.
 pub fn linearizable_under_faults() {
     let base = suite_harness::seed();
     for seed in base..base + crate::SEEDS {
@@ -64,22 +65,28 @@ pub fn linearizable_under_faults() {
             .delay(Duration::from_millis(1), Duration::from_millis(10))
             .loss(0.05)
             .duplicate(0.05)
-            .client_timeout(Duration::from_millis(300))
-            .trace(true);
+            .client_timeout(Duration::from_millis(200));
         let mut world = World::from_factory(config, NODES, |_| Replica::new());
         let mut rng = Rng::new(seed ^ 0xAB_D0);
-        let mut next_value = 1;
-        for _ in 0..30 {
-            if rng.chance(0.25) {
+        let mut next_value = 0;
+        for _ in 0..60 {
+            let down: Vec<usize> = (0..NODES).filter(|&n| !world.is_up(n)).collect();
+            let roll = rng.below(100);
+            if roll < 20 {
                 let mut nodes: Vec<usize> = (0..NODES).collect();
                 rng.shuffle(&mut nodes);
                 let cut = 1 + rng.index(2);
                 world.partition(&[&nodes[..cut], &nodes[cut..]]);
-            } else if rng.chance(0.3) {
+            } else if roll < 35 {
                 world.heal();
+            } else if roll < 45 && down.len() < 2 {
+                let up: Vec<usize> = (0..NODES).filter(|&n| world.is_up(n)).collect();
+                world.crash(up[rng.index(up.len())]);
+            } else if roll < 60 && !down.is_empty() {
+                world.restart(down[rng.index(down.len())], Restart::KeepState);
             }
-            for client in 0..4 {
-                if world.is_waiting(client) || rng.chance(0.3) {
+            for client in 0..5 {
+                if world.is_waiting(client) || rng.chance(0.2) {
                     continue;
                 }
                 let node = rng.index(NODES);
@@ -91,16 +98,21 @@ pub fn linearizable_under_faults() {
                 };
                 world.call(client, node, request);
             }
-            world.run_for(Duration::from_millis(rng.between(2, 15)));
+            world.run_for(Duration::from_millis(rng.between(2, 20)));
         }
         world.heal();
+        for node in 0..NODES {
+            if !world.is_up(node) {
+                world.restart(node, Restart::KeepState);
+            }
+        }
         world.run_until_quiet();
         let history = history(&world, seed);
         check(
             &history,
             seed,
-            "four clients read and wrote through random nodes of five under delays, loss, \
-             duplication and partitions",
+            "five clients read and wrote through random nodes of five under delays, loss, \
+             duplication, partitions and crashes",
             &world,
         );
     }
