@@ -1,0 +1,117 @@
+//! Task `lock`: a lock built on compare-and-swap, with fencing tokens, and the resource
+//! those tokens guard.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::register::Register;
+
+/// Who asks for the lock: a client's number.
+pub type Owner = u32;
+
+/// A fencing token: handed out with each acquisition, larger than every token handed
+/// out before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Token(pub u64);
+
+/// Why a lock operation did not happen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockError {
+    /// The lock stayed held by someone else for the whole timeout.
+    TimedOut,
+    /// The caller does not hold the lock, so it may not release it.
+    NotOwner,
+}
+
+impl fmt::Display for LockError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LockError::TimedOut => write!(f, "the lock stayed taken until the timeout"),
+            LockError::NotOwner => write!(f, "only the holder of the lock may release it"),
+        }
+    }
+}
+
+impl std::error::Error for LockError {}
+
+/// A lock kept in a [`Register`]: the register holds the owner's number while the lock
+/// is held. Clones are handles to the same lock.
+#[derive(Clone, Debug)]
+pub struct Lock {
+    register: Register,
+}
+
+impl Lock {
+    /// A lock kept in `register`, which starts empty (free).
+    pub fn new(register: Register) -> Self {
+        Lock { register }
+    }
+
+    /// Takes the lock for `owner`, waiting at most `timeout` for it to become free.
+    /// Returns the fencing token of this acquisition, or [`LockError::TimedOut`]; a
+    /// client that got `TimedOut` does not hold the lock.
+    pub async fn acquire(&self, owner: Owner, timeout: Duration) -> Result<Token, LockError> {
+        // TODO: take the lock with compare-and-swap, retrying until `timeout` has passed;
+        // hand out a token larger than every token before it.
+        todo!(
+            "acquire {:?} for client {owner} within {timeout:?}",
+            self.register
+        )
+    }
+
+    /// Releases the lock held by `owner`. Fails with [`LockError::NotOwner`], changing
+    /// nothing, when `owner` does not hold it.
+    pub async fn release(&self, owner: Owner) -> Result<(), LockError> {
+        // TODO: free the lock, but only if `owner` holds it.
+        todo!("release {:?} for client {owner}", self.register)
+    }
+}
+
+/// A write refused because its token is older than one the resource has already seen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stale {
+    /// The token the write came with.
+    pub token: Token,
+    /// The largest token the resource has seen.
+    pub newest: Token,
+}
+
+impl fmt::Display for Stale {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "token {} is older than token {}, already seen",
+            self.token.0, self.newest.0
+        )
+    }
+}
+
+impl std::error::Error for Stale {}
+
+/// A resource the lock guards (a file, a row): it accepts a write only with a token at
+/// least as large as every token it has seen, so a client that lost the lock without
+/// knowing it cannot overwrite the work of a later holder.
+#[derive(Clone, Debug, Default)]
+pub struct Resource {
+    // TODO: add what the resource must remember.
+}
+
+impl Resource {
+    /// An empty resource that has seen no token.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Stores `value` if `token` is not older than any token seen; otherwise refuses
+    /// and changes nothing.
+    pub fn write(&mut self, token: Token, value: i64) -> Result<(), Stale> {
+        // TODO: refuse tokens older than one already seen; keep the value otherwise.
+        todo!("write {value} with token {}", token.0)
+    }
+
+    /// The last value accepted.
+    pub fn value(&self) -> Option<i64> {
+        // TODO: the last value accepted.
+        todo!("the last value accepted")
+    }
+}

@@ -1,0 +1,25 @@
+//! The hidden suite of 01_linearizable: a register with versions, a lock with fencing
+//! tokens, and a register replicated with majority quorums.
+
+mod lock;
+mod quorum;
+mod register;
+
+/// How many seeds each randomized test runs, starting at the run's seed.
+const SEEDS: u64 = 100;
+
+suite_harness::suite! {
+    "register" => [register::history_is_linearizable, register::versions_count_updates],
+    "lock" => [
+        lock::one_holder_at_a_time,
+        lock::release_by_another_fails,
+        lock::timed_out_client_does_not_hold,
+        lock::tokens_grow,
+        lock::stale_token_is_refused,
+    ],
+    "quorum" => [
+        quorum::linearizable_under_faults,
+        quorum::reads_write_back,
+        quorum::completes_with_a_majority,
+    ],
+}

@@ -1,0 +1,165 @@
+//! The hidden suite of 01_linearizable against wrong implementations: each fixture under
+//! `tests/fixtures/wrong/01_linearizable/` makes one classic mistake, and the task it
+//! breaks must not be done, failed by the test written to catch it. The reference
+//! solution passes every task.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The workspace root, which is also the course.
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+/// Runs `checker check 01_linearizable` with `args` and returns its one JSON report.
+fn check(args: &[&str]) -> Value {
+    let root = workspace();
+    let output = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .arg("--course")
+        .arg(&root)
+        .args(["check", "01_linearizable"])
+        .args(args)
+        .args(["--format", "json", "--timeout", "20"])
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the checker starts");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let reports: Value = serde_json::from_str(&text).unwrap_or_else(|error| {
+        panic!(
+            "the checker printed no JSON ({error}):\n{text}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    reports[0].clone()
+}
+
+/// The task `id` of a report.
+fn task<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap_or_else(|| panic!("no task {id} in {report:#}"))
+}
+
+/// Checks the fixture `mistake` and asserts that `task_id` is not done because `test`
+/// failed.
+fn caught(mistake: &str, task_id: &str, test: &str) {
+    let path = workspace()
+        .join("checker/tests/fixtures/wrong/01_linearizable")
+        .join(mistake);
+    let report = check(&["--path", path.to_str().unwrap()]);
+    assert_eq!(
+        report["compiled"], true,
+        "{mistake} must compile: {report:#}"
+    );
+    let verdict = task(&report, task_id);
+    assert_eq!(
+        verdict["done"], false,
+        "{mistake} passed task {task_id}: {report:#}"
+    );
+    let failed = verdict["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["name"] == test && t["passed"] == false);
+    assert!(failed, "{mistake}: test {test} should fail: {verdict:#}");
+}
+
+#[test]
+fn the_solution_passes_every_task() {
+    let report = check(&["--solution"]);
+    for verdict in report["tasks"].as_array().unwrap() {
+        assert_eq!(verdict["done"], true, "{verdict:#}");
+    }
+    assert_eq!(report["score"], report["max_score"], "{report:#}");
+}
+
+#[test]
+fn a_swap_that_reads_then_writes_is_caught() {
+    caught(
+        "cas_not_atomic",
+        "register",
+        "register::history_is_linearizable",
+    );
+}
+
+#[test]
+fn a_version_bumped_outside_the_lock_is_caught() {
+    caught(
+        "version_not_atomic",
+        "register",
+        "register::versions_count_updates",
+    );
+}
+
+#[test]
+fn a_lock_taken_by_read_then_write_is_caught() {
+    caught(
+        "acquire_read_then_write",
+        "lock",
+        "lock::one_holder_at_a_time",
+    );
+}
+
+#[test]
+fn a_release_by_a_non_owner_is_caught() {
+    caught(
+        "release_by_anyone",
+        "lock",
+        "lock::release_by_another_fails",
+    );
+}
+
+#[test]
+fn an_acquire_that_keeps_trying_after_its_timeout_is_caught() {
+    caught(
+        "timeout_keeps_trying",
+        "lock",
+        "lock::timed_out_client_does_not_hold",
+    );
+}
+
+#[test]
+fn a_token_that_does_not_grow_is_caught() {
+    caught("token_is_owner", "lock", "lock::tokens_grow");
+}
+
+#[test]
+fn a_resource_that_accepts_stale_tokens_is_caught() {
+    caught(
+        "resource_accepts_stale",
+        "lock",
+        "lock::stale_token_is_refused",
+    );
+}
+
+#[test]
+fn a_quorum_read_without_write_back_is_caught() {
+    caught(
+        "read_without_write_back",
+        "quorum",
+        "quorum::reads_write_back",
+    );
+}
+
+#[test]
+fn a_write_tag_from_local_state_is_caught() {
+    caught(
+        "write_with_local_tag",
+        "quorum",
+        "quorum::linearizable_under_faults",
+    );
+}
+
+#[test]
+fn a_node_that_never_resends_is_caught() {
+    caught("no_resend", "quorum", "quorum::completes_with_a_majority");
+}
