@@ -1,0 +1,71 @@
+//! Task `ryw`: a client always reads its own latest write.
+
+use read_your_writes::{Cluster, Config, Policy, Router};
+use testkit::check::causal::Guarantee;
+use testkit::history::record::Recorder;
+use testkit::rng::Rng;
+
+use crate::common::{Client, SEEDS, assert_keeps, pause, run_all};
+
+const SCENARIO: &str = "Scenario: a leader and 3 replicas lagging 1-30 ms behind it; 4 clients, \
+    each writing its own key and reading it back (25 operations each, 0-4 ms apart), with \
+    Policy::LEADER_AT_ONCE.";
+
+pub fn own_writes_are_always_seen() {
+    let base = suite_harness::seed();
+    for seed in base..base + SEEDS {
+        let (history, failures) = suite_harness::block_on_paused(async move {
+            let config = Config::new(3, seed).lag(
+                std::time::Duration::from_millis(1),
+                std::time::Duration::from_millis(30),
+            );
+            let router = Router::new(Cluster::new(config), Policy::LEADER_AT_ONCE);
+            let recorder = Recorder::new();
+            let mut rng = Rng::new(seed);
+            let clients = (0..4u32)
+                .map(|id| {
+                    let mut client = Client::new(id, &router, &recorder);
+                    let mut rng = rng.fork();
+                    async move {
+                        let key = format!("k{id}");
+                        let mut mine = None;
+                        for i in 0..25 {
+                            pause(&mut rng, 4).await;
+                            if rng.chance(0.4) {
+                                let value = i64::from(id) * 1000 + i;
+                                client.write(&key, value).await;
+                                mine = Some(value);
+                                continue;
+                            }
+                            let (floor, result) = client.read(&key).await;
+                            let read = result.map_err(|e| {
+                                format!(
+                                    "client {id} read {key} with Policy::LEADER_AT_ONCE and got \
+                                     the error \"{e}\"; with that policy a read never fails"
+                                )
+                            })?;
+                            if read.value != mine || read.version < floor {
+                                return Err(format!(
+                                    "client {id} last wrote {key}={mine:?} and had seen version \
+                                     {floor}, then read {key}={:?} from {:?} at version {}",
+                                    read.value, read.node, read.version
+                                ));
+                            }
+                        }
+                        Ok(())
+                    }
+                })
+                .collect();
+            let failures = run_all(clients).await;
+            (recorder.history().expect("a well-formed history"), failures)
+        });
+        assert_keeps(&history, Guarantee::ReadYourWrites, SCENARIO, seed);
+        if let Some(failure) = failures.first() {
+            panic!(
+                "{SCENARIO}\nA client's read must return its own latest write, from a node \
+                 whose version is at least the version of that write.\n\
+                 This one did not (seed {seed}): {failure}"
+            );
+        }
+    }
+}
