@@ -1,5 +1,7 @@
 //! Task `ryw`: a client always reads its own latest write.
 
+use std::time::Duration;
+
 use read_your_writes::{Cluster, Config, Policy, Router};
 use testkit::check::causal::Guarantee;
 use testkit::history::record::Recorder;
@@ -15,10 +17,8 @@ pub fn own_writes_are_always_seen() {
     let base = suite_harness::seed();
     for seed in base..base + SEEDS {
         let (history, failures) = suite_harness::block_on_paused(async move {
-            let config = Config::new(3, seed).lag(
-                std::time::Duration::from_millis(1),
-                std::time::Duration::from_millis(30),
-            );
+            let config =
+                Config::new(3, seed).lag(Duration::from_millis(1), Duration::from_millis(30));
             let router = Router::new(Cluster::new(config), Policy::LEADER_AT_ONCE);
             let recorder = Recorder::new();
             let mut rng = Rng::new(seed);
@@ -29,25 +29,26 @@ pub fn own_writes_are_always_seen() {
                     async move {
                         let key = format!("k{id}");
                         let mut mine = None;
+                        let mut written = 0;
                         for i in 0..25 {
                             pause(&mut rng, 4).await;
                             if rng.chance(0.4) {
                                 let value = i64::from(id) * 1000 + i;
-                                client.write(&key, value).await;
+                                written = client.write(&key, value).await;
                                 mine = Some(value);
                                 continue;
                             }
-                            let (floor, result) = client.read(&key).await;
+                            let (_, result) = client.read(&key).await;
                             let read = result.map_err(|e| {
                                 format!(
                                     "client {id} read {key} with Policy::LEADER_AT_ONCE and got \
                                      the error \"{e}\"; with that policy a read never fails"
                                 )
                             })?;
-                            if read.value != mine || read.version < floor {
+                            if read.value != mine || read.version < written {
                                 return Err(format!(
-                                    "client {id} last wrote {key}={mine:?} and had seen version \
-                                     {floor}, then read {key}={:?} from {:?} at version {}",
+                                    "client {id} last wrote {key}={mine:?} at version {written}, \
+                                     then read {key}={:?} from {:?} at version {}",
                                     read.value, read.node, read.version
                                 ));
                             }
