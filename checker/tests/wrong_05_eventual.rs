@@ -20,7 +20,14 @@ fn check(args: &[&str]) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_checker"))
         .arg("--course")
         .arg(&ws)
-        .args(["check", "05_eventual", "--format", "json", "--timeout", "20"])
+        .args([
+            "check",
+            "05_eventual",
+            "--format",
+            "json",
+            "--timeout",
+            "20",
+        ])
         .args(args)
         .env("CARGO_TARGET_DIR", ws.join("target"))
         .env("NO_COLOR", "1")

@@ -113,7 +113,9 @@ pub fn replicas_converge_under_loss_duplication_and_partitions() {
         }
         let mut winners: BTreeMap<String, (Stamp, String)> = BTreeMap::new();
         for (key, value, stamp) in &writes {
-            let entry = winners.entry(key.clone()).or_insert((*stamp, value.clone()));
+            let entry = winners
+                .entry(key.clone())
+                .or_insert((*stamp, value.clone()));
             if *stamp > entry.0 {
                 *entry = (*stamp, value.clone());
             }

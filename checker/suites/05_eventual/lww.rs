@@ -140,8 +140,11 @@ pub fn random_deliveries_keep_the_largest_stamp() {
         let expected = winners(&writes);
         let mut replicas: Vec<LwwMap> = (0..4).map(|_| LwwMap::new()).collect();
         for (r, replica) in replicas.iter_mut().enumerate() {
-            let mut order: Vec<(usize, &Write)> =
-                writes.iter().chain(writes.iter().take(3)).enumerate().collect();
+            let mut order: Vec<(usize, &Write)> = writes
+                .iter()
+                .chain(writes.iter().take(3))
+                .enumerate()
+                .collect();
             rng.shuffle(&mut order);
             // Each write reaches one replica for sure (the one its index names); the
             // others hear it directly by chance, or only through merges.
