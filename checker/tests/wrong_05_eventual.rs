@@ -99,3 +99,8 @@ fn ties_broken_by_arrival_order_fail_lww_map() {
 fn deltas_sent_once_without_retransmission_fail_gossip() {
     assert_breaks("deltas_once", "gossip");
 }
+
+#[test]
+fn stamps_taken_from_the_clock_alone_fail_gossip() {
+    assert_breaks("stamps_from_clock", "gossip");
+}

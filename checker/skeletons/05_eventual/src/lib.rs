@@ -3,14 +3,14 @@
 //! Two data types whose replicas can be merged in any order, any number of times, and
 //! still agree: a grow-only counter ([`GCounter`]) and a last-writer-wins map
 //! ([`LwwMap`]). A [`Replica`] node holds one of each on the simulated network of
-//! `testkit::sim` and gossips its whole state to its peers every round, so that once the
-//! network heals and quiets, every replica holds the same value.
+//! `testkit::sim` and gossips with its peers, so that once the network heals and quiets,
+//! every replica holds the same value.
 //!
 //! | file | concern |
 //! | --- | --- |
-//! | `gcounter.rs` | [`GCounter`]: one count per node, merged by taking the larger |
-//! | `lww.rs` | [`LwwMap`] and its [`Stamp`]: the larger stamp wins each key |
-//! | `replica.rs` | the [`Replica`] node: client requests and gossip |
+//! | `gcounter.rs` | [`GCounter`]: the grow-only counter: yours to write |
+//! | `lww.rs` | [`LwwMap`] and its [`Stamp`]: the last-writer-wins map: yours to write |
+//! | `replica.rs` | the [`Replica`] node, client requests and gossip: yours to write |
 //!
 //! Read `README.md` in this crate first: it explains the tasks and the rules the hidden
 //! tests hold you to. The types in this file are given; keep their names and fields.
