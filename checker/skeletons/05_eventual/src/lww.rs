@@ -1,0 +1,65 @@
+//! [`LwwMap`]: a map whose replicas agree on each key by last-writer-wins.
+
+use std::collections::BTreeMap;
+
+use testkit::sim::NodeId;
+
+/// The order of writes to one key: the larger stamp wins, comparing `time` first and
+/// `node` on a tie (the derived order does exactly that, field by field).
+///
+/// A stamp names one write: a replica never gives two of its writes the same stamp.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Stamp {
+    /// When the write was accepted: virtual time in nanoseconds.
+    pub time: u64,
+    /// The node that accepted the write.
+    pub node: NodeId,
+}
+
+/// A map from strings to strings where, for each key, the write with the largest
+/// [`Stamp`] wins on every replica.
+#[derive(Clone, Debug, Default)]
+pub struct LwwMap {
+    // TODO: the map's state.
+}
+
+impl LwwMap {
+    /// An empty map.
+    pub fn new() -> Self {
+        LwwMap::default()
+    }
+
+    /// Offers the write `key = value` stamped `stamp`: it takes effect if its stamp is
+    /// larger than the stamp of the value held for `key` (or the key has none). Returns
+    /// whether it took effect. A write with the same stamp as the one held changes
+    /// nothing: it is that same write arriving again.
+    pub fn set(&mut self, key: &str, value: &str, stamp: Stamp) -> bool {
+        // TODO: keep the write if it wins.
+        todo!("offer {key}={value} stamped {stamp:?} to {self:?}")
+    }
+
+    /// The value held for `key`, if any write of it is known.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        // TODO: the value held.
+        todo!("the value of {key} in {self:?}")
+    }
+
+    /// The stamp of the value held for `key`.
+    pub fn stamp(&self, key: &str) -> Option<Stamp> {
+        // TODO: the stamp held.
+        todo!("the stamp of {key} in {self:?}")
+    }
+
+    /// Every key with its winning stamp and value.
+    pub fn entries(&self) -> BTreeMap<String, (Stamp, String)> {
+        // TODO: every key's stamp and value.
+        todo!("the entries of {self:?}")
+    }
+
+    /// Folds `other` into this copy: for each key, the write with the larger stamp.
+    /// Must be commutative, associative and idempotent.
+    pub fn merge(&mut self, other: &LwwMap) {
+        // TODO: merge `other` into `self`.
+        todo!("merge {other:?} into {self:?}")
+    }
+}
