@@ -41,7 +41,10 @@ pub fn every_node_answers_and_owns_up_to_staleness() {
             ROUND * 6
         );
         w.partition(&[&[0, 1], &[2, 3, 4]]);
-        let writes = [w.call(0, 3, put("x", "new")), w.call(1, 1, put("x", "left"))];
+        let writes = [
+            w.call(0, 3, put("x", "new")),
+            w.call(1, 1, put("x", "left")),
+        ];
         w.run_for(STALE_AFTER + ROUND * 2);
         let reads = [w.call(2, 0, get("x")), w.call(3, 4, get("x"))];
         w.run_for(MAX_DELAY * 3);
@@ -167,7 +170,9 @@ pub fn replicas_converge_after_the_heal() {
                     call.node, call.outcome, call.request
                 );
             };
-            let entry = winners.entry(key.clone()).or_insert((*stamp, value.clone()));
+            let entry = winners
+                .entry(key.clone())
+                .or_insert((*stamp, value.clone()));
             if *stamp > entry.0 {
                 *entry = (*stamp, value.clone());
             }

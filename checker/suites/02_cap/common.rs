@@ -19,7 +19,9 @@ pub fn world(mode: Mode, nodes: usize, config: Config) -> World<Replica> {
 }
 
 pub fn get(key: &str) -> Request {
-    Request::Get { key: key.to_owned() }
+    Request::Get {
+        key: key.to_owned(),
+    }
 }
 
 pub fn put(key: &str, value: &str) -> Request {
@@ -55,7 +57,9 @@ pub fn answer(call: &Call<Request, Response>, seed: u64) -> &Response {
 
 /// Fails with the violation if the history of `world` is not linearizable.
 pub fn assert_linearizable(world: &World<Replica>, scenario: &str, seed: u64) {
-    let history = world.history().expect("the recorded history is well formed");
+    let history = world
+        .history()
+        .expect("the recorded history is well formed");
     let verdict = Linearizable::new(ModelKind::Kv)
         .check(&history)
         .expect("a key-value history the checker can read");
@@ -68,5 +72,8 @@ pub fn assert_linearizable(world: &World<Replica>, scenario: &str, seed: u64) {
             v.explain(&history)
         );
     }
-    assert!(verdict.holds(), "undecided history (seed {seed}): {verdict:?}");
+    assert!(
+        verdict.holds(),
+        "undecided history (seed {seed}): {verdict:?}"
+    );
 }

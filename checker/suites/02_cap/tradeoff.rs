@@ -11,7 +11,12 @@ fn count(calls: &[Call<Request, Response>]) -> Tally {
         .count();
     let stale_reads = calls
         .iter()
-        .filter(|c| matches!(c.outcome.response(), Some(Response::Value { stale: true, .. })))
+        .filter(|c| {
+            matches!(
+                c.outcome.response(),
+                Some(Response::Value { stale: true, .. })
+            )
+        })
         .count();
     Tally {
         requests: calls.len(),
