@@ -129,7 +129,10 @@ pub fn merge_keeps_the_larger_entry() {
 pub fn display_is_readable() {
     let cases = [
         (VectorClock::new(), "{}"),
-        (VectorClock::from_entries(&[(2, 1), (0, 3)]), "{n0: 3, n2: 1}"),
+        (
+            VectorClock::from_entries(&[(2, 1), (0, 3)]),
+            "{n0: 3, n2: 1}",
+        ),
         (VectorClock::from_entries(&[(1, 0), (4, 12)]), "{n4: 12}"),
     ];
     for (clock, want) in cases {

@@ -13,7 +13,9 @@ use testkit::sim::{Config, World};
 use crate::clocks::SEEDS;
 
 fn get(key: &str) -> Request {
-    Request::Get { key: key.to_owned() }
+    Request::Get {
+        key: key.to_owned(),
+    }
 }
 
 fn put(key: &str, value: &str) -> Request {
