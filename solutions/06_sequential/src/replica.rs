@@ -64,7 +64,14 @@ impl Replica {
     }
 
     /// Files a numbered write and applies every write whose turn has come.
-    fn receive(&mut self, ctx: &mut Context<'_, Self>, seq: u64, origin: NodeId, id: u64, value: i64) {
+    fn receive(
+        &mut self,
+        ctx: &mut Context<'_, Self>,
+        seq: u64,
+        origin: NodeId,
+        id: u64,
+        value: i64,
+    ) {
         if seq < self.applied {
             return; // a duplicate of a write applied already
         }
