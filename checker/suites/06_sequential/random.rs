@@ -28,7 +28,10 @@ pub fn a_client_reads_its_own_write() {
         let mut world = World::new(config(seed), (0..3).map(|_| Replica::new()).collect());
         for (round, node) in [1usize, 2, 0, 2].into_iter().enumerate() {
             let value = round as i64 + 1;
-            let wrote = world.call_and_wait(0, node, Request::Write(value)).outcome.clone();
+            let wrote = world
+                .call_and_wait(0, node, Request::Write(value))
+                .outcome
+                .clone();
             if !matches!(wrote, CallOutcome::Returned { .. }) {
                 suite_harness::fail(format!(
                     "seed {seed}: client 0 wrote {value} at replica n{node} on a network that \

@@ -62,7 +62,9 @@ pub fn the_history_is_sequential_but_not_linearizable() {
             ));
         }
         if lin.violation().is_none() {
-            suite_harness::fail(format!("seed {seed}: the linearizability checker said {lin:?}"));
+            suite_harness::fail(format!(
+                "seed {seed}: the linearizability checker said {lin:?}"
+            ));
         }
     }
 }
@@ -73,7 +75,12 @@ fn history_lines(history: &testkit::history::History) -> String {
         .iter()
         .map(|op| {
             let ret = op.ret().map_or("open".to_owned(), |t| format!("{t} ns"));
-            format!("  c{} {} called {} ns, ended {ret}", op.client, op.label(), op.call)
+            format!(
+                "  c{} {} called {} ns, ended {ret}",
+                op.client,
+                op.label(),
+                op.call
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
