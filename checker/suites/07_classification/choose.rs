@@ -139,7 +139,11 @@ fn framework(r: &Requirements) -> (Level, &'static str) {
 
 pub fn every_combination_follows_the_framework() {
     for exactness in [Exactness::Exact, Exactness::MayLag] {
-        for order in [Order::Irrelevant, Order::CauseBeforeEffect, Order::SameForEveryone] {
+        for order in [
+            Order::Irrelevant,
+            Order::CauseBeforeEffect,
+            Order::SameForEveryone,
+        ] {
             for own_writes in [false, true] {
                 for latency in [Latency::Tolerant, Latency::Sensitive] {
                     let r = req(exactness, order, own_writes, latency);

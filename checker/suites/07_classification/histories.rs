@@ -35,7 +35,11 @@ fn differences(history: &History, got: &Models, want: &Models) -> Vec<String> {
         ("linearizable", got.linearizable, want.linearizable),
         ("sequential", got.sequential, want.sequential),
         ("causal", got.causal, want.causal),
-        ("read-your-writes", got.read_your_writes, want.read_your_writes),
+        (
+            "read-your-writes",
+            got.read_your_writes,
+            want.read_your_writes,
+        ),
         ("eventual", got.eventual, want.eventual),
     ];
     pairs
@@ -194,7 +198,11 @@ fn generate(rng: &mut Rng) -> History {
 /// What the test kit's checkers say about `history`, and no thin-air reads for eventual.
 fn reference(history: &History) -> Models {
     let holds = |check: &dyn ConsistencyCheck| check.check(history).unwrap().holds();
-    let written: Vec<&Value> = history.ops().iter().filter_map(|o| o.action.written()).collect();
+    let written: Vec<&Value> = history
+        .ops()
+        .iter()
+        .filter_map(|o| o.action.written())
+        .collect();
     let eventual = history.ops().iter().all(|o| match o.output() {
         Some(Output::Value(Some(v))) => written.contains(&v),
         _ => true,

@@ -93,9 +93,15 @@ pub fn quorum_overlap_decides_normal_operation() {
                     if primary {
                         "reads go to the primary that ordered every write, so they are never stale: EC".to_owned()
                     } else if consistent {
-                        format!("R + W = {} > N = {n}: a read quorum always meets the last write quorum: EC", r + w)
+                        format!(
+                            "R + W = {} > N = {n}: a read quorum always meets the last write quorum: EC",
+                            r + w
+                        )
                     } else {
-                        format!("R + W = {} <= N = {n}: a read may ask only replicas the last write missed: EL", r + w)
+                        format!(
+                            "R + W = {} <= N = {n}: a read may ask only replicas the last write missed: EL",
+                            r + w
+                        )
                     }
                 ));
             }

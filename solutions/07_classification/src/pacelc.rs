@@ -57,8 +57,7 @@ pub fn classify(b: &Behaviour) -> Pacelc {
     // write, or when every read quorum meets every write quorum: R + W > N means the
     // two sets of replicas cannot be disjoint, so some reply carries the last write.
     // R + W = N is the classic off-by-one: two disjoint halves are possible.
-    let normally_consistent =
-        b.reads_at_primary || b.read_replies + b.write_acks > b.replicas;
+    let normally_consistent = b.reads_at_primary || b.read_replies + b.write_acks > b.replicas;
     match (partition_available, normally_consistent) {
         (true, false) => Pacelc::PaEl,
         (false, true) => Pacelc::PcEc,
