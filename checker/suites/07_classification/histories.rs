@@ -50,7 +50,7 @@ fn differences(history: &History, got: &Models, want: &Models) -> Vec<String> {
                 format!("it satisfies {name}, but this said it does not")
             } else {
                 format!(
-                    "it does not satisfy {name}, but this said it does. {}",
+                    "it does not satisfy {name}, but this said it does.{}",
                     reference_violation(name, history)
                 )
             };
@@ -67,7 +67,7 @@ fn reference_violation(name: &str, history: &History) -> String {
         "causal" => Causal.check(history),
         "read-your-writes" => Session(Guarantee::ReadYourWrites).check(history),
         _ => {
-            return "A read returned a value that no operation wrote: no replica could ever hold it."
+            return " A read returned a value that no operation wrote: no replica could ever hold it."
                 .to_owned();
         }
     };
