@@ -23,9 +23,11 @@
 //! | [`listing`] | learning the suite's tests through the same protocol |
 //! | [`capture`] | keeping the end of a test's output |
 //! | [`secret`] | random secrets and a private directory for the sockets |
+//! | [`launch`] | how a test process is started: directly, or wrapped in a sandbox |
 
 mod build;
 mod capture;
+mod launch;
 mod listing;
 mod manifest;
 mod outcome;
@@ -35,12 +37,13 @@ mod secret;
 use std::ffi::OsString;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use build::BuildError;
 pub use capture::Captured;
+pub use launch::{Direct, Launch, Launcher};
 pub use listing::{SuiteError, TestCase};
 pub use outcome::Outcome;
 
@@ -89,7 +92,7 @@ impl Runner {
 }
 
 /// How tests are run.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct RunOptions {
     /// Wall-clock time each test process has before its process group is killed.
     pub timeout: Duration,
@@ -98,15 +101,23 @@ pub struct RunOptions {
     /// The seed passed to the suite (see `suite_harness::seed`); `None` leaves the
     /// suite's default.
     pub seed: Option<u64>,
+    /// How many bytes of output a test may write before it is stopped; `None` for no
+    /// limit (only the end of the output is kept either way).
+    pub output_limit: Option<u64>,
+    /// How each test process is started.
+    pub launcher: Arc<dyn Launcher>,
 }
 
 impl Default for RunOptions {
-    /// Ten seconds a test, as many at once as the machine has cores, no seed.
+    /// Ten seconds a test, as many at once as the machine has cores, no seed, no output
+    /// limit, started directly.
     fn default() -> Self {
         RunOptions {
             timeout: Duration::from_secs(10),
             jobs: std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN),
             seed: None,
+            output_limit: None,
+            launcher: Arc::new(Direct),
         }
     }
 }
@@ -140,6 +151,15 @@ impl Built {
         &self.warnings
     }
 
+    /// A suite binary built some other way (the grader compiles submissions itself).
+    #[allow(dead_code)] // used by the grader, not by the runner's integration tests
+    pub fn from_binary(binary: PathBuf) -> Self {
+        Built {
+            binary,
+            warnings: Vec::new(),
+        }
+    }
+
     /// The suite binary.
     #[allow(dead_code)] // part of the runner's API, used by its integration tests
     pub fn binary(&self) -> &Path {
@@ -148,8 +168,8 @@ impl Built {
 
     /// The suite's tests, learned by running it with `--list`.
     pub fn list(&self, options: &RunOptions) -> Result<Vec<TestCase>, SuiteError> {
-        let session = process::run(&self.binary, &["--list"], options.timeout, options.seed)
-            .map_err(SuiteError::Launch)?;
+        let session =
+            process::run(&self.binary, &["--list"], options).map_err(SuiteError::Launch)?;
         listing::read_listing(&session).map_err(|outcome| SuiteError::Listing {
             outcome,
             output: session.output,
@@ -163,8 +183,7 @@ impl Built {
         options: &RunOptions,
     ) -> Result<TestResult, SuiteError> {
         let args = ["--run", test.name.as_str()];
-        let session = process::run(&self.binary, &args, options.timeout, options.seed)
-            .map_err(SuiteError::Launch)?;
+        let session = process::run(&self.binary, &args, options).map_err(SuiteError::Launch)?;
         Ok(TestResult {
             task: test.task.clone(),
             name: test.name.clone(),

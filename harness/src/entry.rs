@@ -23,8 +23,10 @@ static SEED: OnceLock<u64> = OnceLock::new();
 
 /// The entry point behind [`crate::main`].
 pub(crate) fn main(tests: &[Test]) -> ! {
-    // First of all, before any test code can run: take the whole of standard input.
+    // First of all, before any test code can run: take the whole of standard input, and
+    // keep other processes out of this one's memory.
     let invitation = read_invitation();
+    shut_memory();
     let seed = std::env::var(SEED_VAR).ok().map(|text| text.parse::<u64>());
     match seed {
         Some(Ok(seed)) => _ = SEED.set(seed),
@@ -66,6 +68,17 @@ fn read_invitation() -> Option<Invitation> {
         ));
     }
     Invitation::decode(&text).unwrap_or_else(|error| give_up(&error.to_string()))
+}
+
+/// Makes the process non-dumpable (Linux): another process of the same user, such as a
+/// debugger that test code starts, can then no longer attach to it or read its memory
+/// through `/proc`, where the run's secret is. The sandbox of `checker grade` adds what
+/// this cannot do alone (no `/proc` at all, a user of its own).
+fn shut_memory() {
+    #[cfg(target_os = "linux")]
+    if let Err(error) = nix::sys::prctl::set_dumpable(false) {
+        give_up(&format!("cannot make the process non-dumpable: {error}"));
+    }
 }
 
 /// Names must be words (they travel as one) and unique (`--run` picks by name).

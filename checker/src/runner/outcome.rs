@@ -45,6 +45,9 @@ pub enum Outcome {
         /// The time it had.
         after: Duration,
     },
+    /// The test wrote more output than the run allows; its whole process group was
+    /// killed.
+    OutputFlood,
     /// The report socket carried something the harness never sends: a line without the
     /// run's secret, a result for another test, a second result.
     Forged {
@@ -69,6 +72,7 @@ impl Outcome {
             Outcome::ExitedBeforeStart { code } => format!("exited before starting (code {code})"),
             Outcome::Crashed { signal } => format!("crashed ({})", signal_name(*signal)),
             Outcome::TimedOut { after } => format!("timed out after {} s", after.as_secs_f64()),
+            Outcome::OutputFlood => "too much output".to_owned(),
             Outcome::Forged { .. } => "forged report".to_owned(),
         }
     }
@@ -115,6 +119,10 @@ impl fmt::Display for Outcome {
                  that never happens",
                 after.as_secs_f64()
             ),
+            Outcome::OutputFlood => f.write_str(
+                "the test printed far more than any test needs and was stopped, with every \
+                 process it started: look for printing in a loop",
+            ),
             Outcome::Forged { reason } => write!(
                 f,
                 "the test's report was not genuine ({reason}): something other than the \
@@ -126,6 +134,9 @@ impl fmt::Display for Outcome {
 
 /// Judges the session of `--run test`.
 pub(super) fn judge_run(session: &Session, test: &str) -> Outcome {
+    if session.output_flooded {
+        return Outcome::OutputFlood;
+    }
     if session.flooded {
         return forged("far more was sent on the report socket than a report holds");
     }
@@ -197,6 +208,7 @@ mod tests {
                 .map(|message| message.encode(SECRET).trim_end().to_owned())
                 .collect(),
             flooded: false,
+            output_flooded: false,
             end,
             output: Captured::default(),
             duration: Duration::ZERO,

@@ -12,7 +12,7 @@ use std::os::fd::OwnedFd;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
@@ -22,7 +22,9 @@ use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 use suite_harness::protocol::{Invitation, SEED_VAR};
 
+use super::RunOptions;
 use super::capture::{Captured, KEPT, Tail};
+use super::launch::Launch;
 use super::secret::{self, PrivateDir};
 
 /// The most the report socket may carry; a real report is a few lines.
@@ -52,6 +54,8 @@ pub(super) struct Session {
     pub(super) lines: Vec<String>,
     /// Whether the report socket carried more than [`REPORT_LIMIT`] bytes.
     pub(super) flooded: bool,
+    /// Whether the process wrote more output than the run allowed, and was stopped.
+    pub(super) output_flooded: bool,
     /// How it ended.
     pub(super) end: End,
     /// Its output.
@@ -68,36 +72,41 @@ enum Event {
     Flooded,
     ReportClosed,
     OutputClosed,
+    OutputFlooded,
 }
 
-/// Runs `binary` with `args`, passing an invitation on standard input and `seed` in the
-/// environment, for at most `timeout`.
-pub(super) fn run(
-    binary: &Path,
-    args: &[&str],
-    timeout: Duration,
-    seed: Option<u64>,
-) -> io::Result<Session> {
+/// Runs `binary` with `args` as `options` say: started by their launcher, with an
+/// invitation on standard input and the seed in the environment, for at most their
+/// timeout.
+pub(super) fn run(binary: &Path, args: &[&str], options: &RunOptions) -> io::Result<Session> {
+    let timeout = options.timeout;
     let secret = secret::secret()?;
     let dir = PrivateDir::new()?;
     let socket = dir.path().join("report.sock");
     let listener = UnixListener::bind(&socket)?;
     let (output_reader, output_writer) = UnixStream::pair()?;
 
-    let mut command = Command::new(binary);
+    // The harness reports where a test panicked; a backtrace would only bury the
+    // message, and symbolizing one costs a tenth of a second per failing test.
+    let mut env = vec![("RUST_BACKTRACE", "0".to_owned())];
+    if let Some(seed) = options.seed {
+        env.push((SEED_VAR, seed.to_string()));
+    }
+    let launch = Launch {
+        binary,
+        args,
+        env: &env,
+        socket_dir: dir.path(),
+    };
+    let mut command = options.launcher.command(&launch)?;
     command
-        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::from(OwnedFd::from(output_writer.try_clone()?)))
         .stderr(Stdio::from(OwnedFd::from(output_writer)))
-        // The harness reports where a test panicked; a backtrace would only bury the
-        // message, and symbolizing one costs a tenth of a second per failing test.
-        .env("RUST_BACKTRACE", "0")
         .process_group(0);
-    match seed {
-        Some(seed) => command.env(SEED_VAR, seed.to_string()),
-        None => command.env_remove(SEED_VAR),
-    };
+    if options.seed.is_none() {
+        command.env_remove(SEED_VAR);
+    }
     let started = Instant::now();
     let mut child = command.spawn()?;
     // The command holds the parent's copies of the output's write end; until they are
@@ -117,7 +126,12 @@ pub(super) fn run(
 
     let (events, inbox) = mpsc::channel();
     let output = Arc::new(Mutex::new(Tail::new(KEPT)));
-    watch_output(output_reader, Arc::clone(&output), events.clone());
+    watch_output(
+        output_reader,
+        Arc::clone(&output),
+        options.output_limit,
+        events.clone(),
+    );
     watch_reports(listener, events.clone());
     let waiter = events.clone();
     thread::spawn(move || _ = waiter.send(Event::Exited(child.wait())));
@@ -133,6 +147,12 @@ pub(super) fn run(
         };
         match event {
             Ok(Event::Exited(status)) => break status?,
+            Ok(Event::OutputFlooded) if killed_at.is_none() => {
+                // Too much output: stopped like a test out of time, but told apart.
+                seen.output_flooded = true;
+                kill_group(group);
+                killed_at = Some(Instant::now());
+            }
             Ok(other) => seen.note(other),
             Err(RecvTimeoutError::Timeout) => {
                 kill_group(group);
@@ -152,8 +172,15 @@ pub(super) fn run(
     }
     seen.drain(&inbox);
 
+    let wrapped_signal = |code: i32| {
+        (options.launcher.signals_as_exit_codes() && (129..=192).contains(&code))
+            .then_some(code - 128)
+    };
     let end = match (killed_at, status.code(), status.signal()) {
         (Some(_), _, _) => End::TimedOut(timeout),
+        (None, Some(code), _) if wrapped_signal(code).is_some() => {
+            End::Signaled(wrapped_signal(code).unwrap_or(code))
+        }
         (None, Some(code), _) => End::Exited(code),
         (None, None, Some(signal)) => End::Signaled(signal),
         (None, None, None) => return Err(io::Error::other("an exit status with no meaning")),
@@ -162,6 +189,7 @@ pub(super) fn run(
         secret,
         lines: seen.lines,
         flooded: seen.flooded,
+        output_flooded: seen.output_flooded,
         end,
         // Whatever arrived, even if a process that escaped the group still writes.
         output: output
@@ -183,6 +211,7 @@ struct Seen {
     connected: bool,
     lines: Vec<String>,
     flooded: bool,
+    output_flooded: bool,
     report_closed: bool,
     output_closed: bool,
 }
@@ -195,7 +224,7 @@ impl Seen {
             Event::Flooded => self.flooded = true,
             Event::ReportClosed => self.report_closed = true,
             Event::OutputClosed => self.output_closed = true,
-            Event::Exited(_) => {}
+            Event::OutputFlooded | Event::Exited(_) => {}
         }
     }
 
@@ -211,14 +240,27 @@ impl Seen {
     }
 }
 
-/// Reads the output into `tail` until every writer has closed it.
-fn watch_output(mut reader: UnixStream, tail: Arc<Mutex<Tail>>, events: Sender<Event>) {
+/// Reads the output into `tail` until every writer has closed it; says once when more
+/// than `limit` bytes arrived, and keeps reading so that writers never block.
+fn watch_output(
+    mut reader: UnixStream,
+    tail: Arc<Mutex<Tail>>,
+    limit: Option<u64>,
+    events: Sender<Event>,
+) {
     thread::spawn(move || {
         let mut chunk = [0u8; 8192];
+        let mut total: u64 = 0;
+        let mut told = false;
         while let Ok(n @ 1..) = reader.read(&mut chunk) {
             tail.lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .push(&chunk[..n]);
+            total += n as u64;
+            if !told && limit.is_some_and(|limit| total > limit) {
+                told = true;
+                _ = events.send(Event::OutputFlooded);
+            }
         }
         _ = events.send(Event::OutputClosed);
     });
