@@ -52,12 +52,36 @@ pub enum Command {
     /// Exit code 0 when every task passes, 1 when any fails, 2 when the checker could
     /// not run.
     Check(ExerciseCheckArgs),
+    /// Grade a folder of submissions into a gradebook (for instructors).
+    ///
+    /// Each child of SUBMISSIONS is one submission: a copy of the course, its
+    /// `exercises/` folder, or a .zip or .tar.gz of either. Each is compiled and tested
+    /// in a bubblewrap sandbox. Writes grades.csv, gradebook.csv, grades.json and
+    /// junit.xml into --out, and per submission a Gradescope results.json and an
+    /// Exercism results.json per exercise. An interrupted run resumes where it stopped.
+    ///
+    /// Exit code 0 when every submission was graded, 2 when the checker could not grade
+    /// some (the rows say which) or could not start.
+    Grade(GradeArgs),
+    /// Merge the results of several `checker grade` runs (shards) into one gradebook.
+    Gradebook {
+        /// Where to write the merged gradebook.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The --out folders of the runs to merge.
+        #[arg(required = true, value_name = "DIR")]
+        from: Vec<PathBuf>,
+    },
     /// Tools for course authors.
     Dev {
         /// What to do.
         #[command(subcommand)]
         command: DevCommand,
     },
+    /// The last step into a grading sandbox: set limits, drop to the sandbox's user,
+    /// run the program. Used by `checker grade` inside bubblewrap; not for people.
+    #[command(hide = true, name = "sandbox-exec")]
+    SandboxExec(SandboxExecArgs),
     /// Work with recorded histories (JSON, Jepsen register logs, key-value EDN logs).
     History {
         /// What to do with them.
@@ -92,6 +116,93 @@ pub struct ExerciseCheckArgs {
     /// Results for people, or as JSON.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+}
+
+/// Arguments of `checker grade`.
+#[derive(Debug, Args)]
+pub struct GradeArgs {
+    /// The folder of submissions.
+    #[arg(value_name = "SUBMISSIONS")]
+    pub submissions: PathBuf,
+    /// Where to write the gradebook (a new or empty folder, or one an earlier run wrote).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Grade only this exercise (its name, number or topic); repeat for more.
+    #[arg(long, value_name = "EXERCISE")]
+    pub exercise: Vec<String>,
+    /// Submissions graded at once (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Grade only part K of N of the submissions (1 <= K <= N), to split a class
+    /// across machines or CI jobs; merge the parts with `checker gradebook`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
+    /// Add the instructor's private suites in this folder (see docs/instructors.md).
+    #[arg(long, value_name = "DIR")]
+    pub private_suite: Option<PathBuf>,
+    /// The seed of the randomized tests.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Seconds a test may run before its whole process tree is killed.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+    /// Grade again submissions an earlier run already graded.
+    #[arg(long)]
+    pub regrade: bool,
+    /// Run submitted code without the bubblewrap sandbox: it can then read any file
+    /// you can (the hidden suites and other submissions included), write outside its
+    /// folder and reach the network. Only for trusted code, or inside a container that
+    /// holds one submission.
+    #[arg(long)]
+    pub no_sandbox: bool,
+    /// When the checker runs as root, the first of the user ids sandboxed programs run
+    /// as (one per job).
+    #[arg(long, value_name = "UID", default_value_t = 60500)]
+    pub sandbox_uid: u32,
+}
+
+/// Reads `K/N` with 1 <= K <= N.
+fn parse_shard(text: &str) -> Result<(u32, u32), String> {
+    let (k, n) = text.split_once('/').ok_or("expected K/N, such as 2/4")?;
+    let number = |t: &str| t.trim().parse::<u32>().map_err(|e| format!("{t}: {e}"));
+    let (k, n) = (number(k)?, number(n)?);
+    if k == 0 || k > n {
+        return Err(format!("{k}/{n}: K must be between 1 and N"));
+    }
+    Ok((k, n))
+}
+
+/// Arguments of `checker sandbox-exec`.
+#[derive(Debug, Args)]
+pub struct SandboxExecArgs {
+    /// Address space per process, in bytes.
+    #[arg(long)]
+    pub memory: u64,
+    /// Processor seconds per process.
+    #[arg(long)]
+    pub cpu: u64,
+    /// Processes and threads of the user.
+    #[arg(long)]
+    pub processes: u64,
+    /// Largest file written, in bytes.
+    #[arg(long)]
+    pub file_size: u64,
+    /// Open files per process.
+    #[arg(long)]
+    pub open_files: u64,
+    /// `UID:GID` to become (as root only).
+    #[arg(long, value_parser = parse_user)]
+    pub user: Option<(u32, u32)>,
+    /// The program and its arguments, after `--`.
+    #[arg(last = true, required = true)]
+    pub program: Vec<std::ffi::OsString>,
+}
+
+/// Reads `UID:GID`.
+fn parse_user(text: &str) -> Result<(u32, u32), String> {
+    let (uid, gid) = text.split_once(':').ok_or("expected UID:GID")?;
+    let number = |t: &str| t.parse::<u32>().map_err(|e| format!("{t}: {e}"));
+    Ok((number(uid)?, number(gid)?))
 }
 
 /// The `dev` commands.
@@ -242,6 +353,16 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn shards_are_k_of_n() {
+        assert_eq!(parse_shard("2/4"), Ok((2, 4)));
+        assert!(parse_shard("0/4").is_err());
+        assert!(parse_shard("5/4").is_err());
+        assert!(parse_shard("2").is_err());
+        assert_eq!(parse_user("60500:60500"), Ok((60500, 60500)));
+        assert!(parse_user("root").is_err());
     }
 
     #[test]

@@ -11,5 +11,25 @@
 //!
 //! | module | what it holds |
 //! | --- | --- |
+//! | [`command`] | the run as a whole: folders, shards, jobs, resuming, the summary |
+//! | [`pipeline`] | grading one submission, exercise by exercise |
+//! | [`private`] | an instructor's private suites and tasks |
+//! | [`store`] | the gradebook folder: its marker, the records, atomic writes |
+//! | [`progress`] | the progress bar and the estimate of the time left |
+//! | [`sandbox`] | bubblewrap around every compile and test of a submission |
+//! | [`confine`] | `checker sandbox-exec`: limits and a user of its own, inside the sandbox |
+//! | [`compile`] | the exercise, then its suite, compiled by rustc alone in the sandbox |
+//! | [`exec`] | one bounded, killable step that is not a test |
+//! | [`deps`] | the course's dependencies, compiled once for every submission |
 //! | [`record`] | what grading one submission produced, as stored and resumed |
+pub mod command;
+pub mod compile;
+pub mod confine;
+pub mod deps;
+pub mod exec;
+pub mod pipeline;
+pub mod private;
+pub mod progress;
 pub mod record;
+pub mod sandbox;
+pub mod store;

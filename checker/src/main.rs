@@ -3,6 +3,8 @@
 //! ```text
 //! checker                         watch the current exercise (status once without a terminal)
 //! checker list | check | hint | reset      work through the course
+//! checker grade SUBMISSIONS --out DIR      grade many submissions (for instructors)
+//! checker gradebook --out DIR FROM...       merge the gradebooks of shards
 //! checker dev verify              check the course itself (for authors)
 //! checker history check | gen     check or generate recorded histories
 //! ```
@@ -18,6 +20,7 @@
 //! | [`commands`] | the course commands: watch, list, check, hint, reset, dev verify |
 //! | [`runner`] | building hidden suites against an exercise and running each test under the trusted harness |
 //! | [`grade`] | from test results to tasks, points and reports |
+//! | [`grading`] | `checker grade`: untrusted submissions, sandboxed, into a gradebook |
 //! | [`history_cmd`] | the `history` commands: checking and generating history files |
 //! | [`output`] | what a history check prints, for people and as JSON lines |
 //! | [`style`] | colour, only on a terminal and only when `NO_COLOR` is not set |
@@ -83,10 +86,42 @@ fn main() -> ExitCode {
             };
             commands::with_course(course, |c| commands::check::run(c, &request))
         }
+        Some(Command::Grade(args)) => {
+            let request = grading::command::Request {
+                submissions: args.submissions,
+                out: args.out,
+                exercises: args.exercise,
+                jobs: args.jobs,
+                shard: args.shard,
+                private_suite: args.private_suite,
+                seed: args.seed,
+                timeout: std::time::Duration::from_secs(args.timeout),
+                regrade: args.regrade,
+                no_sandbox: args.no_sandbox,
+                sandbox_uid: args.sandbox_uid,
+            };
+            commands::with_course(course, |c| grading::command::run(c, &request))
+        }
+        Some(Command::Gradebook { out, from }) => {
+            commands::with_course(course, |c| grading::command::merge(c, &out, &from))
+        }
         Some(Command::Dev {
             command: cli::DevCommand::Verify { exercises },
         }) => commands::with_course(course, |c| commands::dev::verify(c, &exercises)),
         Some(Command::History { command }) => history_cmd::run(command),
+        Some(Command::SandboxExec(args)) => {
+            return grading::confine::exec(&grading::confine::Request {
+                limits: grading::confine::Limits {
+                    memory: args.memory,
+                    cpu_seconds: args.cpu,
+                    processes: args.processes,
+                    file_size: args.file_size,
+                    open_files: args.open_files,
+                },
+                user: args.user,
+                program: args.program,
+            });
+        }
         Some(Command::List { format }) => {
             let json = format == cli::OutputFormat::Json;
             commands::with_course(course, |c| commands::list::run(c, json))

@@ -25,11 +25,11 @@
 //! | [`secret`] | random secrets and a private directory for the sockets |
 //! | [`launch`] | how a test process is started: directly, or wrapped in a sandbox |
 
-mod build;
+pub(crate) mod build;
 mod capture;
 mod launch;
 mod listing;
-mod manifest;
+pub(crate) mod manifest;
 mod outcome;
 mod process;
 mod secret;

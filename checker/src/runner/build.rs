@@ -173,7 +173,7 @@ fn canonical(path: &Path, what: &'static str) -> Result<PathBuf, BuildError> {
 }
 
 /// Writes `bytes` unless the file already holds them, so that cargo sees no change.
-fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(());
     }
@@ -191,7 +191,7 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
 /// was tested with. Cargo then trims the copy to the runner's needs; a second copy
 /// (`course.lock`) remembers what was copied, so the copy is redone only when the
 /// course's lock file changes.
-fn copy_lock(course_root: &Path, dir: &Path) -> Result<(), BuildError> {
+pub(crate) fn copy_lock(course_root: &Path, dir: &Path) -> Result<(), BuildError> {
     let Ok(lock) = std::fs::read(course_root.join("Cargo.lock")) else {
         return Ok(());
     };

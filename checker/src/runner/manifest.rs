@@ -189,7 +189,7 @@ pub(super) fn valid_exercise_name(name: &str) -> bool {
 /// solution) neither share nor overwrite a binary.
 ///
 /// FNV-1a rather than std's hasher, whose output may change between Rust versions.
-pub(super) fn fingerprint(parts: &[&Path]) -> String {
+pub(crate) fn fingerprint(parts: &[&Path]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.as_os_str().as_encoded_bytes().iter().chain([&0u8]) {

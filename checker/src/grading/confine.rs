@@ -1,0 +1,162 @@
+//! `checker sandbox-exec`: the last step into a sandbox, run inside it.
+//!
+//! Bubblewrap sets up the namespaces and the mounts; this step then lowers the process's
+//! resource limits, drops to the sandbox's own user when the grader runs as root, forbids
+//! gaining privileges, and replaces itself with the program to run. Doing it here rather
+//! than in the grader before bubblewrap starts matters for two limits:
+//!
+//! - the number of processes is counted per user and user namespace; set inside the
+//!   sandbox's own namespace it counts only the sandbox's processes, set outside it
+//!   would also count every process the instructor runs;
+//! - a user of its own can only be taken after the mounts are made, which need root.
+//!
+//! The rejected alternative, `prlimit` and `setpriv` from util-linux, would make the
+//! grader depend on their options and versions for what is a few system calls.
+
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, ExitCode};
+
+use nix::sys::resource::{Resource, getrlimit, setrlimit};
+use nix::unistd::{Gid, Uid, setgroups, setresgid, setresuid};
+
+/// The exit code when the program could not be started: as a shell says it.
+const CANNOT_START: u8 = 127;
+
+/// Resource limits of one sandboxed process and each of its children.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Address space per process, in bytes: an allocation beyond it fails.
+    pub memory: u64,
+    /// Processor time per process, in seconds.
+    pub cpu_seconds: u64,
+    /// Processes and threads of the sandbox's user at once.
+    pub processes: u64,
+    /// The largest file a process may write, in bytes.
+    pub file_size: u64,
+    /// Open files per process.
+    pub open_files: u64,
+}
+
+const MIB: u64 = 1024 * 1024;
+
+impl Limits {
+    /// For the compiler: it needs memory and threads, and runs no submitted code.
+    pub fn compile() -> Self {
+        Limits {
+            memory: 6 * 1024 * MIB,
+            cpu_seconds: 600,
+            processes: 256,
+            file_size: 1024 * MIB,
+            open_files: 1024,
+        }
+    }
+
+    /// For a test process: generous for any honest test of the course (which uses one
+    /// thread and a few megabytes), small enough that a fork bomb or a memory hog stops
+    /// long before it troubles the machine.
+    pub fn test(cpu_seconds: u64) -> Self {
+        Limits {
+            memory: 2 * 1024 * MIB,
+            cpu_seconds,
+            processes: 64,
+            file_size: 64 * MIB,
+            open_files: 256,
+        }
+    }
+
+    /// The arguments of `sandbox-exec` that set these limits.
+    pub fn args(&self) -> Vec<String> {
+        vec![
+            format!("--memory={}", self.memory),
+            format!("--cpu={}", self.cpu_seconds),
+            format!("--processes={}", self.processes),
+            format!("--file-size={}", self.file_size),
+            format!("--open-files={}", self.open_files),
+        ]
+    }
+}
+
+/// What `sandbox-exec` was asked to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// The limits to set.
+    pub limits: Limits,
+    /// The user and group to become (only when started as root).
+    pub user: Option<(u32, u32)>,
+    /// The program and its arguments.
+    pub program: Vec<OsString>,
+}
+
+/// Sets the limits, takes the user and runs the program; returns only if that failed.
+pub fn exec(request: &Request) -> ExitCode {
+    match confine(request) {
+        Ok(()) => {}
+        Err(problem) => {
+            eprintln!("sandbox: {problem}");
+            return ExitCode::from(CANNOT_START);
+        }
+    }
+    let Some((program, args)) = request.program.split_first() else {
+        eprintln!("sandbox: no program to run");
+        return ExitCode::from(CANNOT_START);
+    };
+    let error = Command::new(program).args(args).exec();
+    eprintln!("sandbox: cannot start {}: {error}", program.to_string_lossy());
+    ExitCode::from(CANNOT_START)
+}
+
+/// Everything but the exec.
+fn confine(request: &Request) -> Result<(), String> {
+    let limits = &request.limits;
+    // A limit can only be lowered by a process that is not root: never ask for more
+    // than is already allowed.
+    let set = |resource: Resource, soft: u64, hard: u64, what: &str| {
+        let (_, allowed) =
+            getrlimit(resource).map_err(|e| format!("cannot read the limit of {what}: {e}"))?;
+        let hard = hard.min(allowed);
+        setrlimit(resource, soft.min(hard), hard)
+            .map_err(|e| format!("cannot limit {what}: {e}"))
+    };
+    set(Resource::RLIMIT_AS, limits.memory, limits.memory, "memory")?;
+    // The soft limit sends SIGXCPU, which a process can catch; the hard limit a second
+    // later kills it for good.
+    set(
+        Resource::RLIMIT_CPU,
+        limits.cpu_seconds,
+        limits.cpu_seconds + 1,
+        "processor time",
+    )?;
+    set(
+        Resource::RLIMIT_FSIZE,
+        limits.file_size,
+        limits.file_size,
+        "file size",
+    )?;
+    set(
+        Resource::RLIMIT_NOFILE,
+        limits.open_files,
+        limits.open_files,
+        "open files",
+    )?;
+    set(Resource::RLIMIT_CORE, 0, 0, "core dumps")?;
+    if let Some((uid, gid)) = request.user {
+        // Groups first: once the user is no longer root, it may not change them.
+        setgroups(&[]).map_err(|e| format!("cannot drop supplementary groups: {e}"))?;
+        let gid = Gid::from_raw(gid);
+        setresgid(gid, gid, gid).map_err(|e| format!("cannot become group {gid}: {e}"))?;
+        let uid = Uid::from_raw(uid);
+        setresuid(uid, uid, uid).map_err(|e| format!("cannot become user {uid}: {e}"))?;
+    }
+    // Counted per user: set once the process is the user the count is for.
+    set(
+        Resource::RLIMIT_NPROC,
+        limits.processes,
+        limits.processes,
+        "processes",
+    )?;
+    #[cfg(target_os = "linux")]
+    nix::sys::prctl::set_no_new_privs()
+        .map_err(|e| format!("cannot forbid new privileges: {e}"))?;
+    Ok(())
+}

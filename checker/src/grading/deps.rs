@@ -1,0 +1,448 @@
+//! The course's own dependencies, compiled once and shared by every submission.
+//!
+//! Submissions never pick their dependencies: the grader builds one package of its own
+//! whose dependencies are the course's (what the hidden suites use, and what each
+//! exercise's skeleton declares), with the course's lock file and build profiles, by
+//! cargo in the course's target folder, so that what the course already compiled is
+//! reused. The compiled libraries are then gathered into one folder, bound read-only
+//! into every sandbox, and handed to the compiler one by one (`--extern name=file`).
+//!
+//! Cargo itself never sees a submission: it would read the submission's manifest,
+//! `.cargo/config.toml`, `rust-toolchain` file, build scripts and `[patch]` tables. The
+//! compiler alone does not.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+use toml::Table;
+
+use crate::runner::build::{copy_lock, write_if_changed};
+
+/// The course crates every hidden suite may use, by package name.
+pub const SUITE_DEPENDENCIES: [&str; 4] = ["suite-harness", "testkit", "tokio", "pretty_assertions"];
+
+/// The compiled dependencies, ready to hand to the compiler.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deps {
+    /// The folder holding every compiled library they need.
+    pub dir: PathBuf,
+    /// The file in `dir` of each direct dependency, by crate name (`suite_harness`).
+    externs: BTreeMap<String, String>,
+    /// The edition of the course's crates, for submissions and suites alike.
+    pub edition: String,
+    /// Compiler flags that match the course's `dev` profile.
+    pub profile_flags: Vec<String>,
+    /// A digest of the libraries: it changes whenever one of them is rebuilt.
+    pub fingerprint: String,
+}
+
+impl Deps {
+    /// The file name in [`Deps::dir`] of the direct dependency `krate`.
+    pub fn extern_file(&self, krate: &str) -> Option<&str> {
+        self.externs.get(krate).map(String::as_str)
+    }
+}
+
+/// The crate name of a package name: `suite-harness` -> `suite_harness`.
+pub fn crate_name(package: &str) -> String {
+    package.replace('-', "_")
+}
+
+/// The package names an exercise's skeleton manifest declares as `[dependencies]`.
+pub fn skeleton_dependencies(manifest: &Path) -> Result<Vec<String>> {
+    let table = read_table(manifest)?;
+    Ok(table
+        .get("dependencies")
+        .and_then(toml::Value::as_table)
+        .map(|deps| deps.keys().cloned().collect())
+        .unwrap_or_default())
+}
+
+/// Builds the course's dependencies `packages` (plus the suites' own) and gathers them.
+///
+/// `skeletons` are the exercise skeleton manifests whose dependency entries (with their
+/// features) are taken; the rest come from the course's `[workspace.dependencies]`.
+pub fn prepare(
+    course_root: &Path,
+    target_dir: &Path,
+    cargo: &OsStr,
+    skeletons: &[PathBuf],
+) -> Result<Deps> {
+    let root_manifest = course_root.join("Cargo.toml");
+    let root = read_table(&root_manifest)?;
+    let workspace_deps = root
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(toml::Value::as_table)
+        .cloned()
+        .unwrap_or_default();
+    let mut dependencies = Table::new();
+    for name in SUITE_DEPENDENCIES {
+        let entry = workspace_deps.get(name).with_context(|| {
+            format!(
+                "{} declares no workspace dependency `{name}`, which hidden suites use",
+                root_manifest.display()
+            )
+        })?;
+        dependencies.insert(name.to_owned(), absolute(entry.clone(), course_root));
+    }
+    for skeleton in skeletons {
+        let table = read_table(skeleton)?;
+        let declared = table.get("dependencies").and_then(toml::Value::as_table);
+        for (name, entry) in declared.into_iter().flatten() {
+            let resolved = resolve(name, entry, &workspace_deps, course_root)
+                .with_context(|| format!("{}: dependency `{name}`", skeleton.display()))?;
+            merge(&mut dependencies, name, resolved);
+        }
+    }
+    let edition = root
+        .get("workspace")
+        .and_then(|w| w.get("package"))
+        .and_then(|p| p.get("edition"))
+        .and_then(toml::Value::as_str)
+        .unwrap_or("2021")
+        .to_owned();
+
+    let package_dir = target_dir.join("checker/grade/deps-package");
+    let manifest = package_dir.join("Cargo.toml");
+    let text = deps_manifest(&edition, &dependencies, root.get("profile"));
+    write_if_changed(&manifest, text.as_bytes()).map_err(anyhow::Error::msg)?;
+    write_if_changed(&package_dir.join("lib.rs"), b"//! The grader's dependencies.\n")
+        .map_err(anyhow::Error::msg)?;
+    copy_lock(course_root, &package_dir).map_err(anyhow::Error::msg)?;
+
+    let artifacts = build(cargo, &manifest, target_dir)?;
+    let direct = direct_dependencies(cargo, &manifest)?;
+    let dir = target_dir.join("checker/grade/deps");
+    gather(&artifacts, &dir)?;
+    let mut externs = BTreeMap::new();
+    for (krate, package) in direct {
+        let files = artifacts
+            .get(&package)
+            .with_context(|| format!("cargo built no library for `{krate}` ({package})"))?;
+        let file = files
+            .iter()
+            .find(|f| f.extension().is_some_and(|e| e == "rlib" || e == "so"))
+            .with_context(|| format!("cargo built no linkable library for `{krate}`"))?;
+        externs.insert(krate, file_name(file)?);
+    }
+    let names: BTreeSet<String> = artifacts
+        .values()
+        .flatten()
+        .filter_map(|f| file_name(f).ok())
+        .collect();
+    let fingerprint = crate::runner::manifest::fingerprint(
+        &names.iter().map(Path::new).collect::<Vec<_>>(),
+    );
+    Ok(Deps {
+        dir,
+        externs,
+        edition,
+        profile_flags: profile_flags(root.get("profile")),
+        fingerprint,
+    })
+}
+
+/// Reads a manifest as a TOML table; errors name the file.
+fn read_table(path: &Path) -> Result<Table> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.parse::<Table>()
+        .with_context(|| format!("{} is not valid TOML", path.display()))
+}
+
+/// A skeleton's dependency entry, with `workspace = true` replaced by the workspace's
+/// entry (keeping the skeleton's extra features).
+fn resolve(
+    name: &str,
+    entry: &toml::Value,
+    workspace: &Table,
+    course_root: &Path,
+) -> Result<toml::Value> {
+    let Some(table) = entry.as_table() else {
+        return Ok(entry.clone());
+    };
+    if table.get("workspace").and_then(toml::Value::as_bool) != Some(true) {
+        if table.contains_key("path") || table.contains_key("git") {
+            bail!("only workspace and registry dependencies can be graded");
+        }
+        return Ok(entry.clone());
+    }
+    let base = workspace
+        .get(name)
+        .with_context(|| "`workspace = true`, but the course declares no such dependency")?;
+    let mut resolved = match absolute(base.clone(), course_root) {
+        toml::Value::Table(t) => t,
+        version => {
+            let mut t = Table::new();
+            t.insert("version".into(), version);
+            t
+        }
+    };
+    if let Some(extra) = table.get("features").and_then(toml::Value::as_array) {
+        let mut features = resolved
+            .get("features")
+            .and_then(toml::Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        features.extend(extra.iter().cloned());
+        resolved.insert("features".into(), features.into());
+    }
+    Ok(resolved.into())
+}
+
+/// Adds `entry` under `name`, uniting features with an entry already there.
+fn merge(dependencies: &mut Table, name: &str, entry: toml::Value) {
+    let features = |v: &toml::Value| -> Vec<toml::Value> {
+        v.get("features")
+            .and_then(toml::Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let Some(old) = dependencies.get(name) else {
+        dependencies.insert(name.to_owned(), entry);
+        return;
+    };
+    let mut all = features(old);
+    for f in features(&entry) {
+        if !all.contains(&f) {
+            all.push(f);
+        }
+    }
+    let mut merged = match old.clone() {
+        toml::Value::Table(t) => t,
+        version => {
+            let mut t = Table::new();
+            t.insert("version".into(), version);
+            t
+        }
+    };
+    if !all.is_empty() {
+        merged.insert("features".into(), all.into());
+    }
+    dependencies.insert(name.to_owned(), merged.into());
+}
+
+/// A dependency entry whose `path` is made absolute against `root`.
+fn absolute(entry: toml::Value, root: &Path) -> toml::Value {
+    match entry {
+        toml::Value::Table(mut table) => {
+            if let Some(toml::Value::String(path)) = table.get("path") {
+                let path = root.join(path).to_string_lossy().into_owned();
+                table.insert("path".into(), path.into());
+            }
+            table.into()
+        }
+        other => other,
+    }
+}
+
+/// The text of the grader's dependency package manifest.
+fn deps_manifest(edition: &str, dependencies: &Table, profiles: Option<&toml::Value>) -> String {
+    let mut text = String::from(
+        "# Written by `checker grade`: the course's dependencies, built once for every\n\
+         # submission. Rewritten on every run.\n",
+    );
+    text += &format!(
+        "[package]\nname = \"checker-grade-deps\"\nversion = \"0.0.0\"\nedition = \"{edition}\"\n\
+         publish = false\n\n[workspace]\n\n[lib]\npath = \"lib.rs\"\n\n"
+    );
+    let mut deps = Table::new();
+    deps.insert("dependencies".into(), dependencies.clone().into());
+    text += &deps.to_string();
+    if let Some(profiles) = profiles {
+        let mut table = Table::new();
+        table.insert("profile".into(), profiles.clone());
+        text += "\n";
+        text += &table.to_string();
+    }
+    text
+}
+
+/// Runs cargo on the package; returns each package's library files by package id.
+fn build(cargo: &OsStr, manifest: &Path, target_dir: &Path) -> Result<HashMap<String, Vec<PathBuf>>> {
+    let output = Command::new(cargo)
+        .args(["build", "--message-format=json-render-diagnostics", "--manifest-path"])
+        .arg(manifest)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output()
+        .with_context(|| format!("cannot start {}", cargo.to_string_lossy()))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let said: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).take(5).collect();
+        bail!(
+            "cargo could not build the course's dependencies for grading: {}",
+            said.join(" / ")
+        );
+    }
+    let mut artifacts: HashMap<String, Vec<PathBuf>> = HashMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        match message["reason"].as_str() {
+            Some("compiler-artifact") => {
+                let kinds = message["target"]["kind"].as_array().cloned().unwrap_or_default();
+                let library = kinds
+                    .iter()
+                    .any(|k| matches!(k.as_str(), Some("lib" | "rlib" | "proc-macro")));
+                let (Some(id), true) = (message["package_id"].as_str(), library) else {
+                    continue;
+                };
+                let files = message["filenames"].as_array().cloned().unwrap_or_default();
+                artifacts
+                    .entry(id.to_owned())
+                    .or_default()
+                    .extend(files.iter().filter_map(Value::as_str).map(PathBuf::from));
+            }
+            Some("build-script-executed") => {
+                let native = ["linked_libs", "linked_paths"]
+                    .iter()
+                    .any(|k| message[k].as_array().is_some_and(|a| !a.is_empty()));
+                if native {
+                    bail!(
+                        "the course depends on {}, which links native libraries; the \
+                         grader cannot sandbox those yet",
+                        message["package_id"].as_str().unwrap_or("a package")
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(artifacts)
+}
+
+/// The package's direct dependencies: (crate name, package id), from `cargo metadata`.
+fn direct_dependencies(cargo: &OsStr, manifest: &Path) -> Result<Vec<(String, String)>> {
+    let output = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--offline", "--manifest-path"])
+        .arg(manifest)
+        .output()
+        .with_context(|| format!("cannot start {}", cargo.to_string_lossy()))?;
+    if !output.status.success() {
+        bail!(
+            "cargo metadata failed on the grader's dependency package: {}",
+            String::from_utf8_lossy(&output.stderr).lines().next().unwrap_or("")
+        );
+    }
+    let metadata: Value = serde_json::from_slice(&output.stdout)
+        .context("cargo metadata printed something that is not JSON")?;
+    let root = metadata["resolve"]["root"].as_str().unwrap_or_default();
+    let nodes = metadata["resolve"]["nodes"].as_array().cloned().unwrap_or_default();
+    let node = nodes
+        .iter()
+        .find(|n| n["id"] == root)
+        .context("cargo metadata shows no root package")?;
+    Ok(node["deps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| Some((d["name"].as_str()?.to_owned(), d["pkg"].as_str()?.to_owned())))
+        .collect())
+}
+
+/// Fills `dir` with the library files, hard-linked where possible.
+fn gather(artifacts: &HashMap<String, Vec<PathBuf>>, dir: &Path) -> Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("cannot empty {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for file in artifacts.values().flatten() {
+        let to = dir.join(file_name(file)?);
+        if std::fs::hard_link(file, &to).is_err() {
+            std::fs::copy(file, &to)
+                .with_context(|| format!("cannot copy {} to {}", file.display(), to.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The last component of `path`, as text.
+fn file_name(path: &Path) -> Result<String> {
+    path.file_name()
+        .and_then(OsStr::to_str)
+        .map(str::to_owned)
+        .with_context(|| format!("{} has no usable file name", path.display()))
+}
+
+/// Compiler flags matching the course's `[profile.dev]`: optimization and debug info.
+fn profile_flags(profiles: Option<&toml::Value>) -> Vec<String> {
+    let dev = profiles.and_then(|p| p.get("dev"));
+    let opt = match dev.and_then(|d| d.get("opt-level")) {
+        Some(toml::Value::Integer(n)) => n.to_string(),
+        Some(toml::Value::String(s)) => s.clone(),
+        _ => "0".to_owned(),
+    };
+    let debug = match dev.and_then(|d| d.get("debug")) {
+        Some(toml::Value::Boolean(false)) => "0".to_owned(),
+        Some(toml::Value::Integer(n)) => n.to_string(),
+        Some(toml::Value::String(s)) if s == "none" => "0".to_owned(),
+        Some(toml::Value::String(s)) if s == "full" => "2".to_owned(),
+        Some(toml::Value::String(s)) => s.clone(),
+        _ => "2".to_owned(),
+    };
+    vec![
+        format!("-Copt-level={opt}"),
+        format!("-Cdebuginfo={debug}"),
+        "-Cembed-bitcode=no".to_owned(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workspace_entries_are_resolved_with_extra_features() {
+        let workspace: Table = "tokio = { version = \"1\", features = [\"rt\"] }\n\
+                                testkit = { path = \"testkit\" }\n"
+            .parse()
+            .unwrap();
+        let entry: toml::Value = "x = { workspace = true, features = [\"time\"] }"
+            .parse::<Table>()
+            .unwrap()["x"]
+            .clone();
+        let tokio = resolve("tokio", &entry, &workspace, Path::new("/c")).unwrap();
+        let features: Vec<&str> = tokio["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(toml::Value::as_str)
+            .collect();
+        assert_eq!(features, ["rt", "time"]);
+        let plain: toml::Value = "x = { workspace = true }".parse::<Table>().unwrap()["x"].clone();
+        let testkit = resolve("testkit", &plain, &workspace, Path::new("/c")).unwrap();
+        assert_eq!(testkit["path"].as_str(), Some("/c/testkit"));
+        assert!(resolve("serde", &plain, &workspace, Path::new("/c")).is_err());
+        let local: toml::Value = "x = { path = \"../x\" }".parse::<Table>().unwrap()["x"].clone();
+        assert!(resolve("x", &local, &workspace, Path::new("/c")).is_err());
+    }
+
+    #[test]
+    fn merging_unites_features() {
+        let mut deps = Table::new();
+        merge(&mut deps, "tokio", "1.4".into());
+        let with: toml::Value = "x = { version = \"1.4\", features = [\"time\"] }"
+            .parse::<Table>()
+            .unwrap()["x"]
+            .clone();
+        merge(&mut deps, "tokio", with.clone());
+        merge(&mut deps, "tokio", with);
+        assert_eq!(deps["tokio"]["version"].as_str(), Some("1.4"));
+        assert_eq!(deps["tokio"]["features"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn profile_flags_follow_the_dev_profile() {
+        let profiles: Table = "[dev]\ndebug = \"line-tables-only\"\n".parse().unwrap();
+        let flags = profile_flags(Some(&profiles.into()));
+        assert!(flags.contains(&"-Cdebuginfo=line-tables-only".to_owned()));
+        assert!(flags.contains(&"-Copt-level=0".to_owned()));
+        assert!(profile_flags(None).contains(&"-Cdebuginfo=2".to_owned()));
+    }
+}
