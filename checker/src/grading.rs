@@ -12,4 +12,7 @@
 //! | module | what it holds |
 //! | --- | --- |
 //! | [`record`] | what grading one submission produced, as stored and resumed |
+//! | [`reports`] | the gradebook rendered from the records: CSV, JSON, JUnit, Gradescope, Exercism |
+
 pub mod record;
+pub mod reports;
