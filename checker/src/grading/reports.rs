@@ -9,12 +9,16 @@
 //! | `grades.csv` | [`csv`] | one row per submission and exercise: status, score, tests passed |
 //! | `gradebook.csv` | [`csv`] | one row per submission, one column per exercise, for a spreadsheet or an LMS import |
 //! | `grades.json` | [`json`] | every record with its totals, and the exercises, for programs |
+//! | `junit.xml` | [`junit`] | JUnit XML of the whole run, one suite per submission and exercise, for CI servers |
+//! | `submissions/ID/junit.xml` | [`junit`] | the same for one submission |
 //!
 //! Submission ids come from students' file names and messages carry text from students'
 //! code, so every format escapes what its syntax needs and nothing is trusted to be plain.
 
 pub mod csv;
 pub mod json;
+pub mod junit;
+mod xml;
 
 use std::borrow::Cow;
 
