@@ -11,11 +11,13 @@
 //! | `grades.json` | [`json`] | every record with its totals, and the exercises, for programs |
 //! | `junit.xml` | [`junit`] | JUnit XML of the whole run, one suite per submission and exercise, for CI servers |
 //! | `submissions/ID/junit.xml` | [`junit`] | the same for one submission |
+//! | `submissions/ID/gradescope/results.json` | [`gradescope`] | Gradescope's autograder results, one entry per task |
 //!
 //! Submission ids come from students' file names and messages carry text from students'
 //! code, so every format escapes what its syntax needs and nothing is trusted to be plain.
 
 pub mod csv;
+pub mod gradescope;
 pub mod json;
 pub mod junit;
 mod xml;
