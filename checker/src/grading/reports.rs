@@ -12,11 +12,13 @@
 //! | `junit.xml` | [`junit`] | JUnit XML of the whole run, one suite per submission and exercise, for CI servers |
 //! | `submissions/ID/junit.xml` | [`junit`] | the same for one submission |
 //! | `submissions/ID/gradescope/results.json` | [`gradescope`] | Gradescope's autograder results, one entry per task |
+//! | `submissions/ID/exercism/EXERCISE/results.json` | [`exercism`] | Exercism's test-runner results (version 3) for one exercise |
 //!
 //! Submission ids come from students' file names and messages carry text from students'
 //! code, so every format escapes what its syntax needs and nothing is trusted to be plain.
 
 pub mod csv;
+pub mod exercism;
 pub mod gradescope;
 pub mod json;
 pub mod junit;
