@@ -16,17 +16,29 @@
 //!
 //! Submission ids come from students' file names and messages carry text from students'
 //! code, so every format escapes what its syntax needs and nothing is trusted to be plain.
+//!
+//! Each file is written to `NAME.tmp` and renamed over `NAME`, so that an interrupted run
+//! leaves each file either as the last run wrote it or as this one does, never half
+//! written. Files a previous run wrote for a submission or an exercise no longer in the
+//! book are left where they are.
 
 pub mod csv;
 pub mod exercism;
 pub mod gradescope;
 pub mod json;
 pub mod junit;
+#[cfg(test)]
+pub(crate) mod sample;
 mod xml;
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
+use anyhow::{Context, Result, bail};
 use serde::Serialize;
+
+use crate::grading::record::SubmissionGrade;
 
 /// One exercise of the run, as the gradebook lists it: the columns of `gradebook.csv`,
 /// the `exercises` of `grades.json`.
@@ -61,223 +73,91 @@ fn truncate(text: &str, limit: usize) -> Cow<'_, str> {
     Cow::Owned(kept + &note(total - keep))
 }
 
-#[cfg(test)]
-pub(crate) mod sample {
-    //! A gradebook of five submissions, for the writers' tests:
-    //!
-    //! | submission | 01_linearizable (register 10, cas 5, private stress 5) | 02_cap (partition 10) |
-    //! | --- | --- | --- |
-    //! | `alice` | every test passes: 20 | passes: 10 |
-    //! | `bob` | a register test fails, its message full of markup: 10 | no test for the task: 0 |
-    //! | `carol` | does not compile: 0 | passes: 10 |
-    //! | `dave` | missing: 0 | not in the record at all |
-    //! | `erin` | the private task fails, with a secret message: 15 | passes: 10 |
-
-    use super::ExerciseInfo;
-    use crate::grading::record::{
-        ExerciseGrade, ExerciseStatus, FORMAT, SubmissionGrade, TaskGrade, TestGrade, Visibility,
+/// Writes the gradebook of `book` under `out` (see the table above), creating folders as
+/// needed, and returns the paths written: the run's files first, then each submission's.
+///
+/// Every submission id and exercise name becomes a folder name, so each is checked
+/// before anything is written: a bad or repeated one fails the call and leaves the
+/// previous gradebook as it was, rather than half replaced.
+pub fn write_all(
+    out: &Path,
+    book: &[SubmissionGrade],
+    exercises: &[ExerciseInfo],
+) -> Result<Vec<PathBuf>> {
+    let mut ids = HashSet::new();
+    for sub in book {
+        folder_name("submission id", &sub.submission)?;
+        if !ids.insert(&sub.submission) {
+            bail!(
+                "submission id {:?} appears twice in the gradebook",
+                sub.submission
+            );
+        }
+        let mut names = HashSet::new();
+        for e in &sub.exercises {
+            folder_name("exercise name", &e.exercise)?;
+            if !names.insert(&e.exercise) {
+                bail!(
+                    "submission {:?} has exercise {:?} twice",
+                    sub.submission,
+                    e.exercise
+                );
+            }
+        }
+    }
+    let mut written = Vec::new();
+    let mut write = |path: PathBuf, text: String| -> Result<()> {
+        write_atomic(&path, &text)?;
+        written.push(path);
+        Ok(())
     };
-
-    /// A message no report for students may show.
-    pub(crate) const SECRET: &str = "SECRET: forty clients on a cut link";
-
-    /// The message of bob's failing test: markup, a control character and a noncharacter.
-    pub(crate) const MARKUP: &str = "expected <1> & got \"2\" or '3'\u{1}\u{FFFF}; seed 7";
-
-    /// The exercises of the run.
-    pub(crate) fn exercises() -> Vec<ExerciseInfo> {
-        vec![
-            ExerciseInfo {
-                name: "01_linearizable".into(),
-                title: "A linearizable register".into(),
-                max_score: 20,
-            },
-            ExerciseInfo {
-                name: "02_cap".into(),
-                title: "Choosing under partition".into(),
-                max_score: 10,
-            },
-        ]
-    }
-
-    /// A test; it passed when its verdict is `passed`, it is private when its name says so.
-    pub(crate) fn test(name: &str, verdict: &str, message: &str, ms: u64) -> TestGrade {
-        TestGrade {
-            name: name.into(),
-            passed: verdict == "passed",
-            verdict: verdict.into(),
-            message: message.into(),
-            ms,
-            private: name.starts_with("private/"),
+    write(out.join("grades.csv"), csv::grades_csv(book))?;
+    write(
+        out.join("gradebook.csv"),
+        csv::gradebook_csv(book, exercises),
+    )?;
+    write(out.join("grades.json"), json::grades_json(book, exercises))?;
+    write(out.join("junit.xml"), junit::junit(book))?;
+    for sub in book {
+        let dir = out.join("submissions").join(&sub.submission);
+        write(dir.join("junit.xml"), junit::junit_one(sub))?;
+        let results = dir.join("gradescope").join("results.json");
+        write(results, gradescope::gradescope(sub))?;
+        for e in &sub.exercises {
+            if let Some(text) = exercism::exercism(sub, &e.exercise) {
+                write(
+                    dir.join("exercism").join(&e.exercise).join("results.json"),
+                    text,
+                )?;
+            }
         }
     }
+    Ok(written)
+}
 
-    fn pass(name: &str, ms: u64) -> TestGrade {
-        test(name, "passed", "", ms)
+/// Fails unless `name` is one plain folder name: not empty, not `.` or `..`, without a
+/// path separator or a NUL. The grader makes ids so; this guards against a caller that
+/// did not, since a `..` would write outside `out`.
+fn folder_name(what: &str, name: &str) -> Result<()> {
+    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\', '\0']) {
+        bail!("{what} {name:?} cannot be a folder name; no report was written");
     }
+    Ok(())
+}
 
-    fn task(id: &str, title: &str, points: u32, tests: Vec<TestGrade>) -> TaskGrade {
-        let done = !tests.is_empty() && tests.iter().all(|t| t.passed);
-        TaskGrade {
-            id: id.into(),
-            title: title.into(),
-            points,
-            score: if done { points } else { 0 },
-            done,
-            private: false,
-            visibility: Visibility::Visible,
-            tests,
-        }
-    }
-
-    fn exercise(name: &str, title: &str, tasks: Vec<TaskGrade>) -> ExerciseGrade {
-        ExerciseGrade {
-            exercise: name.into(),
-            title: title.into(),
-            status: ExerciseStatus::Graded,
-            message: String::new(),
-            score: tasks.iter().map(|t| t.score).sum(),
-            max_score: tasks.iter().map(|t| t.points).sum(),
-            seed: 7,
-            tasks,
-        }
-    }
-
-    fn linearizable(
-        register: Vec<TestGrade>,
-        cas: Vec<TestGrade>,
-        stress: Vec<TestGrade>,
-    ) -> ExerciseGrade {
-        let mut stress = task("stress", "Many clients at once", 5, stress);
-        stress.private = true;
-        stress.visibility = Visibility::AfterPublished;
-        exercise(
-            "01_linearizable",
-            "A linearizable register",
-            vec![
-                task(
-                    "register",
-                    "Reads and writes are linearizable",
-                    10,
-                    register,
-                ),
-                task("cas", "Compare-and-swap is linearizable", 5, cas),
-                stress,
-            ],
-        )
-    }
-
-    fn linearizable_passing() -> ExerciseGrade {
-        linearizable(
-            vec![
-                pass("register::reads_see_writes", 12),
-                pass("register::history_is_linearizable", 30),
-            ],
-            vec![pass("cas::swaps_once", 5)],
-            vec![pass("private/stress::many_clients", 250)],
-        )
-    }
-
-    fn cap(partition: Vec<TestGrade>) -> ExerciseGrade {
-        exercise(
-            "02_cap",
-            "Choosing under partition",
-            vec![task("partition", "A CP store refuses", 10, partition)],
-        )
-    }
-
-    fn cap_passing() -> ExerciseGrade {
-        cap(vec![pass("partition::refuses_when_cut", 40)])
-    }
-
-    /// `e` as an exercise grading stopped short of: no test ran, nothing earned.
-    fn not_graded(mut e: ExerciseGrade, status: ExerciseStatus, message: &str) -> ExerciseGrade {
-        e.status = status;
-        e.message = message.into();
-        e.score = 0;
-        for t in &mut e.tasks {
-            t.tests.clear();
-            t.done = false;
-            t.score = 0;
-        }
-        e
-    }
-
-    /// A record of `id` with these exercises.
-    pub(crate) fn submission(id: &str, exercises: Vec<ExerciseGrade>) -> SubmissionGrade {
-        SubmissionGrade {
-            format: FORMAT,
-            submission: id.into(),
-            origin: format!("{id}.zip"),
-            fingerprint: "f1".into(),
-            seconds: 2.25,
-            tool_error: None,
-            notes: Vec::new(),
-            exercises,
-        }
-    }
-
-    /// The five submissions, sorted by id.
-    pub(crate) fn book() -> Vec<SubmissionGrade> {
-        let bob_register = vec![
-            pass("register::reads_see_writes", 11),
-            test(
-                "register::history_is_linearizable",
-                "panicked",
-                MARKUP,
-                1234,
-            ),
-        ];
-        vec![
-            submission("alice", vec![linearizable_passing(), cap_passing()]),
-            submission(
-                "bob",
-                vec![
-                    linearizable(
-                        bob_register,
-                        vec![pass("cas::swaps_once", 4)],
-                        vec![pass("private/stress::many_clients", 200)],
-                    ),
-                    cap(Vec::new()),
-                ],
-            ),
-            submission(
-                "carol",
-                vec![
-                    not_graded(
-                        linearizable_passing(),
-                        ExerciseStatus::DoesNotCompile,
-                        "error[E0425]: cannot find value `x` in this scope",
-                    ),
-                    cap_passing(),
-                ],
-            ),
-            submission(
-                "dave",
-                vec![not_graded(
-                    linearizable_passing(),
-                    ExerciseStatus::Missing,
-                    "no exercises/01_linearizable/src/lib.rs in the submission",
-                )],
-            ),
-            submission(
-                "erin",
-                vec![
-                    linearizable(
-                        vec![pass("register::reads_see_writes", 10)],
-                        vec![pass("cas::swaps_once", 3)],
-                        vec![test(
-                            "private/stress::many_clients",
-                            "panicked",
-                            SECRET,
-                            300,
-                        )],
-                    ),
-                    cap_passing(),
-                ],
-            ),
-        ]
-    }
+/// Writes `text` to `path.tmp`, then renames it to `path`.
+fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let dir = path.parent().expect("every report is in a folder");
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| {
+        // Best effort: the rename's error is the one worth reporting.
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {}", path.display())
+    })
 }
 
 #[cfg(test)]
@@ -285,6 +165,108 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("checker-reports-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    /// Every file under `dir`, relative to it, sorted.
+    fn files(dir: &Path) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut folders = vec![dir.to_path_buf()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    found.push(path.strip_prefix(dir).unwrap().display().to_string());
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn writes_every_file_run_files_first_and_leaves_no_temporary_file() {
+        let out = scratch("all");
+        let book = sample::book();
+        let written = write_all(&out, &book, &sample::exercises()).unwrap();
+        let relative: Vec<String> = written
+            .iter()
+            .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
+            .collect();
+        assert_eq!(
+            relative[..8],
+            [
+                "grades.csv",
+                "gradebook.csv",
+                "grades.json",
+                "junit.xml",
+                "submissions/alice/junit.xml",
+                "submissions/alice/gradescope/results.json",
+                "submissions/alice/exercism/01_linearizable/results.json",
+                "submissions/alice/exercism/02_cap/results.json",
+            ]
+        );
+        // Four for the run, two per submission, one per exercise in a record.
+        assert_eq!(written.len(), 4 + 2 * 5 + 9);
+        let mut sorted = relative.clone();
+        sorted.sort();
+        assert_eq!(files(&out), sorted);
+        let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+        assert_eq!(
+            read("gradebook.csv"),
+            csv::gradebook_csv(&book, &sample::exercises())
+        );
+        assert_eq!(
+            read("submissions/bob/junit.xml"),
+            junit::junit_one(&book[1])
+        );
+        assert_eq!(
+            read("submissions/erin/exercism/01_linearizable/results.json"),
+            exercism::exercism(&book[4], "01_linearizable").unwrap()
+        );
+        assert!(!out.join("submissions/dave/exercism/02_cap").exists());
+        // A second run replaces the files.
+        let fewer = &book[..1];
+        write_all(&out, fewer, &sample::exercises()).unwrap();
+        assert_eq!(read("grades.csv"), csv::grades_csv(fewer));
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+
+    #[test]
+    fn a_bad_or_repeated_folder_name_writes_nothing() {
+        let out = scratch("bad");
+        for id in ["", ".", "..", "../up", "a/b", "a\\b", "a\0b"] {
+            let mut book = sample::book();
+            book[2].submission = id.into();
+            let error = write_all(&out, &book, &[]).unwrap_err().to_string();
+            assert!(error.contains(&format!("{id:?}")), "{error}");
+        }
+        let mut book = sample::book();
+        book[1].exercises[1].exercise = "..".into();
+        assert!(write_all(&out, &book, &[]).is_err());
+        let mut book = sample::book();
+        book[1].submission = "alice".into();
+        let error = write_all(&out, &book, &[]).unwrap_err().to_string();
+        assert!(error.contains("twice"), "{error}");
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn a_failed_write_names_the_file() {
+        let out = scratch("blocked");
+        std::fs::create_dir_all(out.join("grades.json")).unwrap();
+        let error = write_all(&out, &sample::book(), &[]).unwrap_err();
+        assert!(format!("{error:#}").contains("grades.json"), "{error:#}");
+        assert_eq!(files(&out), ["gradebook.csv", "grades.csv"]);
+        std::fs::remove_dir_all(&out).unwrap();
+    }
 
     #[test]
     fn the_sample_adds_up() {
