@@ -37,6 +37,7 @@ struct Problem<'a> {
     text: &'a str,
 }
 
+/// One `<testcase>`.
 struct Case<'a> {
     classname: String,
     name: &'a str,
@@ -44,6 +45,7 @@ struct Case<'a> {
     problem: Option<Problem<'a>>,
 }
 
+/// One `<testsuite>`: a submission's exercise, or a submission the checker failed on.
 struct Suite<'a> {
     name: String,
     properties: Vec<(&'static str, String)>,
