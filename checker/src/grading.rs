@@ -22,6 +22,8 @@
 //! | [`exec`] | one bounded, killable step that is not a test |
 //! | [`deps`] | the course's dependencies, compiled once for every submission |
 //! | [`record`] | what grading one submission produced, as stored and resumed |
+//! | [`reports`] | the gradebook rendered from the records: CSV, JSON, JUnit, Gradescope, Exercism |
+
 pub mod command;
 pub mod compile;
 pub mod confine;
@@ -31,5 +33,6 @@ pub mod pipeline;
 pub mod private;
 pub mod progress;
 pub mod record;
+pub mod reports;
 pub mod sandbox;
 pub mod store;
