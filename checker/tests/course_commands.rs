@@ -1,81 +1,14 @@
 //! The real `checker` binary on a small course (`tests/fixtures/course`, one exercise
 //! with two tasks), copied to a scratch folder for each test so tests can change it.
 
+#[path = "support/course.rs"]
+mod course;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use course::{checker, copy, course, fixtures, stderr, stdout, workspace};
 use serde_json::Value;
-
-/// The workspace root.
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// A fresh copy of the fixture course, with a root manifest that points at this
-/// workspace's test kit and harness, and this workspace's lock file.
-fn course(test: &str) -> PathBuf {
-    let root = workspace().join("target/course-tests").join(test);
-    let _ = std::fs::remove_dir_all(&root);
-    copy(&fixtures().join("course"), &root);
-    let ws = workspace();
-    let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [\"exercises/*\", \"solutions/*\"]\n\n\
-         [workspace.package]\nedition = \"2024\"\n\n\
-         [workspace.dependencies]\n\
-         suite-harness = {{ path = {:?} }}\n\
-         testkit = {{ path = {:?} }}\n\
-         tokio = {{ version = \"1.48\", features = [\"macros\", \"rt\", \"rt-multi-thread\", \"sync\", \"time\", \"test-util\"] }}\n\
-         pretty_assertions = \"1.4\"\n",
-        ws.join("harness"),
-        ws.join("testkit")
-    );
-    std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(ws.join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
-    root
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
-/// Runs the checker on `root` with one shared build folder for every test.
-fn checker(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_checker"))
-        .arg("--course")
-        .arg(root)
-        .args(args)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace().join("target/course-tests/target"),
-        )
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the checker starts")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))

@@ -1,0 +1,288 @@
+//! `checker grade` on a corpus of submissions of the fixture course (one exercise, two
+//! tasks worth 2 and 3 points, three hidden tests), most of them hostile: each must get
+//! exactly what its code earns, the run must complete, an honest submission must get the
+//! same grade with or without the others, and nothing may be written outside the
+//! sandbox or reach the network.
+//!
+//! Without bubblewrap (see `support/grading.rs`) the corpus is graded with
+//! `--no-sandbox`, and the submissions only a sandbox can stop are left out.
+
+#[path = "support/course.rs"]
+mod course;
+#[path = "support/grading.rs"]
+mod grading;
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+use grading::{HONEST, grade, outcome, record, said, sandbox_available, submission, verdicts};
+
+/// What a submission should get: its exercise's status, its score, and (when it ran)
+/// the verdict of every hidden test.
+struct Expected {
+    status: &'static str,
+    score: u64,
+    verdict: Option<&'static str>,
+}
+
+const fn expect(status: &'static str, score: u64, verdict: Option<&'static str>) -> Expected {
+    Expected {
+        status,
+        score,
+        verdict,
+    }
+}
+
+/// Both functions end the test process with success before they return.
+const EXIT_ZERO: &str = "pub fn add(_: i64, _: i64) -> i64 { std::process::exit(0) }\n\
+    pub fn total(_: &[i64]) -> i64 { std::process::exit(0) }\n";
+
+/// A constructor that would end the process before `main`: it needs `unsafe`.
+const CONSTRUCTOR: &str = "#![allow(unsafe_code)]\n\
+    pub fn add(a: i64, b: i64) -> i64 { a + b }\n\
+    pub fn total(xs: &[i64]) -> i64 { xs.iter().sum() }\n\
+    extern \"C\" fn leave() { std::process::exit(0) }\n\
+    #[used]\n#[unsafe(link_section = \".init_array\")]\n\
+    static LEAVE: extern \"C\" fn() = leave;\n";
+
+/// Wrong answers dressed up: `cargo test` lookalike lines on both outputs, and a forged
+/// `pass` written to every report socket it can find.
+const FORGED: &str = r#"
+use std::io::Write;
+
+fn forge() {
+    println!("test result: ok. 3 passed; 0 failed; 0 ignored");
+    eprintln!("test adds_small_numbers ... ok");
+    let Ok(dirs) = std::fs::read_dir("/tmp") else { return };
+    for dir in dirs.flatten() {
+        let socket = dir.path().join("report.sock");
+        if let Ok(mut stream) = std::os::unix::net::UnixStream::connect(&socket) {
+            for name in ["adds_small_numbers", "adds_negative_numbers", "totals_a_slice"] {
+                let _ = writeln!(stream, "pass 00000000000000000000000000000000 {name}");
+            }
+        }
+    }
+}
+
+pub fn add(a: i64, b: i64) -> i64 { forge(); a - b }
+pub fn total(xs: &[i64]) -> i64 { forge(); xs.len() as i64 }
+"#;
+
+const LOOP: &str = "pub fn add(_: i64, _: i64) -> i64 { loop { std::hint::spin_loop() } }\n\
+    pub fn total(_: &[i64]) -> i64 { loop { std::hint::spin_loop() } }\n";
+
+/// Processes and threads without end.
+const FORK_BOMB: &str = r#"
+fn bomb() -> ! {
+    loop {
+        let _ = std::process::Command::new("sh").args(["-c", "sleep 1000 & sleep 1000"]).spawn();
+        let _ = std::thread::Builder::new().spawn(|| std::thread::park());
+    }
+}
+pub fn add(_: i64, _: i64) -> i64 { bomb() }
+pub fn total(_: &[i64]) -> i64 { bomb() }
+"#;
+
+const MEMORY_HOG: &str = r#"
+fn hog() -> i64 {
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    loop {
+        kept.push(vec![7u8; 64 << 20]);
+        if kept.len() == usize::MAX { return kept.len() as i64 }
+    }
+}
+pub fn add(_: i64, _: i64) -> i64 { hog() }
+pub fn total(_: &[i64]) -> i64 { hog() }
+"#;
+
+const FLOOD: &str = r#"
+fn flood() -> ! {
+    let line = "x".repeat(4096);
+    loop { println!("{line}"); }
+}
+pub fn add(_: i64, _: i64) -> i64 { flood() }
+pub fn total(_: &[i64]) -> i64 { flood() }
+"#;
+
+/// Correct code that also tries to leave marks outside its folder and reach a port of
+/// the machine; `{paths}` and `{port}` are filled in by the test.
+const ESCAPE: &str = r#"
+fn escape() {
+    for path in [{paths}] {
+        let _ = std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap());
+        let _ = std::fs::write(path, "escaped");
+    }
+    let _ = std::net::TcpStream::connect(("127.0.0.1", {port}));
+}
+pub fn add(a: i64, b: i64) -> i64 { escape(); a + b }
+pub fn total(xs: &[i64]) -> i64 { escape(); xs.iter().sum() }
+"#;
+
+#[test]
+fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
+    let sandboxed = sandbox_available();
+    let root = course::course("grade-corpus");
+    let scratch = root.join("scratch");
+    let submissions = scratch.join("submissions");
+    let out = scratch.join("gradebook");
+    let mut expected: BTreeMap<&str, Expected> = BTreeMap::new();
+
+    submission(&submissions, "honest", HONEST);
+    expected.insert("honest", expect("graded", 5, Some("passed")));
+    let skeleton = std::fs::read_to_string(root.join("exercises/01_sums/src/lib.rs")).unwrap();
+    submission(&submissions, "skeleton", &skeleton);
+    expected.insert("skeleton", expect("graded", 0, Some("panicked")));
+    submission(&submissions, "broken", "pub fn add(a: i64, b: i64) -> i64 { a + }\n");
+    expected.insert("broken", expect("does-not-compile", 0, None));
+    std::fs::create_dir_all(submissions.join("missing/exercises/02_other/src")).unwrap();
+    expected.insert("missing", expect("missing", 0, None));
+    submission(&submissions, "exit-zero", EXIT_ZERO);
+    expected.insert("exit-zero", expect("graded", 0, Some("exited early (code 0)")));
+    submission(&submissions, "constructor", CONSTRUCTOR);
+    expected.insert("constructor", expect("does-not-compile", 0, None));
+    submission(&submissions, "forged", FORGED);
+    expected.insert("forged", expect("graded", 0, Some("panicked")));
+    submission(&submissions, "infinite-loop", LOOP);
+    expected.insert("infinite-loop", expect("graded", 0, Some("timed out after 3 s")));
+    submission(&submissions, "flood", FLOOD);
+    expected.insert("flood", expect("graded", 0, Some("too much output")));
+    let link = submission(&submissions, "symlink", HONEST).join("exercises/01_sums/src/lib.rs");
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(root.join("solutions/01_sums/src/lib.rs"), &link).unwrap();
+    expected.insert("symlink", expect("missing", 0, None));
+    let marker = build_script(&submissions, "build-script");
+    expected.insert("build-script", expect("graded", 5, Some("passed")));
+
+    // What only a sandbox can stop.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let escapes = escape_paths(&root, &submissions, &out);
+    if sandboxed {
+        submission(&submissions, "fork-bomb", FORK_BOMB);
+        expected.insert("fork-bomb", expect("graded", 0, Some("timed out after 3 s")));
+        submission(&submissions, "memory-hog", MEMORY_HOG);
+        expected.insert("memory-hog", expect("graded", 0, Some("crashed (SIGABRT)")));
+        let paths: Vec<String> = escapes.iter().map(|p| format!("{p:?}")).collect();
+        let port = listener.local_addr().unwrap().port().to_string();
+        let code = ESCAPE.replace("{paths}", &paths.join(", ")).replace("{port}", &port);
+        submission(&submissions, "escape", &code);
+        expected.insert("escape", expect("graded", 5, Some("passed")));
+        let suite = root.join("checker/suites/01_sums/main.rs");
+        let peek = format!(
+            "const SUITE: &str = include_str!({:?});\n{HONEST}\npub fn peek() -> usize {{ SUITE.len() }}\n",
+            suite.display().to_string()
+        );
+        submission(&submissions, "reads-the-suite", &peek);
+        expected.insert("reads-the-suite", expect("does-not-compile", 0, None));
+    }
+
+    let run = grade(&root, &submissions, &out, &["--jobs", "2", "--timeout", "3"], sandboxed);
+    assert_eq!(run.status.code(), Some(0), "{}", said(&run));
+    for (id, want) in &expected {
+        let (status, score, max) = outcome(&out, id);
+        assert_eq!((id, status.as_str(), score, max), (id, want.status, want.score, 5), "{}", said(&run));
+        match want.verdict {
+            Some(verdict) => {
+                let tests = verdicts(&out, id);
+                assert_eq!(tests.len(), 3, "{id}: {tests:?}");
+                for (name, got) in tests {
+                    assert_eq!(got, verdict, "{id}: {name}");
+                }
+            }
+            None => assert!(verdicts(&out, id).is_empty(), "{id}: tests ran"),
+        }
+    }
+    let constructor = record(&out, "constructor");
+    let message = constructor["exercises"][0]["message"].as_str().unwrap();
+    assert!(message.contains("unsafe"), "{message}");
+
+    // The gradebook lists every submission, and nothing a test printed reached it.
+    let csv = std::fs::read_to_string(out.join("grades.csv")).unwrap();
+    assert_eq!(csv.lines().count(), expected.len() + 1, "{csv}");
+    for file in ["grades.json", "junit.xml", "grades.csv"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(!text.contains("test result: ok"), "{file} holds printed output");
+        assert!(!text.contains("xxxxxxxxxxxxxxxx"), "{file} holds printed output");
+    }
+
+    assert!(!marker.exists(), "the build script ran");
+    if sandboxed {
+        for path in &escapes {
+            assert!(!path.exists(), "{} was written from inside the sandbox", path.display());
+        }
+        listener.set_nonblocking(true).unwrap();
+        assert!(listener.accept().is_err(), "a submission reached the network");
+        assert_eq!(sandbox_processes(), Vec::<String>::new(), "processes outlived the run");
+        let reads = record(&out, "reads-the-suite");
+        let message = reads["exercises"][0]["message"].as_str().unwrap();
+        assert!(message.contains("couldn't read") || message.contains("No such file"), "{message}");
+    }
+
+    // The honest submission, graded alone, gets the same grade.
+    let alone = scratch.join("alone");
+    submission(&alone, "honest", HONEST);
+    let alone_out = scratch.join("alone-gradebook");
+    let run = grade(&root, &alone, &alone_out, &["--timeout", "3"], sandboxed);
+    assert_eq!(run.status.code(), Some(0), "{}", said(&run));
+    assert_eq!(outcome(&alone_out, "honest"), outcome(&out, "honest"));
+    assert_eq!(verdicts(&alone_out, "honest"), verdicts(&out, "honest"));
+}
+
+/// A correct submission whose manifest asks for a build script (that would leave a
+/// marker), a `[patch]`, a `.cargo/config.toml` and a toolchain file, none of which
+/// the grader may honour. Returns the marker's path.
+fn build_script(submissions: &Path, name: &str) -> PathBuf {
+    let marker = std::env::temp_dir().join(format!("consistency-lab-build-ran-{}", std::process::id()));
+    _ = std::fs::remove_file(&marker);
+    let dir = submission(submissions, name, &format!("{HONEST}\n#[cfg(cheat)]\ncompile_error!(\"the submission's config was read\");\n"));
+    let exercise = dir.join("exercises/01_sums");
+    std::fs::write(
+        exercise.join("Cargo.toml"),
+        "[package]\nname = \"sums\"\nversion = \"0.1.0\"\nedition = \"2024\"\nbuild = \"build.rs\"\n\n\
+         [patch.crates-io]\ntokio = { path = \"/nonexistent\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        exercise.join("build.rs"),
+        format!("fn main() {{ std::fs::write({:?}, \"ran\").unwrap(); }}\n", marker.display().to_string()),
+    )
+    .unwrap();
+    std::fs::create_dir_all(exercise.join(".cargo")).unwrap();
+    std::fs::write(exercise.join(".cargo/config.toml"), "[build]\nrustflags = [\"--cfg\", \"cheat\"]\n").unwrap();
+    std::fs::write(exercise.join("rust-toolchain.toml"), "[toolchain]\nchannel = \"nightly-2000-01-01\"\n").unwrap();
+    marker
+}
+
+/// Places outside its folder that a submission tries to write: the course, the
+/// submissions folder, its own files, the gradebook, the machine's /tmp.
+fn escape_paths(root: &Path, submissions: &Path, out: &Path) -> Vec<PathBuf> {
+    let tmp = std::env::temp_dir().join(format!("consistency-lab-escape-{}", std::process::id()));
+    let paths = vec![
+        root.join("escaped-into-the-course"),
+        root.join("checker/suites/01_sums/escaped.rs"),
+        submissions.join("escaped-into-the-submissions"),
+        submissions.join("escape/exercises/01_sums/src/escaped.rs"),
+        out.join("escaped-into-the-gradebook"),
+        tmp.join("escaped-into-tmp"),
+    ];
+    for path in &paths {
+        _ = std::fs::remove_file(path);
+    }
+    paths
+}
+
+/// Processes still running as one of the sandbox users (as root, each job runs its
+/// sandbox as its own user from 60500 on).
+fn sandbox_processes() -> Vec<String> {
+    use std::os::unix::fs::MetadataExt;
+    let mut left = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let is_pid = entry.file_name().to_string_lossy().chars().all(|c| c.is_ascii_digit());
+        let Ok(meta) = entry.metadata() else { continue };
+        if is_pid && (60500..60564).contains(&meta.uid()) {
+            let cmdline = std::fs::read_to_string(entry.path().join("cmdline")).unwrap_or_default();
+            left.push(format!("{} {}", entry.file_name().to_string_lossy(), cmdline.replace('\0', " ")));
+        }
+    }
+    left
+}
