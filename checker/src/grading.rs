@@ -11,5 +11,7 @@
 //!
 //! | module | what it holds |
 //! | --- | --- |
+//! | [`archive`] | unpacking a submitted archive safely, under limits |
 //! | [`record`] | what grading one submission produced, as stored and resumed |
+pub mod archive;
 pub mod record;
