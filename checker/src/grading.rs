@@ -13,7 +13,7 @@
 //! | --- | --- |
 //! | [`archive`] | unpacking a submitted archive safely, under limits |
 //! | [`record`] | what grading one submission produced, as stored and resumed |
-//! | [`submissions`] | listing the submissions in the submissions folder |
+//! | [`submissions`] | listing the submissions, finding where each keeps its exercises |
 pub mod archive;
 pub mod record;
 pub mod submissions;

@@ -7,6 +7,12 @@
 //! trusted, so no symbolic link is ever followed, from the folder's own children down
 //! to the files of `src/`: a link can point at another student's work, at the hidden
 //! suites or at `/etc/shadow`.
+//!
+//! | module | what it holds |
+//! | --- | --- |
+//! | [`layout`] | finding the folder that holds a submission's exercises |
+
+mod layout;
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -15,6 +21,10 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+
+// Unused until `checker grade` calls them, like the rest of `grading` (see main.rs).
+#[allow(unused_imports)]
+pub use layout::{Located, locate};
 
 use super::archive::{self, ArchiveKind};
 
