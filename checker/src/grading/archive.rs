@@ -38,6 +38,7 @@ use std::io::{self, Read, Seek};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+pub(crate) use entry_path::BUILD_FOLDERS;
 use tally::size_text;
 
 /// How many times the total size allowed an archive may be, as a file and, for a

@@ -11,7 +11,9 @@
 //! | module | what it holds |
 //! | --- | --- |
 //! | [`layout`] | finding the folder that holds a submission's exercises |
+//! | [`copy`] | copying one exercise's `src/` into a scratch folder, under limits |
 
+mod copy;
 mod layout;
 
 use std::collections::HashMap;
@@ -23,6 +25,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 // Unused until `checker grade` calls them, like the rest of `grading` (see main.rs).
+#[allow(unused_imports)]
+pub use copy::{Copied, CopyError, CopyLimits, copy_sources};
 #[allow(unused_imports)]
 pub use layout::{Located, locate};
 
