@@ -12,8 +12,10 @@
 //! | --- | --- |
 //! | [`layout`] | finding the folder that holds a submission's exercises |
 //! | [`copy`] | copying one exercise's `src/` into a scratch folder, under limits |
+//! | [`fingerprint`] | digests that tell whether a submission changed since the last run |
 
 mod copy;
+mod fingerprint;
 mod layout;
 
 use std::collections::HashMap;
@@ -27,6 +29,8 @@ use anyhow::Context;
 // Unused until `checker grade` calls them, like the rest of `grading` (see main.rs).
 #[allow(unused_imports)]
 pub use copy::{Copied, CopyError, CopyLimits, copy_sources};
+#[allow(unused_imports)]
+pub use fingerprint::{fingerprint_file, fingerprint_files};
 #[allow(unused_imports)]
 pub use layout::{Located, locate};
 
