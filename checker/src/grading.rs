@@ -13,7 +13,7 @@
 //! | --- | --- |
 //! | [`archive`] | unpacking a submitted archive safely, under limits |
 //! | [`record`] | what grading one submission produced, as stored and resumed |
-//! | [`submissions`] | listing the submissions, finding their exercises, copying their sources |
+//! | [`submissions`] | listing the submissions, finding their exercises, copying their sources, fingerprints |
 pub mod archive;
 pub mod record;
 pub mod submissions;

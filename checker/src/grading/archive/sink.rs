@@ -2,8 +2,8 @@
 //! limits, and counting what is skipped.
 //!
 //! Both readers hand every entry here, so the rules live in one place: names are
-//! checked ([`entry_path`](super::entry_path)), only files and folders are created,
-//! always with modes 0644 and 0755, and sizes are counted on the bytes actually read.
+//! checked ([`entry_path`]), only files and folders are created, always with modes
+//! 0644 and 0755, and sizes are counted on the bytes actually read.
 //!
 //! The destination was empty when unpacking began and nothing else writes to it, so
 //! the set of folders created so far says all there is to know about what exists:
