@@ -12,6 +12,8 @@
 //! | module | what it holds |
 //! | --- | --- |
 //! | [`command`] | the run as a whole: folders, shards, jobs, resuming, the summary |
+//! | [`submissions`] | listing the submissions, finding their exercises, copying their sources, fingerprints |
+//! | [`archive`] | unpacking a submitted archive safely, under limits |
 //! | [`pipeline`] | grading one submission, exercise by exercise |
 //! | [`private`] | an instructor's private suites and tasks |
 //! | [`store`] | the gradebook folder: its marker, the records, atomic writes |
@@ -24,6 +26,7 @@
 //! | [`record`] | what grading one submission produced, as stored and resumed |
 //! | [`reports`] | the gradebook rendered from the records: CSV, JSON, JUnit, Gradescope, Exercism |
 
+pub mod archive;
 pub mod command;
 pub mod compile;
 pub mod confine;
@@ -36,3 +39,4 @@ pub mod record;
 pub mod reports;
 pub mod sandbox;
 pub mod store;
+pub mod submissions;
