@@ -33,7 +33,6 @@ mod cli;
 mod commands;
 mod course;
 mod grade;
-#[allow(dead_code)] // wired into the command line piece by piece
 mod grading;
 mod history_cmd;
 mod output;

@@ -88,7 +88,10 @@ const MEMORY_HOG: &str = r#"
 fn hog() -> i64 {
     let mut kept: Vec<Vec<u8>> = Vec::new();
     loop {
-        kept.push(vec![7u8; 64 << 20]);
+        // Every page touched, so that the memory is really taken.
+        let mut block = vec![0u8; 64 << 20];
+        for i in (0..block.len()).step_by(4096) { block[i] = 7; }
+        kept.push(block);
         if kept.len() == usize::MAX { return kept.len() as i64 }
     }
 }
@@ -133,18 +136,28 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
     let skeleton = std::fs::read_to_string(root.join("exercises/01_sums/src/lib.rs")).unwrap();
     submission(&submissions, "skeleton", &skeleton);
     expected.insert("skeleton", expect("graded", 0, Some("panicked")));
-    submission(&submissions, "broken", "pub fn add(a: i64, b: i64) -> i64 { a + }\n");
+    submission(
+        &submissions,
+        "broken",
+        "pub fn add(a: i64, b: i64) -> i64 { a + }\n",
+    );
     expected.insert("broken", expect("does-not-compile", 0, None));
     std::fs::create_dir_all(submissions.join("missing/exercises/02_other/src")).unwrap();
     expected.insert("missing", expect("missing", 0, None));
     submission(&submissions, "exit-zero", EXIT_ZERO);
-    expected.insert("exit-zero", expect("graded", 0, Some("exited early (code 0)")));
+    expected.insert(
+        "exit-zero",
+        expect("graded", 0, Some("exited early (code 0)")),
+    );
     submission(&submissions, "constructor", CONSTRUCTOR);
     expected.insert("constructor", expect("does-not-compile", 0, None));
     submission(&submissions, "forged", FORGED);
     expected.insert("forged", expect("graded", 0, Some("panicked")));
     submission(&submissions, "infinite-loop", LOOP);
-    expected.insert("infinite-loop", expect("graded", 0, Some("timed out after 3 s")));
+    expected.insert(
+        "infinite-loop",
+        expect("graded", 0, Some("timed out after 5 s")),
+    );
     submission(&submissions, "flood", FLOOD);
     expected.insert("flood", expect("graded", 0, Some("too much output")));
     let link = submission(&submissions, "symlink", HONEST).join("exercises/01_sums/src/lib.rs");
@@ -159,12 +172,17 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
     let escapes = escape_paths(&root, &submissions, &out);
     if sandboxed {
         submission(&submissions, "fork-bomb", FORK_BOMB);
-        expected.insert("fork-bomb", expect("graded", 0, Some("timed out after 3 s")));
+        expected.insert(
+            "fork-bomb",
+            expect("graded", 0, Some("timed out after 5 s")),
+        );
         submission(&submissions, "memory-hog", MEMORY_HOG);
         expected.insert("memory-hog", expect("graded", 0, Some("crashed (SIGABRT)")));
         let paths: Vec<String> = escapes.iter().map(|p| format!("{p:?}")).collect();
         let port = listener.local_addr().unwrap().port().to_string();
-        let code = ESCAPE.replace("{paths}", &paths.join(", ")).replace("{port}", &port);
+        let code = ESCAPE
+            .replace("{paths}", &paths.join(", "))
+            .replace("{port}", &port);
         submission(&submissions, "escape", &code);
         expected.insert("escape", expect("graded", 5, Some("passed")));
         let suite = root.join("checker/suites/01_sums/main.rs");
@@ -176,11 +194,22 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
         expected.insert("reads-the-suite", expect("does-not-compile", 0, None));
     }
 
-    let run = grade(&root, &submissions, &out, &["--jobs", "2", "--timeout", "3"], sandboxed);
+    let run = grade(
+        &root,
+        &submissions,
+        &out,
+        &["--jobs", "2", "--timeout", "5"],
+        sandboxed,
+    );
     assert_eq!(run.status.code(), Some(0), "{}", said(&run));
     for (id, want) in &expected {
         let (status, score, max) = outcome(&out, id);
-        assert_eq!((id, status.as_str(), score, max), (id, want.status, want.score, 5), "{}", said(&run));
+        assert_eq!(
+            (id, status.as_str(), score, max),
+            (id, want.status, want.score, 5),
+            "{}",
+            said(&run)
+        );
         match want.verdict {
             Some(verdict) => {
                 let tests = verdicts(&out, id);
@@ -201,28 +230,48 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
     assert_eq!(csv.lines().count(), expected.len() + 1, "{csv}");
     for file in ["grades.json", "junit.xml", "grades.csv"] {
         let text = std::fs::read_to_string(out.join(file)).unwrap();
-        assert!(!text.contains("test result: ok"), "{file} holds printed output");
-        assert!(!text.contains("xxxxxxxxxxxxxxxx"), "{file} holds printed output");
+        assert!(
+            !text.contains("test result: ok"),
+            "{file} holds printed output"
+        );
+        assert!(
+            !text.contains("xxxxxxxxxxxxxxxx"),
+            "{file} holds printed output"
+        );
     }
 
     assert!(!marker.exists(), "the build script ran");
     if sandboxed {
         for path in &escapes {
-            assert!(!path.exists(), "{} was written from inside the sandbox", path.display());
+            assert!(
+                !path.exists(),
+                "{} was written from inside the sandbox",
+                path.display()
+            );
         }
         listener.set_nonblocking(true).unwrap();
-        assert!(listener.accept().is_err(), "a submission reached the network");
-        assert_eq!(sandbox_processes(), Vec::<String>::new(), "processes outlived the run");
+        assert!(
+            listener.accept().is_err(),
+            "a submission reached the network"
+        );
+        assert_eq!(
+            sandbox_processes(),
+            Vec::<String>::new(),
+            "processes outlived the run"
+        );
         let reads = record(&out, "reads-the-suite");
         let message = reads["exercises"][0]["message"].as_str().unwrap();
-        assert!(message.contains("couldn't read") || message.contains("No such file"), "{message}");
+        assert!(
+            message.contains("couldn't read") || message.contains("No such file"),
+            "{message}"
+        );
     }
 
     // The honest submission, graded alone, gets the same grade.
     let alone = scratch.join("alone");
     submission(&alone, "honest", HONEST);
     let alone_out = scratch.join("alone-gradebook");
-    let run = grade(&root, &alone, &alone_out, &["--timeout", "3"], sandboxed);
+    let run = grade(&root, &alone, &alone_out, &["--timeout", "5"], sandboxed);
     assert_eq!(run.status.code(), Some(0), "{}", said(&run));
     assert_eq!(outcome(&alone_out, "honest"), outcome(&out, "honest"));
     assert_eq!(verdicts(&alone_out, "honest"), verdicts(&out, "honest"));
@@ -232,9 +281,16 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
 /// marker), a `[patch]`, a `.cargo/config.toml` and a toolchain file, none of which
 /// the grader may honour. Returns the marker's path.
 fn build_script(submissions: &Path, name: &str) -> PathBuf {
-    let marker = std::env::temp_dir().join(format!("consistency-lab-build-ran-{}", std::process::id()));
+    let marker =
+        std::env::temp_dir().join(format!("consistency-lab-build-ran-{}", std::process::id()));
     _ = std::fs::remove_file(&marker);
-    let dir = submission(submissions, name, &format!("{HONEST}\n#[cfg(cheat)]\ncompile_error!(\"the submission's config was read\");\n"));
+    let dir = submission(
+        submissions,
+        name,
+        &format!(
+            "{HONEST}\n#[cfg(cheat)]\ncompile_error!(\"the submission's config was read\");\n"
+        ),
+    );
     let exercise = dir.join("exercises/01_sums");
     std::fs::write(
         exercise.join("Cargo.toml"),
@@ -244,12 +300,23 @@ fn build_script(submissions: &Path, name: &str) -> PathBuf {
     .unwrap();
     std::fs::write(
         exercise.join("build.rs"),
-        format!("fn main() {{ std::fs::write({:?}, \"ran\").unwrap(); }}\n", marker.display().to_string()),
+        format!(
+            "fn main() {{ std::fs::write({:?}, \"ran\").unwrap(); }}\n",
+            marker.display().to_string()
+        ),
     )
     .unwrap();
     std::fs::create_dir_all(exercise.join(".cargo")).unwrap();
-    std::fs::write(exercise.join(".cargo/config.toml"), "[build]\nrustflags = [\"--cfg\", \"cheat\"]\n").unwrap();
-    std::fs::write(exercise.join("rust-toolchain.toml"), "[toolchain]\nchannel = \"nightly-2000-01-01\"\n").unwrap();
+    std::fs::write(
+        exercise.join(".cargo/config.toml"),
+        "[build]\nrustflags = [\"--cfg\", \"cheat\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        exercise.join("rust-toolchain.toml"),
+        "[toolchain]\nchannel = \"nightly-2000-01-01\"\n",
+    )
+    .unwrap();
     marker
 }
 
@@ -277,11 +344,19 @@ fn sandbox_processes() -> Vec<String> {
     use std::os::unix::fs::MetadataExt;
     let mut left = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let is_pid = entry.file_name().to_string_lossy().chars().all(|c| c.is_ascii_digit());
+        let is_pid = entry
+            .file_name()
+            .to_string_lossy()
+            .chars()
+            .all(|c| c.is_ascii_digit());
         let Ok(meta) = entry.metadata() else { continue };
         if is_pid && (60500..60564).contains(&meta.uid()) {
             let cmdline = std::fs::read_to_string(entry.path().join("cmdline")).unwrap_or_default();
-            left.push(format!("{} {}", entry.file_name().to_string_lossy(), cmdline.replace('\0', " ")));
+            left.push(format!(
+                "{} {}",
+                entry.file_name().to_string_lossy(),
+                cmdline.replace('\0', " ")
+            ));
         }
     }
     left

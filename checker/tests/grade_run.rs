@@ -43,7 +43,10 @@ fn the_gradebook_holds_every_format_and_a_second_run_grades_only_what_changed() 
     let csv = std::fs::read_to_string(out.join("grades.csv")).unwrap();
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(&header[..5], ["submission", "exercise", "status", "score", "max_score"]);
+    assert_eq!(
+        &header[..5],
+        ["submission", "exercise", "status", "score", "max_score"]
+    );
     assert_eq!(lines.next().unwrap(), "alice,01_sums,graded,5,5,3,3");
     assert_eq!(lines.next().unwrap(), "bob,01_sums,graded,3,5,1,3");
     let book = json(&out.join("grades.json"));
@@ -66,7 +69,11 @@ fn the_gradebook_holds_every_format_and_a_second_run_grades_only_what_changed() 
     let before = record(&out, "alice");
     let again = grade(&root, &subs, &out, &[], sandboxed);
     assert_eq!(again.status.code(), Some(0), "{}", said(&again));
-    assert!(stderr(&again).contains("2 submission(s) graded by an earlier run"), "{}", said(&again));
+    assert!(
+        stderr(&again).contains("2 submission(s) graded by an earlier run"),
+        "{}",
+        said(&again)
+    );
     assert_eq!(record(&out, "alice"), before);
 
     // Bob fixes his code, and a run was interrupted before Alice's record was written.
@@ -74,7 +81,11 @@ fn the_gradebook_holds_every_format_and_a_second_run_grades_only_what_changed() 
     std::fs::remove_file(out.join("submissions/alice/grade.json")).unwrap();
     let third = grade(&root, &subs, &out, &[], sandboxed);
     assert_eq!(third.status.code(), Some(0), "{}", said(&third));
-    assert!(!stderr(&third).contains("graded by an earlier run"), "{}", said(&third));
+    assert!(
+        !stderr(&third).contains("graded by an earlier run"),
+        "{}",
+        said(&third)
+    );
     assert_eq!(outcome(&out, "bob"), ("graded".into(), 5, 5));
     assert_eq!(outcome(&out, "alice"), ("graded".into(), 5, 5));
 }
@@ -86,15 +97,17 @@ fn archives_are_graded_like_folders_and_a_broken_one_is_refused() {
     let scratch = root.join("scratch");
     let subs = scratch.join("submissions");
     std::fs::create_dir_all(&subs).unwrap();
-    let lib = format!("{HONEST}");
+    let lib = HONEST;
 
     // A zip with a wrapping folder, as a download of a repository gives.
     let file = std::fs::File::create(subs.join("carol.zip")).unwrap();
     let mut zip = zip::ZipWriter::new(file);
     let options = zip::write::SimpleFileOptions::default();
-    zip.start_file("carol-main/exercises/01_sums/src/lib.rs", options).unwrap();
+    zip.start_file("carol-main/exercises/01_sums/src/lib.rs", options)
+        .unwrap();
     zip.write_all(lib.as_bytes()).unwrap();
-    zip.start_file("carol-main/target/debug/huge.bin", options).unwrap();
+    zip.start_file("carol-main/target/debug/huge.bin", options)
+        .unwrap();
     zip.write_all(&[0u8; 4096]).unwrap();
     zip.finish().unwrap();
 
@@ -106,7 +119,8 @@ fn archives_are_graded_like_folders_and_a_broken_one_is_refused() {
     header.set_size(lib.len() as u64);
     header.set_mode(0o644);
     header.set_cksum();
-    tar.append_data(&mut header, "01_sums/src/lib.rs", lib.as_bytes()).unwrap();
+    tar.append_data(&mut header, "01_sums/src/lib.rs", lib.as_bytes())
+        .unwrap();
     tar.into_inner().unwrap().finish().unwrap();
 
     std::fs::write(subs.join("erin.zip"), "this is not a zip archive").unwrap();
@@ -118,7 +132,10 @@ fn archives_are_graded_like_folders_and_a_broken_one_is_refused() {
     assert_eq!(outcome(&out, "dave"), ("graded".into(), 5, 5));
     let (status, score, _) = outcome(&out, "erin");
     assert_eq!((status.as_str(), score), ("rejected", 0));
-    let message = record(&out, "erin")["exercises"][0]["message"].as_str().unwrap().to_owned();
+    let message = record(&out, "erin")["exercises"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(message.contains("erin.zip"), "{message}");
     assert_eq!(record(&out, "erin")["origin"], "erin.zip");
 }
@@ -140,7 +157,13 @@ fn shards_split_the_class_and_merge_into_the_same_gradebook() {
     let mut graded = 0;
     for k in 1..=2 {
         let part = root.join(format!("scratch/part{k}"));
-        let run = grade(&root, &subs, &part, &["--shard", &format!("{k}/2")], sandboxed);
+        let run = grade(
+            &root,
+            &subs,
+            &part,
+            &["--shard", &format!("{k}/2")],
+            sandboxed,
+        );
         assert_eq!(run.status.code(), Some(0), "{}", said(&run));
         graded += std::fs::read_dir(part.join("submissions")).unwrap().count();
         parts.push(part);
@@ -199,11 +222,24 @@ fn a_private_suite_adds_tests_to_a_catalog_task_and_a_task_of_its_own() {
     let small = record(&out, "small");
     let add = &small["exercises"][0]["tasks"][0];
     assert_eq!(add["done"], false);
-    let private_test = add["tests"].as_array().unwrap().iter().find(|t| t["private"] == true).unwrap();
+    let private_test = add["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["private"] == true)
+        .unwrap();
     assert_eq!(private_test["name"], "private/adds_large_numbers");
-    assert!(private_test["message"].as_str().unwrap().contains("SECRET-PRIVATE-DETAIL"));
+    assert!(
+        private_test["message"]
+            .as_str()
+            .unwrap()
+            .contains("SECRET-PRIVATE-DETAIL")
+    );
     let many = &small["exercises"][0]["tasks"][2];
-    assert_eq!((many["id"].as_str(), many["private"].as_bool()), (Some("many"), Some(true)));
+    assert_eq!(
+        (many["id"].as_str(), many["private"].as_bool()),
+        (Some("many"), Some(true))
+    );
 
     // What students see never holds a private test's message.
     for file in ["gradescope/results.json", "exercism/01_sums/results.json"] {
@@ -220,8 +256,17 @@ fn without_bubblewrap_grading_is_refused_unless_asked_and_nothing_is_graded() {
     let subs = root.join("scratch/submissions");
     submission(&subs, "honest", HONEST);
     let out = root.join("scratch/gradebook");
-    let args = ["grade", subs.to_str().unwrap(), "--out", out.to_str().unwrap()];
-    let run = checker_with(&root, &args, &[("CONSISTENCY_LAB_BWRAP", "/nonexistent/bwrap")]);
+    let args = [
+        "grade",
+        subs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let run = checker_with(
+        &root,
+        &args,
+        &[("CONSISTENCY_LAB_BWRAP", "/nonexistent/bwrap")],
+    );
     assert_eq!(run.status.code(), Some(2), "{}", said(&run));
     let text = stderr(&run);
     assert!(text.contains("bubblewrap is not installed"), "{text}");
@@ -232,9 +277,17 @@ fn without_bubblewrap_grading_is_refused_unless_asked_and_nothing_is_graded() {
 
     let mut unsandboxed = args.to_vec();
     unsandboxed.push("--no-sandbox");
-    let run = checker_with(&root, &unsandboxed, &[("CONSISTENCY_LAB_BWRAP", "/nonexistent/bwrap")]);
+    let run = checker_with(
+        &root,
+        &unsandboxed,
+        &[("CONSISTENCY_LAB_BWRAP", "/nonexistent/bwrap")],
+    );
     assert_eq!(run.status.code(), Some(0), "{}", said(&run));
-    assert!(stderr(&run).contains("warning: --no-sandbox"), "{}", said(&run));
+    assert!(
+        stderr(&run).contains("warning: --no-sandbox"),
+        "{}",
+        said(&run)
+    );
     assert_eq!(outcome(&out, "honest"), ("graded".into(), 5, 5));
 }
 
@@ -247,13 +300,40 @@ fn bad_input_gets_one_line_naming_it_and_changes_nothing() {
     std::fs::create_dir_all(&busy).unwrap();
     std::fs::write(busy.join("notes.txt"), "keep me").unwrap();
     let cases: [(Vec<String>, &str); 4] = [
-        (vec![subs.display().to_string(), "--out".into(), busy.display().to_string()], "not a gradebook"),
-        (vec!["/nonexistent/subs".into(), "--out".into(), root.join("scratch/o1").display().to_string()], "no such folder"),
         (
-            vec![subs.display().to_string(), "--out".into(), root.join("scratch/o2").display().to_string(), "--exercise".into(), "99_nothing".into()],
+            vec![
+                subs.display().to_string(),
+                "--out".into(),
+                busy.display().to_string(),
+            ],
+            "not a gradebook",
+        ),
+        (
+            vec![
+                "/nonexistent/subs".into(),
+                "--out".into(),
+                root.join("scratch/o1").display().to_string(),
+            ],
+            "no such folder",
+        ),
+        (
+            vec![
+                subs.display().to_string(),
+                "--out".into(),
+                root.join("scratch/o2").display().to_string(),
+                "--exercise".into(),
+                "99_nothing".into(),
+            ],
             "99_nothing",
         ),
-        (vec![subs.display().to_string(), "--out".into(), subs.join("out").display().to_string()], "inside the submissions"),
+        (
+            vec![
+                subs.display().to_string(),
+                "--out".into(),
+                subs.join("out").display().to_string(),
+            ],
+            "inside the submissions",
+        ),
     ];
     for (args, needle) in cases {
         let mut all = vec!["grade".to_owned()];
@@ -267,7 +347,10 @@ fn bad_input_gets_one_line_naming_it_and_changes_nothing() {
         assert_eq!(errors.len(), 1, "{text}");
         assert!(errors[0].contains(needle), "{needle}: {text}");
     }
-    assert_eq!(std::fs::read_to_string(busy.join("notes.txt")).unwrap(), "keep me");
+    assert_eq!(
+        std::fs::read_to_string(busy.join("notes.txt")).unwrap(),
+        "keep me"
+    );
     assert_eq!(std::fs::read_dir(&busy).unwrap().count(), 1);
     assert!(!subs.join("out").exists());
 }

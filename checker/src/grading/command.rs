@@ -66,7 +66,10 @@ const UNSANDBOXED: &str = "without a sandbox, submitted code runs as you: it can
 /// Runs `checker grade`.
 pub fn run(course: &Course, req: &Request) -> Result<Status> {
     let submissions_dir = req.submissions.canonicalize().with_context(|| {
-        format!("{}: no such folder of submissions", req.submissions.display())
+        format!(
+            "{}: no such folder of submissions",
+            req.submissions.display()
+        )
     })?;
     let out = store::open(&req.out, Some(&submissions_dir))?;
     let listing = submissions::list(&submissions_dir)?;
@@ -97,7 +100,13 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let skeletons: Vec<PathBuf> = selected
         .iter()
-        .map(|e| course.root.join("checker/skeletons").join(&e.name).join("Cargo.toml"))
+        .map(|e| {
+            course
+                .root
+                .join("checker/skeletons")
+                .join(&e.name)
+                .join("Cargo.toml")
+        })
         .collect();
     eprintln!("preparing the course's dependencies (built once, reused by later runs)");
     let compiler = Compiler {
@@ -108,9 +117,17 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
     for exercise in &selected {
         let suite = course.root.join("checker/suites").join(&exercise.name);
         if !suite.join("main.rs").is_file() {
-            bail!("exercise {}: its hidden suite {} is missing", exercise.name, suite.display());
+            bail!(
+                "exercise {}: its hidden suite {} is missing",
+                exercise.name,
+                suite.display()
+            );
         }
-        let skeleton = course.root.join("checker/skeletons").join(&exercise.name).join("Cargo.toml");
+        let skeleton = course
+            .root
+            .join("checker/skeletons")
+            .join(&exercise.name)
+            .join("Cargo.toml");
         let private = private.of(&exercise.name).cloned();
         plan.push(Planned {
             exercise: with_private_tasks(exercise, private.as_ref()),
@@ -151,7 +168,10 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
     }
     grade_all(&grader, &sandboxes, &queue, &out, mine.len(), kept)?;
 
-    let book: Vec<SubmissionGrade> = mine.iter().filter_map(|s| store::load(&out, &s.id)).collect();
+    let book: Vec<SubmissionGrade> = mine
+        .iter()
+        .filter_map(|s| store::load(&out, &s.id))
+        .collect();
     finish(&out, &book, &grader.plan)
 }
 
@@ -239,7 +259,10 @@ pub fn finish(out: &Path, book: &[SubmissionGrade], plan: &[Planned]) -> Result<
     for path in written.iter().filter(|p| p.parent() == Some(out)) {
         println!("  {}", path.display());
     }
-    println!("  {}/SUBMISSION/ (Gradescope and Exercism results.json, JUnit XML)", out.join("submissions").display());
+    println!(
+        "  {}/SUBMISSION/ (Gradescope and Exercism results.json, JUnit XML)",
+        out.join("submissions").display()
+    );
     let errors = book.iter().filter(|r| r.tool_error.is_some()).count();
     if errors > 0 {
         eprintln!("error: {errors} submission(s) could not be graded; run again to retry them");
@@ -250,7 +273,12 @@ pub fn finish(out: &Path, book: &[SubmissionGrade], plan: &[Planned]) -> Result<
 
 /// The table printed at the end: a row per submission, a column per exercise.
 pub fn summary(book: &[SubmissionGrade], exercises: &[ExerciseInfo]) -> String {
-    let width = book.iter().map(|r| r.submission.chars().count()).max().unwrap_or(0).max(10);
+    let width = book
+        .iter()
+        .map(|r| r.submission.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(10);
     let mut text = format!("{:<width$}", "submission");
     for e in exercises {
         let short: String = e.name.chars().take(2).collect();
@@ -317,7 +345,14 @@ fn sandboxes(req: &Request, jobs: usize) -> Result<Vec<Sandbox>> {
 /// a submission stays in its shard when others are added or removed.
 pub fn in_shard(id: &str, k: u32, n: u32) -> bool {
     let digest = fingerprint(&[Path::new(id)]);
-    let value = u64::from_str_radix(&digest, 16).unwrap_or(0);
+    let mut value = u64::from_str_radix(&digest, 16).unwrap_or(0);
+    // FNV's low bits differ little between names that differ in one character; the
+    // finalizer of MurmurHash3 spreads every bit over all of them.
+    value ^= value >> 33;
+    value = value.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    value ^= value >> 33;
+    value = value.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    value ^= value >> 33;
     value % u64::from(n) == u64::from(k - 1)
 }
 
@@ -338,7 +373,9 @@ fn run_digest(course: &Course, grader: &Grader, req: &Request) -> Result<String>
         }
         parts.push(format!("{:?}", planned.exercise.tasks));
     }
-    Ok(fingerprint(&parts.iter().map(Path::new).collect::<Vec<_>>()))
+    Ok(fingerprint(
+        &parts.iter().map(Path::new).collect::<Vec<_>>(),
+    ))
 }
 
 /// A digest of a submission's graded files, with the run's.
@@ -350,10 +387,17 @@ fn submission_digest(submission: &Submission, grader: &Grader, run: &str) -> Res
                 .with_context(|| format!("cannot read {}", submission.origin.display()))?,
         ),
         SubmissionKind::Folder => {
-            let names: Vec<&str> = grader.plan.iter().map(|p| p.exercise.name.as_str()).collect();
+            let names: Vec<&str> = grader
+                .plan
+                .iter()
+                .map(|p| p.exercise.name.as_str())
+                .collect();
             let located = submissions::locate(&submission.origin, &names);
             for name in names {
-                let src = located.exercises_dir.as_ref().map(|d| d.join(name).join("src"));
+                let src = located
+                    .exercises_dir
+                    .as_ref()
+                    .map(|d| d.join(name).join("src"));
                 let digest = match src {
                     Some(src) if src.is_dir() => submissions::fingerprint_files(&src)
                         .with_context(|| format!("cannot read {}", src.display()))?,
@@ -363,7 +407,9 @@ fn submission_digest(submission: &Submission, grader: &Grader, run: &str) -> Res
             }
         }
     }
-    Ok(fingerprint(&parts.iter().map(Path::new).collect::<Vec<_>>()))
+    Ok(fingerprint(
+        &parts.iter().map(Path::new).collect::<Vec<_>>(),
+    ))
 }
 
 /// `checker gradebook --out DIR FROM...`: the records of several runs, merged.
@@ -439,7 +485,10 @@ mod tests {
                 sizes[owners[0] as usize - 1] += 1;
             }
             // A digest spreads them: no shard gets less than half its share.
-            assert!(sizes.iter().all(|&s| s * 2 * n as usize >= ids.len()), "{sizes:?}");
+            assert!(
+                sizes.iter().all(|&s| s * 2 * n as usize >= ids.len()),
+                "{sizes:?}"
+            );
         }
     }
 }

@@ -56,7 +56,10 @@ impl Toolchain {
         }
         let sysroot = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
         if !sysroot.join("bin/rustc").is_file() {
-            bail!("the Rust toolchain at {} has no bin/rustc", sysroot.display());
+            bail!(
+                "the Rust toolchain at {} has no bin/rustc",
+                sysroot.display()
+            );
         }
         Ok(Toolchain { sysroot })
     }
@@ -118,13 +121,15 @@ impl Compiler {
         if ran.success() && library.is_file() {
             return Ok(Compiled::Built(library));
         }
-        Ok(Compiled::Rejected(diagnostics(&ran, None).unwrap_or_else(|| {
-            format!(
-                "the compiler did not finish ({}): your code may make it run out of time or \
+        Ok(Compiled::Rejected(diagnostics(&ran, None).unwrap_or_else(
+            || {
+                format!(
+                    "the compiler did not finish ({}): your code may make it run out of time or \
                  memory",
-                ran.ending(COMPILE_TIMEOUT)
-            )
-        })))
+                    ran.ending(COMPILE_TIMEOUT)
+                )
+            },
+        )))
     }
 
     /// Compiles the suite whose `main.rs` is in `suite_dir` against the library `krate`
@@ -214,7 +219,11 @@ fn diagnostics(ran: &exec::Ran, suite: Option<&Path>) -> Option<String> {
         }
         errors.push(match suite {
             Some(suite) if in_suite(&message, suite) => hidden(&message),
-            _ => message["rendered"].as_str().unwrap_or(text).trim_end().to_owned(),
+            _ => message["rendered"]
+                .as_str()
+                .unwrap_or(text)
+                .trim_end()
+                .to_owned(),
         });
     }
     if errors.is_empty() {
@@ -231,12 +240,16 @@ fn diagnostics(ran: &exec::Ran, suite: Option<&Path>) -> Option<String> {
 
 /// Whether a diagnostic's main place is in the hidden suite.
 fn in_suite(message: &Value, suite: &Path) -> bool {
-    message["spans"].as_array().into_iter().flatten().any(|span| {
-        span["is_primary"].as_bool() == Some(true)
-            && span["file_name"]
-                .as_str()
-                .is_some_and(|f| Path::new(f).starts_with(suite))
-    })
+    message["spans"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|span| {
+            span["is_primary"].as_bool() == Some(true)
+                && span["file_name"]
+                    .as_str()
+                    .is_some_and(|f| Path::new(f).starts_with(suite))
+        })
 }
 
 /// An error in the hidden suite's code, told without its source: the message, its
@@ -266,7 +279,10 @@ fn hidden(message: &Value) -> String {
     );
     for child in message["children"].as_array().into_iter().flatten() {
         if let Some(note) = child["message"].as_str().filter(|n| !n.is_empty()) {
-            text.push_str(&format!("\n  = {}: {note}", child["level"].as_str().unwrap_or("note")));
+            text.push_str(&format!(
+                "\n  = {}: {note}",
+                child["level"].as_str().unwrap_or("note")
+            ));
         }
     }
     text
@@ -279,9 +295,7 @@ mod tests {
     fn ran(stderr: &str) -> exec::Ran {
         exec::Ran {
             status: None,
-            stdout: String::new(),
             stderr: stderr.to_owned(),
-            took: Duration::ZERO,
         }
     }
 
@@ -302,7 +316,10 @@ mod tests {
     fn errors_in_submitted_code_are_shown_whole() {
         let stderr = format!(
             "{}\n{}\n",
-            error("src/lib.rs", "error[E0308]: mismatched types\n --> src/lib.rs:12:5\n   | let x: u64 = -1;"),
+            error(
+                "src/lib.rs",
+                "error[E0308]: mismatched types\n --> src/lib.rs:12:5\n   | let x: u64 = -1;"
+            ),
             serde_json::json!({"level": "error", "message": "aborting due to 1 previous error", "rendered": "error: aborting"})
         );
         let text = diagnostics(&ran(&stderr), Some(Path::new("/suite"))).unwrap();
@@ -315,12 +332,21 @@ mod tests {
     #[test]
     fn errors_in_the_hidden_suite_never_show_its_source() {
         let secret = "assert_eq!(register.read(), SECRET_EXPECTATION)";
-        let stderr = error("/suite/register.rs", &format!("error[E0308]: mismatched types\n{secret}"));
+        let stderr = error(
+            "/suite/register.rs",
+            &format!("error[E0308]: mismatched types\n{secret}"),
+        );
         let text = diagnostics(&ran(&stderr), Some(Path::new("/suite"))).unwrap();
         assert!(!text.contains("SECRET_EXPECTATION"), "{text}");
         assert!(text.starts_with("error[E0308]: mismatched types"), "{text}");
-        assert!(text.contains("in the hidden suite (register.rs, line 12)"), "{text}");
-        assert!(text.contains("= note: expected `u64`, found `i32`"), "{text}");
+        assert!(
+            text.contains("in the hidden suite (register.rs, line 12)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("= note: expected `u64`, found `i32`"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -57,7 +57,7 @@ impl Limits {
     /// long before it troubles the machine.
     pub fn test(cpu_seconds: u64) -> Self {
         Limits {
-            memory: 2 * 1024 * MIB,
+            memory: 1024 * MIB,
             cpu_seconds,
             processes: 64,
             file_size: 64 * MIB,
@@ -102,7 +102,10 @@ pub fn exec(request: &Request) -> ExitCode {
         return ExitCode::from(CANNOT_START);
     };
     let error = Command::new(program).args(args).exec();
-    eprintln!("sandbox: cannot start {}: {error}", program.to_string_lossy());
+    eprintln!(
+        "sandbox: cannot start {}: {error}",
+        program.to_string_lossy()
+    );
     ExitCode::from(CANNOT_START)
 }
 
@@ -115,8 +118,7 @@ fn confine(request: &Request) -> Result<(), String> {
         let (_, allowed) =
             getrlimit(resource).map_err(|e| format!("cannot read the limit of {what}: {e}"))?;
         let hard = hard.min(allowed);
-        setrlimit(resource, soft.min(hard), hard)
-            .map_err(|e| format!("cannot limit {what}: {e}"))
+        setrlimit(resource, soft.min(hard), hard).map_err(|e| format!("cannot limit {what}: {e}"))
     };
     set(Resource::RLIMIT_AS, limits.memory, limits.memory, "memory")?;
     // The soft limit sends SIGXCPU, which a process can catch; the hard limit a second

@@ -23,7 +23,8 @@ use toml::Table;
 use crate::runner::build::{copy_lock, write_if_changed};
 
 /// The course crates every hidden suite may use, by package name.
-pub const SUITE_DEPENDENCIES: [&str; 4] = ["suite-harness", "testkit", "tokio", "pretty_assertions"];
+pub const SUITE_DEPENDENCIES: [&str; 4] =
+    ["suite-harness", "testkit", "tokio", "pretty_assertions"];
 
 /// The compiled dependencies, ready to hand to the compiler.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,14 +112,38 @@ pub fn prepare(
     let manifest = package_dir.join("Cargo.toml");
     let text = deps_manifest(&edition, &dependencies, root.get("profile"));
     write_if_changed(&manifest, text.as_bytes()).map_err(anyhow::Error::msg)?;
-    write_if_changed(&package_dir.join("lib.rs"), b"//! The grader's dependencies.\n")
-        .map_err(anyhow::Error::msg)?;
+    write_if_changed(
+        &package_dir.join("lib.rs"),
+        b"//! The grader's dependencies.\n",
+    )
+    .map_err(anyhow::Error::msg)?;
     copy_lock(course_root, &package_dir).map_err(anyhow::Error::msg)?;
 
     let artifacts = build(cargo, &manifest, target_dir)?;
     let direct = direct_dependencies(cargo, &manifest)?;
-    let dir = target_dir.join("checker/grade/deps");
-    gather(&artifacts, &dir)?;
+    // Names carry cargo's hash of each package's version, features and profile; sizes
+    // and times tell a path dependency rebuilt from changed sources.
+    let stamps: BTreeSet<String> = artifacts
+        .values()
+        .flatten()
+        .map(|f| {
+            let meta = std::fs::metadata(f).ok();
+            let size = meta.as_ref().map_or(0, std::fs::Metadata::len);
+            let time = meta
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{} {size} {time}", f.display())
+        })
+        .collect();
+    let fingerprint =
+        crate::runner::manifest::fingerprint(&stamps.iter().map(Path::new).collect::<Vec<_>>());
+    // One folder per set of libraries, never changed once made: runs grading at the
+    // same time, or with other dependencies, never pull files from under each other.
+    let dir = target_dir.join(format!("checker/grade/deps-{fingerprint}"));
+    if !dir.is_dir() {
+        gather(&artifacts, &dir)?;
+    }
     let mut externs = BTreeMap::new();
     for (krate, package) in direct {
         let files = artifacts
@@ -130,14 +155,6 @@ pub fn prepare(
             .with_context(|| format!("cargo built no linkable library for `{krate}`"))?;
         externs.insert(krate, file_name(file)?);
     }
-    let names: BTreeSet<String> = artifacts
-        .values()
-        .flatten()
-        .filter_map(|f| file_name(f).ok())
-        .collect();
-    let fingerprint = crate::runner::manifest::fingerprint(
-        &names.iter().map(Path::new).collect::<Vec<_>>(),
-    );
     Ok(Deps {
         dir,
         externs,
@@ -264,16 +281,28 @@ fn deps_manifest(edition: &str, dependencies: &Table, profiles: Option<&toml::Va
 }
 
 /// Runs cargo on the package; returns each package's library files by package id.
-fn build(cargo: &OsStr, manifest: &Path, target_dir: &Path) -> Result<HashMap<String, Vec<PathBuf>>> {
+fn build(
+    cargo: &OsStr,
+    manifest: &Path,
+    target_dir: &Path,
+) -> Result<HashMap<String, Vec<PathBuf>>> {
     let output = Command::new(cargo)
-        .args(["build", "--message-format=json-render-diagnostics", "--manifest-path"])
+        .args([
+            "build",
+            "--message-format=json-render-diagnostics",
+            "--manifest-path",
+        ])
         .arg(manifest)
         .env("CARGO_TARGET_DIR", target_dir)
         .output()
         .with_context(|| format!("cannot start {}", cargo.to_string_lossy()))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let said: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).take(5).collect();
+        let said: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.contains("error"))
+            .take(5)
+            .collect();
         bail!(
             "cargo could not build the course's dependencies for grading: {}",
             said.join(" / ")
@@ -286,7 +315,10 @@ fn build(cargo: &OsStr, manifest: &Path, target_dir: &Path) -> Result<HashMap<St
         };
         match message["reason"].as_str() {
             Some("compiler-artifact") => {
-                let kinds = message["target"]["kind"].as_array().cloned().unwrap_or_default();
+                let kinds = message["target"]["kind"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
                 let library = kinds
                     .iter()
                     .any(|k| matches!(k.as_str(), Some("lib" | "rlib" | "proc-macro")));
@@ -320,20 +352,32 @@ fn build(cargo: &OsStr, manifest: &Path, target_dir: &Path) -> Result<HashMap<St
 /// The package's direct dependencies: (crate name, package id), from `cargo metadata`.
 fn direct_dependencies(cargo: &OsStr, manifest: &Path) -> Result<Vec<(String, String)>> {
     let output = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline", "--manifest-path"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--manifest-path",
+        ])
         .arg(manifest)
         .output()
         .with_context(|| format!("cannot start {}", cargo.to_string_lossy()))?;
     if !output.status.success() {
         bail!(
             "cargo metadata failed on the grader's dependency package: {}",
-            String::from_utf8_lossy(&output.stderr).lines().next().unwrap_or("")
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .next()
+                .unwrap_or("")
         );
     }
     let metadata: Value = serde_json::from_slice(&output.stdout)
         .context("cargo metadata printed something that is not JSON")?;
     let root = metadata["resolve"]["root"].as_str().unwrap_or_default();
-    let nodes = metadata["resolve"]["nodes"].as_array().cloned().unwrap_or_default();
+    let nodes = metadata["resolve"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let node = nodes
         .iter()
         .find(|n| n["id"] == root)
@@ -342,24 +386,41 @@ fn direct_dependencies(cargo: &OsStr, manifest: &Path) -> Result<Vec<(String, St
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|d| Some((d["name"].as_str()?.to_owned(), d["pkg"].as_str()?.to_owned())))
+        .filter_map(|d| {
+            Some((
+                d["name"].as_str()?.to_owned(),
+                d["pkg"].as_str()?.to_owned(),
+            ))
+        })
         .collect())
 }
 
-/// Fills `dir` with the library files, hard-linked where possible.
+/// Makes `dir` hold the library files, hard-linked where possible: filled under another
+/// name, then renamed, so that it is never seen half full.
 fn gather(artifacts: &HashMap<String, Vec<PathBuf>>, dir: &Path) -> Result<()> {
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).with_context(|| format!("cannot empty {}", dir.display()))?;
+    let filling = dir.with_extension(format!("filling-{}", std::process::id()));
+    if filling.exists() {
+        std::fs::remove_dir_all(&filling)
+            .with_context(|| format!("cannot empty {}", filling.display()))?;
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(&filling)
+        .with_context(|| format!("cannot create {}", filling.display()))?;
     for file in artifacts.values().flatten() {
-        let to = dir.join(file_name(file)?);
+        let to = filling.join(file_name(file)?);
         if std::fs::hard_link(file, &to).is_err() {
             std::fs::copy(file, &to)
                 .with_context(|| format!("cannot copy {} to {}", file.display(), to.display()))?;
         }
     }
-    Ok(())
+    match std::fs::rename(&filling, dir) {
+        Ok(()) => Ok(()),
+        // Another run made the same folder first: it holds the same files.
+        Err(_) if dir.is_dir() => {
+            _ = std::fs::remove_dir_all(&filling);
+            Ok(())
+        }
+        Err(error) => Err(error).with_context(|| format!("cannot create {}", dir.display())),
+    }
 }
 
 /// The last component of `path`, as text.

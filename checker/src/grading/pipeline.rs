@@ -92,7 +92,7 @@ impl Grader {
             fingerprint: fingerprint.to_owned(),
             seconds: 0.0,
             tool_error: None,
-            notes: Vec::new(),
+            notes: submission.notes.clone(),
             exercises: Vec::new(),
         };
         _ = std::fs::remove_dir_all(work);
@@ -104,12 +104,13 @@ impl Grader {
             SubmissionKind::Folder => Ok(submission.origin.clone()),
             SubmissionKind::Archive(_) => {
                 let into = work.join("unpacked");
-                archive::unpack(&submission.origin, &into, &archive::Limits::default()).map(
-                    |unpacked| {
+                archive::unpack(&submission.origin, &into, &archive::Limits::default())
+                    .map(|unpacked| {
                         record.notes.extend(unpacked.skipped);
                         into
-                    },
-                )
+                    })
+                    // The checker's own trouble (a disk full, say) is not the student's.
+                    .map_err(|e| (e.is_tool_error(), e.to_string()))
             }
         };
         let names: Vec<&str> = self.plan.iter().map(|p| p.exercise.name.as_str()).collect();
@@ -124,12 +125,13 @@ impl Grader {
                 }
                 Ok(located.exercises_dir)
             }
-            Err(error) => Err(error.to_string()),
+            Err(error) => Err(error),
         };
         for planned in &self.plan {
             let grade = match &exercises_dir {
                 Ok(dir) => self.exercise(sandbox, planned, dir.as_deref(), work),
-                Err(why) => not_graded(planned, self.seed, ExerciseStatus::Rejected, why),
+                Err((true, why)) => not_graded(planned, self.seed, ExerciseStatus::ToolError, why),
+                Err((false, why)) => not_graded(planned, self.seed, ExerciseStatus::Rejected, why),
             };
             if grade.status == ExerciseStatus::ToolError && record.tool_error.is_none() {
                 record.tool_error = Some(format!("{}: {}", grade.exercise, grade.message));
@@ -152,19 +154,22 @@ impl Grader {
         let name = &planned.exercise.name;
         let not = |status, why: &str| not_graded(planned, self.seed, status, why);
         let Some(dir) = exercises_dir.map(|d| d.join(name)) else {
-            return not(ExerciseStatus::Missing, "the submission has no exercises folder");
+            return not(
+                ExerciseStatus::Missing,
+                "the submission has no exercises folder",
+            );
         };
         let work = work.join(name);
         match submissions::copy_sources(&dir, &work, &submissions::CopyLimits::default()) {
             Ok(_) => {}
-            Err(CopyError::NoLib) => {
+            Err(CopyError::NoLib { .. }) => {
                 let why = format!("the submission has no exercises/{name}/src/lib.rs");
                 return not(ExerciseStatus::Missing, &why);
             }
-            Err(error @ CopyError::TooLarge { .. }) => {
-                return not(ExerciseStatus::Rejected, &error.to_string());
+            Err(error) if error.is_tool_error() => {
+                return not(ExerciseStatus::ToolError, &error.to_string());
             }
-            Err(error) => return not(ExerciseStatus::ToolError, &error.to_string()),
+            Err(error) => return not(ExerciseStatus::Rejected, &error.to_string()),
         }
         let tool = |error: anyhow::Error| not(ExerciseStatus::ToolError, &format!("{error:#}"));
         let make = |folder: &str| {
@@ -172,7 +177,10 @@ impl Grader {
             std::fs::create_dir_all(&dir).map(|()| dir)
         };
         let (Ok(lib_dir), Ok(suite_dir)) = (make("lib"), make("suite")) else {
-            return not(ExerciseStatus::ToolError, "cannot create the scratch folders");
+            return not(
+                ExerciseStatus::ToolError,
+                "cannot create the scratch folders",
+            );
         };
         let compiler = &self.compiler;
         let library = match compiler.library(
@@ -186,8 +194,13 @@ impl Grader {
             Ok(Compiled::Rejected(errors)) => return not(ExerciseStatus::DoesNotCompile, &errors),
             Err(error) => return tool(error),
         };
-        let suite = match compiler.suite(sandbox, &planned.krate, &library, &planned.suite, &suite_dir)
-        {
+        let suite = match compiler.suite(
+            sandbox,
+            &planned.krate,
+            &library,
+            &planned.suite,
+            &suite_dir,
+        ) {
             Ok(Compiled::Built(binary)) => binary,
             Ok(Compiled::Rejected(errors)) => {
                 return not(ExerciseStatus::SuiteDoesNotCompile, &errors);
@@ -199,7 +212,10 @@ impl Grader {
             None => None,
             Some(private_dir) => {
                 let Ok(out) = make("private") else {
-                    return not(ExerciseStatus::ToolError, "cannot create the scratch folders");
+                    return not(
+                        ExerciseStatus::ToolError,
+                        "cannot create the scratch folders",
+                    );
                 };
                 match compiler.suite(sandbox, &planned.krate, &library, private_dir, &out) {
                     Ok(Compiled::Built(binary)) => Some(binary),
@@ -377,7 +393,10 @@ mod tests {
 
     #[test]
     fn messages_lose_control_characters_and_length() {
-        assert_eq!(clean("red \u{1b}[31mtext\u{7}\nnext\tline"), "red [31mtext\nnext\tline");
+        assert_eq!(
+            clean("red \u{1b}[31mtext\u{7}\nnext\tline"),
+            "red [31mtext\nnext\tline"
+        );
         let long = "x".repeat(MESSAGE_LIMIT + 10);
         let cut = clean(&long);
         assert!(cut.ends_with("\n[message cut]"));

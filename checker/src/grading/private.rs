@@ -103,7 +103,11 @@ impl PrivateSuites {
                     .iter()
                     .find(|e| e.name == entry.name)
                     .with_context(|| {
-                        format!("{}: no exercise {:?} in the catalog", toml_path.display(), entry.name)
+                        format!(
+                            "{}: no exercise {:?} in the catalog",
+                            toml_path.display(),
+                            entry.name
+                        )
                     })?;
                 let mut ids: HashSet<&str> = exercise.tasks.iter().map(|t| t.id.as_str()).collect();
                 for task in &entry.tasks {
@@ -116,13 +120,18 @@ impl PrivateSuites {
                         );
                     }
                     if task.points == 0 {
-                        bail!("{}: task {:?} is worth 0 points", toml_path.display(), task.id);
+                        bail!(
+                            "{}: task {:?} is worth 0 points",
+                            toml_path.display(),
+                            task.id
+                        );
                     }
                 }
                 suites.entry(entry.name).or_default().tasks = entry.tasks;
             }
         }
-        let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+        let entries =
+            std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
         for entry in entries {
             let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
             let path = entry.path();
@@ -177,7 +186,8 @@ mod tests {
     }
 
     fn dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("checker-private-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("checker-private-{}-{name}", std::process::id()));
         _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
@@ -205,15 +215,22 @@ mod tests {
     fn mistakes_are_refused_with_the_file_named() {
         let root = dir("bad");
         std::fs::create_dir(root.join("02_nope")).unwrap();
-        let error = PrivateSuites::load(&root, &catalog()).unwrap_err().to_string();
-        assert!(error.contains("02_nope") && error.contains("names no exercise"), "{error}");
+        let error = PrivateSuites::load(&root, &catalog())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("02_nope") && error.contains("names no exercise"),
+            "{error}"
+        );
         std::fs::remove_dir(root.join("02_nope")).unwrap();
         std::fs::write(
             root.join("private.toml"),
             "[[exercise]]\nname = \"01_x\"\n[[exercise.task]]\nid = \"a\"\ntitle = \"A\"\npoints = 1\n",
         )
         .unwrap();
-        let error = PrivateSuites::load(&root, &catalog()).unwrap_err().to_string();
+        let error = PrivateSuites::load(&root, &catalog())
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("already a task"), "{error}");
         _ = std::fs::remove_dir_all(root);
     }

@@ -73,9 +73,10 @@ impl Progress {
 
     /// The status line.
     pub fn line(&self) -> String {
-        let left = self
-            .left()
-            .map_or_else(|| "estimating the time left".to_owned(), |d| format!("about {} left", clock(d)));
+        let left = self.left().map_or_else(
+            || "estimating the time left".to_owned(),
+            |d| format!("about {} left", clock(d)),
+        );
         let now: Vec<&str> = self.current.values().map(String::as_str).collect();
         format!(
             "{} {}/{}  {} elapsed, {left}  grading {}",
@@ -83,7 +84,11 @@ impl Progress {
             self.done,
             self.total,
             clock(self.started.elapsed()),
-            if now.is_empty() { "-".to_owned() } else { now.join(", ") }
+            if now.is_empty() {
+                "-".to_owned()
+            } else {
+                now.join(", ")
+            }
         )
     }
 

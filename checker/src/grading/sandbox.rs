@@ -171,7 +171,11 @@ impl Sandbox {
         };
         let mut command = Command::new(bwrap);
         command.args(base_args(*as_root, step.profile));
-        command.args(["--ro-bind".as_ref(), self.helper.as_os_str(), HELPER.as_ref()]);
+        command.args([
+            "--ro-bind".as_ref(),
+            self.helper.as_os_str(),
+            HELPER.as_ref(),
+        ]);
         for bind in &step.binds {
             for parent in parents(&bind.inside) {
                 command.args(["--perms", "0755", "--dir"]).arg(parent);
@@ -204,7 +208,10 @@ impl Sandbox {
             return Ok(());
         }
         let said = String::from_utf8_lossy(&output.stderr);
-        let first = said.lines().next().unwrap_or("it failed without saying why");
+        let first = said
+            .lines()
+            .next()
+            .unwrap_or("it failed without saying why");
         Err(format!(
             "bubblewrap is installed but cannot make a sandbox here ({first}); it needs \
              user namespaces, or root"
@@ -456,6 +463,10 @@ mod tests {
         let args = base_args(false, Profile::Test);
         assert!(args.iter().any(|a| a == "--unshare-net"));
         assert!(args.iter().any(|a| a == "--disable-userns"));
-        assert!(!base_args(true, Profile::Test).iter().any(|a| a == "--unshare-user"));
+        assert!(
+            !base_args(true, Profile::Test)
+                .iter()
+                .any(|a| a == "--unshare-user")
+        );
     }
 }

@@ -58,7 +58,9 @@ pub fn open(out: &Path, submissions: Option<&Path>) -> Result<PathBuf> {
         }
     }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let out = out.canonicalize().with_context(|| format!("cannot open {}", out.display()))?;
+    let out = out
+        .canonicalize()
+        .with_context(|| format!("cannot open {}", out.display()))?;
     overlap(&out)?;
     write_atomically(&out.join(MARKER), MARKER_TEXT.as_bytes())?;
     let work = out.join(".work");
@@ -83,7 +85,10 @@ pub fn load(out: &Path, id: &str) -> Option<SubmissionGrade> {
 /// Every record in the gradebook `out`, by submission id.
 pub fn load_all(out: &Path) -> Result<Vec<SubmissionGrade>> {
     if !out.join(MARKER).is_file() {
-        bail!("{} is not a gradebook written by `checker grade`", out.display());
+        bail!(
+            "{} is not a gradebook written by `checker grade`",
+            out.display()
+        );
     }
     let dir = out.join("submissions");
     let mut records = Vec::new();
@@ -145,7 +150,10 @@ mod tests {
         std::fs::write(dir.join("thesis.tex"), "precious").unwrap();
         let error = open(&dir, None).unwrap_err().to_string();
         assert!(error.contains("not a gradebook"), "{error}");
-        assert_eq!(std::fs::read_to_string(dir.join("thesis.tex")).unwrap(), "precious");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("thesis.tex")).unwrap(),
+            "precious"
+        );
         assert!(!dir.join(MARKER).exists());
         _ = std::fs::remove_dir_all(dir);
     }
@@ -181,7 +189,10 @@ mod tests {
         std::fs::create_dir_all(&submissions).unwrap();
         let submissions = submissions.canonicalize().unwrap();
         let inside = open(&submissions.join("out"), Some(&submissions)).unwrap_err();
-        assert!(inside.to_string().contains("inside the submissions"), "{inside}");
+        assert!(
+            inside.to_string().contains("inside the submissions"),
+            "{inside}"
+        );
         let around = open(&dir, Some(&submissions)).unwrap_err();
         assert!(around.to_string().contains("inside --out"), "{around}");
         _ = std::fs::remove_dir_all(dir);

@@ -167,7 +167,7 @@ pub(super) fn runner_manifest(course: &Course, runner: &Runner<'_>) -> String {
 /// The name suites use for an exercise's crate: the exercise name without its leading
 /// number, with `-` as `_` (`01_linearizable` -> `linearizable`), because crate names
 /// cannot start with a digit and a course numbers its exercises.
-pub(super) fn crate_key(exercise: &str) -> String {
+pub(crate) fn crate_key(exercise: &str) -> String {
     exercise
         .trim_start_matches(|c: char| c.is_ascii_digit())
         .trim_start_matches(['_', '-'])

@@ -19,7 +19,15 @@ pub const REQUIRE_VAR: &str = "CONSISTENCY_LAB_REQUIRE_SANDBOX";
 /// [`REQUIRE_VAR`] is set, they fail instead.
 pub fn sandbox_available() -> bool {
     let works = Command::new("bwrap")
-        .args(["--ro-bind", "/", "/", "--unshare-pid", "--unshare-net", "--", "true"])
+        .args([
+            "--ro-bind",
+            "/",
+            "/",
+            "--unshare-pid",
+            "--unshare-net",
+            "--",
+            "true",
+        ])
         .output()
         .is_ok_and(|o| o.status.success());
     if !works {
@@ -53,7 +61,13 @@ pub const HONEST: &str = "//! Adding numbers.\n\n\
 
 /// Runs `checker grade SUBMISSIONS --out OUT ARGS` on the course at `root`, with
 /// `--no-sandbox` added when `sandboxed` is false.
-pub fn grade(root: &Path, submissions: &Path, out: &Path, args: &[&str], sandboxed: bool) -> Output {
+pub fn grade(
+    root: &Path,
+    submissions: &Path,
+    out: &Path,
+    args: &[&str],
+    sandboxed: bool,
+) -> Output {
     let mut all = vec![
         "grade",
         submissions.to_str().unwrap(),
@@ -69,7 +83,12 @@ pub fn grade(root: &Path, submissions: &Path, out: &Path, args: &[&str], sandbox
 
 /// The run's output, for assertion messages.
 pub fn said(o: &Output) -> String {
-    format!("exit {:?}\n--- stdout\n{}\n--- stderr\n{}", o.status.code(), stdout(o), stderr(o))
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    )
 }
 
 /// The record of submission `id` in the gradebook `out`.
