@@ -59,9 +59,9 @@ pub struct Request {
 }
 
 /// What `--no-sandbox` gives up, said when it is used and when it is needed.
-const UNSANDBOXED: &str = "without a sandbox, submitted code runs as you: it can read any \
-     file you can (the hidden and private suites, other submissions), write outside its \
-     folder, reach the network, and forge its own results through /proc";
+const UNSANDBOXED: &str = "without a sandbox, submitted code can read any file its user \
+     can read (the hidden and private suites, other submissions), write outside its folder, \
+     reach the network, and forge its own results through /proc";
 
 /// Runs `checker grade`.
 pub fn run(course: &Course, req: &Request) -> Result<Status> {
@@ -94,8 +94,7 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, 64)
         .min(mine.len().max(1));
-    let sandboxes = sandboxes(req, jobs)?;
-    eprintln!("isolation: {}", sandboxes[0].describe());
+    let mut sandboxes = sandboxes(req, jobs)?;
 
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let skeletons: Vec<PathBuf> = selected
@@ -113,6 +112,18 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
         toolchain: Toolchain::find(&course.root)?,
         deps: deps::prepare(&course.root, &course.target_dir(), &cargo, &skeletons)?,
     };
+    let scratch = out.join(".work");
+    std::fs::create_dir_all(&scratch)
+        .with_context(|| format!("cannot create {}", scratch.display()))?;
+    let rustc = compiler.toolchain.sysroot.join("bin/rustc");
+    let mut notes = Vec::new();
+    for sandbox in &mut sandboxes {
+        notes.extend(sandbox.check_user(&rustc, &[&compiler.deps.dir, &scratch]));
+    }
+    if let Some(note) = notes.first() {
+        eprintln!("warning: {note}");
+    }
+    eprintln!("isolation: {}", sandboxes[0].describe());
     let mut plan = Vec::new();
     for exercise in &selected {
         let suite = course.root.join("checker/suites").join(&exercise.name);
@@ -326,8 +337,9 @@ fn select<'a>(course: &'a Course, names: &[String]) -> Result<Vec<&'a Exercise>>
 fn sandboxes(req: &Request, jobs: usize) -> Result<Vec<Sandbox>> {
     if req.no_sandbox {
         eprintln!("warning: --no-sandbox: {UNSANDBOXED}");
-        let sandbox = Sandbox::unconfined().map_err(anyhow::Error::msg)?;
-        return Ok(vec![sandbox; jobs]);
+        return (0..jobs as u32)
+            .map(|slot| Sandbox::unconfined(slot, req.sandbox_uid).map_err(anyhow::Error::msg))
+            .collect();
     }
     (0..jobs as u32)
         .map(|slot| {

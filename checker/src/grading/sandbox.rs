@@ -16,6 +16,11 @@
 //!
 //! Without bubblewrap, [`Sandbox::unconfined`] keeps only the limits, the timeouts and
 //! the clean environment; `checker grade` uses it only when asked with `--no-sandbox`.
+//! As root it still runs submitted code (the exercise's compile and every test) as a
+//! user of its own, when that user can read the toolchain and the scratch folders
+//! ([`Sandbox::check_user`]): files only root may read, such as hidden suites made
+//! private with `chmod 700`, then stay out of its reach (the Gradescope bundle does
+//! that). Suites are compiled as root, since that step runs no submitted code.
 
 use std::ffi::{OsStr, OsString};
 use std::io;
@@ -84,13 +89,47 @@ impl Sandbox {
         Ok(sandbox)
     }
 
-    /// No isolation: limits, timeouts and a clean environment only.
-    pub fn unconfined() -> Result<Sandbox, String> {
+    /// No isolation: limits, timeouts and a clean environment only; as root, submitted
+    /// code runs as user and group `first_uid + slot` (see [`Sandbox::check_user`]).
+    pub fn unconfined(slot: u32, first_uid: u32) -> Result<Sandbox, String> {
+        let id = first_uid + slot;
         Ok(Sandbox {
             kind: Kind::Unconfined,
             helper: helper()?,
-            user: None,
+            user: nix::unistd::geteuid().is_root().then_some((id, id)),
         })
+    }
+
+    /// Without bubblewrap, checks that the sandbox's own user can run `rustc` and read
+    /// `readable` (the compiled dependencies, the scratch space); if not, programs run as
+    /// the grader's user instead, and the returned note says so.
+    pub fn check_user(&mut self, rustc: &Path, readable: &[&Path]) -> Option<String> {
+        let (Kind::Unconfined, Some((uid, _))) = (&self.kind, self.user) else {
+            return None;
+        };
+        let mut script = format!("test -x '{}'", rustc.display());
+        for path in readable {
+            script.push_str(&format!(" && test -r '{}'", path.display()));
+        }
+        let step = self.step(Profile::Compile);
+        let reaches = self
+            .command(
+                &step,
+                &Limits::compile(),
+                Path::new("/bin/sh"),
+                &["-c", &script],
+            )
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if reaches {
+            return None;
+        }
+        self.user = None;
+        Some(format!(
+            "user {uid} cannot read the toolchain or the scratch folders, so submitted code \
+             runs as root; install the toolchain where every user can read it (the \
+             Gradescope bundle does) to keep it apart"
+        ))
     }
 
     /// Whether programs run inside bubblewrap.
@@ -107,7 +146,11 @@ impl Sandbox {
             (Kind::Bubblewrap { .. }, None) => {
                 "bubblewrap sandbox (no network, read-only system, private /tmp)".to_owned()
             }
-            (Kind::Unconfined, _) => {
+            (Kind::Unconfined, Some((uid, _))) => format!(
+                "NO sandbox (--no-sandbox): limits and timeouts only; submitted code runs \
+                 as user {uid}"
+            ),
+            (Kind::Unconfined, None) => {
                 "NO sandbox (--no-sandbox): limits and timeouts only".to_owned()
             }
         }
@@ -117,6 +160,7 @@ impl Sandbox {
     pub fn step(&self, profile: Profile) -> Step {
         Step {
             confined: self.is_confined(),
+            trusted: false,
             profile,
             binds: Vec::new(),
             env: Vec::new(),
@@ -149,7 +193,10 @@ impl Sandbox {
     ) -> Command {
         let mut exec_args: Vec<OsString> = vec!["sandbox-exec".into()];
         exec_args.extend(limits.args().into_iter().map(OsString::from));
-        if let Some((uid, gid)) = self.user {
+        // Only bubblewrap's mounts keep a trusted step's files out of a submission's
+        // reach; without them, such a step keeps the grader's user.
+        let keeps_user = step.trusted && !self.is_confined();
+        if let (Some((uid, gid)), false) = (self.user, keeps_user) {
             exec_args.push(format!("--user={uid}:{gid}").into());
         }
         exec_args.push("--".into());
@@ -269,6 +316,7 @@ struct Bind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
     confined: bool,
+    trusted: bool,
     profile: Profile,
     binds: Vec<Bind>,
     env: Vec<(String, OsString)>,
@@ -308,6 +356,12 @@ impl Step {
             self.library_path = Some(inside.join("lib"));
         }
         inside
+    }
+
+    /// Marks the step as running no submitted code while it reads what submitted code
+    /// must not (a suite's sources).
+    pub fn trusted(&mut self) {
+        self.trusted = true;
     }
 
     /// Sets an environment variable.
@@ -438,7 +492,7 @@ mod tests {
 
     #[test]
     fn an_unconfined_step_uses_host_paths() {
-        let sandbox = Sandbox::unconfined().unwrap();
+        let sandbox = Sandbox::unconfined(0, 60500).unwrap();
         let mut step = sandbox.step(Profile::Compile);
         assert_eq!(
             step.read_only(Path::new("/host/src"), "/work/src"),
