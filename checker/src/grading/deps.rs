@@ -108,9 +108,12 @@ pub fn prepare(
         .unwrap_or("2021")
         .to_owned();
 
-    let package_dir = target_dir.join("checker/grade/deps-package");
-    let manifest = package_dir.join("Cargo.toml");
     let text = deps_manifest(&edition, &dependencies, root.get("profile"));
+    // A package folder per manifest: two courses graded at once with one target folder
+    // (or one course and a copy of it) never rewrite each other's.
+    let key = crate::runner::manifest::fingerprint(&[Path::new(&text)]);
+    let package_dir = target_dir.join(format!("checker/grade/deps-package-{key}"));
+    let manifest = package_dir.join("Cargo.toml");
     write_if_changed(&manifest, text.as_bytes()).map_err(anyhow::Error::msg)?;
     write_if_changed(
         &package_dir.join("lib.rs"),

@@ -13,6 +13,7 @@
 //! | `submissions/ID/junit.xml` | [`junit`] | the same for one submission |
 //! | `submissions/ID/gradescope/results.json` | [`gradescope`] | Gradescope's autograder results, one entry per task |
 //! | `submissions/ID/exercism/EXERCISE/results.json` | [`exercism`] | Exercism's test-runner results (version 3) for one exercise |
+//! | `submissions/ID/classroom/results.json` | [`classroom`] | what GitHub Classroom's grading reporter reads: points per task |
 //!
 //! Submission ids come from students' file names and messages carry text from students'
 //! code, so every format escapes what its syntax needs and nothing is trusted to be plain.
@@ -22,6 +23,7 @@
 //! written. Files a previous run wrote for a submission or an exercise no longer in the
 //! book are left where they are.
 
+pub mod classroom;
 pub mod csv;
 pub mod exercism;
 pub mod gradescope;
@@ -123,6 +125,8 @@ pub fn write_all(
         write(dir.join("junit.xml"), junit::junit_one(sub))?;
         let results = dir.join("gradescope").join("results.json");
         write(results, gradescope::gradescope(sub))?;
+        let results = dir.join("classroom").join("results.json");
+        write(results, classroom::classroom(sub))?;
         for e in &sub.exercises {
             if let Some(text) = exercism::exercism(sub, &e.exercise) {
                 write(
@@ -209,12 +213,12 @@ mod tests {
                 "junit.xml",
                 "submissions/alice/junit.xml",
                 "submissions/alice/gradescope/results.json",
+                "submissions/alice/classroom/results.json",
                 "submissions/alice/exercism/01_linearizable/results.json",
-                "submissions/alice/exercism/02_cap/results.json",
             ]
         );
-        // Four for the run, two per submission, one per exercise in a record.
-        assert_eq!(written.len(), 4 + 2 * 5 + 9);
+        // Four for the run, three per submission, one per exercise in a record.
+        assert_eq!(written.len(), 4 + 3 * 5 + 9);
         let mut sorted = relative.clone();
         sorted.sort();
         assert_eq!(files(&out), sorted);
@@ -226,6 +230,10 @@ mod tests {
         assert_eq!(
             read("submissions/bob/junit.xml"),
             junit::junit_one(&book[1])
+        );
+        assert_eq!(
+            read("submissions/bob/classroom/results.json"),
+            classroom::classroom(&book[1])
         );
         assert_eq!(
             read("submissions/erin/exercism/01_linearizable/results.json"),

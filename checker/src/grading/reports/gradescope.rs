@@ -97,7 +97,7 @@ fn summary(sub: &SubmissionGrade) -> String {
 }
 
 /// What one task's entry says.
-fn task_output(e: &ExerciseGrade, task: &TaskGrade) -> String {
+pub(super) fn task_output(e: &ExerciseGrade, task: &TaskGrade) -> String {
     if e.status != ExerciseStatus::Graded {
         if task.private {
             // The exercise's message is on its other entries; this one says only why
