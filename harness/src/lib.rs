@@ -79,9 +79,12 @@
 //! inside a test is not a pass. The format of each line is in [`protocol`].
 //!
 //! The protocol guards against a student's code ending, hanging or crashing its test
-//! process and against printed lookalike results. It does not guard against code that
-//! deliberately reads the harness's memory or its standard input before `main`: such
-//! code is plain cheating in the source, for a person to find.
+//! process and against printed lookalike results. The process makes itself
+//! non-dumpable on Linux, so that no other process of the same user (a debugger the test
+//! starts, say) can attach to it or read its memory. What the protocol alone cannot stop,
+//! code that reads the harness's memory through `/proc/self/mem` or runs before `main`,
+//! `checker grade` stops around it: it forbids `unsafe` in submitted code (no
+//! constructors) and runs each test in a sandbox without `/proc`.
 
 pub mod protocol;
 

@@ -44,6 +44,21 @@ pub fn sandbox_available() -> bool {
     works
 }
 
+/// Whether the program `name` is on the `PATH`; when it is not, says so (and fails
+/// instead when [`REQUIRE_VAR`] is set, as in CI, which installs it).
+pub fn tool_available(name: &str) -> bool {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path).any(|dir| dir.join(name).is_file());
+    if !found {
+        assert!(
+            std::env::var_os(REQUIRE_VAR).is_none(),
+            "{REQUIRE_VAR} is set but `{name}` is not installed"
+        );
+        eprintln!("NOTE: `{name}` is not installed: this test is left out");
+    }
+    found
+}
+
 /// Writes a submission `name` of the fixture course, whose `exercises/01_sums/src/lib.rs`
 /// is `lib`; returns its folder.
 pub fn submission(submissions: &Path, name: &str, lib: &str) -> PathBuf {
