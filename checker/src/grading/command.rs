@@ -29,7 +29,7 @@ use super::submissions::{self, Submission, SubmissionKind};
 use crate::Status;
 use crate::catalog::Exercise;
 use crate::course::Course;
-use crate::runner::manifest::{crate_key, fingerprint};
+use crate::runner::manifest::{Fnv1a, crate_key, digest};
 
 /// What `checker grade` was asked.
 #[derive(Clone, Debug)]
@@ -157,7 +157,7 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
         seed: req.seed,
         timeout: req.timeout,
     };
-    let run_digest = run_digest(course, &grader, req)?;
+    let run_digest = run_digest(course, &grader, req, &sandboxes[0].describe())?;
 
     // What an earlier run graded with the same inputs is kept.
     let mut queue = Vec::new();
@@ -356,8 +356,9 @@ fn sandboxes(req: &Request, jobs: usize) -> Result<Vec<Sandbox>> {
 /// Whether submission `id` belongs to shard `k` of `n`: by a digest of its id, so that
 /// a submission stays in its shard when others are added or removed.
 pub fn in_shard(id: &str, k: u32, n: u32) -> bool {
-    let digest = fingerprint(&[Path::new(id)]);
-    let mut value = u64::from_str_radix(&digest, 16).unwrap_or(0);
+    let mut hash = Fnv1a::new();
+    hash.write(id.as_bytes());
+    let mut value = hash.value();
     // FNV's low bits differ little between names that differ in one character; the
     // finalizer of MurmurHash3 spreads every bit over all of them.
     value ^= value >> 33;
@@ -370,12 +371,19 @@ pub fn in_shard(id: &str, k: u32, n: u32) -> bool {
 
 /// A digest of everything but the submission that a grade depends on: the checker, the
 /// catalog, the suites, the dependencies, the options.
-fn run_digest(course: &Course, grader: &Grader, req: &Request) -> Result<String> {
+fn run_digest(course: &Course, grader: &Grader, req: &Request, isolation: &str) -> Result<String> {
+    // The checker itself, by its size and time: a rebuilt checker may grade otherwise.
+    let checker = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default();
     let mut parts = vec![
         env!("CARGO_PKG_VERSION").to_owned(),
+        checker,
         std::fs::read_to_string(course.root.join("checker/catalog.toml")).unwrap_or_default(),
         grader.compiler.deps.fingerprint.clone(),
         format!("seed {} timeout {:?}", req.seed, req.timeout),
+        isolation.to_owned(),
     ];
     for planned in &grader.plan {
         parts.push(planned.exercise.name.clone());
@@ -385,9 +393,7 @@ fn run_digest(course: &Course, grader: &Grader, req: &Request) -> Result<String>
         }
         parts.push(format!("{:?}", planned.exercise.tasks));
     }
-    Ok(fingerprint(
-        &parts.iter().map(Path::new).collect::<Vec<_>>(),
-    ))
+    Ok(digest(parts.iter().map(|p| p.as_bytes())))
 }
 
 /// A digest of a submission's graded files, with the run's.
@@ -410,18 +416,16 @@ fn submission_digest(submission: &Submission, grader: &Grader, run: &str) -> Res
                     .exercises_dir
                     .as_ref()
                     .map(|d| d.join(name).join("src"));
-                let digest = match src {
+                let files = match src {
                     Some(src) if src.is_dir() => submissions::fingerprint_files(&src)
                         .with_context(|| format!("cannot read {}", src.display()))?,
                     _ => "none".to_owned(),
                 };
-                parts.push(format!("{name} {digest}"));
+                parts.push(format!("{name} {files}"));
             }
         }
     }
-    Ok(fingerprint(
-        &parts.iter().map(Path::new).collect::<Vec<_>>(),
-    ))
+    Ok(digest(parts.iter().map(|p| p.as_bytes())))
 }
 
 /// `checker gradebook --out DIR FROM...`: the records of several runs, merged.

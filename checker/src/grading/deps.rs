@@ -21,6 +21,7 @@ use serde_json::Value;
 use toml::Table;
 
 use crate::runner::build::{copy_lock, write_if_changed};
+use crate::runner::manifest::digest;
 
 /// The course crates every hidden suite may use, by package name.
 pub const SUITE_DEPENDENCIES: [&str; 4] =
@@ -111,7 +112,7 @@ pub fn prepare(
     let text = deps_manifest(&edition, &dependencies, root.get("profile"));
     // A package folder per manifest: two courses graded at once with one target folder
     // (or one course and a copy of it) never rewrite each other's.
-    let key = crate::runner::manifest::fingerprint(&[Path::new(&text)]);
+    let key = digest([text.as_bytes()]);
     let package_dir = target_dir.join(format!("checker/grade/deps-package-{key}"));
     let manifest = package_dir.join("Cargo.toml");
     write_if_changed(&manifest, text.as_bytes()).map_err(anyhow::Error::msg)?;
@@ -139,8 +140,7 @@ pub fn prepare(
             format!("{} {size} {time}", f.display())
         })
         .collect();
-    let fingerprint =
-        crate::runner::manifest::fingerprint(&stamps.iter().map(Path::new).collect::<Vec<_>>());
+    let fingerprint = digest(stamps.iter().map(String::as_bytes));
     // One folder per set of libraries, never changed once made: runs grading at the
     // same time, or with other dependencies, never pull files from under each other.
     let dir = target_dir.join(format!("checker/grade/deps-{fingerprint}"));

@@ -37,10 +37,11 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::grading::record::SubmissionGrade;
+use crate::grading::store::write_atomically;
 
 /// One exercise of the run, as the gradebook lists it: the columns of `gradebook.csv`,
 /// the `exercises` of `grades.json`.
@@ -109,7 +110,7 @@ pub fn write_all(
     }
     let mut written = Vec::new();
     let mut write = |path: PathBuf, text: String| -> Result<()> {
-        write_atomic(&path, &text)?;
+        write_atomically(&path, text.as_bytes())?;
         written.push(path);
         Ok(())
     };
@@ -147,21 +148,6 @@ fn folder_name(what: &str, name: &str) -> Result<()> {
         bail!("{what} {name:?} cannot be a folder name; no report was written");
     }
     Ok(())
-}
-
-/// Writes `text` to `path.tmp`, then renames it to `path`.
-fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().expect("every report is in a folder");
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| {
-        // Best effort: the rename's error is the one worth reporting.
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {}", path.display())
-    })
 }
 
 #[cfg(test)]

@@ -130,7 +130,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let temporary = PathBuf::from(temporary);
     std::fs::write(&temporary, bytes)
         .with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+    std::fs::rename(&temporary, path).with_context(|| {
+        // Best effort: the rename's error is the one worth reporting.
+        _ = std::fs::remove_file(&temporary);
+        format!("cannot write {}", path.display())
+    })
 }
 
 #[cfg(test)]

@@ -187,17 +187,50 @@ pub(super) fn valid_exercise_name(name: &str) -> bool {
 /// A short, stable fingerprint of the exercise folder and suite a runner is for, so
 /// that runners for different folders of one exercise (a student's, the reference
 /// solution) neither share nor overwrite a binary.
-///
-/// FNV-1a rather than std's hasher, whose output may change between Rust versions.
 pub(crate) fn fingerprint(parts: &[&Path]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    digest(parts.iter().map(|p| p.as_os_str().as_encoded_bytes()))
+}
+
+/// The digest of `parts`, each ended by a NUL so that `("a", "b")` and `("ab", "")`
+/// differ: 16 hex digits.
+pub(crate) fn digest<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let mut hash = Fnv1a::new();
     for part in parts {
-        for byte in part.as_os_str().as_encoded_bytes().iter().chain([&0u8]) {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        hash.write(part);
+        hash.write(&[0]);
+    }
+    hash.hex()
+}
+
+/// FNV-1a over 64 bits: digests that must not change between runs or Rust versions
+/// (std's hasher may), where nobody gains by forging one (a cryptographic hash would
+/// be one more dependency).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fnv1a(u64);
+
+impl Fnv1a {
+    /// The digest of nothing.
+    pub(crate) fn new() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Adds `bytes`.
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    format!("{hash:016x}")
+
+    /// The value so far.
+    pub(crate) fn value(&self) -> u64 {
+        self.0
+    }
+
+    /// The value so far, as 16 hex digits.
+    pub(crate) fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
 }
 
 /// The scratch directory of a runner package under the target directory.

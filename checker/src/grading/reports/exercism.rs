@@ -130,20 +130,11 @@ mod tests {
     use pretty_assertions::assert_eq;
     use serde_json::Value;
 
-    use super::super::sample::{self, MARKUP};
+    use super::super::sample::{self, MARKUP, column};
     use super::*;
 
     fn parse(sub: &SubmissionGrade, exercise: &str) -> Value {
         serde_json::from_str(&exercism(sub, exercise).unwrap()).unwrap()
-    }
-
-    fn column<'a>(v: &'a Value, key: &str) -> Vec<&'a Value> {
-        v["tests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| &t[key])
-            .collect()
     }
 
     #[test]

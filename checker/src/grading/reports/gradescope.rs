@@ -140,20 +140,11 @@ mod tests {
     use pretty_assertions::assert_eq;
     use serde_json::{Value, json};
 
-    use super::super::sample::{self, MARKUP, SECRET};
+    use super::super::sample::{self, MARKUP, SECRET, column};
     use super::*;
 
     fn parse(sub: &SubmissionGrade) -> Value {
         serde_json::from_str(&gradescope(sub)).unwrap()
-    }
-
-    fn column<'a>(v: &'a Value, key: &str) -> Vec<&'a Value> {
-        v["tests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| &t[key])
-            .collect()
     }
 
     #[test]

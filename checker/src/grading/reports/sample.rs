@@ -213,3 +213,13 @@ pub(crate) fn book() -> Vec<SubmissionGrade> {
         ),
     ]
 }
+
+/// The values of `key` in every entry of a results file's `tests`.
+pub(crate) fn column<'a>(v: &'a serde_json::Value, key: &str) -> Vec<&'a serde_json::Value> {
+    v["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t[key])
+        .collect()
+}

@@ -1,12 +1,8 @@
 //! Digests of a submission, so that a later run can tell whether it changed and keep
 //! its grade instead of grading it again.
 //!
-//! FNV-1a over 64 bits, as the runner fingerprints its packages
-//! (`runner/manifest.rs`), and for the same reason: std's hasher may change between
-//! Rust versions, and a digest kept in `grade.json` must not. The two are not one
-//! function because the runner's lives in a module private to the runner. A
-//! cryptographic hash was rejected: nobody gains by forging a digest of their own
-//! submission, and it would be one more dependency.
+//! FNV-1a over 64 bits ([`Fnv1a`]), as the runner fingerprints its packages: stable
+//! across runs and Rust versions, since a digest kept in `grade.json` must not change.
 //!
 //! A folder's digest covers every regular file's path and content, in path order,
 //! and nothing else: links are not followed, and folders named like build output
@@ -18,37 +14,18 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use crate::grading::archive::BUILD_FOLDERS;
+use crate::runner::manifest::Fnv1a;
 
-/// FNV-1a, 64 bits.
-struct Fnv1a(u64);
-
-impl Fnv1a {
-    fn new() -> Self {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 ^= u64::from(*byte);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+/// Adds everything `reader` gives to `hash`.
+fn read_into(hash: &mut Fnv1a, mut reader: impl Read) -> io::Result<()> {
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => return Ok(()),
+            Ok(n) => hash.write(&buffer[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
-    }
-
-    /// Adds everything `reader` gives.
-    fn read_from(&mut self, mut reader: impl Read) -> io::Result<()> {
-        let mut buffer = vec![0; 64 * 1024];
-        loop {
-            match reader.read(&mut buffer) {
-                Ok(0) => return Ok(()),
-                Ok(n) => self.write(&buffer[..n]),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-    }
-
-    fn hex(&self) -> String {
-        format!("{:016x}", self.0)
     }
 }
 
@@ -71,7 +48,7 @@ pub fn fingerprint_files(dir: &Path) -> io::Result<String> {
         hash.write(relative.as_os_str().as_bytes());
         hash.write(&[0]);
         hash.write(&length.to_le_bytes());
-        hash.read_from(file.take(length))?;
+        read_into(&mut hash, file.take(length))?;
     }
     Ok(hash.hex())
 }
@@ -79,7 +56,7 @@ pub fn fingerprint_files(dir: &Path) -> io::Result<String> {
 /// The digest of one file's bytes, such as an archive's.
 pub fn fingerprint_file(path: &Path) -> io::Result<String> {
     let mut hash = Fnv1a::new();
-    hash.read_from(File::open(path)?)?;
+    read_into(&mut hash, File::open(path)?)?;
     Ok(hash.hex())
 }
 
