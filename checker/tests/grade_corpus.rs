@@ -339,8 +339,19 @@ fn escape_paths(root: &Path, submissions: &Path, out: &Path) -> Vec<PathBuf> {
 }
 
 /// Processes still running as one of the sandbox users (as root, each job runs its
-/// sandbox as its own user from 60500 on).
+/// sandbox as its own user from 60500 on), once those killed have had a few seconds to
+/// be gone: the kernel ends a sandbox's processes after its first one, asynchronously.
 fn sandbox_processes() -> Vec<String> {
+    for _ in 0..50 {
+        if running_as_sandbox_users().is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    running_as_sandbox_users()
+}
+
+fn running_as_sandbox_users() -> Vec<String> {
     use std::os::unix::fs::MetadataExt;
     let mut left = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {

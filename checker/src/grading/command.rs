@@ -21,7 +21,7 @@ use super::deps;
 use super::pipeline::{Grader, Planned, with_private_tasks};
 use super::private::PrivateSuites;
 use super::progress::{Progress, clock};
-use super::record::{FORMAT, SubmissionGrade};
+use super::record::{ExerciseStatus, FORMAT, SubmissionGrade};
 use super::reports::{self, ExerciseInfo};
 use super::sandbox::Sandbox;
 use super::store;
@@ -217,7 +217,16 @@ fn grade_all(
         }
         drop(events);
         let mut failed = None;
-        for (slot, event) in inbox {
+        loop {
+            // A second without news redraws the bar, so that its clock moves.
+            let (slot, event) = match inbox.recv_timeout(Duration::from_secs(1)) {
+                Ok(news) => news,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    progress.tick();
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
             match event {
                 Event::Started(id) => progress.start(slot, &id),
                 Event::Finished(record, error) => {
@@ -271,7 +280,7 @@ pub fn finish(out: &Path, book: &[SubmissionGrade], plan: &[Planned]) -> Result<
         println!("  {}", path.display());
     }
     println!(
-        "  {}/SUBMISSION/ (Gradescope and Exercism results.json, JUnit XML)",
+        "  {}/ID/ (per submission: JUnit XML, Gradescope, GitHub Classroom and Exercism results.json)",
         out.join("submissions").display()
     );
     let errors = book.iter().filter(|r| r.tool_error.is_some()).count();
@@ -302,9 +311,9 @@ pub fn summary(book: &[SubmissionGrade], exercises: &[ExerciseInfo]) -> String {
             let cell = match record.exercise(&e.name) {
                 None => "-".to_owned(),
                 Some(g) => match g.status {
-                    super::record::ExerciseStatus::Graded => g.score.to_string(),
-                    super::record::ExerciseStatus::Missing => "-".to_owned(),
-                    super::record::ExerciseStatus::ToolError => "!".to_owned(),
+                    ExerciseStatus::Graded => g.score.to_string(),
+                    ExerciseStatus::Missing => "-".to_owned(),
+                    ExerciseStatus::ToolError => "!".to_owned(),
                     _ => "x".to_owned(),
                 },
             };
@@ -312,6 +321,11 @@ pub fn summary(book: &[SubmissionGrade], exercises: &[ExerciseInfo]) -> String {
         }
         text.push_str(&format!(" {:>5}/{}\n", record.score(), record.max_score()));
     }
+    let legend: Vec<String> = exercises
+        .iter()
+        .map(|e| format!("{} {} points", e.name, e.max_score))
+        .collect();
+    text.push_str(&format!("({})\n", legend.join(", ")));
     text.push_str("(- missing, x does not compile or was refused, ! not graded: see grades.csv)\n");
     text
 }
@@ -489,6 +503,30 @@ fn merged_exercise(exercise: &Exercise, book: &BTreeMap<String, SubmissionGrade>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grading::reports::sample;
+
+    #[test]
+    fn the_summary_has_a_row_per_submission_and_marks_what_was_not_graded() {
+        let book = sample::book();
+        let text = summary(&book, &sample::exercises());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), book.len() + 3, "{text}");
+        assert!(lines[0].starts_with("submission") && lines[0].ends_with("total"), "{text}");
+        for (record, line) in book.iter().zip(&lines[1..]) {
+            assert!(line.starts_with(&record.submission), "{line}");
+            let total = format!("{}/{}", record.score(), record.max_score());
+            assert!(line.ends_with(&total), "{line}");
+            for e in &record.exercises {
+                let mark = match e.status {
+                    ExerciseStatus::Graded => e.score.to_string(),
+                    ExerciseStatus::Missing => "-".to_owned(),
+                    ExerciseStatus::ToolError => "!".to_owned(),
+                    _ => "x".to_owned(),
+                };
+                assert!(line.split_whitespace().any(|cell| cell == mark), "{line}: {mark}");
+            }
+        }
+    }
 
     #[test]
     fn shards_split_every_submission_exactly_once() {

@@ -54,6 +54,11 @@ impl Progress {
         }
     }
 
+    /// Draws the bar again, for its clock and estimate.
+    pub fn tick(&self) {
+        self.draw();
+    }
+
     /// Clears the bar, before the summary is printed.
     pub fn close(&self) {
         if self.terminal {
