@@ -164,11 +164,12 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
     std::fs::remove_file(&link).unwrap();
     std::os::unix::fs::symlink(root.join("solutions/01_sums/src/lib.rs"), &link).unwrap();
     expected.insert("symlink", expect("missing", 0, None));
-    let marker = build_script(&submissions, "build-script");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let marker = build_script(&submissions, "build-script", &root, port);
     expected.insert("build-script", expect("graded", 5, Some("passed")));
 
     // What only a sandbox can stop.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let escapes = escape_paths(&root, &submissions, &out);
     if sandboxed {
         submission(&submissions, "fork-bomb", FORK_BOMB);
@@ -277,10 +278,11 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
     assert_eq!(verdicts(&alone_out, "honest"), verdicts(&out, "honest"));
 }
 
-/// A correct submission whose manifest asks for a build script (that would leave a
-/// marker), a `[patch]`, a `.cargo/config.toml` and a toolchain file, none of which
-/// the grader may honour. Returns the marker's path.
-fn build_script(submissions: &Path, name: &str) -> PathBuf {
+/// A correct submission whose manifest asks for a build script (that would read the
+/// hidden suite into the crate, reach `port` and leave a marker), a `[patch]`, a
+/// `.cargo/config.toml` and a toolchain file, none of which the grader may honour.
+/// Returns the marker's path.
+fn build_script(submissions: &Path, name: &str, course: &Path, port: u16) -> PathBuf {
     let marker =
         std::env::temp_dir().join(format!("consistency-lab-build-ran-{}", std::process::id()));
     _ = std::fs::remove_file(&marker);
@@ -298,14 +300,19 @@ fn build_script(submissions: &Path, name: &str) -> PathBuf {
          [patch.crates-io]\ntokio = { path = \"/nonexistent\" }\n",
     )
     .unwrap();
-    std::fs::write(
-        exercise.join("build.rs"),
-        format!(
-            "fn main() {{ std::fs::write({:?}, \"ran\").unwrap(); }}\n",
-            marker.display().to_string()
-        ),
-    )
-    .unwrap();
+    let suite = course.join("checker/suites/01_sums/main.rs");
+    let build = format!(
+        "fn main() {{\n\
+         let suite = std::fs::read_to_string({suite:?}).unwrap_or_default();\n\
+         let out = std::env::var(\"OUT_DIR\").unwrap();\n\
+         std::fs::write(format!(\"{{out}}/suite.rs\"), suite).unwrap();\n\
+         let _ = std::net::TcpStream::connect((\"127.0.0.1\", {port}));\n\
+         std::fs::write({marker:?}, \"ran\").unwrap();\n\
+         }}\n",
+        suite = suite.display().to_string(),
+        marker = marker.display().to_string(),
+    );
+    std::fs::write(exercise.join("build.rs"), build).unwrap();
     std::fs::create_dir_all(exercise.join(".cargo")).unwrap();
     std::fs::write(
         exercise.join(".cargo/config.toml"),

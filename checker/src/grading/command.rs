@@ -511,7 +511,10 @@ mod tests {
         let text = summary(&book, &sample::exercises());
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), book.len() + 3, "{text}");
-        assert!(lines[0].starts_with("submission") && lines[0].ends_with("total"), "{text}");
+        assert!(
+            lines[0].starts_with("submission") && lines[0].ends_with("total"),
+            "{text}"
+        );
         for (record, line) in book.iter().zip(&lines[1..]) {
             assert!(line.starts_with(&record.submission), "{line}");
             let total = format!("{}/{}", record.score(), record.max_score());
@@ -523,7 +526,10 @@ mod tests {
                     ExerciseStatus::ToolError => "!".to_owned(),
                     _ => "x".to_owned(),
                 };
-                assert!(line.split_whitespace().any(|cell| cell == mark), "{line}: {mark}");
+                assert!(
+                    line.split_whitespace().any(|cell| cell == mark),
+                    "{line}: {mark}"
+                );
             }
         }
     }
