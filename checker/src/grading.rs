@@ -12,6 +12,8 @@
 //! | module | what it holds |
 //! | --- | --- |
 //! | [`command`] | the run as a whole: folders, shards, jobs, resuming, the summary |
+//! | [`digests`] | which shard a submission is in, and whether an earlier record holds |
+//! | [`gradebook`] | the gradebook written from the records, the summary, merging shards |
 //! | [`submissions`] | listing the submissions, finding their exercises, copying their sources, fingerprints |
 //! | [`archive`] | unpacking a submitted archive safely, under limits |
 //! | [`pipeline`] | grading one submission, exercise by exercise |
@@ -31,7 +33,9 @@ pub mod command;
 pub mod compile;
 pub mod confine;
 pub mod deps;
+pub mod digests;
 pub mod exec;
+pub mod gradebook;
 pub mod pipeline;
 pub mod private;
 pub mod progress;

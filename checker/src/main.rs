@@ -102,7 +102,7 @@ fn main() -> ExitCode {
             commands::with_course(course, |c| grading::command::run(c, &request))
         }
         Some(Command::Gradebook { out, from }) => {
-            commands::with_course(course, |c| grading::command::merge(c, &out, &from))
+            commands::with_course(course, |c| grading::gradebook::merge(c, &out, &from))
         }
         Some(Command::Dev {
             command: cli::DevCommand::Verify { exercises },

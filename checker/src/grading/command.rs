@@ -8,7 +8,6 @@
 //!    at a time, each record written as soon as its submission is done.
 //! 6. Write the gradebook from every record, and print the summary.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::mpsc;
@@ -18,18 +17,19 @@ use anyhow::{Context, Result, bail};
 
 use super::compile::{Compiler, Toolchain};
 use super::deps;
+use super::digests::{in_shard, run_digest, submission_digest};
+use super::gradebook::finish;
 use super::pipeline::{Grader, Planned, with_private_tasks};
 use super::private::PrivateSuites;
 use super::progress::{Progress, clock};
-use super::record::{ExerciseStatus, FORMAT, SubmissionGrade};
-use super::reports::{self, ExerciseInfo};
+use super::record::{FORMAT, SubmissionGrade};
 use super::sandbox::Sandbox;
 use super::store;
-use super::submissions::{self, Submission, SubmissionKind};
+use super::submissions::{self, Submission};
 use crate::Status;
 use crate::catalog::Exercise;
 use crate::course::Course;
-use crate::runner::manifest::{Fnv1a, crate_key, digest};
+use crate::runner::manifest::crate_key;
 
 /// What `checker grade` was asked.
 #[derive(Clone, Debug)]
@@ -263,73 +263,6 @@ fn finished_line(record: &SubmissionGrade) -> String {
     line
 }
 
-/// Writes the gradebook and prints the summary; the run's status.
-pub fn finish(out: &Path, book: &[SubmissionGrade], plan: &[Planned]) -> Result<Status> {
-    let exercises: Vec<ExerciseInfo> = plan
-        .iter()
-        .map(|p| ExerciseInfo {
-            name: p.exercise.name.clone(),
-            title: p.exercise.title.clone(),
-            max_score: p.exercise.points(),
-        })
-        .collect();
-    let written = reports::write_all(out, book, &exercises)?;
-    print!("{}", summary(book, &exercises));
-    println!("gradebook written to {}:", out.display());
-    for path in written.iter().filter(|p| p.parent() == Some(out)) {
-        println!("  {}", path.display());
-    }
-    println!(
-        "  {}/ID/ (per submission: JUnit XML, Gradescope, GitHub Classroom and Exercism results.json)",
-        out.join("submissions").display()
-    );
-    let errors = book.iter().filter(|r| r.tool_error.is_some()).count();
-    if errors > 0 {
-        eprintln!("error: {errors} submission(s) could not be graded; run again to retry them");
-        return Ok(Status::ToolError);
-    }
-    Ok(Status::Passed)
-}
-
-/// The table printed at the end: a row per submission, a column per exercise.
-pub fn summary(book: &[SubmissionGrade], exercises: &[ExerciseInfo]) -> String {
-    let width = book
-        .iter()
-        .map(|r| r.submission.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(10);
-    let mut text = format!("{:<width$}", "submission");
-    for e in exercises {
-        let short: String = e.name.chars().take(2).collect();
-        text.push_str(&format!(" {short:>5}"));
-    }
-    text.push_str("     total\n");
-    for record in book {
-        text.push_str(&format!("{:<width$}", record.submission));
-        for e in exercises {
-            let cell = match record.exercise(&e.name) {
-                None => "-".to_owned(),
-                Some(g) => match g.status {
-                    ExerciseStatus::Graded => g.score.to_string(),
-                    ExerciseStatus::Missing => "-".to_owned(),
-                    ExerciseStatus::ToolError => "!".to_owned(),
-                    _ => "x".to_owned(),
-                },
-            };
-            text.push_str(&format!(" {cell:>5}"));
-        }
-        text.push_str(&format!(" {:>5}/{}\n", record.score(), record.max_score()));
-    }
-    let legend: Vec<String> = exercises
-        .iter()
-        .map(|e| format!("{} {} points", e.name, e.max_score))
-        .collect();
-    text.push_str(&format!("({})\n", legend.join(", ")));
-    text.push_str("(- missing, x does not compile or was refused, ! not graded: see grades.csv)\n");
-    text
-}
-
 /// The exercises asked for, in catalog order.
 fn select<'a>(course: &'a Course, names: &[String]) -> Result<Vec<&'a Exercise>> {
     if names.is_empty() {
@@ -365,190 +298,4 @@ fn sandboxes(req: &Request, jobs: usize) -> Result<Vec<Sandbox>> {
             })
         })
         .collect()
-}
-
-/// Whether submission `id` belongs to shard `k` of `n`: by a digest of its id, so that
-/// a submission stays in its shard when others are added or removed.
-pub fn in_shard(id: &str, k: u32, n: u32) -> bool {
-    let mut hash = Fnv1a::new();
-    hash.write(id.as_bytes());
-    let mut value = hash.value();
-    // FNV's low bits differ little between names that differ in one character; the
-    // finalizer of MurmurHash3 spreads every bit over all of them.
-    value ^= value >> 33;
-    value = value.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    value ^= value >> 33;
-    value = value.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    value ^= value >> 33;
-    value % u64::from(n) == u64::from(k - 1)
-}
-
-/// A digest of everything but the submission that a grade depends on: the checker, the
-/// catalog, the suites, the dependencies, the options.
-fn run_digest(course: &Course, grader: &Grader, req: &Request, isolation: &str) -> Result<String> {
-    // The checker itself, by its size and time: a rebuilt checker may grade otherwise.
-    let checker = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
-        .unwrap_or_default();
-    let mut parts = vec![
-        env!("CARGO_PKG_VERSION").to_owned(),
-        checker,
-        std::fs::read_to_string(course.root.join("checker/catalog.toml")).unwrap_or_default(),
-        grader.compiler.deps.fingerprint.clone(),
-        format!("seed {} timeout {:?}", req.seed, req.timeout),
-        isolation.to_owned(),
-    ];
-    for planned in &grader.plan {
-        parts.push(planned.exercise.name.clone());
-        parts.push(submissions::fingerprint_files(&planned.suite)?);
-        if let Some(dir) = planned.private.as_ref().and_then(|p| p.dir.as_ref()) {
-            parts.push(submissions::fingerprint_files(dir)?);
-        }
-        parts.push(format!("{:?}", planned.exercise.tasks));
-    }
-    Ok(digest(parts.iter().map(|p| p.as_bytes())))
-}
-
-/// A digest of a submission's graded files, with the run's.
-fn submission_digest(submission: &Submission, grader: &Grader, run: &str) -> Result<String> {
-    let mut parts = vec![run.to_owned()];
-    match submission.kind {
-        SubmissionKind::Archive(_) => parts.push(
-            submissions::fingerprint_file(&submission.origin)
-                .with_context(|| format!("cannot read {}", submission.origin.display()))?,
-        ),
-        SubmissionKind::Folder => {
-            let names: Vec<&str> = grader
-                .plan
-                .iter()
-                .map(|p| p.exercise.name.as_str())
-                .collect();
-            let located = submissions::locate(&submission.origin, &names);
-            for name in names {
-                let src = located
-                    .exercises_dir
-                    .as_ref()
-                    .map(|d| d.join(name).join("src"));
-                let files = match src {
-                    Some(src) if src.is_dir() => submissions::fingerprint_files(&src)
-                        .with_context(|| format!("cannot read {}", src.display()))?,
-                    _ => "none".to_owned(),
-                };
-                parts.push(format!("{name} {files}"));
-            }
-        }
-    }
-    Ok(digest(parts.iter().map(|p| p.as_bytes())))
-}
-
-/// `checker gradebook --out DIR FROM...`: the records of several runs, merged.
-pub fn merge(course: &Course, out: &Path, from: &[PathBuf]) -> Result<Status> {
-    let mut book: BTreeMap<String, SubmissionGrade> = BTreeMap::new();
-    for dir in from {
-        for record in store::load_all(dir)? {
-            if let Some(old) = book.get(&record.submission) {
-                bail!(
-                    "submission {} was graded in two of the folders ({} among them): merge \
-                     shards of one run, not two runs",
-                    old.submission,
-                    dir.display()
-                );
-            }
-            book.insert(record.submission.clone(), record);
-        }
-    }
-    let out = store::open(out, None)?;
-    for record in book.values() {
-        store::save(&out, record)?;
-    }
-    let names: Vec<&str> = book
-        .values()
-        .flat_map(|r| r.exercises.iter().map(|e| e.exercise.as_str()))
-        .collect();
-    let plan: Vec<Planned> = course
-        .catalog
-        .exercises
-        .iter()
-        .filter(|e| names.contains(&e.name.as_str()))
-        .map(|e| Planned {
-            exercise: merged_exercise(e, &book),
-            krate: crate_key(&e.name),
-            dependencies: Vec::new(),
-            suite: PathBuf::new(),
-            private: None,
-        })
-        .collect();
-    let book: Vec<SubmissionGrade> = book.into_values().collect();
-    finish(&out, &book, &plan)
-}
-
-/// An exercise as the records saw it: their max score (private tasks included).
-fn merged_exercise(exercise: &Exercise, book: &BTreeMap<String, SubmissionGrade>) -> Exercise {
-    let mut exercise = exercise.clone();
-    if let Some(grade) = book.values().find_map(|r| r.exercise(&exercise.name)) {
-        exercise.tasks = grade
-            .tasks
-            .iter()
-            .map(|t| crate::catalog::Task {
-                id: t.id.clone(),
-                title: t.title.clone(),
-                points: t.points,
-            })
-            .collect();
-    }
-    exercise
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::grading::reports::sample;
-
-    #[test]
-    fn the_summary_has_a_row_per_submission_and_marks_what_was_not_graded() {
-        let book = sample::book();
-        let text = summary(&book, &sample::exercises());
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), book.len() + 3, "{text}");
-        assert!(
-            lines[0].starts_with("submission") && lines[0].ends_with("total"),
-            "{text}"
-        );
-        for (record, line) in book.iter().zip(&lines[1..]) {
-            assert!(line.starts_with(&record.submission), "{line}");
-            let total = format!("{}/{}", record.score(), record.max_score());
-            assert!(line.ends_with(&total), "{line}");
-            for e in &record.exercises {
-                let mark = match e.status {
-                    ExerciseStatus::Graded => e.score.to_string(),
-                    ExerciseStatus::Missing => "-".to_owned(),
-                    ExerciseStatus::ToolError => "!".to_owned(),
-                    _ => "x".to_owned(),
-                };
-                assert!(
-                    line.split_whitespace().any(|cell| cell == mark),
-                    "{line}: {mark}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn shards_split_every_submission_exactly_once() {
-        let ids: Vec<String> = (0..200).map(|i| format!("student-{i}")).collect();
-        for n in [1, 2, 3, 7] {
-            let mut sizes = vec![0; n as usize];
-            for id in &ids {
-                let owners: Vec<u32> = (1..=n).filter(|&k| in_shard(id, k, n)).collect();
-                assert_eq!(owners.len(), 1, "{id} in {owners:?} of {n}");
-                sizes[owners[0] as usize - 1] += 1;
-            }
-            // A digest spreads them: no shard gets less than half its share.
-            assert!(
-                sizes.iter().all(|&s| s * 2 * n as usize >= ids.len()),
-                "{sizes:?}"
-            );
-        }
-    }
 }

@@ -28,18 +28,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::confine::Limits;
-use crate::runner::{Launch, Launcher};
 
-/// The environment variable naming the bubblewrap program to use (default: `bwrap` on
-/// the `PATH`).
-pub const BWRAP_VAR: &str = "CONSISTENCY_LAB_BWRAP";
+mod bwrap;
+mod launcher;
+mod step;
+
+pub use launcher::TestLauncher;
+pub use step::Step;
+
+use bwrap::{base_args, find_bwrap, parents};
 
 /// Where the checker itself appears inside a sandbox, to run `sandbox-exec`.
 const HELPER: &str = "/sandbox/checker";
-
-/// The size of the private `/tmp` of a test, and of a compile.
-const TEST_TMP_BYTES: u64 = 64 * 1024 * 1024;
-const COMPILE_TMP_BYTES: u64 = 512 * 1024 * 1024;
 
 /// How sandboxed programs are started.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -266,207 +266,6 @@ impl Sandbox {
     }
 }
 
-/// Starts each test process of the runner inside a [`Sandbox`], with test limits.
-#[derive(Clone, Debug)]
-pub struct TestLauncher {
-    sandbox: Sandbox,
-    limits: Limits,
-}
-
-impl TestLauncher {
-    /// A launcher for `sandbox` whose test processes get `limits`.
-    pub fn new(sandbox: Sandbox, limits: Limits) -> Self {
-        TestLauncher { sandbox, limits }
-    }
-}
-
-impl Launcher for TestLauncher {
-    fn command(&self, launch: &Launch<'_>) -> io::Result<Command> {
-        // The report socket must be reachable by the sandbox's user.
-        self.sandbox.hand_over(launch.socket_dir)?;
-        let mut step = self.sandbox.step(Profile::Test);
-        let binary = step.read_only(launch.binary, "/sandbox/suite");
-        let socket_dir = launch.socket_dir.to_string_lossy().into_owned();
-        step.writable(launch.socket_dir, &socket_dir);
-        step.chdir(Path::new("/tmp"));
-        for (name, value) in launch.env {
-            step.env(name, value);
-        }
-        Ok(self
-            .sandbox
-            .command(&step, &self.limits, &binary, launch.args))
-    }
-
-    fn signals_as_exit_codes(&self) -> bool {
-        self.sandbox.is_confined()
-    }
-}
-
-/// One bind mount.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Bind {
-    host: PathBuf,
-    inside: PathBuf,
-    writable: bool,
-}
-
-/// What one sandboxed program sees: the folders bound in, its environment, where it
-/// starts. Paths handed out are where the program finds things (the same as on the
-/// host without a sandbox).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Step {
-    confined: bool,
-    trusted: bool,
-    profile: Profile,
-    binds: Vec<Bind>,
-    env: Vec<(String, OsString)>,
-    chdir: Option<PathBuf>,
-    library_path: Option<PathBuf>,
-}
-
-impl Step {
-    /// Binds `host` read-only at `inside`; returns the path to use.
-    pub fn read_only(&mut self, host: &Path, inside: &str) -> PathBuf {
-        self.bind(host, inside, false)
-    }
-
-    /// Binds `host` writable at `inside`; returns the path to use.
-    pub fn writable(&mut self, host: &Path, inside: &str) -> PathBuf {
-        self.bind(host, inside, true)
-    }
-
-    fn bind(&mut self, host: &Path, inside: &str, writable: bool) -> PathBuf {
-        if !self.confined {
-            return host.to_owned();
-        }
-        self.binds.push(Bind {
-            host: host.to_owned(),
-            inside: PathBuf::from(inside),
-            writable,
-        });
-        PathBuf::from(inside)
-    }
-
-    /// Binds a Rust sysroot read-only and lets its programs find their libraries
-    /// (without `/proc`, `$ORIGIN` in their library paths cannot be resolved). Returns
-    /// the sysroot to use.
-    pub fn toolchain(&mut self, sysroot: &Path) -> PathBuf {
-        let inside = self.read_only(sysroot, "/toolchain");
-        if self.confined {
-            self.library_path = Some(inside.join("lib"));
-        }
-        inside
-    }
-
-    /// Marks the step as running no submitted code while it reads what submitted code
-    /// must not (a suite's sources).
-    pub fn trusted(&mut self) {
-        self.trusted = true;
-    }
-
-    /// Sets an environment variable.
-    pub fn env(&mut self, name: &str, value: impl Into<OsString>) {
-        self.env.push((name.to_owned(), value.into()));
-    }
-
-    /// Where the program starts.
-    pub fn chdir(&mut self, dir: &Path) {
-        self.chdir = Some(dir.to_owned());
-    }
-}
-
-/// The arguments every bubblewrap sandbox starts with.
-fn base_args(as_root: bool, profile: Profile) -> Vec<OsString> {
-    let mut args: Vec<OsString> = [
-        "--die-with-parent",
-        "--new-session",
-        "--clearenv",
-        "--unshare-pid",
-        "--unshare-net",
-        "--unshare-ipc",
-        "--unshare-uts",
-        "--unshare-cgroup-try",
-    ]
-    .map(OsString::from)
-    .to_vec();
-    if !as_root {
-        // The sandbox's own user namespace, in which it may not make another.
-        args.extend(["--unshare-user", "--disable-userns"].map(OsString::from));
-    }
-    let mut push = |items: &[&str]| args.extend(items.iter().map(OsString::from));
-    push(&["--ro-bind", "/usr", "/usr"]);
-    for top in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] {
-        match std::fs::read_link(top) {
-            Ok(target) => {
-                let target = target.to_string_lossy().into_owned();
-                push(&["--symlink", &target, top]);
-            }
-            Err(_) if Path::new(top).is_dir() => push(&["--ro-bind", top, top]),
-            Err(_) => {}
-        }
-    }
-    push(&["--perms", "0755", "--dir", "/etc"]);
-    // The linker is found through /etc/alternatives; the loader reads its cache.
-    for file in [
-        "/etc/alternatives",
-        "/etc/ld.so.cache",
-        "/etc/ld.so.conf",
-        "/etc/ld.so.conf.d",
-    ] {
-        push(&["--ro-bind-try", file, file]);
-    }
-    push(&["--dev", "/dev"]);
-    let tmp = match profile {
-        Profile::Compile => COMPILE_TMP_BYTES,
-        Profile::Test => TEST_TMP_BYTES,
-    };
-    let tmp = tmp.to_string();
-    push(&["--perms", "1777", "--size", &tmp, "--tmpfs", "/tmp"]);
-    if profile == Profile::Compile {
-        push(&["--proc", "/proc"]);
-    }
-    push(&["--perms", "0755", "--dir", "/sandbox"]);
-    push(&["--setenv", "PATH", "/usr/bin:/bin"]);
-    push(&["--setenv", "HOME", "/tmp"]);
-    push(&["--setenv", "TMPDIR", "/tmp"]);
-    push(&["--setenv", "LANG", "C.UTF-8"]);
-    args
-}
-
-/// The folders above `path` that bubblewrap must create for a mount point, outermost
-/// first, each world-readable: as root it would otherwise copy the host's modes, and a
-/// mount below `/root` would be unreachable to the sandbox's user.
-fn parents(path: &Path) -> Vec<PathBuf> {
-    let mut parents: Vec<PathBuf> = path
-        .ancestors()
-        .skip(1)
-        .filter(|p| !p.as_os_str().is_empty() && *p != Path::new("/"))
-        .filter(|p| !matches!(p.to_str(), Some("/tmp" | "/sandbox" | "/etc")))
-        .map(Path::to_owned)
-        .collect();
-    parents.reverse();
-    parents
-}
-
-/// The bubblewrap program: `CONSISTENCY_LAB_BWRAP`, or `bwrap` on the `PATH`.
-fn find_bwrap() -> Result<PathBuf, String> {
-    let missing = "bubblewrap is not installed (on Debian or Ubuntu: `sudo apt-get install \
-                   bubblewrap`)";
-    if let Some(path) = std::env::var_os(BWRAP_VAR) {
-        let path = PathBuf::from(path);
-        return if path.is_file() {
-            Ok(path)
-        } else {
-            Err(format!("{missing}: {BWRAP_VAR} names {}", path.display()))
-        };
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("bwrap"))
-        .find(|candidate| candidate.is_file())
-        .ok_or_else(|| missing.to_owned())
-}
-
 /// The checker binary, to run `sandbox-exec` from inside a sandbox.
 fn helper() -> Result<PathBuf, String> {
     std::env::current_exe().map_err(|e| format!("cannot find the checker's own binary: {e}"))
@@ -475,20 +274,6 @@ fn helper() -> Result<PathBuf, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn mount_points_get_their_parents_created_outermost_first() {
-        assert_eq!(
-            parents(Path::new("/work/01_x/src")),
-            [PathBuf::from("/work"), PathBuf::from("/work/01_x")]
-        );
-        assert_eq!(parents(Path::new("/toolchain")), Vec::<PathBuf>::new());
-        // /tmp and /sandbox are made by the base arguments, with their own modes.
-        assert_eq!(
-            parents(Path::new("/tmp/checker-1/report.sock")),
-            [PathBuf::from("/tmp/checker-1")]
-        );
-    }
 
     #[test]
     fn an_unconfined_step_uses_host_paths() {
@@ -503,24 +288,5 @@ mod tests {
             PathBuf::from("/opt/rust")
         );
         assert!(step.binds.is_empty());
-    }
-
-    #[test]
-    fn tests_get_no_proc_and_compiles_do() {
-        let has_proc = |profile| {
-            base_args(true, profile)
-                .windows(2)
-                .any(|w| w[0] == "--proc" && w[1] == "/proc")
-        };
-        assert!(!has_proc(Profile::Test));
-        assert!(has_proc(Profile::Compile));
-        let args = base_args(false, Profile::Test);
-        assert!(args.iter().any(|a| a == "--unshare-net"));
-        assert!(args.iter().any(|a| a == "--disable-userns"));
-        assert!(
-            !base_args(true, Profile::Test)
-                .iter()
-                .any(|a| a == "--unshare-user")
-        );
     }
 }
