@@ -82,6 +82,17 @@ pub enum Command {
     /// run the program. Used by `checker grade` inside bubblewrap; not for people.
     #[command(hide = true, name = "sandbox-exec")]
     SandboxExec(SandboxExecArgs),
+    /// The first step of a grading job's command: join the job's control group, then run
+    /// the rest. Used by `checker grade` as root; not for people.
+    #[command(hide = true, name = "sandbox-enter")]
+    SandboxEnter {
+        /// A control group's `cgroup.procs` file to join; repeat for more.
+        #[arg(long)]
+        join: Vec<PathBuf>,
+        /// The program and its arguments, after `--`.
+        #[arg(last = true, required = true)]
+        program: Vec<std::ffi::OsString>,
+    },
     /// Work with recorded histories (JSON, Jepsen register logs, key-value EDN logs).
     History {
         /// What to do with them.

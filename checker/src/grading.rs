@@ -21,6 +21,7 @@
 //! | [`store`] | the gradebook folder: its marker, the records, atomic writes |
 //! | [`progress`] | the progress bar and the estimate of the time left |
 //! | [`sandbox`] | bubblewrap around every compile and test of a submission |
+//! | [`cgroup`] | a control group per job, capping its memory and processes together |
 //! | [`confine`] | `checker sandbox-exec`: limits and a user of its own, inside the sandbox |
 //! | [`compile`] | the exercise, then its suite, compiled by rustc alone in the sandbox |
 //! | [`exec`] | one bounded, killable step that is not a test |
@@ -29,6 +30,7 @@
 //! | [`reports`] | the gradebook rendered from the records: CSV, JSON, JUnit, Gradescope, Exercism |
 
 pub mod archive;
+pub mod cgroup;
 pub mod command;
 pub mod compile;
 pub mod confine;

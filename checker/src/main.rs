@@ -108,6 +108,9 @@ fn main() -> ExitCode {
             command: cli::DevCommand::Verify { exercises },
         }) => commands::with_course(course, |c| commands::dev::verify(c, &exercises)),
         Some(Command::History { command }) => history_cmd::run(command),
+        Some(Command::SandboxEnter { join, program }) => {
+            return grading::confine::enter(&join, &program);
+        }
         Some(Command::SandboxExec(args)) => {
             return grading::confine::exec(&grading::confine::Request {
                 limits: grading::confine::Limits {

@@ -108,6 +108,32 @@ pub fn add(_: i64, _: i64) -> i64 { flood() }
 pub fn total(_: &[i64]) -> i64 { flood() }
 "#;
 
+/// Seven more processes (the test binary started again by hand), each taking 768 MiB:
+/// 6 GiB together, more than a job's control group allows, though each stays within its
+/// own limits (and the machine has more).
+const FORK_HOG: &str = r#"
+fn hog() -> i64 {
+    if std::fs::create_dir("/tmp/spawned").is_ok() {
+        let me = std::env::args().next().unwrap();
+        for _ in 0..7 {
+            let _ = std::process::Command::new(&me)
+                .args(["--run", "adds_small_numbers"])
+                .stdin(std::process::Stdio::null())
+                .spawn();
+        }
+    }
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    for _ in 0..12 {
+        let mut block = vec![0u8; 64 << 20];
+        for i in (0..block.len()).step_by(4096) { block[i] = 7; }
+        kept.push(block);
+    }
+    loop { std::thread::park(); }
+}
+pub fn add(_: i64, _: i64) -> i64 { hog() }
+pub fn total(_: &[i64]) -> i64 { hog() }
+"#;
+
 /// Correct code that also tries to leave marks outside its folder and reach a port of
 /// the machine; `{paths}` and `{port}` are filled in by the test.
 const ESCAPE: &str = r#"
@@ -125,6 +151,7 @@ pub fn total(xs: &[i64]) -> i64 { escape(); xs.iter().sum() }
 #[test]
 fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
     let sandboxed = sandbox_available();
+    let cgroups = sandboxed && grading::cgroups_available();
     let root = course::course("grade-corpus");
     let scratch = root.join("scratch");
     let submissions = scratch.join("submissions");
@@ -179,6 +206,10 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
         );
         submission(&submissions, "memory-hog", MEMORY_HOG);
         expected.insert("memory-hog", expect("graded", 0, Some("crashed (SIGABRT)")));
+        if cgroups {
+            submission(&submissions, "fork-hog", FORK_HOG);
+            expected.insert("fork-hog", expect("graded", 0, None));
+        }
         let paths: Vec<String> = escapes.iter().map(|p| format!("{p:?}")).collect();
         let port = listener.local_addr().unwrap().port().to_string();
         let code = ESCAPE
@@ -203,6 +234,10 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
         sandboxed,
     );
     assert_eq!(run.status.code(), Some(0), "{}", said(&run));
+    if cgroups {
+        let isolation = course::stderr(&run);
+        assert!(isolation.contains("per job (cgroup"), "{isolation}");
+    }
     for (id, want) in &expected {
         let (status, score, max) = outcome(&out, id);
         assert_eq!(
@@ -218,6 +253,12 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
                 for (name, got) in tests {
                     assert_eq!(got, verdict, "{id}: {name}");
                 }
+            }
+            None if status == "graded" => {
+                // Whatever ended them, every test failed.
+                let tests = verdicts(&out, id);
+                assert_eq!(tests.len(), 3, "{id}: {tests:?}");
+                assert!(tests.iter().all(|(_, v)| v != "passed"), "{id}: {tests:?}");
             }
             None => assert!(verdicts(&out, id).is_empty(), "{id}: tests ran"),
         }

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
+use super::cgroup::job_memory;
 use super::compile::{Compiler, Toolchain};
 use super::deps;
 use super::digests::{in_shard, run_digest, submission_digest};
@@ -282,15 +283,18 @@ fn select<'a>(course: &'a Course, names: &[String]) -> Result<Vec<&'a Exercise>>
 
 /// A sandbox per job, or the reason there is none.
 fn sandboxes(req: &Request, jobs: usize) -> Result<Vec<Sandbox>> {
+    let memory = job_memory(jobs);
     if req.no_sandbox {
         eprintln!("warning: --no-sandbox: {UNSANDBOXED}");
         return (0..jobs as u32)
-            .map(|slot| Sandbox::unconfined(slot, req.sandbox_uid).map_err(anyhow::Error::msg))
+            .map(|slot| {
+                Sandbox::unconfined(slot, req.sandbox_uid, memory).map_err(anyhow::Error::msg)
+            })
             .collect();
     }
     (0..jobs as u32)
         .map(|slot| {
-            Sandbox::bubblewrap(slot, req.sandbox_uid).map_err(|why| {
+            Sandbox::bubblewrap(slot, req.sandbox_uid, memory).map_err(|why| {
                 anyhow::anyhow!(
                     "cannot grade untrusted code safely: {why}. Install bubblewrap, or pass \
                      --no-sandbox to grade anyway ({UNSANDBOXED})"

@@ -59,7 +59,7 @@ impl Limits {
         Limits {
             memory: 1024 * MIB,
             cpu_seconds,
-            processes: 64,
+            processes: 32,
             file_size: 64 * MIB,
             open_files: 256,
         }
@@ -97,7 +97,23 @@ pub fn exec(request: &Request) -> ExitCode {
             return ExitCode::from(CANNOT_START);
         }
     }
-    let Some((program, args)) = request.program.split_first() else {
+    become_program(&request.program)
+}
+
+/// `checker sandbox-enter`: joins the control groups, then becomes `program`; returns
+/// only if that failed.
+pub fn enter(procs: &[std::path::PathBuf], program: &[OsString]) -> ExitCode {
+    if let Err(error) = super::cgroup::join(procs) {
+        eprintln!("sandbox: cannot join the job's control group: {error}");
+        return ExitCode::from(CANNOT_START);
+    }
+    become_program(program)
+}
+
+/// Replaces this process with `program` (and its arguments); returns only if that
+/// failed.
+fn become_program(program: &[OsString]) -> ExitCode {
+    let Some((program, args)) = program.split_first() else {
         eprintln!("sandbox: no program to run");
         return ExitCode::from(CANNOT_START);
     };

@@ -129,7 +129,7 @@ impl Grader {
         };
         for planned in &self.plan {
             let grade = match &exercises_dir {
-                Ok(dir) => self.exercise(sandbox, planned, dir.as_deref(), work),
+                Ok(dir) => self.exercise(sandbox, planned, dir.as_deref(), work, &mut record.notes),
                 Err((true, why)) => not_graded(planned, self.seed, ExerciseStatus::ToolError, why),
                 Err((false, why)) => not_graded(planned, self.seed, ExerciseStatus::Rejected, why),
             };
@@ -143,13 +143,15 @@ impl Grader {
         record
     }
 
-    /// Grades one exercise of a submission whose exercises are in `exercises_dir`.
+    /// Grades one exercise of a submission whose exercises are in `exercises_dir`; what
+    /// its copy skipped goes to `notes`.
     fn exercise(
         &self,
         sandbox: &Sandbox,
         planned: &Planned,
         exercises_dir: Option<&Path>,
         work: &Path,
+        notes: &mut Vec<String>,
     ) -> ExerciseGrade {
         let name = &planned.exercise.name;
         let not = |status, why: &str| not_graded(planned, self.seed, status, why);
@@ -161,7 +163,7 @@ impl Grader {
         };
         let work = work.join(name);
         match submissions::copy_sources(&dir, &work, &submissions::CopyLimits::default()) {
-            Ok(_) => {}
+            Ok(copied) => notes.extend(copied.skipped.iter().map(|s| format!("{name}: {s}"))),
             Err(CopyError::NoLib { .. }) => {
                 let why = format!("the submission has no exercises/{name}/src/lib.rs");
                 return not(ExerciseStatus::Missing, &why);

@@ -26,7 +26,9 @@ use std::ffi::{OsStr, OsString};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
+use super::cgroup::Cgroup;
 use super::confine::Limits;
 
 mod bwrap;
@@ -37,6 +39,9 @@ pub use launcher::TestLauncher;
 pub use step::Step;
 
 use bwrap::{base_args, find_bwrap, parents};
+
+/// The processes and threads of one job, together (each step is limited to fewer).
+const JOB_PROCESSES: u64 = 512;
 
 /// Where the checker itself appears inside a sandbox, to run `sandbox-exec`.
 const HELPER: &str = "/sandbox/checker";
@@ -52,13 +57,17 @@ enum Kind {
 }
 
 /// A sandbox for one grading slot.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Sandbox {
     kind: Kind,
     /// The checker binary, which runs `sandbox-exec`.
     helper: PathBuf,
     /// The user and group sandboxed programs become, when the grader is root.
     user: Option<(u32, u32)>,
+    /// The job's control group, when the grader can make one.
+    cgroup: Option<Arc<Cgroup>>,
+    /// Why there is none, for the instructor.
+    no_cgroup: Option<String>,
 }
 
 /// What a sandboxed step is: it decides `/proc` and the size of `/tmp`.
@@ -76,14 +85,17 @@ impl Sandbox {
     ///
     /// Fails with a message for the instructor when bubblewrap is missing or cannot
     /// make its namespaces here (in a container that forbids them, say).
-    pub fn bubblewrap(slot: u32, first_uid: u32) -> Result<Sandbox, String> {
+    pub fn bubblewrap(slot: u32, first_uid: u32, memory: u64) -> Result<Sandbox, String> {
         let bwrap = find_bwrap()?;
         let as_root = nix::unistd::geteuid().is_root();
         let id = first_uid + slot;
+        let (cgroup, no_cgroup) = job_group(slot, memory);
         let sandbox = Sandbox {
             kind: Kind::Bubblewrap { bwrap, as_root },
             helper: helper()?,
             user: as_root.then_some((id, id)),
+            cgroup,
+            no_cgroup,
         };
         sandbox.probe()?;
         Ok(sandbox)
@@ -91,12 +103,15 @@ impl Sandbox {
 
     /// No isolation: limits, timeouts and a clean environment only; as root, submitted
     /// code runs as user and group `first_uid + slot` (see [`Sandbox::check_user`]).
-    pub fn unconfined(slot: u32, first_uid: u32) -> Result<Sandbox, String> {
+    pub fn unconfined(slot: u32, first_uid: u32, memory: u64) -> Result<Sandbox, String> {
         let id = first_uid + slot;
+        let (cgroup, no_cgroup) = job_group(slot, memory);
         Ok(Sandbox {
             kind: Kind::Unconfined,
             helper: helper()?,
             user: nix::unistd::geteuid().is_root().then_some((id, id)),
+            cgroup,
+            no_cgroup,
         })
     }
 
@@ -139,21 +154,23 @@ impl Sandbox {
 
     /// A short description for the instructor: how submissions are isolated.
     pub fn describe(&self) -> String {
-        match (&self.kind, self.user) {
-            (Kind::Bubblewrap { .. }, Some((uid, _))) => format!(
-                "bubblewrap sandbox (no network, read-only system, private /tmp), as user {uid}"
-            ),
-            (Kind::Bubblewrap { .. }, None) => {
+        let mut text = match &self.kind {
+            Kind::Bubblewrap { .. } => {
                 "bubblewrap sandbox (no network, read-only system, private /tmp)".to_owned()
             }
-            (Kind::Unconfined, Some((uid, _))) => format!(
-                "NO sandbox (--no-sandbox): limits and timeouts only; submitted code runs \
-                 as user {uid}"
-            ),
-            (Kind::Unconfined, None) => {
-                "NO sandbox (--no-sandbox): limits and timeouts only".to_owned()
-            }
+            Kind::Unconfined => "NO sandbox (--no-sandbox): limits and timeouts only".to_owned(),
+        };
+        if let Some((uid, _)) = self.user {
+            text.push_str(&format!("; submitted code runs as user {uid}"));
         }
+        match (&self.cgroup, &self.no_cgroup) {
+            (Some(cgroup), _) => text.push_str(&format!("; {}", cgroup.describe())),
+            (None, Some(why)) => text.push_str(&format!(
+                "; per-process limits only (no control group: {why})"
+            )),
+            (None, None) => {}
+        }
+        text
     }
 
     /// A new step with nothing bound in yet.
@@ -203,9 +220,69 @@ impl Sandbox {
         exec_args.push(program.into());
         exec_args.extend(args.iter().map(|a| a.as_ref().to_owned()));
 
-        let Kind::Bubblewrap { bwrap, as_root } = &self.kind else {
-            let mut command = Command::new(&self.helper);
-            command.args(exec_args).env_clear();
+        let (program, mut args): (&Path, Vec<OsString>) = match &self.kind {
+            Kind::Unconfined => (&self.helper, exec_args),
+            Kind::Bubblewrap { bwrap, as_root } => {
+                let mut args = base_args(*as_root, step.profile);
+                let mut push =
+                    |items: &[&OsStr]| args.extend(items.iter().map(|i| i.to_os_string()));
+                push(&[
+                    "--ro-bind".as_ref(),
+                    self.helper.as_os_str(),
+                    HELPER.as_ref(),
+                ]);
+                for bind in &step.binds {
+                    for parent in parents(&bind.inside) {
+                        push(&[
+                            "--perms".as_ref(),
+                            "0755".as_ref(),
+                            "--dir".as_ref(),
+                            parent.as_os_str(),
+                        ]);
+                    }
+                    let flag = if bind.writable { "--bind" } else { "--ro-bind" };
+                    push(&[
+                        flag.as_ref(),
+                        bind.host.as_os_str(),
+                        bind.inside.as_os_str(),
+                    ]);
+                }
+                if let Some(path) = &step.library_path {
+                    push(&[
+                        "--setenv".as_ref(),
+                        "LD_LIBRARY_PATH".as_ref(),
+                        path.as_os_str(),
+                    ]);
+                }
+                for (name, value) in &step.env {
+                    push(&["--setenv".as_ref(), name.as_ref(), value]);
+                }
+                if let Some(dir) = &step.chdir {
+                    push(&["--chdir".as_ref(), dir.as_os_str()]);
+                }
+                push(&["--".as_ref(), HELPER.as_ref()]);
+                args.extend(exec_args);
+                (bwrap, args)
+            }
+        };
+        // The job's control group first, so that everything the step starts is in it.
+        let mut program = program.to_owned();
+        if let Some(cgroup) = &self.cgroup {
+            let mut enter: Vec<OsString> = vec!["sandbox-enter".into()];
+            for procs in cgroup.procs() {
+                let mut join = OsString::from("--join=");
+                join.push(procs);
+                enter.push(join);
+            }
+            enter.push("--".into());
+            enter.push(program.into_os_string());
+            enter.append(&mut args);
+            (program, args) = (self.helper.clone(), enter);
+        }
+        let mut command = Command::new(program);
+        command.args(args);
+        if !self.is_confined() {
+            command.env_clear();
             command.env("PATH", std::env::var_os("PATH").unwrap_or_default());
             command.env("HOME", std::env::temp_dir());
             for (name, value) in &step.env {
@@ -214,32 +291,7 @@ impl Sandbox {
             if let Some(dir) = &step.chdir {
                 command.current_dir(dir);
             }
-            return command;
-        };
-        let mut command = Command::new(bwrap);
-        command.args(base_args(*as_root, step.profile));
-        command.args([
-            "--ro-bind".as_ref(),
-            self.helper.as_os_str(),
-            HELPER.as_ref(),
-        ]);
-        for bind in &step.binds {
-            for parent in parents(&bind.inside) {
-                command.args(["--perms", "0755", "--dir"]).arg(parent);
-            }
-            let flag = if bind.writable { "--bind" } else { "--ro-bind" };
-            command.arg(flag).arg(&bind.host).arg(&bind.inside);
         }
-        if let Some(path) = &step.library_path {
-            command.arg("--setenv").arg("LD_LIBRARY_PATH").arg(path);
-        }
-        for (name, value) in &step.env {
-            command.arg("--setenv").arg(name).arg(value);
-        }
-        if let Some(dir) = &step.chdir {
-            command.arg("--chdir").arg(dir);
-        }
-        command.arg("--").arg(HELPER).args(exec_args);
         command
     }
 
@@ -263,6 +315,14 @@ impl Sandbox {
             "bubblewrap is installed but cannot make a sandbox here ({first}); it needs \
              user namespaces, or root"
         ))
+    }
+}
+
+/// The control group of job `slot`, or why there is none.
+fn job_group(slot: u32, memory: u64) -> (Option<Arc<Cgroup>>, Option<String>) {
+    match Cgroup::create(slot, memory, JOB_PROCESSES) {
+        Ok(group) => (Some(Arc::new(group)), None),
+        Err(why) => (None, Some(why)),
     }
 }
 

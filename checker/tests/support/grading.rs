@@ -44,6 +44,24 @@ pub fn sandbox_available() -> bool {
     works
 }
 
+/// Whether the grader can give each job a control group here (as root, with cgroup v1's
+/// memory and pids controllers, or at the root of cgroup v2), as the checker decides.
+pub fn cgroups_available() -> bool {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n");
+    let own = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+    let v2 = Path::new("/sys/fs/cgroup/cgroup.controllers").is_file();
+    let v1 = Path::new("/sys/fs/cgroup/memory/cgroup.procs").is_file()
+        && Path::new("/sys/fs/cgroup/pids/cgroup.procs").is_file();
+    root && if v2 {
+        own.lines().any(|l| l == "0::/")
+    } else {
+        v1
+    }
+}
+
 /// Whether the program `name` is on the `PATH`; when it is not, says so (and fails
 /// instead when [`REQUIRE_VAR`] is set, as in CI, which installs it).
 pub fn tool_available(name: &str) -> bool {
