@@ -65,7 +65,10 @@ impl Cgroup {
             // Below the grader's own group of that controller, as the hierarchy wants.
             let parent = own
                 .lines()
-                .filter_map(|line| line.splitn(3, ':').nth(1).zip(line.splitn(3, ':').nth(2)))
+                .filter_map(|line| {
+                    let mut fields = line.splitn(3, ':').skip(1);
+                    fields.next().zip(fields.next())
+                })
                 .find(|(controllers, _)| controllers.split(',').any(|c| c == controller))
                 .map(|(_, path)| path.trim_start_matches('/').to_owned())
                 .ok_or_else(|| io::Error::other(format!("no {controller} controller")))?;

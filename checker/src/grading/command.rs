@@ -283,23 +283,24 @@ fn select<'a>(course: &'a Course, names: &[String]) -> Result<Vec<&'a Exercise>>
 
 /// A sandbox per job, or the reason there is none.
 fn sandboxes(req: &Request, jobs: usize) -> Result<Vec<Sandbox>> {
-    let memory = job_memory(jobs);
     if req.no_sandbox {
         eprintln!("warning: --no-sandbox: {UNSANDBOXED}");
-        return (0..jobs as u32)
-            .map(|slot| {
-                Sandbox::unconfined(slot, req.sandbox_uid, memory).map_err(anyhow::Error::msg)
-            })
-            .collect();
     }
+    let memory = job_memory(jobs);
     (0..jobs as u32)
         .map(|slot| {
-            Sandbox::bubblewrap(slot, req.sandbox_uid, memory).map_err(|why| {
-                anyhow::anyhow!(
-                    "cannot grade untrusted code safely: {why}. Install bubblewrap, or pass \
-                     --no-sandbox to grade anyway ({UNSANDBOXED})"
-                )
-            })
+            let mut sandbox = if req.no_sandbox {
+                Sandbox::unconfined(slot, req.sandbox_uid).map_err(anyhow::Error::msg)?
+            } else {
+                Sandbox::bubblewrap(slot, req.sandbox_uid).map_err(|why| {
+                    anyhow::anyhow!(
+                        "cannot grade untrusted code safely: {why}. Install bubblewrap, or \
+                         pass --no-sandbox to grade anyway ({UNSANDBOXED})"
+                    )
+                })?
+            };
+            sandbox.cap_job(memory);
+            Ok(sandbox)
         })
         .collect()
 }

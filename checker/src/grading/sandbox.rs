@@ -64,6 +64,8 @@ pub struct Sandbox {
     helper: PathBuf,
     /// The user and group sandboxed programs become, when the grader is root.
     user: Option<(u32, u32)>,
+    /// The grading job it is for.
+    slot: u32,
     /// The job's control group, when the grader can make one.
     cgroup: Option<Arc<Cgroup>>,
     /// Why there is none, for the instructor.
@@ -85,17 +87,17 @@ impl Sandbox {
     ///
     /// Fails with a message for the instructor when bubblewrap is missing or cannot
     /// make its namespaces here (in a container that forbids them, say).
-    pub fn bubblewrap(slot: u32, first_uid: u32, memory: u64) -> Result<Sandbox, String> {
+    pub fn bubblewrap(slot: u32, first_uid: u32) -> Result<Sandbox, String> {
         let bwrap = find_bwrap()?;
         let as_root = nix::unistd::geteuid().is_root();
         let id = first_uid + slot;
-        let (cgroup, no_cgroup) = job_group(slot, memory);
         let sandbox = Sandbox {
             kind: Kind::Bubblewrap { bwrap, as_root },
             helper: helper()?,
             user: as_root.then_some((id, id)),
-            cgroup,
-            no_cgroup,
+            slot,
+            cgroup: None,
+            no_cgroup: None,
         };
         sandbox.probe()?;
         Ok(sandbox)
@@ -103,16 +105,25 @@ impl Sandbox {
 
     /// No isolation: limits, timeouts and a clean environment only; as root, submitted
     /// code runs as user and group `first_uid + slot` (see [`Sandbox::check_user`]).
-    pub fn unconfined(slot: u32, first_uid: u32, memory: u64) -> Result<Sandbox, String> {
+    pub fn unconfined(slot: u32, first_uid: u32) -> Result<Sandbox, String> {
         let id = first_uid + slot;
-        let (cgroup, no_cgroup) = job_group(slot, memory);
         Ok(Sandbox {
             kind: Kind::Unconfined,
             helper: helper()?,
             user: nix::unistd::geteuid().is_root().then_some((id, id)),
-            cgroup,
-            no_cgroup,
+            slot,
+            cgroup: None,
+            no_cgroup: None,
         })
+    }
+
+    /// Caps what all of the job's processes take together at `memory` bytes (and
+    /// [`JOB_PROCESSES`]), with a control group of its own when the grader can make one.
+    pub fn cap_job(&mut self, memory: u64) {
+        match Cgroup::create(self.slot, memory, JOB_PROCESSES) {
+            Ok(group) => self.cgroup = Some(Arc::new(group)),
+            Err(why) => self.no_cgroup = Some(why),
+        }
     }
 
     /// Without bubblewrap, checks that the sandbox's own user can run `rustc` and read
@@ -315,14 +326,6 @@ impl Sandbox {
             "bubblewrap is installed but cannot make a sandbox here ({first}); it needs \
              user namespaces, or root"
         ))
-    }
-}
-
-/// The control group of job `slot`, or why there is none.
-fn job_group(slot: u32, memory: u64) -> (Option<Arc<Cgroup>>, Option<String>) {
-    match Cgroup::create(slot, memory, JOB_PROCESSES) {
-        Ok(group) => (Some(Arc::new(group)), None),
-        Err(why) => (None, Some(why)),
     }
 }
 
