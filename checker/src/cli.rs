@@ -318,6 +318,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "STEPS", default_value_t = DEFAULT_STEP_BUDGET)]
     pub budget: u64,
 
+    /// Also draw each history as a self-contained HTML page: the file PATH for one
+    /// history, or PATH/NAME.html for each of several (PATH is then a folder).
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
+
     /// The history files. The format is told from the content.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,

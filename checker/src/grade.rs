@@ -29,6 +29,10 @@ pub struct TestReport {
     pub details: String,
     /// How long it ran, in milliseconds.
     pub ms: u64,
+    /// The HTML page drawing the history the test checked, when it failed a history
+    /// check (a path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
 }
 
 impl TestReport {
@@ -48,6 +52,7 @@ impl TestReport {
             verdict,
             details,
             ms: took.as_millis() as u64,
+            page: None,
         }
     }
 }
@@ -206,6 +211,9 @@ impl ExerciseReport {
                 ));
                 if !t.details.is_empty() {
                     out.push_str(&indent(&t.details, "          "));
+                }
+                if let Some(page) = &t.page {
+                    out.push_str(&format!("          the history, drawn: {page}\n"));
                 }
             }
         }

@@ -22,8 +22,10 @@
 //! | [`grade`] | from test results to tasks, points and reports |
 //! | [`grading`] | `checker grade`: untrusted submissions, sandboxed, into a gradebook |
 //! | [`history_cmd`] | the `history` commands: checking and generating history files |
+//! | [`pages`] | the HTML page of a history check: the history and the network, drawn |
 //! | [`output`] | what a history check prints, for people and as JSON lines |
 //! | [`style`] | colour, only on a terminal and only when `NO_COLOR` is not set |
+//! | [`xml`] | escaping text for XML, HTML and SVG |
 //!
 //! `main` only reads the command line, hands it to the command, and turns the
 //! [`Status`] the command ends with into the exit code.
@@ -36,9 +38,11 @@ mod grade;
 mod grading;
 mod history_cmd;
 mod output;
+mod pages;
 mod runner;
 mod state;
 mod style;
+mod xml;
 
 use std::process::ExitCode;
 

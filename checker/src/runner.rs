@@ -45,7 +45,7 @@ pub use build::BuildError;
 pub use capture::Captured;
 pub use launch::{Direct, Launch, Launcher};
 pub use listing::{SuiteError, TestCase};
-pub use outcome::Outcome;
+pub use outcome::{Attachment, Outcome};
 
 /// Builds suites for one course, sharing one target directory.
 #[derive(Clone, Debug)]
@@ -133,6 +133,8 @@ pub struct TestResult {
     pub outcome: Outcome,
     /// What it printed, for people to read.
     pub output: Captured,
+    /// What the test handed over beside its result, such as a check report to draw.
+    pub attachments: Vec<Attachment>,
     /// How long its process ran.
     pub duration: Duration,
 }
@@ -188,6 +190,7 @@ impl Built {
             task: test.task.clone(),
             name: test.name.clone(),
             outcome: outcome::judge_run(&session, &test.name),
+            attachments: outcome::attachments(&session, &test.name),
             output: session.output,
             duration: session.duration,
         })

@@ -74,6 +74,31 @@ fn caught(mistake: &str, task_id: &str, test: &str) {
 }
 
 #[test]
+fn a_quorum_read_without_write_back_fails_with_its_history_drawn() {
+    let path =
+        workspace().join("checker/tests/fixtures/wrong/01_linearizable/read_without_write_back");
+    let report = check(&["--path", path.to_str().unwrap()]);
+    let quorum = task(&report, "quorum");
+    let test = quorum["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "quorum::reads_write_back")
+        .unwrap_or_else(|| panic!("{quorum:#}"));
+    let page = test["page"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no page: {test:#}"));
+    let html = std::fs::read_to_string(workspace().join(page)).unwrap();
+    assert!(html.contains("<h1>linearizability violated</h1>"), "{page}");
+    // The read that cannot follow the longest legal order is drawn as the culprit, and
+    // the messages around it as a sequence diagram with the partition.
+    assert_eq!(html.matches("class=\"op culprit").count(), 1, "{page}");
+    assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sequence\""));
+    assert!(html.contains("class=\"message dropped\""), "{page}");
+    assert!(html.contains("partition {n0 n1 n2} {n3 n4}"), "{page}");
+}
+
+#[test]
 fn the_solution_passes_every_task() {
     let report = check(&["--solution"]);
     for verdict in report["tasks"].as_array().unwrap() {

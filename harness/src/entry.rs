@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::panic::{self, AssertUnwindSafe};
 use std::process;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use serde_json::json;
 
@@ -20,6 +20,13 @@ const USAGE: i32 = 2;
 const UNREPORTED: i32 = 3;
 
 static SEED: OnceLock<u64> = OnceLock::new();
+
+/// The running test's link to the checker, for [`attach`] to report through while the
+/// test runs; `None` when listing or started by hand.
+static LINK: Mutex<Option<Reporter>> = Mutex::new(None);
+
+/// The running test's name.
+static RUNNING: OnceLock<String> = OnceLock::new();
 
 /// The entry point behind [`crate::main`].
 pub(crate) fn main(tests: &[Test]) -> ! {
@@ -119,12 +126,21 @@ fn list(tests: &[Test], mut reporter: Reporter) -> ! {
 fn run(test: &Test, mut reporter: Reporter) -> ! {
     let name = test.name.to_owned();
     reporter.send(&Message::Hello(Subject::Test(name.clone())));
+    _ = RUNNING.set(name.clone());
+    let by_hand = reporter.by_hand();
+    *LINK.lock().unwrap_or_else(PoisonError::into_inner) = Some(reporter);
     panics::install_hook();
     // A `fn()` holds no state that a panic could leave half-changed for us to see.
-    match panic::catch_unwind(AssertUnwindSafe(test.run)) {
+    let outcome = panic::catch_unwind(AssertUnwindSafe(test.run));
+    let mut reporter = LINK
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take()
+        .unwrap_or(Reporter { link: None });
+    match outcome {
         Ok(()) => {
             reporter.send(&Message::Pass(name.clone()));
-            if reporter.by_hand() {
+            if by_hand {
                 eprintln!("test {name} ... ok");
             }
             process::exit(0)
@@ -138,7 +154,7 @@ fn run(test: &Test, mut reporter: Reporter) -> ! {
                 message: failure.message.clone(),
                 location: failure.location.clone(),
             });
-            if reporter.by_hand() {
+            if by_hand {
                 let at = failure
                     .location
                     .map(|l| format!(" at {l}"))
@@ -147,6 +163,23 @@ fn run(test: &Test, mut reporter: Reporter) -> ! {
             }
             process::exit(FAILED)
         }
+    }
+}
+
+/// Sends an attachment of the running test (see [`crate::attach`]).
+pub(crate) fn attach(kind: &str, body: &str) {
+    let Some(test) = RUNNING.get() else {
+        eprintln!("suite: an attachment outside a test was left out");
+        return;
+    };
+    let mut link = LINK.lock().unwrap_or_else(PoisonError::into_inner);
+    match link.as_mut() {
+        Some(reporter) if !reporter.by_hand() => reporter.send(&Message::Attach {
+            test: test.clone(),
+            kind: kind.to_owned(),
+            body: body.to_owned(),
+        }),
+        _ => eprintln!("suite: attached {kind} ({} bytes)", body.len()),
     }
 }
 

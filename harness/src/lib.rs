@@ -63,6 +63,7 @@
 //! 3. The harness connects to the socket and sends lines, each `KIND SECRET REST`:
 //!    ```text
 //!    hello SECRET NAME                          main started, about to run test NAME
+//!    attach SECRET NAME KIND JSON               something to show beside the result
 //!    pass SECRET NAME                           the test body returned
 //!    panic SECRET NAME {"message":..,"location":..}   the test body panicked
 //!    ```
@@ -156,6 +157,26 @@ pub fn block_on_paused<F: Future>(future: F) -> F::Output {
         Ok(runtime) => runtime.block_on(future),
         Err(error) => panic!("the suite could not start a tokio runtime: {error}"),
     }
+}
+
+/// Hands the checker something to show beside the current test's result: `kind` names
+/// it (one word), `json` is one line of JSON. `checker check` draws a `check-report`
+/// (a `testkit::report::CheckReport`) as an HTML page of the history. Call it before
+/// [`fail`]; started by hand, the binary only says it was attached.
+///
+/// # Panics
+///
+/// If `kind` is not one word or `json` is not one line of JSON: a mistake of the suite.
+pub fn attach(kind: &str, json: &str) {
+    assert!(
+        protocol::is_word(kind),
+        "an attachment's kind is one word: {kind:?}"
+    );
+    assert!(
+        !json.contains('\n') && serde_json::from_str::<serde_json::Value>(json).is_ok(),
+        "an attachment is one line of JSON"
+    );
+    entry::attach(kind, json);
 }
 
 /// Fails the current test with `message`, which is what the student is shown, reported

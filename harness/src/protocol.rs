@@ -104,6 +104,16 @@ pub enum Message {
     End(usize),
     /// `pass <secret> <test>`: the test body returned.
     Pass(String),
+    /// `attach <secret> <test> <kind> <json>`: something for the checker to show beside
+    /// the result, such as a check report to draw; one line of JSON.
+    Attach {
+        /// The test's name.
+        test: String,
+        /// What it is, a word (`check-report`).
+        kind: String,
+        /// The JSON, on one line.
+        body: String,
+    },
     /// `panic <secret> <test> {"message":..,"location":..}`: the test body panicked.
     Panic {
         /// The test's name.
@@ -126,6 +136,7 @@ impl Message {
             }
             Message::End(count) => format!("end {secret} {count}"),
             Message::Pass(test) => format!("pass {secret} {test}"),
+            Message::Attach { test, kind, body } => format!("attach {secret} {test} {kind} {body}"),
             Message::Panic {
                 test,
                 message,
@@ -164,6 +175,23 @@ impl Message {
             }
             "end" => rest.parse().map(Message::End).map_err(|_| bad()),
             "pass" if is_word(rest) => Ok(Message::Pass(rest.to_owned())),
+            "attach" => {
+                let mut parts = rest.splitn(3, ' ');
+                let (Some(test), Some(kind), Some(body)) =
+                    (parts.next(), parts.next(), parts.next())
+                else {
+                    return Err(bad());
+                };
+                if !is_word(test) || !is_word(kind) || serde_json::from_str::<Value>(body).is_err()
+                {
+                    return Err(bad());
+                }
+                Ok(Message::Attach {
+                    test: test.to_owned(),
+                    kind: kind.to_owned(),
+                    body: body.to_owned(),
+                })
+            }
             "panic" => {
                 let (test, body) = rest.split_once(' ').ok_or_else(bad)?;
                 let value: Value = serde_json::from_str(body).map_err(|_| bad())?;
@@ -235,6 +263,11 @@ mod tests {
                 message: String::new(),
                 location: None,
             },
+            Message::Attach {
+                test: "reads_back".into(),
+                kind: "check-report".into(),
+                body: r#"{"a":[1,"two three"]}"#.into(),
+            },
         ];
         for message in messages {
             let line = message.encode(SECRET);
@@ -252,6 +285,15 @@ mod tests {
         assert!(Message::decode("pass", SECRET).is_err());
         assert!(Message::decode(&format!("pass {SECRET}"), SECRET).is_err());
         assert!(Message::decode(&format!("shout {SECRET} t"), SECRET).is_err());
+    }
+
+    #[test]
+    fn an_attachment_must_be_one_word_kind_and_json() {
+        let decode = |rest: &str| Message::decode(&format!("attach {SECRET} {rest}"), SECRET);
+        assert!(decode("t check-report {\"x\":1}").is_ok());
+        assert!(decode("t check-report not json").is_err());
+        assert!(decode("t check-report").is_err());
+        assert!(decode("t").is_err());
     }
 
     #[test]

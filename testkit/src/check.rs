@@ -85,9 +85,22 @@ impl Violation {
 
     /// The text timeline of [`Violation::explain`], at most `width` columns wide.
     pub fn picture(&self, history: &History, width: usize) -> String {
+        let (ops, marked) = self.focus();
+        let options = crate::history::timeline::Options::new()
+            .only(ops)
+            .highlight(marked)
+            .max_width(width);
+        crate::history::timeline::render(history, &options)
+    }
+
+    /// The shortest piece of the history that shows the violation, and the operations in
+    /// it to highlight: for a search, the end of the longest legal order (five
+    /// operations) and the first operations that cannot follow it (up to five), the
+    /// first highlighted; for a broken guarantee, its operations, the last highlighted.
+    pub fn focus(&self) -> (Vec<OpId>, Vec<OpId>) {
         const PREFIX_SHOWN: usize = 5;
         const BLOCKED_SHOWN: usize = 4;
-        let (ops, marked): (Vec<OpId>, Vec<OpId>) = match &self.evidence {
+        match &self.evidence {
             Evidence::PartialOrder {
                 prefix, blocked, ..
             } => {
@@ -97,12 +110,7 @@ impl Violation {
                 (tail.iter().chain(next).copied().collect(), marked)
             }
             Evidence::Ops { ops } => (ops.clone(), ops.last().copied().into_iter().collect()),
-        };
-        let options = crate::history::timeline::Options::new()
-            .only(ops)
-            .highlight(marked)
-            .max_width(width);
-        crate::history::timeline::render(history, &options)
+        }
     }
 
     /// The operations the evidence names, without repeats, in the order named.

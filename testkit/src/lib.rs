@@ -9,6 +9,7 @@
 //! | [`check`] | linearizability, sequential consistency, causal consistency and session guarantees |
 //! | [`formats`] | readers for Jepsen register logs and key-value EDN logs |
 //! | [`generate`] | generated register histories, linearizable by construction or with a planted violation |
+//! | [`report`] | check reports: a history, its verdict and the network's trace, as JSON for drawing |
 //!
 //! Hidden test suites record a history (from [`sim::World`] or from
 //! [`history::record::Recorder`]), hand it to a checker from [`check`], and on a
@@ -19,5 +20,6 @@ pub mod formats;
 pub mod generate;
 pub mod history;
 pub mod model;
+pub mod report;
 pub mod rng;
 pub mod sim;

@@ -6,7 +6,7 @@
 //! (including an exercise that does not compile), 2 when the checker itself could not do
 //! its job (no course, an unknown exercise, a broken Cargo.toml, cargo missing).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Result, bail};
@@ -16,9 +16,11 @@ use crate::Status;
 use crate::catalog::Exercise;
 use crate::course::{Course, Source};
 use crate::grade::{Build, ExerciseReport, TaskVerdict, TestReport};
-use crate::runner::{BuildError, RunOptions, Runner, SuiteError};
+use crate::pages;
+use crate::runner::{Attachment, BuildError, RunOptions, Runner, SuiteError};
 use crate::state::Progress;
 use crate::style::Style;
+use testkit::report::CheckReport;
 
 /// The seed used when none is given: checks are reproducible by default, and
 /// `--seed` explores other schedules.
@@ -171,6 +173,9 @@ pub fn check_one(
         }
         Err(e) => bail!("exercise {}: {e}", exercise.name),
     };
+    // Pages of an earlier check of this copy describe failures that may be gone.
+    let pages = pages_dir(course, exercise, source);
+    _ = std::fs::remove_dir_all(&pages);
     for result in results {
         let passed = result.outcome.passed();
         let mut details = String::new();
@@ -185,16 +190,58 @@ pub fn check_one(
                 ));
             }
         }
-        report.tests.push(TestReport::new(
+        let mut test = TestReport::new(
             &result.task,
             &result.name,
             passed,
             result.outcome.verdict(),
             details,
             result.duration,
-        ));
+        );
+        if !passed {
+            test.page = draw(&result.attachments, &pages, &result.name, &course.root);
+        }
+        report.tests.push(test);
     }
     Ok(report)
+}
+
+/// Where the pages of a check of `exercise` in `source` go: a folder per copy, so that
+/// checking the reference solution or another folder never removes the student's.
+pub fn pages_dir(course: &Course, exercise: &Exercise, source: &Source) -> PathBuf {
+    let pages = course.state_dir().join("pages");
+    let copy = match source {
+        Source::Student => return pages.join(&exercise.name),
+        Source::Solution => "solution".to_owned(),
+        Source::Folder(dir) => {
+            let dir = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+            format!("folder-{}", crate::runner::manifest::fingerprint(&[&dir]))
+        }
+    };
+    pages.join(copy).join(&exercise.name)
+}
+
+/// Draws the first check report a failed test attached as a page in `dir`; its path,
+/// relative to the course when it can be, or `None` when there was none to draw. A
+/// report that cannot be drawn is said on standard error: the failure itself stands.
+fn draw(attachments: &[Attachment], dir: &Path, test: &str, root: &Path) -> Option<String> {
+    let attachment = attachments.iter().find(|a| a.kind == "check-report")?;
+    let path = dir.join(format!("{}.html", test.replace("::", ".")));
+    let drawn = CheckReport::from_json(&attachment.body)
+        .map_err(anyhow::Error::msg)
+        .and_then(|report| pages::write(&report, &path));
+    match drawn {
+        Ok(()) => Some(
+            path.strip_prefix(root)
+                .unwrap_or(&path)
+                .display()
+                .to_string(),
+        ),
+        Err(e) => {
+            eprintln!("note: the history of {test} could not be drawn: {e:#}");
+            None
+        }
+    }
 }
 
 /// The flags that select `source` again in a replay command.

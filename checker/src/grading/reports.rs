@@ -31,7 +31,6 @@ pub mod json;
 pub mod junit;
 #[cfg(test)]
 pub(crate) mod sample;
-mod xml;
 
 use std::borrow::Cow;
 use std::collections::HashSet;

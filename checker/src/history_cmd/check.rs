@@ -7,7 +7,7 @@
 //! checking file by file, would print verdicts for some files of a run whose input is
 //! broken, and a script reading the output could take them for the whole answer.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use testkit::check::linearizable::Linearizable;
@@ -15,10 +15,12 @@ use testkit::check::{ConsistencyCheck, Verdict};
 use testkit::formats::{self, Format};
 use testkit::history::History;
 use testkit::model::ModelKind;
+use testkit::report::CheckReport;
 
 use crate::Status;
 use crate::cli::CheckArgs;
 use crate::output::{self, Checked, Printer};
+use crate::pages;
 
 /// A file read and parsed, ready to check.
 #[derive(Debug)]
@@ -63,6 +65,13 @@ pub fn run(args: &CheckArgs) -> Status {
         let elapsed = start.elapsed();
         match verdict {
             Ok(verdict) => {
+                if let Some(path) = &args.html {
+                    let page = page_path(path, &l.file, loaded.len());
+                    if let Err(e) = draw(l, &verdict, &page) {
+                        output::error(&format!("{e:#}"));
+                        status = Status::ToolError;
+                    }
+                }
                 printer.print(&Checked {
                     file: &l.file,
                     model: l.model,
@@ -84,6 +93,32 @@ pub fn run(args: &CheckArgs) -> Status {
         }
     }
     status
+}
+
+/// Where the page of `file` goes: `path` itself for the only file of a run, else
+/// `path/NAME.html`.
+fn page_path(path: &Path, file: &str, files: usize) -> PathBuf {
+    if files == 1 {
+        return path.to_owned();
+    }
+    let stem = Path::new(file)
+        .file_stem()
+        .map_or_else(|| "history".into(), |s| s.to_string_lossy().into_owned());
+    path.join(format!("{stem}.html"))
+}
+
+/// Writes the page of one checked history.
+fn draw(loaded: &Loaded, verdict: &Verdict, page: &Path) -> anyhow::Result<()> {
+    let report = CheckReport::new(
+        loaded.file.clone(),
+        "linearizability",
+        &loaded.history,
+        loaded.model,
+        verdict,
+    );
+    pages::write(&report, page)?;
+    eprintln!("{}: drawn in {}", loaded.file, page.display());
+    Ok(())
 }
 
 /// Reads and parses one file. The error is one line: `FILE:LINE: what was expected`.

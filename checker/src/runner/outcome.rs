@@ -159,10 +159,40 @@ pub(super) fn judge_run(session: &Session, test: &str) -> Outcome {
             } if started && result.is_none() && name == test => {
                 result = Some(Outcome::Panicked { message, location });
             }
+            Message::Attach { test: name, .. } if started && result.is_none() && name == test => {}
             other => return forged(format!("an out-of-place {}", describe(&other))),
         }
     }
     result.unwrap_or_else(|| ended_without_result(started, session.end))
+}
+
+/// Something the test handed over beside its result (see `suite_harness::attach`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    /// What it is: `check-report`.
+    pub kind: String,
+    /// Its JSON.
+    pub body: String,
+}
+
+/// The attachments of the session of `--run test`, in the order sent; none when its
+/// report was not genuine (see [`judge_run`]), since only the harness sends them.
+pub(super) fn attachments(session: &Session, test: &str) -> Vec<Attachment> {
+    if matches!(judge_run(session, test), Outcome::Forged { .. }) {
+        return Vec::new();
+    }
+    session
+        .lines
+        .iter()
+        .filter_map(|line| match Message::decode(line, &session.secret) {
+            Ok(Message::Attach {
+                test: name,
+                kind,
+                body,
+            }) if name == test => Some(Attachment { kind, body }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What it means that a process ended without a final report.
@@ -190,6 +220,7 @@ pub(super) fn describe(message: &Message) -> &'static str {
         Message::End(_) => "`end` of a listing",
         Message::Pass(_) => "`pass`",
         Message::Panic { .. } => "`panic`",
+        Message::Attach { .. } => "`attach`",
     }
 }
 
@@ -280,6 +311,37 @@ mod tests {
                 matches!(outcome, Outcome::Forged { .. }),
                 "{lines:?}: {outcome}"
             );
+        }
+    }
+
+    #[test]
+    fn attachments_come_only_from_the_harness_during_the_test() {
+        let attach = |test: &str| Message::Attach {
+            test: test.into(),
+            kind: "check-report".into(),
+            body: "{\"n\":1}".into(),
+        };
+        let good = session(&[hello(), attach("t"), pass("t")], End::Exited(0));
+        assert_eq!(judge_run(&good, "t"), Outcome::Passed);
+        assert_eq!(
+            attachments(&good, "t"),
+            [Attachment {
+                kind: "check-report".into(),
+                body: "{\"n\":1}".into()
+            }]
+        );
+        // After the result, or for another test: the run's report is not genuine.
+        for lines in [
+            &[hello(), pass("t"), attach("t")][..],
+            &[hello(), attach("u"), pass("t")][..],
+            &[attach("t"), hello(), pass("t")][..],
+        ] {
+            let run = session(lines, End::Exited(0));
+            assert!(
+                matches!(judge_run(&run, "t"), Outcome::Forged { .. }),
+                "{lines:?}"
+            );
+            assert!(attachments(&run, "t").is_empty());
         }
     }
 

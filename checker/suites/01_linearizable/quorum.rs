@@ -7,6 +7,7 @@ use testkit::check::ConsistencyCheck;
 use testkit::check::linearizable::Linearizable;
 use testkit::history::{Action, History, Output, Value};
 use testkit::model::ModelKind;
+use testkit::report::CheckReport;
 use testkit::rng::Rng;
 use testkit::sim::{Answer, CallOutcome, Config, Restart, World};
 
@@ -38,6 +39,15 @@ fn check(history: &History, seed: u64, scenario: &str, world: &World<Replica>) {
         Err(error) => suite_harness::fail(format!("seed {seed}: the checker refused: {error}")),
     };
     if let Some(violation) = verdict.violation() {
+        let report = CheckReport::new(
+            format!("{scenario} (seed {seed})"),
+            "linearizability",
+            history,
+            Some(ModelKind::Register),
+            &verdict,
+        )
+        .with_trace(history, world.trace());
+        suite_harness::attach("check-report", &report.to_json());
         suite_harness::fail(format!(
             "{scenario} (seed {seed}). The clients' history must be linearizable: once a read \
              returns a value, no later read may return an older one. A read that returns the \

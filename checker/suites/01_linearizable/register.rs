@@ -9,6 +9,7 @@ use testkit::check::linearizable::Linearizable;
 use testkit::history::record::Recorder;
 use testkit::history::{Action, History, Value};
 use testkit::model::ModelKind;
+use testkit::report::CheckReport;
 use testkit::rng::Rng;
 
 const CLIENTS: u32 = 5;
@@ -144,6 +145,14 @@ pub fn history_is_linearizable() {
             )),
         };
         if let Some(violation) = verdict.violation() {
+            let report = CheckReport::new(
+                format!("{CLIENTS} clients share one register (seed {seed})"),
+                "linearizability",
+                &run.history,
+                Some(ModelKind::CasRegister),
+                &verdict,
+            );
+            suite_harness::attach("check-report", &report.to_json());
             suite_harness::fail(format!(
                 "{CLIENTS} clients shared one register (seed {seed}); each operation must appear \
                  to take effect at one instant between its call and its return. A swap must \

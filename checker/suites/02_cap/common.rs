@@ -6,6 +6,7 @@ use cap::{Mode, Replica, Request, Response};
 use testkit::check::ConsistencyCheck;
 use testkit::check::linearizable::Linearizable;
 use testkit::model::ModelKind;
+use testkit::report::CheckReport;
 use testkit::sim::{Call, Config, World};
 
 /// How many seeds each randomized test runs, from the suite's seed on.
@@ -64,6 +65,15 @@ pub fn assert_linearizable(world: &World<Replica>, scenario: &str, seed: u64) {
         .check(&history)
         .expect("a key-value history the checker can read");
     if let Some(v) = verdict.violation() {
+        let report = CheckReport::new(
+            format!("{scenario} (seed {seed})"),
+            "linearizability",
+            &history,
+            Some(ModelKind::Kv),
+            &verdict,
+        )
+        .with_trace(&history, world.trace());
+        suite_harness::attach("check-report", &report.to_json());
         panic!(
             "{scenario}\nIn CP mode the history of clients must be linearizable: every \
              read returns the latest acknowledged write, an acknowledged write is never \

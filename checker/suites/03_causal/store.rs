@@ -7,6 +7,7 @@ use std::time::Duration;
 use causal::{Replica, Request, Response};
 use testkit::check::ConsistencyCheck;
 use testkit::check::causal::Causal;
+use testkit::report::CheckReport;
 use testkit::rng::Rng;
 use testkit::sim::{Config, World};
 
@@ -65,6 +66,15 @@ fn assert_causal(w: &World<Replica>, scenario: &str, seed: u64) {
         .check(&history)
         .expect("every value written is unique, as the causal checker needs");
     if let Some(v) = verdict.violation() {
+        let report = CheckReport::new(
+            format!("{scenario} (seed {seed})"),
+            "causal consistency",
+            &history,
+            None,
+            &verdict,
+        )
+        .with_trace(&history, w.trace());
+        suite_harness::attach("check-report", &report.to_json());
         panic!(
             "{scenario}\nA causally consistent store never lets a read miss a write in its \
              causal past: what the reader's client did or read before, and what the writers \

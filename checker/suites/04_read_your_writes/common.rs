@@ -7,6 +7,7 @@ use testkit::check::ConsistencyCheck;
 use testkit::check::causal::{Guarantee, Session as SessionCheck};
 use testkit::history::record::Recorder;
 use testkit::history::{Action, History, Value};
+use testkit::report::CheckReport;
 use testkit::rng::Rng;
 
 /// How many seeds each randomized test runs, from the suite's seed on.
@@ -75,6 +76,14 @@ pub fn assert_keeps(history: &History, guarantee: Guarantee, scenario: &str, see
         .check(history)
         .unwrap_or_else(|e| panic!("the checker could not read the history (seed {seed}): {e}"));
     if let Some(v) = verdict.violation() {
+        let report = CheckReport::new(
+            format!("{scenario} (seed {seed})"),
+            guarantee.to_string(),
+            history,
+            None,
+            &verdict,
+        );
+        suite_harness::attach("check-report", &report.to_json());
         panic!(
             "{scenario}\nEvery client must keep {guarantee}: the router sends a read only to \
              a node whose version is at least the session's floor.\n\

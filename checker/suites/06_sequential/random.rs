@@ -6,6 +6,7 @@ use sequential::{Replica, Request, Response};
 use testkit::check::ConsistencyCheck;
 use testkit::check::sequential::Sequential;
 use testkit::model::ModelKind;
+use testkit::report::CheckReport;
 use testkit::rng::Rng;
 use testkit::sim::{CallOutcome, Config, World};
 
@@ -107,6 +108,15 @@ pub fn random_schedules_are_sequentially_consistent() {
             .check(&history)
             .expect("a register history the checker can read");
         if let Some(violation) = verdict.violation() {
+            let report = CheckReport::new(
+                format!("{nodes} replicas, {clients} clients (seed {seed})"),
+                "sequential consistency",
+                &history,
+                Some(ModelKind::Register),
+                &verdict,
+            )
+            .with_trace(&history, world.trace());
+            suite_harness::attach("check-report", &report.to_json());
             suite_harness::fail(format!(
                 "seed {seed}: {} replicas, {clients} clients (client c talks to replica \
                  c mod {nodes}), random reads and writes of unique values, messages delayed \

@@ -5,6 +5,7 @@ use testkit::check::linearizable::Linearizable;
 use testkit::check::sequential::Sequential;
 use testkit::history::Action;
 use testkit::model::ModelKind;
+use testkit::report::CheckReport;
 
 /// Seeds to call `stale_read_history` with: the history must make the point on each.
 const SEEDS: u64 = 100;
@@ -38,6 +39,14 @@ pub fn the_history_is_sequential_but_not_linearizable() {
             .check(&history)
             .expect("a register history the checker can read");
         if let Some(violation) = seq.violation() {
+            let report = CheckReport::new(
+                format!("stale_read_history (seed {seed})"),
+                "sequential consistency",
+                &history,
+                Some(ModelKind::Register),
+                &seq,
+            );
+            suite_harness::attach("check-report", &report.to_json());
             suite_harness::fail(format!(
                 "seed {seed}: the history of stale_read_history is not even sequentially \
                  consistent, so it shows a broken register rather than the gap between the two \

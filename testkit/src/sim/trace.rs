@@ -276,7 +276,7 @@ impl<M, Q, R> Trace<M, Q, R> {
         self.events.is_empty()
     }
 
-    pub(super) fn push(&mut self, at: u64, event: Event<M, Q, R>) {
+    pub(crate) fn push(&mut self, at: u64, event: Event<M, Q, R>) {
         self.events.push(TraceEvent {
             at: Duration::from_nanos(at),
             event,

@@ -23,7 +23,7 @@
 use crate::grading::record::{ExerciseGrade, ExerciseStatus, SubmissionGrade};
 
 use super::NO_TEST;
-use super::xml::{attr, text};
+use crate::xml::{attr, text};
 
 /// What went wrong in a case: written as `<failure>` or `<error>`.
 struct Problem<'a> {
@@ -241,8 +241,8 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::super::sample::{self, MARKUP};
-    use super::super::xml::well_formed;
     use super::*;
+    use crate::xml::well_formed;
 
     /// The lines of `xml` that open `element`, trimmed.
     fn tags<'a>(xml: &'a str, element: &str) -> Vec<&'a str> {

@@ -1,5 +1,5 @@
-//! Putting arbitrary text into XML: escaping markup, and dropping the characters XML 1.0
-//! cannot hold at all.
+//! Putting arbitrary text into XML (JUnit reports, and the SVG and HTML of the history
+//! pages): escaping markup, and dropping the characters XML 1.0 cannot hold at all.
 //!
 //! Messages carry text from students' code (a panic message, a value's `Debug` output),
 //! so they may hold any character. XML 1.0 forbids most C0 controls and U+FFFE/U+FFFF
