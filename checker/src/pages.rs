@@ -280,12 +280,16 @@ padding:.6em .9em;border-radius:6px;font:12px/1.4 ui-monospace,monospace;opacity
 footer{margin-top:2em;color:#888;font-size:12px}\
 @media print{#details{display:none}}";
 
-/// Hover: the element's details in the box, the element outlined.
+/// Hover: the element's details in the box, the element outlined. A link to the page
+/// ending in `#op-N` opens it with operation N shown so.
 const SCRIPT: &str = "const box=document.getElementById('details');\
+function show(el){box.textContent=el.dataset.details;el.classList.add('hover');}\
 for(const el of document.querySelectorAll('[data-details]')){\
-el.addEventListener('mouseenter',()=>{box.textContent=el.dataset.details;\
-el.classList.add('hover');});\
-el.addEventListener('mouseleave',()=>el.classList.remove('hover'));}";
+el.addEventListener('mouseenter',()=>show(el));\
+el.addEventListener('mouseleave',()=>el.classList.remove('hover'));}\
+const m=location.hash.match(/^#op-(\\d+)$/);\
+if(m){const el=document.querySelector('[data-op=\"'+m[1]+'\"]');\
+if(el){show(el);el.scrollIntoView({block:'center',inline:'center'});}}";
 
 #[cfg(test)]
 mod tests {
