@@ -226,6 +226,13 @@ pub enum DevCommand {
         /// Only these exercises (default: all).
         exercises: Vec<String>,
     },
+    /// Draw the book's figures (docs/src/figures/NAME.svg) from their histories.
+    Figures {
+        /// Only check that every drawing on disk is the checker's and every verdict the
+        /// one the text relies on; exit 1 otherwise.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// The `history` commands.

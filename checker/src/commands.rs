@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod dev;
+pub mod figures;
 pub mod hint;
 pub mod list;
 pub mod progress_bar;

@@ -5,7 +5,7 @@
 //! checker list | check | hint | reset      work through the course
 //! checker grade SUBMISSIONS --out DIR      grade many submissions (for instructors)
 //! checker gradebook --out DIR FROM...       merge the gradebooks of shards
-//! checker dev verify              check the course itself (for authors)
+//! checker dev verify | figures    check the course itself, draw the book's figures (for authors)
 //! checker history check | gen     check or generate recorded histories
 //! ```
 //!
@@ -111,6 +111,9 @@ fn main() -> ExitCode {
         Some(Command::Dev {
             command: cli::DevCommand::Verify { exercises },
         }) => commands::with_course(course, |c| commands::dev::verify(c, &exercises)),
+        Some(Command::Dev {
+            command: cli::DevCommand::Figures { check },
+        }) => commands::with_course(course, |c| commands::figures::run(c, check)),
         Some(Command::History { command }) => history_cmd::run(command),
         Some(Command::SandboxEnter { join, program }) => {
             return grading::confine::enter(&join, &program);

@@ -109,11 +109,28 @@ pub fn render(report: &CheckReport) -> Result<String> {
     Ok(format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><style>{CSS}</style></head>\n<body>\n{body}\
+         <title>{}</title><style>{PAGE_CSS}{SVG_CSS}</style></head>\n<body>\n{body}\
          <aside id=\"details\">Hover an operation or a message for its details.</aside>\n\
          <footer>Drawn by consistency-lab's checker.</footer>\n<script>{SCRIPT}</script>\n\
          </body></html>\n",
         text(&format!("{verdict}: {}", report.title))
+    ))
+}
+
+/// The history of `report` as a standalone SVG, its style inside: a figure for the book.
+pub fn figure(report: &CheckReport) -> Result<String> {
+    let (history, _) = report
+        .history()
+        .map_err(|e| anyhow::anyhow!("the report's history cannot be read: {e}"))?;
+    let violation = Option::<Violation>::from(&report.verdict);
+    let all: Vec<OpId> = (0..history.len()).collect();
+    let svg = timeline::render(&history, &all, &roles(violation.as_ref()));
+    // The style and a white ground go first inside the root element.
+    let open = svg.find('>').map_or(0, |i| i + 1);
+    Ok(format!(
+        "{}\n<style>{SVG_CSS}</style>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>{}",
+        &svg[..open],
+        &svg[open..]
     ))
 }
 
@@ -244,8 +261,8 @@ const LEGEND: &str = "<section id=\"legend\"><span class=\"chip ordered\">1</spa
     <span class=\"chip unknown\"></span> outcome unknown \
     <span class=\"chip failed\"></span> failed, no effect</section>\n";
 
-/// The page's style: print-friendly, no fonts or images fetched.
-const CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:1.5em 2em 6em;color:#222}\
+/// The page's style around the drawings: print-friendly, no fonts or images fetched.
+const PAGE_CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:1.5em 2em 6em;color:#222}\
 h1{font-size:1.5em;margin:0 0 .2em}h2{font-size:1.1em;margin:1.4em 0 .4em}\
 header.violated h1{color:#b71c1c}header.holds h1{color:#1b5e20}header.undecided h1{color:#e65100}\
 .scenario{font-weight:600;margin:.2em 0}.checked,.note{color:#555;margin:.2em 0}\
@@ -259,7 +276,14 @@ border-color:#c62828;border-width:3px}.chip.blocked{background:#ffe0b2;border-co
 .chip.named{background:#bbdefb;border-color:#1565c0}.chip.other{background:#eeeeee;\
 border-color:#9e9e9e}.chip.unknown{background:#fff;border-color:#616161;border-style:dashed}\
 .chip.failed{background:#fafafa;border-color:#bdbdbd;opacity:.6}\
-svg text{font:11px ui-monospace,monospace;fill:#222}\
+#details{position:fixed;right:1em;bottom:1em;max-width:38em;background:#263238;color:#fff;\
+padding:.6em .9em;border-radius:6px;font:12px/1.4 ui-monospace,monospace;opacity:.95}\
+footer{margin-top:2em;color:#888;font-size:12px}\
+.culprit-text{color:#b71c1c;font-weight:600}\
+@media print{#details{display:none}}";
+
+/// The drawings' style, also carried inside a standalone figure.
+const SVG_CSS: &str = "svg text{font:11px ui-monospace,monospace;fill:#222}\
 svg .client,svg .endpoint{font-weight:700;font-size:12px}svg .endpoint{text-anchor:middle}\
 svg .lane{stroke:#ccc;stroke-width:1}\
 .op rect{stroke-width:2}.op.ordered rect{fill:#c8e6c9;stroke:#2e7d32}\
@@ -274,11 +298,7 @@ font-size:10px}.message.dropped line{stroke:#c62828;stroke-dasharray:4 3}\
 .cross{fill:#c62828;font-size:14px;text-anchor:middle;font-weight:700}\
 .cut rect{fill:#fce4ec;opacity:.7}.cut text{fill:#ad1457;font-size:10px}\
 .note text{fill:#6a1b9a;font-size:10px}.time{fill:#777;font-size:10px}\
-.message.hover line{stroke-width:3}.culprit-text{color:#b71c1c;font-weight:600}\
-#details{position:fixed;right:1em;bottom:1em;max-width:38em;background:#263238;color:#fff;\
-padding:.6em .9em;border-radius:6px;font:12px/1.4 ui-monospace,monospace;opacity:.95}\
-footer{margin-top:2em;color:#888;font-size:12px}\
-@media print{#details{display:none}}";
+.message.hover line{stroke-width:3}";
 
 /// Hover: the element's details in the box, the element outlined. A link to the page
 /// ending in `#op-N` opens it with operation N shown so.
@@ -341,6 +361,15 @@ mod tests {
         for fetch in ["http://", "https://", " src=", " href=", "@import"] {
             assert!(!rest.contains(fetch), "the page fetches something: {fetch}");
         }
+    }
+
+    #[test]
+    fn a_figure_is_one_svg_with_its_style_inside() {
+        let svg = figure(&stale_report()).unwrap();
+        crate::xml::well_formed(&svg).unwrap();
+        assert!(svg.starts_with("<svg xmlns="), "{svg}");
+        assert!(svg.contains("<style>svg text{"), "{svg}");
+        assert!(svg.contains("class=\"op culprit\" data-op=\"2\""), "{svg}");
     }
 
     #[test]

@@ -339,3 +339,37 @@ fn one_bad_file_stops_the_run_before_any_verdict() {
         errors[1]
     );
 }
+
+#[test]
+fn html_draws_each_history_as_a_page_of_its_own() {
+    let dir = Scratch::new();
+    let stale = dir.file("stale.log", &stale_read_log());
+    let page = dir.path("stale.html");
+    let run = checker(&["history", "check", "--html", &page, &stale]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("drawn in {page}")),
+        "{}",
+        run.stderr
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<h1>linearizability violated</h1>"), "{html}");
+    // Client 0's read of 1 (op 2) cannot follow w(1), w(2).
+    assert!(
+        html.contains("class=\"op culprit\" data-op=\"2\""),
+        "{html}"
+    );
+
+    // Several files: a folder of pages, the linearizable one drawn too.
+    let good = dir.file("good.log", &good_log());
+    let folder = dir.path("pages");
+    let run = checker(&["history", "check", "--html", &folder, &stale, &good]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let good_page = std::fs::read_to_string(format!("{folder}/good.html")).unwrap();
+    assert!(
+        good_page.contains("<h1>linearizability holds</h1>"),
+        "{good_page}"
+    );
+    assert!(!good_page.contains("culprit\" data-op"), "{good_page}");
+    assert!(std::path::Path::new(&format!("{folder}/stale.html")).is_file());
+}

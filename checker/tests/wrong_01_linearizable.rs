@@ -96,6 +96,19 @@ fn a_quorum_read_without_write_back_fails_with_its_history_drawn() {
     assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"sequence\""));
     assert!(html.contains("class=\"message dropped\""), "{page}");
     assert!(html.contains("partition {n0 n1 n2} {n3 n4}"), "{page}");
+    // Its history is kept beside it, for `checker history check`.
+    let history = workspace().join(page.replace(".html", ".history.json"));
+    let run = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .args(["history", "check"])
+        .arg(&history)
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 }
 
 #[test]

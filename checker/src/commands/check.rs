@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
 use crate::Status;
@@ -221,15 +221,23 @@ pub fn pages_dir(course: &Course, exercise: &Exercise, source: &Source) -> PathB
     pages.join(copy).join(&exercise.name)
 }
 
-/// Draws the first check report a failed test attached as a page in `dir`; its path,
-/// relative to the course when it can be, or `None` when there was none to draw. A
+/// Draws the first check report a failed test attached as a page in `dir`, and keeps
+/// its history beside it (`NAME.history.json`, for `checker history check`); the page's
+/// path, relative to the course when it can be, or `None` when there was none to draw. A
 /// report that cannot be drawn is said on standard error: the failure itself stands.
 fn draw(attachments: &[Attachment], dir: &Path, test: &str, root: &Path) -> Option<String> {
     let attachment = attachments.iter().find(|a| a.kind == "check-report")?;
-    let path = dir.join(format!("{}.html", test.replace("::", ".")));
+    let name = test.replace("::", ".");
+    let path = dir.join(format!("{name}.html"));
     let drawn = CheckReport::from_json(&attachment.body)
         .map_err(anyhow::Error::msg)
-        .and_then(|report| pages::write(&report, &path));
+        .and_then(|report| {
+            pages::write(&report, &path)?;
+            let history = dir.join(format!("{name}.history.json"));
+            let text = serde_json::to_string_pretty(&report.history)? + "\n";
+            std::fs::write(&history, text)
+                .with_context(|| format!("cannot write {}", history.display()))
+        });
     match drawn {
         Ok(()) => Some(
             path.strip_prefix(root)
