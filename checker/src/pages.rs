@@ -205,6 +205,8 @@ fn evidence(history: &History, violation: &Violation) -> String {
         let op = history.op(id);
         format!("op {id} (client {}: {})", op.client, op.label())
     };
+    // A name that shows its operation on the history when followed.
+    let link = |id: OpId| format!("<a href=\"#op-{id}\">{}</a>", text(&name(id)));
     match &violation.evidence {
         Evidence::PartialOrder {
             prefix,
@@ -214,9 +216,9 @@ fn evidence(history: &History, violation: &Violation) -> String {
             let first = prefix.len().saturating_sub(LISTED);
             let items: String = prefix[first..]
                 .iter()
-                .map(|&id| format!("<li>{}</li>", text(&name(id))))
+                .map(|&id| format!("<li>{}</li>", link(id)))
                 .collect();
-            let cannot: Vec<String> = blocked.iter().take(5).map(|&id| name(id)).collect();
+            let cannot: Vec<String> = blocked.iter().take(5).map(|&id| link(id)).collect();
             format!(
                 "<section id=\"evidence\"><h2>The longest order that works</h2>\
                  <p>{} operations can be put in an order a single copy would have produced{}. \
@@ -231,9 +233,9 @@ fn evidence(history: &History, violation: &Violation) -> String {
                 },
                 first + 1,
                 text(state),
-                text(cannot.first().map_or("", String::as_str)),
+                cannot.first().map_or("", String::as_str),
                 if cannot.len() > 1 {
-                    text(&format!("; nor {}.", cannot[1..].join(", ")))
+                    format!("; nor {}.", cannot[1..].join(", "))
                 } else {
                     ".".to_owned()
                 }
@@ -242,7 +244,7 @@ fn evidence(history: &History, violation: &Violation) -> String {
         Evidence::Ops { ops } => {
             let items: String = ops
                 .iter()
-                .map(|&id| format!("<li>{}</li>", text(&name(id))))
+                .map(|&id| format!("<li>{}</li>", link(id)))
                 .collect();
             format!(
                 "<section id=\"evidence\"><h2>The operations that break it</h2>\
@@ -276,7 +278,7 @@ border-color:#c62828;border-width:3px}.chip.blocked{background:#ffe0b2;border-co
 .chip.named{background:#bbdefb;border-color:#1565c0}.chip.other{background:#eeeeee;\
 border-color:#9e9e9e}.chip.unknown{background:#fff;border-color:#616161;border-style:dashed}\
 .chip.failed{background:#fafafa;border-color:#bdbdbd;opacity:.6}\
-#details{position:fixed;right:1em;bottom:1em;max-width:38em;background:#263238;color:#fff;\
+#evidence a{color:inherit}#details{position:fixed;right:1em;bottom:1em;max-width:38em;background:#263238;color:#fff;\
 padding:.6em .9em;border-radius:6px;font:12px/1.4 ui-monospace,monospace;opacity:.95}\
 footer{margin-top:2em;color:#888;font-size:12px}\
 .culprit-text{color:#b71c1c;font-weight:600}\
@@ -301,15 +303,20 @@ font-size:10px}.message.dropped line{stroke:#c62828;stroke-dasharray:4 3}\
 .message.hover line{stroke-width:3}";
 
 /// Hover: the element's details in the box, the element outlined. A link to the page
-/// ending in `#op-N` opens it with operation N shown so.
+/// ending in `#op-N` (as the evidence's names are) shows operation N so; without one,
+/// the history scrolls to the culprit.
 const SCRIPT: &str = "const box=document.getElementById('details');\
 function show(el){box.textContent=el.dataset.details;el.classList.add('hover');}\
 for(const el of document.querySelectorAll('[data-details]')){\
 el.addEventListener('mouseenter',()=>show(el));\
 el.addEventListener('mouseleave',()=>el.classList.remove('hover'));}\
-const m=location.hash.match(/^#op-(\\d+)$/);\
-if(m){const el=document.querySelector('[data-op=\"'+m[1]+'\"]');\
-if(el){show(el);el.scrollIntoView({block:'center',inline:'center'});}}";
+function go(){const m=location.hash.match(/^#op-(\\d+)$/);if(!m)return false;\
+const el=document.querySelector('[data-op=\"'+m[1]+'\"]');if(!el)return false;\
+for(const h of document.querySelectorAll('.hover'))h.classList.remove('hover');\
+show(el);el.scrollIntoView({block:'center',inline:'center'});return true;}\
+window.addEventListener('hashchange',go);\
+if(!go()){const c=document.querySelector('.op.culprit rect');\
+if(c){const s=c.closest('.scroll');s.scrollLeft=c.getBBox().x-s.clientWidth/2;}}";
 
 #[cfg(test)]
 mod tests {
@@ -353,13 +360,16 @@ mod tests {
             "{page}"
         );
         assert!(
-            page.contains("The one to look at: op 2 (client 2: r:1)"),
+            page.contains("The one to look at: <a href=\"#op-2\">op 2 (client 2: r:1)</a>"),
             "{page}"
         );
-        // Nothing to fetch: no address but the SVG namespace's name.
+        // Nothing to fetch: no address but the SVG namespace's name, links only within.
         let rest = page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
-        for fetch in ["http://", "https://", " src=", " href=", "@import"] {
+        for fetch in ["http://", "https://", " src=", "@import", "url(http"] {
             assert!(!rest.contains(fetch), "the page fetches something: {fetch}");
+        }
+        for link in rest.split(" href=\"").skip(1) {
+            assert!(link.starts_with("#op-"), "a link out of the page: {link}");
         }
     }
 
