@@ -58,6 +58,17 @@ pub fn answer(call: &Call<Request, Response>, seed: u64) -> &Response {
 
 /// Fails with the violation if the history of `world` is not linearizable.
 pub fn assert_linearizable(world: &World<Replica>, scenario: &str, seed: u64) {
+    assert_linearizable_traced(world, scenario, seed, || None);
+}
+
+/// As [`assert_linearizable`], for a world run without its trace: on a violation,
+/// `traced` runs it again with its trace, to draw what the network did.
+pub fn assert_linearizable_traced(
+    world: &World<Replica>,
+    scenario: &str,
+    seed: u64,
+    traced: impl FnOnce() -> Option<World<Replica>>,
+) {
     let history = world
         .history()
         .expect("the recorded history is well formed");
@@ -71,8 +82,9 @@ pub fn assert_linearizable(world: &World<Replica>, scenario: &str, seed: u64) {
             &history,
             Some(ModelKind::Kv),
             &verdict,
-        )
-        .with_trace(&history, world.trace());
+        );
+        let again = traced();
+        let report = report.with_trace(&history, again.as_ref().unwrap_or(world).trace());
         suite_harness::attach("check-report", &report.to_json());
         panic!(
             "{scenario}\nIn CP mode the history of clients must be linearizable: every \

@@ -131,48 +131,54 @@ pub fn two_two_split_refuses_on_both_sides() {
 pub fn histories_are_linearizable_under_partitions() {
     let base = suite_harness::seed();
     for seed in base..base + SEEDS {
-        let mut rng = Rng::new(seed ^ 0xCA9);
-        let n = 4 + rng.index(2);
-        let config = Config::new(seed)
-            .loss(0.05)
-            .duplicate(0.05)
-            .client_timeout(Duration::from_millis(300))
-            .trace(false);
-        let mut w = world(Mode::Cp, n, config);
         let clients = 6u32;
-        let mut value = 0;
-        let mut splits = Vec::new();
-        for round in 0..60 {
-            if round % 8 == 0 {
-                if rng.chance(0.3) {
-                    w.heal();
-                    splits.push("heal".to_owned());
-                } else {
-                    let mut ids: Vec<usize> = (0..n).collect();
-                    rng.shuffle(&mut ids);
-                    let cut = 1 + rng.index(n - 1);
-                    let (a, b) = ids.split_at(cut);
-                    w.partition(&[a, b]);
-                    splits.push(format!("{a:?}|{b:?}"));
+        // The run, without its trace (fast) or with it: a failure is run again, traced, to
+        // draw what the network did. The seed makes both runs the same.
+        let run = |trace: bool| {
+            let mut rng = Rng::new(seed ^ 0xCA9);
+            let n = 4 + rng.index(2);
+            let config = Config::new(seed)
+                .loss(0.05)
+                .duplicate(0.05)
+                .client_timeout(Duration::from_millis(300))
+                .trace(trace);
+            let mut w = world(Mode::Cp, n, config);
+            let mut value = 0;
+            let mut splits = Vec::new();
+            for round in 0..60 {
+                if round % 8 == 0 {
+                    if rng.chance(0.3) {
+                        w.heal();
+                        splits.push("heal".to_owned());
+                    } else {
+                        let mut ids: Vec<usize> = (0..n).collect();
+                        rng.shuffle(&mut ids);
+                        let cut = 1 + rng.index(n - 1);
+                        let (a, b) = ids.split_at(cut);
+                        w.partition(&[a, b]);
+                        splits.push(format!("{a:?}|{b:?}"));
+                    }
                 }
+                for c in 0..clients {
+                    if w.is_waiting(c) || !rng.chance(0.5) {
+                        continue;
+                    }
+                    let key = ["a", "b"][rng.index(2)];
+                    let node = rng.index(n);
+                    if rng.chance(0.5) {
+                        w.call(c, node, get(key));
+                    } else {
+                        value += 1;
+                        w.call(c, node, put(key, &format!("v{value}")));
+                    }
+                }
+                w.run_for(Duration::from_millis(10));
             }
-            for c in 0..clients {
-                if w.is_waiting(c) || !rng.chance(0.5) {
-                    continue;
-                }
-                let key = ["a", "b"][rng.index(2)];
-                let node = rng.index(n);
-                if rng.chance(0.5) {
-                    w.call(c, node, get(key));
-                } else {
-                    value += 1;
-                    w.call(c, node, put(key, &format!("v{value}")));
-                }
-            }
-            w.run_for(Duration::from_millis(10));
-        }
-        w.heal();
-        w.run_for(Duration::from_millis(400));
+            w.heal();
+            w.run_for(Duration::from_millis(400));
+            (w, n, splits)
+        };
+        let (mut w, n, splits) = run(false);
         for (i, key) in ["a", "b"].into_iter().enumerate() {
             let call = w.call_and_wait(100 + i as u32, i % n, get(key));
             let got = call.outcome.response().cloned();
@@ -199,6 +205,14 @@ pub fn histories_are_linearizable_under_partitions() {
              duplication, partitions every 80ms: {}, then a heal and a final read of each key",
             splits.join(", ")
         );
-        assert_linearizable(&w, &scenario, seed);
+        // The traced run is the same up to here: it did not make the final reads.
+        let traced = || {
+            let (mut again, n, _) = run(true);
+            for (i, key) in ["a", "b"].into_iter().enumerate() {
+                again.call_and_wait(100 + i as u32, i % n, get(key));
+            }
+            Some(again)
+        };
+        assert_linearizable_traced(&w, &scenario, seed, traced);
     }
 }

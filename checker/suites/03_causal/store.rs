@@ -59,8 +59,14 @@ fn value(response: &Response, seed: u64) -> Option<String> {
     }
 }
 
-/// Fails with the checker's explanation if the world's history is not causal.
-fn assert_causal(w: &World<Replica>, scenario: &str, seed: u64) {
+/// Fails with the checker's explanation if the world's history is not causal; `traced`
+/// runs it again with its trace, when it ran without, to draw what the network did.
+fn assert_causal(
+    w: &World<Replica>,
+    scenario: &str,
+    seed: u64,
+    traced: impl FnOnce() -> Option<World<Replica>>,
+) {
     let history = w.history().expect("the recorded history is well formed");
     let verdict = Causal
         .check(&history)
@@ -72,8 +78,9 @@ fn assert_causal(w: &World<Replica>, scenario: &str, seed: u64) {
             &history,
             None,
             &verdict,
-        )
-        .with_trace(&history, w.trace());
+        );
+        let again = traced();
+        let report = report.with_trace(&history, again.as_ref().unwrap_or(w).trace());
         suite_harness::attach("check-report", &report.to_json());
         panic!(
             "{scenario}\nA causally consistent store never lets a read miss a write in its \
@@ -125,7 +132,7 @@ pub fn a_reply_is_never_seen_before_its_post() {
                 break;
             }
         }
-        assert_causal(&w, scenario, seed);
+        assert_causal(&w, scenario, seed, || None);
     }
 }
 
@@ -134,48 +141,56 @@ pub fn a_reply_is_never_seen_before_its_post() {
 pub fn random_schedules_are_causal_and_converge() {
     let base = suite_harness::seed();
     for seed in base..base + SEEDS {
-        let mut rng = Rng::new(seed ^ 0x57);
-        let nodes = 3 + rng.index(3);
+        let nodes = 3 + Rng::new(seed ^ 0x57).index(3);
         let clients = 6u32;
-        let mut w = world(nodes, network(seed).trace(false));
         let scenario = format!(
             "{nodes} replicas, messages delayed 1-30 ms and a fifth duplicated; {clients} \
              clients, client c talking to node c % {nodes}, reading and writing keys k0..k2 \
              with unique values, over 30 rounds of 5 ms"
         );
         let keys = ["k0", "k1", "k2"];
-        let mut next = 0;
-        for _ in 0..30 {
-            for c in 0..clients {
-                if w.is_waiting(c) || !rng.chance(0.6) {
-                    continue;
+        // The run, without its trace (fast) or with it: a failure is run again, traced, to
+        // draw what the network did. The seed makes both runs the same.
+        let run = |trace: bool| {
+            let mut rng = Rng::new(seed ^ 0x57);
+            // The draw that chose the number of nodes, above: the same draws follow.
+            rng.index(3);
+            let mut w = world(nodes, network(seed).trace(trace));
+            let mut next = 0;
+            for _ in 0..30 {
+                for c in 0..clients {
+                    if w.is_waiting(c) || !rng.chance(0.6) {
+                        continue;
+                    }
+                    let node = c as usize % nodes;
+                    let key = keys[rng.index(keys.len())];
+                    if rng.chance(0.5) {
+                        next += 1;
+                        w.call(c, node, put(key, &format!("v{next}")));
+                    } else {
+                        w.call(c, node, get(key));
+                    }
                 }
-                let node = c as usize % nodes;
-                let key = keys[rng.index(keys.len())];
-                if rng.chance(0.5) {
-                    next += 1;
-                    w.call(c, node, put(key, &format!("v{next}")));
-                } else {
-                    w.call(c, node, get(key));
+                w.run_for(Duration::from_millis(5));
+            }
+            w.run_until_quiet();
+            if let Some(c) = (0..clients).find(|&c| w.is_waiting(c)) {
+                panic!("{scenario}\nclient c{c} never got an answer (seed {seed}).");
+            }
+            // Read every key at every replica, through clients of their own.
+            let mut seen: Vec<BTreeMap<&str, Option<String>>> = Vec::new();
+            for node in 0..nodes {
+                let reader = 100 + u32::try_from(node).unwrap();
+                let mut values = BTreeMap::new();
+                for key in keys {
+                    values.insert(key, value(&ask(&mut w, reader, node, get(key), seed), seed));
                 }
+                seen.push(values);
             }
-            w.run_for(Duration::from_millis(5));
-        }
-        w.run_until_quiet();
-        if let Some(c) = (0..clients).find(|&c| w.is_waiting(c)) {
-            panic!("{scenario}\nclient c{c} never got an answer (seed {seed}).");
-        }
-        // Read every key at every replica, through clients of their own.
-        let mut seen: Vec<BTreeMap<&str, Option<String>>> = Vec::new();
-        for node in 0..nodes {
-            let reader = 100 + u32::try_from(node).unwrap();
-            let mut values = BTreeMap::new();
-            for key in keys {
-                values.insert(key, value(&ask(&mut w, reader, node, get(key), seed), seed));
-            }
-            seen.push(values);
-        }
-        assert_causal(&w, &scenario, seed);
+            (w, seen)
+        };
+        let (w, seen) = run(false);
+        assert_causal(&w, &scenario, seed, || Some(run(true).0));
         for (node, values) in seen.iter().enumerate() {
             assert!(
                 *values == seen[0],

@@ -67,30 +67,37 @@ pub fn a_client_reads_its_own_write() {
 pub fn random_schedules_are_sequentially_consistent() {
     let base = suite_harness::seed();
     for seed in base..base + SEEDS {
-        let mut rng = Rng::new(seed ^ 0x5E0_0E_7C1A);
         let nodes = 3 + (seed % 2) as usize;
         let clients = nodes as u32;
-        let mut world = World::new(config(seed), (0..nodes).map(|_| Replica::new()).collect());
-        let mut next_value = 1i64;
-        for _ in 0..25 {
-            for client in 0..clients {
-                if world.is_waiting(client) || rng.below(3) == 0 {
-                    continue;
+        // The run, without its trace (fast) or with it: a failure is run again, traced, to
+        // draw what the network did. The seed makes both runs the same.
+        let run = |trace: bool| {
+            let mut rng = Rng::new(seed ^ 0x5E0_0E_7C1A);
+            let config = config(seed).trace(trace);
+            let mut world = World::new(config, (0..nodes).map(|_| Replica::new()).collect());
+            let mut next_value = 1i64;
+            for _ in 0..25 {
+                for client in 0..clients {
+                    if world.is_waiting(client) || rng.below(3) == 0 {
+                        continue;
+                    }
+                    // A client stays with one replica: sequential consistency is about
+                    // each client's own order, and that order lives at its replica.
+                    let node = client as usize % nodes;
+                    let request = if rng.below(2) == 0 {
+                        next_value += 1;
+                        Request::Write(next_value)
+                    } else {
+                        Request::Read
+                    };
+                    world.call(client, node, request);
                 }
-                // A client stays with one replica: sequential consistency is about
-                // each client's own order, and that order lives at its replica.
-                let node = client as usize % nodes;
-                let request = if rng.below(2) == 0 {
-                    next_value += 1;
-                    Request::Write(next_value)
-                } else {
-                    Request::Read
-                };
-                world.call(client, node, request);
+                world.run_for(Duration::from_millis(1 + rng.below(8)));
             }
-            world.run_for(Duration::from_millis(1 + rng.below(8)));
-        }
-        world.run_until_quiet();
+            world.run_until_quiet();
+            world
+        };
+        let world = run(false);
         if let Some(call) = world
             .calls()
             .iter()
@@ -115,7 +122,7 @@ pub fn random_schedules_are_sequentially_consistent() {
                 Some(ModelKind::Register),
                 &verdict,
             )
-            .with_trace(&history, world.trace());
+            .with_trace(&history, run(true).trace());
             suite_harness::attach("check-report", &report.to_json());
             suite_harness::fail(format!(
                 "seed {seed}: {} replicas, {clients} clients (client c talks to replica \
