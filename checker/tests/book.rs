@@ -103,6 +103,8 @@ fn the_link_check_reports_each_kind_of_mistake_and_nothing_else() {
         // Absolute paths break when the book is served from a folder.
         "src/chapter.md:15: link `/chapter.md`: an absolute path; links in the book must be \
          relative",
+        // A link whose text runs over two lines is found too, at the line it starts on.
+        "src/chapter.md:42: link `missing-too.md`: no such file src/missing-too.md",
         // A figure without an entry in figures.toml.
         "src/chapter.md:17: figure `figures/unlisted.svg`: no entry named `unlisted` in \
          src/figures/figures.toml",
@@ -683,6 +685,9 @@ fn read_markdown(lines: &[Line]) -> Page {
     let mut page = Page::default();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut fence: Option<(char, usize)> = None;
+    // The lines of the paragraph (or list, or table) being gathered: a link's text may
+    // run over several lines, so links are looked for in whole blocks.
+    let mut block: Vec<&Line> = Vec::new();
     for line in lines {
         let trimmed = line.text.trim_start();
         if let Some((c, n)) = fence {
@@ -692,16 +697,22 @@ fn read_markdown(lines: &[Line]) -> Page {
             }
             continue;
         }
-        if let Some(c) = ['`', '~']
+        let opening = ['`', '~']
             .into_iter()
-            .find(|&c| trimmed.starts_with([c, c, c]))
-        {
-            fence = Some((c, trimmed.chars().take_while(|&x| x == c).count()));
+            .map(|c| (c, trimmed.chars().take_while(|&x| x == c).count()))
+            .find(|&(_, run)| run >= 3);
+        if let Some(opening) = opening {
+            scan_block(&mut block, &mut page);
+            fence = Some(opening);
             continue;
         }
-        let masked = mask_code_spans(&line.text);
+        if trimmed.is_empty() {
+            scan_block(&mut block, &mut page);
+            continue;
+        }
         let indent = line.text.len() - trimmed.len();
         if let Some(text) = heading_text(trimmed).filter(|_| indent <= 3) {
+            scan_block(&mut block, &mut page);
             let id = heading_id(text);
             let count = counts.entry(id.clone()).or_insert(0);
             page.ids.insert(match *count {
@@ -709,23 +720,43 @@ fn read_markdown(lines: &[Line]) -> Page {
                 n => format!("{id}-{n}"),
             });
             *count += 1;
+            block.push(line);
+            scan_block(&mut block, &mut page);
+            continue;
         }
-        let mut dests: Vec<String> = link_spans(&masked)
-            .into_iter()
-            .map(|span| line.text[span.dest].to_owned())
-            .collect();
-        if let Some(dest) = reference_definition(&masked) {
-            dests.push(dest.to_owned());
-        }
-        for dest in dests {
+        if let Some(dest) = reference_definition(&mask_code_spans(&line.text)) {
             page.links.push(Link {
-                dest,
+                dest: dest.to_owned(),
                 origin: line.origin.clone(),
                 number: line.number,
             });
+            continue;
         }
+        block.push(line);
     }
+    scan_block(&mut block, &mut page);
     page
+}
+
+/// Adds the links of a block of lines to `page`, each with the line it starts on, and
+/// empties the block.
+fn scan_block(block: &mut Vec<&Line>, page: &mut Page) {
+    let mut text = String::new();
+    let mut starts = Vec::new();
+    for line in block.iter() {
+        starts.push(text.len());
+        text.push_str(&line.text);
+        text.push('\n');
+    }
+    for span in link_spans(&mask_code_spans(&text)) {
+        let line = block[starts.partition_point(|&s| s <= span.whole.start) - 1];
+        page.links.push(Link {
+            dest: text[span.dest].to_owned(),
+            origin: line.origin.clone(),
+            number: line.number,
+        });
+    }
+    block.clear();
 }
 
 /// The text of an ATX heading (`## Text ##`), without its marks.
@@ -891,7 +922,7 @@ fn destination(line: &str, from: usize) -> Option<(std::ops::Range<usize>, usize
                 b'(' => depth += 1,
                 b')' if depth == 0 => break,
                 b')' => depth -= 1,
-                b' ' | b'\t' => break,
+                b' ' | b'\t' | b'\n' => break,
                 _ => {}
             }
             i += 1;
