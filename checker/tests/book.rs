@@ -140,7 +140,81 @@ fn the_link_check_reports_each_kind_of_mistake_and_nothing_else() {
 
 /// What the book says of each figure's history: the checks it names (its own `check`
 /// first) and whether each holds.
-const VERDICTS: &[(&str, &[(&str, bool)])] = &[];
+const VERDICTS: &[(&str, &[(&str, bool)])] = &[
+    ("ap-stale-read", &[("linearizable", false)]),
+    ("cp-refusal", &[("linearizable", true)]),
+    (
+        "ladder-ryw-only",
+        &[
+            ("causal", false),
+            ("linearizable", false),
+            ("sequential", false),
+            ("read-your-writes", true),
+            ("monotonic-reads", false),
+        ],
+    ),
+    (
+        "stale-read",
+        &[("linearizable", false), ("sequential", true)],
+    ),
+    ("overlapping-read", &[("linearizable", true)]),
+    ("cas-one-wins", &[("linearizable", true)]),
+    ("no-write-back", &[("linearizable", false)]),
+    (
+        "sequential-stale-read",
+        &[("sequential", true), ("linearizable", false)],
+    ),
+    (
+        "opposite-orders",
+        &[
+            ("sequential", false),
+            ("causal", true),
+            ("monotonic-reads", true),
+        ],
+    ),
+    (
+        "reply-before-post",
+        &[
+            ("causal", false),
+            ("writes-follow-reads", false),
+            ("read-your-writes", true),
+            ("monotonic-reads", true),
+            ("monotonic-writes", true),
+        ],
+    ),
+    (
+        "own-write-missing",
+        &[("read-your-writes", false), ("monotonic-reads", true)],
+    ),
+    (
+        "read-goes-back",
+        &[("monotonic-reads", false), ("read-your-writes", true)],
+    ),
+    (
+        "writes-out-of-order",
+        &[
+            ("monotonic-writes", false),
+            ("monotonic-reads", true),
+            ("read-your-writes", true),
+            ("writes-follow-reads", true),
+            ("causal", false),
+        ],
+    ),
+    (
+        "lww-skewed-clocks",
+        &[
+            ("linearizable", false),
+            ("sequential", true),
+            ("causal", true),
+        ],
+    ),
+    (
+        "divergent-replicas",
+        &[("linearizable", false), ("causal", true)],
+    ),
+    ("double-withdrawal", &[("linearizable", true)]),
+    ("username-claims", &[("linearizable", false)]),
+];
 
 #[test]
 fn every_figure_has_the_verdicts_the_book_states() {
