@@ -7,8 +7,9 @@
 //! - every entry of `src/SUMMARY.md` names a file that exists, and every `.md` file under
 //!   `src/` is named by an entry;
 //! - a page is read with its `{{#include FILE}}`s expanded, each FILE relative to the file
-//!   that includes it; links in included text are judged from the including page, since
-//!   that is where the rendered book shows them;
+//!   that includes it; like mdBook, an include is expanded wherever it stands, in code
+//!   too, unless it is escaped as `\{{#include ...}}`; links in included text are judged
+//!   from the including page, since that is where the rendered book shows them;
 //! - a relative link (`[..](..)`, `![..](..)` or a reference definition `[..]: ..`,
 //!   outside code) must lead to a file inside `src/`, and to a page of SUMMARY.md when it
 //!   names a `.md` file; `http:`, `https:` and `mailto:` links are not followed, and a
@@ -21,8 +22,9 @@
 //!   the SVG need not exist), must have an entry in `src/figures/figures.toml` and a
 //!   history `src/figures/NAME.json`; each entry has exactly a `name` (lowercase letters,
 //!   digits and `-`), a `check` (one of [`CHECKS`]) and a one-line `caption`, names are
-//!   unique, every entry is shown on some page, its history is a valid JSON history that
-//!   names its data model, and every history in the folder has an entry.
+//!   unique, every entry is shown on some page, its history is a valid JSON history (that
+//!   names its data model when the check needs one: `linearizable`, `sequential`), and
+//!   every history in the folder has an entry.
 //!
 //! Headings are ATX headings (`#` to `######`); code is fenced code blocks and inline
 //! code spans. `checker/tests/fixtures/book/` is a small book with one mistake of each
