@@ -148,7 +148,7 @@ pub struct GradeArgs {
     /// across machines or CI jobs; merge the parts with `checker gradebook`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
-    /// Add the instructor's private suites in this folder (see docs/instructors.md).
+    /// Add the instructor's private suites in this folder (see docs/src/instructors.md).
     #[arg(long, value_name = "DIR")]
     pub private_suite: Option<PathBuf>,
     /// The seed of the randomized tests.

@@ -30,7 +30,7 @@
 //! | `effects` | running a handler and carrying out what it asked for |
 //! | `run` | the drivers: one step, a span of time, until quiet |
 //!
-//! `docs/simulation.md` in the repository walks through writing a node and driving a
+//! `docs/src/simulation.md` in the repository walks through writing a node and driving a
 //! world.
 
 pub mod client;

@@ -31,7 +31,8 @@
 //! On top of the plain walk the search places observers without choice, refuses
 //! placements that strand an operation, merges unobserved states in its memo, and a
 //! pre-check finds stale reads of uniquely written values without searching (see
-//! the `wgl`, `watch` and `precheck` modules, and `docs/checkers.md` for why each is sound).
+//! the `wgl`, `watch` and `precheck` modules, and `docs/src/checkers.md` for why each is
+//! sound).
 //!
 //! Key-value histories, and register histories with keys, are split by key first: keys are
 //! independent, and checking them separately turns one exponential search into many
