@@ -28,9 +28,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use testkit::check::Verdict;
 use testkit::check::{Evidence, Violation};
 use testkit::history::{History, OpId};
-use testkit::report::{CheckReport, VerdictRecord};
+use testkit::report::CheckReport;
 
 use crate::xml::text;
 use timeline::Role;
@@ -43,20 +44,20 @@ pub fn render(report: &CheckReport) -> Result<String> {
     let (history, model) = report
         .history()
         .map_err(|e| anyhow::anyhow!("the report's history cannot be read: {e}"))?;
-    let violation = Option::<Violation>::from(&report.verdict);
+    let violation = report.verdict.violation().cloned();
     let roles = roles(violation.as_ref());
     let shown = shown(&history, violation.as_ref());
     let (verdict, summary) = match &report.verdict {
-        VerdictRecord::Holds => (format!("{} holds", report.check), String::new()),
-        VerdictRecord::Violated {
+        Verdict::Holds => (format!("{} holds", report.check), String::new()),
+        Verdict::Violated(Violation {
             broken, summary, ..
-        } => (format!("{broken} violated"), summary.clone()),
-        VerdictRecord::Undecided { reason } => ("undecided".to_owned(), reason.clone()),
+        }) => (format!("{broken} violated"), summary.clone()),
+        Verdict::Undecided { reason } => ("undecided".to_owned(), reason.clone()),
     };
     let state = match &report.verdict {
-        VerdictRecord::Holds => "holds",
-        VerdictRecord::Violated { .. } => "violated",
-        VerdictRecord::Undecided { .. } => "undecided",
+        Verdict::Holds => "holds",
+        Verdict::Violated(_) => "violated",
+        Verdict::Undecided { .. } => "undecided",
     };
     let mut body = format!(
         "<header class=\"{state}\"><h1>{}</h1><p class=\"scenario\">{}</p>",
@@ -122,7 +123,7 @@ pub fn figure(report: &CheckReport) -> Result<String> {
     let (history, _) = report
         .history()
         .map_err(|e| anyhow::anyhow!("the report's history cannot be read: {e}"))?;
-    let violation = Option::<Violation>::from(&report.verdict);
+    let violation = report.verdict.violation().cloned();
     let all: Vec<OpId> = (0..history.len()).collect();
     let svg = timeline::render(&history, &all, &roles(violation.as_ref()));
     // The style and a white ground go first inside the root element.

@@ -23,14 +23,18 @@ pub mod sequential;
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::history::{History, OpId};
 
 /// The default number of search steps before a checker gives up and answers
 /// [`Verdict::Undecided`]. Large enough for every history the course records.
 pub const DEFAULT_STEP_BUDGET: u64 = 50_000_000;
 
-/// The answer of a checker.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The answer of a checker. As JSON (in check reports), tagged by `verdict`:
+/// `{"verdict": "violated", "broken": ..., "summary": ..., "evidence": {...}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "kebab-case")]
 pub enum Verdict {
     /// The history satisfies the model.
     Holds,
@@ -59,7 +63,7 @@ impl Verdict {
 }
 
 /// A history that breaks a model, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     /// The model or guarantee broken, such as `linearizability` or `read-your-writes`.
     pub broken: String,
@@ -134,8 +138,10 @@ impl Violation {
     }
 }
 
-/// The evidence attached to a violation. Operation ids refer to the history checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The evidence attached to a violation. Operation ids refer to the history checked. As
+/// JSON, tagged by `kind` (`partial-order`, `ops`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Evidence {
     /// From the searching checkers: the longest order of operations that was legal, the
     /// state it leaves, and the operations none of which can follow it (the first one is

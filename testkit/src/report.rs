@@ -24,7 +24,7 @@ use std::fmt::Debug;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{Evidence, Verdict, Violation};
+use crate::check::Verdict;
 use crate::history::json::{JsonError, from_json_str, to_json_string};
 use crate::history::{History, OpId};
 use crate::model::ModelKind;
@@ -51,55 +51,13 @@ pub struct CheckReport {
     /// The history, in the JSON history format.
     pub history: serde_json::Value,
     /// The verdict.
-    pub verdict: VerdictRecord,
+    pub verdict: Verdict,
     /// What the simulated network did around the evidence, if the run was simulated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trace: Vec<TraceRecord>,
     /// How many trace events were left out.
     #[serde(default)]
     pub trace_left_out: usize,
-}
-
-/// A [`Verdict`] as recorded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "verdict", rename_all = "kebab-case")]
-pub enum VerdictRecord {
-    /// The history satisfies the model.
-    Holds,
-    /// It does not.
-    Violated {
-        /// The model or guarantee broken.
-        broken: String,
-        /// What a student can act on.
-        summary: String,
-        /// What shows it.
-        evidence: EvidenceRecord,
-    },
-    /// The checker ran out of steps.
-    Undecided {
-        /// Why.
-        reason: String,
-    },
-}
-
-/// An [`Evidence`] as recorded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum EvidenceRecord {
-    /// The longest legal order, the state it leaves, and what cannot follow it.
-    PartialOrder {
-        /// The order, operation ids.
-        prefix: Vec<OpId>,
-        /// The model's state after it.
-        state: String,
-        /// Operations none of which can be next; the first is the one to look at.
-        blocked: Vec<OpId>,
-    },
-    /// The operations of a broken guarantee.
-    Ops {
-        /// The operations, in the order of the explanation.
-        ops: Vec<OpId>,
-    },
 }
 
 /// One event of a simulated run, at `at` nanoseconds of virtual time.
@@ -223,7 +181,7 @@ impl CheckReport {
             title: title.into(),
             check: check.into(),
             history: history_json,
-            verdict: VerdictRecord::from(verdict),
+            verdict: verdict.clone(),
             trace: Vec::new(),
             trace_left_out: 0,
         }
@@ -266,9 +224,9 @@ impl CheckReport {
         self
     }
 
-    /// The operations of the evidence worth showing (see [`Violation::focus`]).
+    /// The operations of the evidence worth showing (see [`crate::check::Violation::focus`]).
     pub fn focus(&self) -> Option<Vec<OpId>> {
-        Option::<Violation>::from(&self.verdict).map(|v| v.focus().0)
+        self.verdict.violation().map(|v| v.focus().0)
     }
 
     /// The report as one line of JSON.
@@ -288,62 +246,6 @@ impl CheckReport {
     /// The history, read back.
     pub fn history(&self) -> Result<(History, Option<ModelKind>), JsonError> {
         from_json_str(&self.history.to_string())
-    }
-}
-
-impl From<&Verdict> for VerdictRecord {
-    fn from(verdict: &Verdict) -> Self {
-        match verdict {
-            Verdict::Holds => VerdictRecord::Holds,
-            Verdict::Undecided { reason } => VerdictRecord::Undecided {
-                reason: reason.clone(),
-            },
-            Verdict::Violated(v) => VerdictRecord::Violated {
-                broken: v.broken.clone(),
-                summary: v.summary.clone(),
-                evidence: match &v.evidence {
-                    Evidence::PartialOrder {
-                        prefix,
-                        state,
-                        blocked,
-                    } => EvidenceRecord::PartialOrder {
-                        prefix: prefix.clone(),
-                        state: state.clone(),
-                        blocked: blocked.clone(),
-                    },
-                    Evidence::Ops { ops } => EvidenceRecord::Ops { ops: ops.clone() },
-                },
-            },
-        }
-    }
-}
-
-impl From<&VerdictRecord> for Option<Violation> {
-    fn from(record: &VerdictRecord) -> Self {
-        let VerdictRecord::Violated {
-            broken,
-            summary,
-            evidence,
-        } = record
-        else {
-            return None;
-        };
-        Some(Violation {
-            broken: broken.clone(),
-            summary: summary.clone(),
-            evidence: match evidence {
-                EvidenceRecord::PartialOrder {
-                    prefix,
-                    state,
-                    blocked,
-                } => Evidence::PartialOrder {
-                    prefix: prefix.clone(),
-                    state: state.clone(),
-                    blocked: blocked.clone(),
-                },
-                EvidenceRecord::Ops { ops } => Evidence::Ops { ops: ops.clone() },
-            },
-        })
     }
 }
 
@@ -462,8 +364,7 @@ mod tests {
         let (read_back, model) = back.history().unwrap();
         assert_eq!(read_back, history);
         assert_eq!(model, Some(ModelKind::Register));
-        let violation = Option::<Violation>::from(&back.verdict).unwrap();
-        assert_eq!(Some(&violation), verdict.violation());
+        assert_eq!(back.verdict, verdict);
         assert_eq!(back.focus(), Some(vec![0, 1]));
         assert!(CheckReport::from_json("{\"format\":\"x\"}").is_err());
     }
