@@ -28,7 +28,7 @@ use crate::check::Verdict;
 use crate::history::json::{JsonError, from_json_str, to_json_string};
 use crate::history::{History, OpId};
 use crate::model::ModelKind;
-use crate::sim::trace::{Event, Fate, Payload, Trace};
+use crate::sim::trace::{Event, Fate, Trace};
 
 /// The `format` field of every report.
 pub const FORMAT: &str = "consistency-lab-check-report";
@@ -269,7 +269,7 @@ impl<M: Debug, Q: Debug, R: Debug> From<&Event<M, Q, R>> for EventRecord {
                     id: *id,
                     from: from.to_string(),
                     to: to.to_string(),
-                    label: label(payload),
+                    label: payload.to_string(),
                     fate: fate.to_owned(),
                     reason,
                 }
@@ -324,11 +324,6 @@ impl<M: Debug, Q: Debug, R: Debug> From<&Event<M, Q, R>> for EventRecord {
     }
 }
 
-/// A payload's text, as the trace prints it.
-fn label<M: Debug, Q: Debug, R: Debug>(payload: &Payload<M, Q, R>) -> String {
-    payload.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,6 +331,7 @@ mod tests {
     use crate::check::linearizable::Linearizable;
     use crate::history::Operation;
     use crate::sim::Endpoint;
+    use crate::sim::trace::Payload;
 
     /// w(1) finishes, then a read returns nothing: not linearizable.
     fn stale() -> History {

@@ -19,7 +19,7 @@ use super::cgroup::job_memory;
 use super::compile::{Compiler, Toolchain};
 use super::deps;
 use super::digests::{in_shard, run_digest, submission_digest};
-use super::gradebook::finish;
+use super::gradebook::{finish, info};
 use super::pipeline::{Grader, Planned, with_private_tasks};
 use super::private::PrivateSuites;
 use super::progress::{Progress, clock};
@@ -184,7 +184,8 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
         .iter()
         .filter_map(|s| store::load(&out, &s.id))
         .collect();
-    finish(&out, &book, &grader.plan)
+    let exercises: Vec<_> = grader.plan.iter().map(|p| info(&p.exercise)).collect();
+    finish(&out, &book, &exercises)
 }
 
 /// Grades the queue, a job per sandbox, writing each record as it is done.

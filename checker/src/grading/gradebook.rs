@@ -6,27 +6,26 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use super::pipeline::Planned;
 use super::record::{ExerciseStatus, SubmissionGrade};
 use super::reports::{self, ExerciseInfo};
 use super::store;
 use crate::Status;
 use crate::catalog::Exercise;
 use crate::course::Course;
-use crate::runner::manifest::crate_key;
+
+/// The gradebook's columns for `exercise`, private tasks included.
+pub fn info(exercise: &Exercise) -> ExerciseInfo {
+    ExerciseInfo {
+        name: exercise.name.clone(),
+        title: exercise.title.clone(),
+        max_score: exercise.points(),
+    }
+}
 
 /// Writes the gradebook and prints the summary; the run's status.
-pub fn finish(out: &Path, book: &[SubmissionGrade], plan: &[Planned]) -> Result<Status> {
-    let exercises: Vec<ExerciseInfo> = plan
-        .iter()
-        .map(|p| ExerciseInfo {
-            name: p.exercise.name.clone(),
-            title: p.exercise.title.clone(),
-            max_score: p.exercise.points(),
-        })
-        .collect();
-    let written = reports::write_all(out, book, &exercises)?;
-    print!("{}", summary(book, &exercises));
+pub fn finish(out: &Path, book: &[SubmissionGrade], exercises: &[ExerciseInfo]) -> Result<Status> {
+    let written = reports::write_all(out, book, exercises)?;
+    print!("{}", summary(book, exercises));
     println!("gradebook written to {}:", out.display());
     for path in written.iter().filter(|p| p.parent() == Some(out)) {
         println!("  {}", path.display());
@@ -102,42 +101,22 @@ pub fn merge(course: &Course, out: &Path, from: &[PathBuf]) -> Result<Status> {
     for record in book.values() {
         store::save(&out, record)?;
     }
-    let names: Vec<&str> = book
-        .values()
-        .flat_map(|r| r.exercises.iter().map(|e| e.exercise.as_str()))
-        .collect();
-    let plan: Vec<Planned> = course
+    // The exercises in catalog order, with the points the records saw (private tasks
+    // included).
+    let exercises: Vec<ExerciseInfo> = course
         .catalog
         .exercises
         .iter()
-        .filter(|e| names.contains(&e.name.as_str()))
-        .map(|e| Planned {
-            exercise: merged_exercise(e, &book),
-            krate: crate_key(&e.name),
-            dependencies: Vec::new(),
-            suite: PathBuf::new(),
-            private: None,
+        .filter_map(|e| {
+            let graded = book.values().find_map(|r| r.exercise(&e.name))?;
+            Some(ExerciseInfo {
+                max_score: graded.max_score,
+                ..info(e)
+            })
         })
         .collect();
     let book: Vec<SubmissionGrade> = book.into_values().collect();
-    finish(&out, &book, &plan)
-}
-
-/// An exercise as the records saw it: their max score (private tasks included).
-fn merged_exercise(exercise: &Exercise, book: &BTreeMap<String, SubmissionGrade>) -> Exercise {
-    let mut exercise = exercise.clone();
-    if let Some(grade) = book.values().find_map(|r| r.exercise(&exercise.name)) {
-        exercise.tasks = grade
-            .tasks
-            .iter()
-            .map(|t| crate::catalog::Task {
-                id: t.id.clone(),
-                title: t.title.clone(),
-                points: t.points,
-            })
-            .collect();
-    }
-    exercise
+    finish(&out, &book, &exercises)
 }
 
 #[cfg(test)]
