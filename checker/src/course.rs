@@ -3,9 +3,11 @@
 //! A course root is a folder holding `checker/catalog.toml`. Below it:
 //!
 //! ```text
-//! exercises/NAME/          what the student edits (a crate)
+//! exercises/NAME/          what the student edits (a crate; only its src/ is graded)
+//! given/NAME/              what the exercise gives, owned by the course (a crate)
 //! solutions/NAME/          the reference solution (a crate with the same API)
 //! checker/suites/NAME/     the hidden suite: main.rs and any modules it uses
+//! checker/skeletons/NAME/  the pristine skeleton; its Cargo.toml is the exercise's
 //! .checker/progress.json   the student's progress (see `state`)
 //! .checker/backups/        copies kept by `checker reset`
 //! target/                  the build output, shared by every exercise and suite
@@ -81,6 +83,15 @@ impl Course {
             .join("main.rs")
     }
 
+    /// The course's manifest of `exercise`: its skeleton's `Cargo.toml`, which says what
+    /// the exercise crate is called and built with, whichever copy is checked.
+    pub fn skeleton_manifest(&self, exercise: &Exercise) -> PathBuf {
+        self.root
+            .join("checker/skeletons")
+            .join(&exercise.name)
+            .join("Cargo.toml")
+    }
+
     /// The shared build folder.
     pub fn target_dir(&self) -> PathBuf {
         match std::env::var_os("CARGO_TARGET_DIR") {
@@ -94,11 +105,11 @@ impl Course {
         self.root.join(".checker")
     }
 
-    /// The student's exercise folder, checked to exist: a folder deleted or renamed is an
-    /// error that says where it should be and how to get it back.
+    /// The exercise folder, checked to hold the crate's sources: a folder deleted or
+    /// renamed is an error that says where it should be and how to get it back.
     pub fn existing_dir(&self, exercise: &Exercise, source: &Source) -> Result<PathBuf> {
         let dir = self.exercise_dir(exercise, source);
-        if !dir.join("Cargo.toml").is_file() {
+        if !dir.join("src/lib.rs").is_file() {
             let how = match source {
                 Source::Student => {
                     format!("; `checker reset {}` restores the skeleton", exercise.name)
@@ -106,7 +117,7 @@ impl Course {
                 _ => String::new(),
             };
             bail!(
-                "exercise {}: {} has no Cargo.toml (was the folder moved or deleted?){how}",
+                "exercise {}: {} has no src/lib.rs (was the folder moved or deleted?){how}",
                 exercise.name,
                 dir.display()
             );

@@ -3,13 +3,14 @@
 //!
 //! ```text
 //! let runner = Runner::new(course_root, target_dir);
-//! let built = runner.build("kv-store", student_dir, suite_main)?;   // BuildError
+//! let built = runner.build("kv-store", student_dir, skeleton_manifest, suite_main)?;
 //! let results = built.run_all(&RunOptions::default())?;            // SuiteError
 //! ```
 //!
 //! A suite is built as a small package of its own (see [`manifest`]), against the
-//! exercise folder by path, so the folder is never changed and the same suite runs
-//! against a student's crate, the reference solution or any copy. Results come only
+//! sources of the exercise folder by path, so the folder is never changed and the same
+//! suite runs against a student's crate, the reference solution or any copy; the
+//! exercise crate's manifest is always the course's. Results come only
 //! from `suite-harness`'s protocol (see that crate's docs): each test process gets a
 //! fresh secret on standard input and reports on a Unix socket. What a test prints is
 //! kept for people to read and never parsed.
@@ -69,14 +70,18 @@ impl Runner {
         }
     }
 
-    /// Builds the suite whose source is `suite_main` against the exercise crate in
-    /// `exercise_dir`. Suites name the exercise's crate by the exercise name without its
-    /// leading number, with `-` as `_` (`01_linearizable` -> `linearizable`), whatever
-    /// its package is called. Cargo rebuilds only what changed.
+    /// Builds the suite whose source is `suite_main` against the sources of the exercise
+    /// in `exercise_dir` (its `src/`), as the course's `manifest` of the exercise declares
+    /// the crate: its package name and dependencies. The folder's own `Cargo.toml` is
+    /// never read, so nothing it declares (a build script, another dependency) is built.
+    /// Suites name the exercise's crate by the exercise name without its leading number,
+    /// with `-` as `_` (`01_linearizable` -> `linearizable`), whatever its package is
+    /// called. Cargo rebuilds only what changed.
     pub fn build(
         &self,
         exercise: &str,
         exercise_dir: &Path,
+        manifest: &Path,
         suite_main: &Path,
     ) -> Result<Built, BuildError> {
         let (binary, warnings) = build::build(&build::Job {
@@ -85,6 +90,7 @@ impl Runner {
             cargo: &self.cargo,
             exercise,
             exercise_dir,
+            manifest,
             suite_main,
         })?;
         Ok(Built { binary, warnings })

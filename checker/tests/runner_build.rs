@@ -7,7 +7,7 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use support::{BuildError, Outcome, RunOptions, build, exercise, runner, suite};
+use support::{BuildError, Outcome, RunOptions, build, exercise, manifest, runner, suite};
 
 /// Every file under `dir`, relative to it.
 fn files(dir: &Path) -> BTreeSet<String> {
@@ -95,7 +95,12 @@ fn the_same_suite_gets_one_binary_per_exercise_folder_and_is_not_relinked() {
 fn an_exercise_that_does_not_compile_is_a_student_result() {
     let before = files(&exercise("sums-broken"));
     let error = runner()
-        .build("sums", &exercise("sums-broken"), &suite("sums"))
+        .build(
+            "sums",
+            &exercise("sums-broken"),
+            &manifest("sums"),
+            &suite("sums"),
+        )
         .unwrap_err();
     let BuildError::DoesNotCompile { errors, more } = &error else {
         panic!("{error}");
@@ -122,41 +127,92 @@ fn an_exercise_that_does_not_compile_is_a_student_result() {
 }
 
 #[test]
-fn broken_manifests_missing_folders_and_bad_names_are_clear_errors() {
-    let scratch = support::target_dir().join("scratch-broken-manifest");
+fn the_folders_own_manifest_is_never_read_and_its_build_script_never_runs() {
+    let scratch = support::target_dir().join("scratch-own-manifest");
+    _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(scratch.join("src")).unwrap();
-    std::fs::write(scratch.join("src/lib.rs"), "").unwrap();
+    std::fs::copy(
+        exercise("sums").join("src/lib.rs"),
+        scratch.join("src/lib.rs"),
+    )
+    .unwrap();
+    let marker = scratch.join("build-script-ran");
+    // A manifest that would run a build script, pull in a crate the course does not
+    // give, and rename the library: none of it may count.
+    std::fs::write(
+        scratch.join("Cargo.toml"),
+        "[package]\nname = \"sums\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+         build = \"build.rs\"\n[lib]\nname = \"other\"\n[dependencies]\n\
+         not-a-course-crate = { path = \"/nowhere\" }\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        scratch.join("build.rs"),
+        format!(
+            "fn main() {{ std::fs::write({:?}, \"ran\").unwrap(); }}\n",
+            marker.display()
+        ),
+    )
+    .unwrap();
+    let results = runner()
+        .build("sums", &scratch, &manifest("sums"), &suite("sums"))
+        .unwrap_or_else(|error| panic!("{error}"))
+        .run_all(&RunOptions::default())
+        .unwrap();
+    assert!(results.iter().all(|r| r.outcome == Outcome::Passed));
+    assert!(!marker.exists(), "the copy's build script ran");
+    std::fs::remove_dir_all(&scratch).unwrap();
+}
+
+#[test]
+fn missing_sources_broken_course_manifests_and_bad_names_are_clear_errors() {
+    let scratch = support::target_dir().join("scratch-broken-manifest");
+    _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).unwrap();
     let runner = runner();
-    let build = |folder: &Path| runner.build("sums", folder, &suite("sums")).unwrap_err();
 
-    std::fs::write(scratch.join("Cargo.toml"), "[package\nname = \"sums\"\n").unwrap();
-    let error = build(&scratch);
-    assert!(
-        matches!(error, BuildError::BrokenManifest { .. }),
-        "{error}"
-    );
-    assert!(error.is_student_result());
-    assert!(
-        error.to_string().contains("Cargo.toml is broken: "),
-        "{error}"
-    );
+    // A folder without src/lib.rs is no exercise.
+    let error = runner
+        .build("sums", &scratch, &manifest("sums"), &suite("sums"))
+        .unwrap_err();
+    assert!(matches!(error, BuildError::NotFound { .. }), "{error}");
+    assert!(error.to_string().contains("src/lib.rs"), "{error}");
+    assert!(!error.is_student_result());
 
-    std::fs::write(scratch.join("Cargo.toml"), "[dependencies]\n").unwrap();
-    let error = build(&scratch);
+    // The course's own manifest broken is the course's trouble, naming the file.
+    let course_manifest = scratch.join("Cargo.toml");
+    let build = |text: &str| {
+        std::fs::write(&course_manifest, text).unwrap();
+        runner
+            .build("sums", &exercise("sums"), &course_manifest, &suite("sums"))
+            .unwrap_err()
+    };
+    let error = build("[package\nname = \"sums\"\n");
+    assert!(matches!(error, BuildError::Course { .. }), "{error}");
+    assert!(!error.is_student_result());
+    assert!(error.to_string().contains("Cargo.toml: "), "{error}");
+    let error = build("[dependencies]\n");
     assert!(
         error
             .to_string()
-            .ends_with("is broken: it has no [package] table with a name"),
+            .ends_with("it has no [package] table with a name"),
         "{error}"
     );
 
-    let error = build(&scratch.join("missing"));
+    let error = runner
+        .build(
+            "sums",
+            &scratch.join("missing"),
+            &manifest("sums"),
+            &suite("sums"),
+        )
+        .unwrap_err();
     assert!(matches!(error, BuildError::NotFound { .. }), "{error}");
     assert!(!error.is_student_result());
 
     for name in ["testkit", "Sums", "tokio", "", "sums/.."] {
         let error = runner
-            .build(name, &exercise("sums"), &suite("sums"))
+            .build(name, &exercise("sums"), &manifest("sums"), &suite("sums"))
             .unwrap_err();
         assert!(
             matches!(error, BuildError::BadExerciseName { .. }),

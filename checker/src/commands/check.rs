@@ -136,7 +136,8 @@ pub fn check_one(
         seed,
         warnings: Vec::new(),
     };
-    let built = match runner.build(&exercise.name, &dir, &suite) {
+    let manifest = course.skeleton_manifest(exercise);
+    let built = match runner.build(&exercise.name, &dir, &manifest, &suite) {
         Ok(built) => built,
         Err(BuildError::DoesNotCompile { errors, more }) => {
             let mut text = errors.join("\n");

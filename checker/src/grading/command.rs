@@ -135,11 +135,7 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
                 suite.display()
             );
         }
-        let skeleton = course
-            .root
-            .join("checker/skeletons")
-            .join(&exercise.name)
-            .join("Cargo.toml");
+        let skeleton = course.skeleton_manifest(exercise);
         let private = private.of(&exercise.name).cloned();
         plan.push(Planned {
             exercise: with_private_tasks(exercise, private.as_ref()),

@@ -133,12 +133,14 @@ impl Compiler {
     }
 
     /// Compiles the suite whose `main.rs` is in `suite_dir` against the library `krate`
-    /// at `library`, into `out/suite`.
+    /// at `library`, into `out/suite`. The suite may use the crates the exercise is built
+    /// with (`dependencies`, such as its given crate) besides its own.
     pub fn suite(
         &self,
         sandbox: &Sandbox,
         krate: &str,
         library: &Path,
+        dependencies: &[String],
         suite_dir: &Path,
         out: &Path,
     ) -> Result<Compiled> {
@@ -161,8 +163,17 @@ impl Compiler {
             format!("--extern={krate}={}", student.display()),
             suite.join("main.rs").display().to_string(),
         ]);
-        for dependency in super::deps::SUITE_DEPENDENCIES {
-            args.push(self.extern_arg(&super::deps::crate_name(dependency), &deps)?);
+        let mut names: Vec<String> = super::deps::SUITE_DEPENDENCIES
+            .iter()
+            .map(|d| super::deps::crate_name(d))
+            .collect();
+        for dependency in dependencies {
+            if !names.contains(dependency) {
+                names.push(dependency.clone());
+            }
+        }
+        for name in names {
+            args.push(self.extern_arg(&name, &deps)?);
         }
         sandbox.hand_over(out)?;
         let command = sandbox.command(&step, &Limits::compile(), &sysroot.join("bin/rustc"), &args);

@@ -22,10 +22,10 @@ use toml::Table;
 
 mod manifest;
 
-use manifest::{absolute, deps_manifest, merge, profile_flags, resolve};
+use manifest::{deps_manifest, profile_flags};
 
 use crate::runner::build::{copy_lock, write_if_changed};
-use crate::runner::manifest::digest;
+use crate::runner::manifest::{absolute_paths, digest, merge, resolve};
 
 /// The course crates every hidden suite may use, by package name.
 pub const SUITE_DEPENDENCIES: [&str; 4] =
@@ -94,13 +94,15 @@ pub fn prepare(
                 root_manifest.display()
             )
         })?;
-        dependencies.insert(name.to_owned(), absolute(entry.clone(), course_root));
+        dependencies.insert(name.to_owned(), absolute_paths(entry.clone(), course_root));
     }
     for skeleton in skeletons {
         let table = read_table(skeleton)?;
         let declared = table.get("dependencies").and_then(toml::Value::as_table);
         for (name, entry) in declared.into_iter().flatten() {
-            let resolved = resolve(name, entry, &workspace_deps, course_root)
+            let base = skeleton.parent().unwrap_or(course_root);
+            let resolved = resolve(name, entry, &workspace_deps, course_root, base)
+                .map_err(anyhow::Error::msg)
                 .with_context(|| format!("{}: dependency `{name}`", skeleton.display()))?;
             merge(&mut dependencies, name, resolved);
         }

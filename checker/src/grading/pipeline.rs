@@ -200,6 +200,7 @@ impl Grader {
             sandbox,
             &planned.krate,
             &library,
+            &planned.dependencies,
             &planned.suite,
             &suite_dir,
         ) {
@@ -219,7 +220,14 @@ impl Grader {
                         "cannot create the scratch folders",
                     );
                 };
-                match compiler.suite(sandbox, &planned.krate, &library, private_dir, &out) {
+                match compiler.suite(
+                    sandbox,
+                    &planned.krate,
+                    &library,
+                    &planned.dependencies,
+                    private_dir,
+                    &out,
+                ) {
                     Ok(Compiled::Built(binary)) => Some(binary),
                     Ok(Compiled::Rejected(_)) => {
                         // Its errors would show the private suite's code: say only that.

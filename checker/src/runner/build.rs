@@ -29,13 +29,6 @@ pub enum BuildError {
         /// The name given.
         name: String,
     },
-    /// The exercise's `Cargo.toml` cannot be read or has no package name.
-    BrokenManifest {
-        /// The manifest's path.
-        path: PathBuf,
-        /// What is wrong, in one line.
-        reason: String,
-    },
     /// The exercise (with the suite) does not compile.
     DoesNotCompile {
         /// The first errors, as the compiler renders them.
@@ -63,14 +56,11 @@ pub enum BuildError {
 }
 
 impl BuildError {
-    /// Whether the error is a result for the student (the exercise does not compile or
-    /// its manifest is broken) rather than trouble of the tool or its setup.
+    /// Whether the error is a result for the student (the exercise does not compile)
+    /// rather than trouble of the tool or its setup.
     #[allow(dead_code)] // part of the runner's API, used by its integration tests
     pub fn is_student_result(&self) -> bool {
-        matches!(
-            self,
-            BuildError::DoesNotCompile { .. } | BuildError::BrokenManifest { .. }
-        )
+        matches!(self, BuildError::DoesNotCompile { .. })
     }
 }
 
@@ -86,9 +76,6 @@ impl fmt::Display for BuildError {
                  with a letter after any leading number (`01_linearizable`), and no name of a \
                  course crate"
             ),
-            BuildError::BrokenManifest { path, reason } => {
-                write!(f, "the exercise's {} is broken: {reason}", path.display())
-            }
             BuildError::DoesNotCompile { errors, more } => {
                 f.write_str("the exercise does not compile:\n")?;
                 for error in errors {
@@ -119,8 +106,11 @@ pub(super) struct Job<'a> {
     pub(super) cargo: &'a OsString,
     /// The exercise's name; without its leading number it names the crate in suites.
     pub(super) exercise: &'a str,
-    /// The exercise's folder.
+    /// The exercise's folder: only its `src/` is used.
     pub(super) exercise_dir: &'a Path,
+    /// The course's manifest of the exercise (its skeleton's): what the exercise crate
+    /// is called and built with.
+    pub(super) manifest: &'a Path,
     /// The suite's `main.rs`.
     pub(super) suite_main: &'a Path,
 }
@@ -136,12 +126,19 @@ pub(super) fn build(job: &Job<'_>) -> Result<(PathBuf, Vec<String>), BuildError>
     }
     let exercise_dir = canonical(
         job.exercise_dir,
-        "an exercise crate (a folder with a Cargo.toml)",
+        "an exercise crate (a folder with src/lib.rs)",
     )?;
+    let lib = exercise_dir.join("src/lib.rs");
+    if !lib.is_file() {
+        return Err(BuildError::NotFound {
+            what: "an exercise crate (a folder with src/lib.rs)",
+            path: exercise_dir,
+        });
+    }
     let suite_main = canonical(job.suite_main, "a suite's main.rs")?;
     let course_root = canonical(job.course_root, "a course (a folder with a Cargo.toml)")?;
-    let package = manifest::exercise_package(&exercise_dir)?;
     let course: Course = manifest::read_course(&course_root)?;
+    let declared = manifest::read_declared(&course, job.manifest)?;
 
     let name = format!(
         "{}-suite-{}",
@@ -149,12 +146,17 @@ pub(super) fn build(job: &Job<'_>) -> Result<(PathBuf, Vec<String>), BuildError>
         manifest::fingerprint(&[&exercise_dir, &suite_main])
     );
     let dir = manifest::runner_dir(job.target_dir, &name);
+    let package_dir = dir.join("exercise");
+    write_if_changed(
+        &package_dir.join("Cargo.toml"),
+        manifest::exercise_manifest(&course, &declared, &key, &lib).as_bytes(),
+    )?;
     let runner = manifest::Runner {
         name: &name,
         suite_main: &suite_main,
         exercise_key: &key,
-        exercise_package: &package,
-        exercise_dir: &exercise_dir,
+        declared: &declared,
+        exercise_package_dir: &package_dir,
     };
     write_if_changed(
         &dir.join("Cargo.toml"),
@@ -210,9 +212,12 @@ fn cargo_build(
     job: &Job<'_>,
     exercise_dir: &Path,
 ) -> Result<(PathBuf, Vec<String>), BuildError> {
+    // From the runner's own folder: cargo's configuration and rustup's toolchain file
+    // are then the course's, never those of the folder being checked.
     let output = Command::new(job.cargo)
         .args(["build", "--message-format=json", "--manifest-path"])
         .arg(manifest)
+        .current_dir(manifest.parent().unwrap_or(Path::new("/")))
         .env("CARGO_TARGET_DIR", job.target_dir)
         .output()
         .map_err(|error| BuildError::Cargo {

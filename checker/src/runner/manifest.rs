@@ -1,11 +1,19 @@
-//! The runner package: a manifest written in a scratch directory that ties a suite to
-//! an exercise crate, so that neither of them is changed.
+//! The runner package: manifests written in a scratch directory that tie a suite to an
+//! exercise's sources, so that neither of them is changed.
 //!
-//! The manifest has an empty `[workspace]` table, so cargo never attaches it to a
+//! Two packages are written. The exercise package takes only the sources of the
+//! exercise folder (`src/lib.rs` and what it declares): its manifest is the course's, made
+//! from the exercise's manifest in the course (its skeleton's), so a copy's own
+//! `Cargo.toml` never decides what is built. A build script, a dependency the course does
+//! not give, a `[patch]` or a renamed library in a student's manifest are never seen,
+//! exactly as when `checker grade` compiles a submission with the compiler alone.
+//!
+//! The runner manifest has an empty `[workspace]` table, so cargo never attaches it to a
 //! workspace around the scratch directory; one `[[bin]]` whose source is the suite's
-//! `main.rs`, by absolute path; and dependencies on the exercise crate by path and on
-//! the course's crates as the course's own manifest declares them. The course's
-//! `[profile]` settings come along, so suites run as fast as the course's tests.
+//! `main.rs`, by absolute path; and dependencies on the exercise package, on what the
+//! exercise is built with (its given crate, say), and on the course's crates, as the
+//! course's own manifest declares them. The course's `[profile]` settings come along, so
+//! suites run as fast as the course's tests.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +27,10 @@ const COURSE_DEPENDENCIES: [&str; 4] = ["suite-harness", "testkit", "tokio", "pr
 /// What the runner manifest takes from the course's root manifest.
 #[derive(Debug)]
 pub(super) struct Course {
+    /// The course's root folder.
+    root: PathBuf,
+    /// The course's `[workspace.dependencies]`, as written.
+    workspace: Table,
     /// The course crates, their paths made absolute.
     dependencies: Table,
     /// The course's `[profile]` table, if any.
@@ -57,6 +69,8 @@ pub(super) fn read_course(root: &Path) -> Result<Course, BuildError> {
         .unwrap_or("2024")
         .to_owned();
     Ok(Course {
+        root: root.to_owned(),
+        workspace: declared.cloned().unwrap_or_default(),
         dependencies,
         profiles: manifest.get("profile").cloned(),
         edition,
@@ -64,7 +78,7 @@ pub(super) fn read_course(root: &Path) -> Result<Course, BuildError> {
 }
 
 /// A dependency entry whose `path`, if any, is resolved against `root`.
-fn absolute_paths(entry: Value, root: &Path) -> Value {
+pub(crate) fn absolute_paths(entry: Value, root: &Path) -> Value {
     match entry {
         Value::Table(mut table) => {
             if let Some(Value::String(path)) = table.get("path") {
@@ -77,26 +91,118 @@ fn absolute_paths(entry: Value, root: &Path) -> Value {
     }
 }
 
-/// The package name in the exercise's `Cargo.toml`.
-pub(super) fn exercise_package(dir: &Path) -> Result<String, BuildError> {
-    let path = dir.join("Cargo.toml");
-    if !path.is_file() {
-        return Err(BuildError::NotFound {
-            what: "an exercise crate (a folder with a Cargo.toml)",
-            path: dir.to_owned(),
-        });
-    }
-    let broken = |reason: String| BuildError::BrokenManifest {
-        path: path.clone(),
-        reason,
+/// What the course declares an exercise crate to be.
+#[derive(Debug)]
+pub(super) struct Declared {
+    /// Its package name.
+    pub(super) package: String,
+    /// What it is built with, resolved against the course's workspace, paths absolute.
+    dependencies: Table,
+}
+
+/// Reads the course's manifest of an exercise (its skeleton's `Cargo.toml`). Every
+/// failure is the course's: the exercise's own manifest is never read.
+pub(super) fn read_declared(course: &Course, path: &Path) -> Result<Declared, BuildError> {
+    let broken = |reason: String| BuildError::Course {
+        reason: format!("{}: {reason}", path.display()),
     };
-    let manifest = read_manifest(&path).map_err(broken)?;
-    manifest
+    let manifest = read_manifest(path).map_err(broken)?;
+    let package = manifest
         .get("package")
         .and_then(|package| package.get("name"))
         .and_then(Value::as_str)
         .map(str::to_owned)
-        .ok_or_else(|| broken("it has no [package] table with a name".to_owned()))
+        .ok_or_else(|| broken("it has no [package] table with a name".to_owned()))?;
+    let base = path.parent().unwrap_or(Path::new("/"));
+    let mut dependencies = Table::new();
+    for (name, entry) in manifest
+        .get("dependencies")
+        .and_then(Value::as_table)
+        .into_iter()
+        .flatten()
+    {
+        let resolved = resolve(name, entry, &course.workspace, &course.root, base)
+            .map_err(|why| broken(format!("dependency `{name}`: {why}")))?;
+        merge(&mut dependencies, name, resolved);
+    }
+    Ok(Declared {
+        package,
+        dependencies,
+    })
+}
+
+/// A dependency entry of a course manifest in `base`, with `workspace = true` replaced
+/// by the course's entry (keeping the manifest's extra features) and every path made
+/// absolute.
+pub(crate) fn resolve(
+    name: &str,
+    entry: &Value,
+    workspace: &Table,
+    course_root: &Path,
+    base: &Path,
+) -> Result<Value, String> {
+    let Some(table) = entry.as_table() else {
+        return Ok(entry.clone());
+    };
+    if table.get("workspace").and_then(Value::as_bool) != Some(true) {
+        if table.contains_key("git") {
+            return Err("git dependencies cannot be built by the checker".to_owned());
+        }
+        return Ok(absolute_paths(entry.clone(), base));
+    }
+    let shared = workspace
+        .get(name)
+        .ok_or("`workspace = true`, but the course declares no such dependency")?;
+    let mut resolved = match absolute_paths(shared.clone(), course_root) {
+        Value::Table(t) => t,
+        version => {
+            let mut t = Table::new();
+            t.insert("version".into(), version);
+            t
+        }
+    };
+    if let Some(extra) = table.get("features").and_then(Value::as_array) {
+        let mut features = resolved
+            .get("features")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        features.extend(extra.iter().cloned());
+        resolved.insert("features".into(), features.into());
+    }
+    Ok(resolved.into())
+}
+
+/// Adds `entry` under `name`, uniting features with an entry already there.
+pub(crate) fn merge(dependencies: &mut Table, name: &str, entry: Value) {
+    let features = |v: &Value| -> Vec<Value> {
+        v.get("features")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let Some(old) = dependencies.get(name) else {
+        dependencies.insert(name.to_owned(), entry);
+        return;
+    };
+    let mut all = features(old);
+    for f in features(&entry) {
+        if !all.contains(&f) {
+            all.push(f);
+        }
+    }
+    let mut merged = match old.clone() {
+        Value::Table(t) => t,
+        version => {
+            let mut t = Table::new();
+            t.insert("version".into(), version);
+            t
+        }
+    };
+    if !all.is_empty() {
+        merged.insert("features".into(), all.into());
+    }
+    dependencies.insert(name.to_owned(), merged.into());
 }
 
 /// Reads and parses a manifest; the error is one line.
@@ -117,10 +223,52 @@ pub(super) struct Runner<'a> {
     pub(super) suite_main: &'a Path,
     /// The name suites use for the exercise crate.
     pub(super) exercise_key: &'a str,
-    /// The exercise's package name.
-    pub(super) exercise_package: &'a str,
-    /// The exercise's folder, absolute.
-    pub(super) exercise_dir: &'a Path,
+    /// What the course declares the exercise crate to be.
+    pub(super) declared: &'a Declared,
+    /// The folder of the exercise package (written by [`exercise_manifest`]), absolute.
+    pub(super) exercise_package_dir: &'a Path,
+}
+
+/// The text of the exercise package's `Cargo.toml`: the course's package, its library
+/// at `lib` (the copy's `src/lib.rs`), no build script, no other targets.
+pub(super) fn exercise_manifest(
+    course: &Course,
+    declared: &Declared,
+    exercise_key: &str,
+    lib: &Path,
+) -> String {
+    let mut package = Table::new();
+    package.insert("name".into(), declared.package.as_str().into());
+    package.insert("version".into(), "0.0.0".into());
+    package.insert("edition".into(), course.edition.as_str().into());
+    package.insert("publish".into(), false.into());
+    // Only the library: whatever else the copy's folder holds is not built.
+    package.insert("build".into(), false.into());
+    for auto in ["autobins", "autoexamples", "autotests", "autobenches"] {
+        package.insert(auto.into(), false.into());
+    }
+    let mut library = Table::new();
+    library.insert("name".into(), exercise_key.into());
+    library.insert("path".into(), lib.to_string_lossy().into_owned().into());
+    let mut text = String::from(
+        "# Written by the checker: the exercise as the course declares it, with the sources\n\
+         # of the copy being checked. Rewritten on every build.\n",
+    );
+    text += &section("package", package.into());
+    // No `[workspace]`: the package sits in the runner's folder, whose workspace it joins.
+    text += "\n";
+    text += &section("lib", library.into());
+    text += "\n";
+    text += &section("dependencies", declared.dependencies.clone().into());
+    text
+}
+
+/// A TOML table holding only `key`, as text: one table per section, in the order
+/// people expect to read them (a single table would come out sorted by name).
+fn section(key: &str, value: Value) -> String {
+    let mut table = Table::new();
+    table.insert(key.into(), value);
+    table.to_string()
 }
 
 /// The text of the runner package's `Cargo.toml`.
@@ -137,18 +285,15 @@ pub(super) fn runner_manifest(course: &Course, runner: &Runner<'_>) -> String {
     bin.insert("path".into(), path_text(runner.suite_main));
 
     let mut exercise = Table::new();
-    exercise.insert("path".into(), path_text(runner.exercise_dir));
-    exercise.insert("package".into(), runner.exercise_package.into());
+    exercise.insert("path".into(), path_text(runner.exercise_package_dir));
+    exercise.insert("package".into(), runner.declared.package.as_str().into());
     let mut dependencies = course.dependencies.clone();
+    // What the exercise is built with, the suite may use too (its given crate).
+    for (name, entry) in &runner.declared.dependencies {
+        merge(&mut dependencies, name, entry.clone());
+    }
     dependencies.insert(runner.exercise_key.into(), exercise.into());
 
-    // One table per section, in the order people expect to read them; a single table
-    // would come out sorted by name, with `[package]` in the middle.
-    let section = |key: &str, value: Value| {
-        let mut table = Table::new();
-        table.insert(key.into(), value);
-        table.to_string()
-    };
     let mut text = String::from(
         "# Written by the checker to build a hidden suite; rewritten on every build.\n",
     );
@@ -248,21 +393,107 @@ mod tests {
         testkit.insert("path".into(), "/course/testkit".into());
         dependencies.insert("testkit".into(), testkit.into());
         dependencies.insert("tokio".into(), "1.48".into());
+        let workspace: Table = "kv-given = { path = \"given/kv\" }\ntokio = \"1.48\""
+            .parse()
+            .unwrap();
         Course {
+            root: PathBuf::from("/course"),
+            workspace,
             dependencies,
             profiles: None,
             edition: "2024".into(),
         }
     }
 
+    /// Writes `text` as a manifest in a fresh scratch folder named `name`.
+    fn scratch_manifest(name: &str, text: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "checker-manifest-test-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("Cargo.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn the_course_declares_the_exercise_crate_and_its_dependencies() {
+        let path = scratch_manifest(
+            "declared",
+            "[package]\nname = \"kv-store\"\n\n[dependencies]\n\
+             kv-given.workspace = true\ntokio = { workspace = true, features = [\"net\"] }\n\
+             local = { path = \"../local\" }\n",
+        );
+        let declared = read_declared(&course(), &path).unwrap();
+        assert_eq!(declared.package, "kv-store");
+        let deps = &declared.dependencies;
+        assert_eq!(deps["kv-given"]["path"].as_str(), Some("/course/given/kv"));
+        assert_eq!(deps["tokio"]["version"].as_str(), Some("1.48"));
+        assert_eq!(deps["tokio"]["features"][0].as_str(), Some("net"));
+        let local = path.parent().unwrap().join("../local");
+        assert_eq!(deps["local"]["path"].as_str(), local.to_str());
+
+        let text = exercise_manifest(
+            &course(),
+            &declared,
+            "kv",
+            Path::new("/home/student/kv/src/lib.rs"),
+        );
+        let table: Table = text.parse().unwrap();
+        assert_eq!(table["package"]["name"].as_str(), Some("kv-store"));
+        assert_eq!(table["package"]["build"].as_bool(), Some(false));
+        assert_eq!(table["package"]["autotests"].as_bool(), Some(false));
+        assert_eq!(table["lib"]["name"].as_str(), Some("kv"));
+        assert_eq!(
+            table["lib"]["path"].as_str(),
+            Some("/home/student/kv/src/lib.rs")
+        );
+        assert_eq!(
+            table["dependencies"]["kv-given"]["path"].as_str(),
+            Some("/course/given/kv")
+        );
+        assert!(table.get("workspace").is_none(), "{text}");
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_broken_course_manifest_is_the_courses_error_naming_the_file() {
+        for (name, text, says) in [
+            ("syntax", "[package\n", "Cargo.toml: "),
+            (
+                "nameless",
+                "[dependencies]\n",
+                "no [package] table with a name",
+            ),
+            (
+                "undeclared",
+                "[package]\nname = \"kv\"\n[dependencies]\nnope.workspace = true\n",
+                "dependency `nope`: `workspace = true`, but the course declares no such",
+            ),
+        ] {
+            let path = scratch_manifest(name, text);
+            let error = read_declared(&course(), &path).unwrap_err();
+            assert!(matches!(error, BuildError::Course { .. }), "{error}");
+            assert!(error.to_string().contains(says), "{name}: {error}");
+            std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+        }
+    }
+
     #[test]
     fn the_runner_manifest_is_its_own_workspace_and_names_the_exercise() {
+        let declared = Declared {
+            package: "kv-store-solution".into(),
+            dependencies: "kv-given = { path = \"/course/given/kv\" }"
+                .parse()
+                .unwrap(),
+        };
         let runner = Runner {
             name: "kv-suite-0123",
             suite_main: Path::new("/course/suites/kv/main.rs"),
             exercise_key: "kv",
-            exercise_package: "kv-store-solution",
-            exercise_dir: Path::new("/home/student/kv"),
+            declared: &declared,
+            exercise_package_dir: Path::new("/target/runners/kv-suite-0123/exercise"),
         };
         let text = runner_manifest(&course(), &runner);
         assert!(text.contains("build.\n[package]\n"), "{text}");
@@ -275,7 +506,15 @@ mod tests {
         );
         let exercise = &table["dependencies"]["kv"];
         assert_eq!(exercise["package"].as_str(), Some("kv-store-solution"));
-        assert_eq!(exercise["path"].as_str(), Some("/home/student/kv"));
+        assert_eq!(
+            exercise["path"].as_str(),
+            Some("/target/runners/kv-suite-0123/exercise")
+        );
+        // The suite may use what the exercise is built with.
+        assert_eq!(
+            table["dependencies"]["kv-given"]["path"].as_str(),
+            Some("/course/given/kv")
+        );
         assert_eq!(
             table["dependencies"]["testkit"]["path"].as_str(),
             Some("/course/testkit")
@@ -291,6 +530,20 @@ mod tests {
         assert_eq!(resolved["features"][0].as_str(), Some("x"));
         let version = absolute_paths("1.4".into(), Path::new("/course"));
         assert_eq!(version.as_str(), Some("1.4"));
+    }
+
+    #[test]
+    fn merging_unites_features() {
+        let mut deps = Table::new();
+        merge(&mut deps, "tokio", "1.4".into());
+        let with: Value = "x = { version = \"1.4\", features = [\"time\"] }"
+            .parse::<Table>()
+            .unwrap()["x"]
+            .clone();
+        merge(&mut deps, "tokio", with.clone());
+        merge(&mut deps, "tokio", with);
+        assert_eq!(deps["tokio"]["version"].as_str(), Some("1.4"));
+        assert_eq!(deps["tokio"]["features"].as_array().unwrap().len(), 1);
     }
 
     #[test]
