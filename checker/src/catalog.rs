@@ -20,11 +20,21 @@
 //! points = 10
 //! ```
 //!
+//! Two optional fields say what the exercise is built with beyond the student's code:
+//!
+//! ```toml
+//! # Files a submission may still hold that the course gives in the exercise's given
+//! # crate: a copy is never used, and the report says so.
+//! given = ["src/cluster.rs"]
+//! # Course crates the exercise is built without, and why: code that names one is told.
+//! withheld = { testkit = "its checkers are what your own are compared with" }
+//! ```
+//!
 //! Loading checks what a typo would otherwise turn into a confusing failure later:
 //! unknown fields, repeated names or task ids, tasks without points, exercises without
 //! tasks.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
@@ -55,6 +65,13 @@ pub struct Exercise {
     /// What is graded.
     #[serde(rename = "task")]
     pub tasks: Vec<Task>,
+    /// Files, relative to the exercise folder, that the course gives in the exercise's
+    /// given crate: a submission's copy of one is not used.
+    #[serde(default)]
+    pub given: Vec<String>,
+    /// Course crates the exercise is built without, each with the reason.
+    #[serde(default)]
+    pub withheld: BTreeMap<String, String>,
 }
 
 /// One graded task of an exercise.
@@ -73,6 +90,29 @@ impl Exercise {
     /// The points of all tasks.
     pub fn points(&self) -> u32 {
         self.tasks.iter().map(|t| t.points).sum()
+    }
+
+    /// One line per given file that the copy in `dir` holds: that copy is not used.
+    pub fn unused_copies(&self, dir: &Path) -> Vec<String> {
+        self.given
+            .iter()
+            .filter(|file| dir.join(file).exists())
+            .map(|file| {
+                format!(
+                    "your copy of {file} is not used; the course's is (given/{}/)",
+                    self.name
+                )
+            })
+            .collect()
+    }
+
+    /// One line saying why the code cannot use a withheld crate, when the compiler's
+    /// `errors` name one.
+    pub fn withheld_note(&self, errors: &str) -> Option<String> {
+        self.withheld
+            .iter()
+            .find(|(krate, _)| errors.contains(&format!("`{krate}`")))
+            .map(|(krate, why)| format!("{} is built without `{krate}`: {why}", self.name))
     }
 }
 
@@ -123,6 +163,18 @@ impl Catalog {
             }
             if ex.tasks.is_empty() {
                 return bad("it has no [[exercise.task]]".into());
+            }
+            for file in &ex.given {
+                let path = Path::new(file);
+                if path.is_absolute()
+                    || path
+                        .components()
+                        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+                {
+                    return bad(format!(
+                        "given file {file:?} must be a path inside the exercise folder"
+                    ));
+                }
             }
             let mut ids = HashSet::new();
             for t in &ex.tasks {
@@ -251,6 +303,33 @@ mod tests {
     }
 
     #[test]
+    fn given_copies_and_withheld_crates_are_told_in_one_line() {
+        let text = TWO.replace(
+            "title = \"CAP\"",
+            "title = \"CAP\"\ngiven = [\"src/cluster.rs\", \"src/store.rs\"]\n\
+             withheld = { testkit = \"write your own checkers\" }",
+        );
+        let c = Catalog::parse(&text).unwrap();
+        let cap = &c.exercises[1];
+        let dir = std::env::temp_dir().join(format!("catalog-given-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("src/cluster.rs"), "").unwrap();
+        assert_eq!(
+            cap.unused_copies(&dir),
+            ["your copy of src/cluster.rs is not used; the course's is (given/02_cap/)"]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        let errors = "error[E0433]: failed to resolve: use of unresolved module or unlinked \
+                      crate `testkit`";
+        assert_eq!(
+            cap.withheld_note(errors).as_deref(),
+            Some("02_cap is built without `testkit`: write your own checkers")
+        );
+        assert_eq!(cap.withheld_note("error: mismatched types"), None);
+        assert!(c.exercises[0].unused_copies(&dir).is_empty());
+    }
+
+    #[test]
     fn mistakes_in_the_catalog_are_named() {
         let cases = [
             (
@@ -269,6 +348,10 @@ mod tests {
             (
                 TWO.replace("name = \"02_cap\"", "name = \"02 cap\""),
                 "folder name",
+            ),
+            (
+                TWO.replace("title = \"CAP\"", "title = \"CAP\"\ngiven = [\"../x.rs\"]"),
+                "given file \"../x.rs\" must be a path inside the exercise folder",
             ),
         ];
         for (text, expected) in cases {

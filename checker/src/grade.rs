@@ -84,6 +84,9 @@ pub struct ExerciseReport {
     pub seed: u64,
     /// The compiler's warnings about the exercise's code.
     pub warnings: Vec<String>,
+    /// What the checker wants said about the copy, one line each: a given file it holds
+    /// that is not used, a withheld crate its code names.
+    pub notes: Vec<String>,
 }
 
 /// A task's verdict.
@@ -168,6 +171,9 @@ impl ExerciseReport {
             self.score(),
             ex.points()
         );
+        for note in &self.notes {
+            out.push_str(&format!("  note: {note}\n"));
+        }
         if let Build::Failed(errors) = &self.build {
             out.push_str(&format!(
                 "  {} the exercise does not compile:\n",
@@ -290,6 +296,7 @@ mod tests {
             ],
             seed: 7,
             warnings: Vec::new(),
+            notes: vec!["your copy of src/x.rs is not used; the course's is".into()],
         };
         let done: Vec<bool> = report.tasks().iter().map(|t| t.done).collect();
         assert_eq!(done, [true, false, false]);
@@ -298,6 +305,10 @@ mod tests {
         assert_eq!(report.stray_tests().len(), 1);
         let text = report.render(Style::plain(), "");
         assert!(text.contains("x b2: panicked"), "{text}");
+        assert!(
+            text.contains("\n  note: your copy of src/x.rs is not used"),
+            "{text}"
+        );
         assert!(text.contains("no test for this task"), "{text}");
         assert!(
             text.contains("replay: checker check 01_x --seed 7"),
@@ -314,6 +325,7 @@ mod tests {
             tests: vec![test("a", "a1", true)],
             seed: 1,
             warnings: Vec::new(),
+            notes: Vec::new(),
         };
         assert_eq!(report.score(), 0);
         assert!(

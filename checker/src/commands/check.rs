@@ -135,12 +135,16 @@ pub fn check_one(
         tests: Vec::new(),
         seed,
         warnings: Vec::new(),
+        notes: exercise.unused_copies(&dir),
     };
     let manifest = course.skeleton_manifest(exercise);
     let built = match runner.build(&exercise.name, &dir, &manifest, &suite) {
         Ok(built) => built,
         Err(BuildError::DoesNotCompile { errors, more }) => {
             let mut text = errors.join("\n");
+            if let Some(note) = exercise.withheld_note(&text) {
+                report.notes.push(note);
+            }
             if more > 0 {
                 text.push_str(&format!("\n... and {more} more errors\n"));
             }
@@ -327,6 +331,8 @@ struct JsonReport {
     score: u32,
     max_score: u32,
     seed: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
     tasks: Vec<TaskVerdict>,
 }
 
@@ -348,6 +354,7 @@ impl From<&ExerciseReport> for JsonReport {
             score: r.score(),
             max_score: r.exercise.points(),
             seed: r.seed,
+            notes: r.notes.clone(),
             tasks: r.tasks(),
         }
     }

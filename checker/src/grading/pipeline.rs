@@ -162,6 +162,13 @@ impl Grader {
             );
         };
         let work = work.join(name);
+        notes.extend(
+            planned
+                .exercise
+                .unused_copies(&dir)
+                .into_iter()
+                .map(|note| format!("{name}: {note}")),
+        );
         match submissions::copy_sources(&dir, &work, &submissions::CopyLimits::default()) {
             Ok(copied) => notes.extend(copied.skipped.iter().map(|s| format!("{name}: {s}"))),
             Err(CopyError::NoLib { .. }) => {
@@ -193,7 +200,13 @@ impl Grader {
             &lib_dir,
         ) {
             Ok(Compiled::Built(library)) => library,
-            Ok(Compiled::Rejected(errors)) => return not(ExerciseStatus::DoesNotCompile, &errors),
+            Ok(Compiled::Rejected(errors)) => {
+                let errors = match planned.exercise.withheld_note(&errors) {
+                    Some(note) => format!("{note}\n\n{errors}"),
+                    None => errors,
+                };
+                return not(ExerciseStatus::DoesNotCompile, &errors);
+            }
             Err(error) => return tool(error),
         };
         let suite = match compiler.suite(
@@ -276,6 +289,7 @@ impl Grader {
             tests,
             seed: self.seed,
             warnings: Vec::new(),
+            notes: Vec::new(),
         };
         let mut grade = scored(planned, &report, ExerciseStatus::Graded);
         grade.message = message;
@@ -371,6 +385,7 @@ fn not_graded(planned: &Planned, seed: u64, status: ExerciseStatus, why: &str) -
         tests: Vec::new(),
         seed,
         warnings: Vec::new(),
+        notes: Vec::new(),
     };
     let mut grade = scored(planned, &report, status);
     grade.message = clean(why);
