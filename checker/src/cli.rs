@@ -201,6 +201,9 @@ pub struct SandboxExecArgs {
     /// Open files per process.
     #[arg(long)]
     pub open_files: u64,
+    /// Files the private `/tmp` may hold (as root only).
+    #[arg(long)]
+    pub tmp_files: Option<u64>,
     /// `UID:GID` to become (as root only).
     #[arg(long, value_parser = parse_user)]
     pub user: Option<(u32, u32)>,

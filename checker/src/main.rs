@@ -126,6 +126,7 @@ fn main() -> ExitCode {
                     processes: args.processes,
                     file_size: args.file_size,
                     open_files: args.open_files,
+                    tmp_files: args.tmp_files,
                 },
                 user: args.user,
                 program: args.program,

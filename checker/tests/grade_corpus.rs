@@ -236,7 +236,10 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
     assert_eq!(run.status.code(), Some(0), "{}", said(&run));
     if cgroups {
         let isolation = course::stderr(&run);
-        assert!(isolation.contains("per job (cgroup"), "{isolation}");
+        assert!(
+            isolation.contains("per job, an equal processor share (cgroup"),
+            "{isolation}"
+        );
     }
     for (id, want) in &expected {
         let (status, score, max) = outcome(&out, id);

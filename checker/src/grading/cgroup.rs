@@ -1,5 +1,6 @@
 //! A control group per grading job, when the grader runs as root: it caps the memory and
-//! the processes of everything a job starts, together.
+//! the processes of everything a job starts, together, and gives each job an equal share
+//! of the processors.
 //!
 //! Resource limits ([`confine`](super::confine)) cap each process; a submission that
 //! starts many processes, each below its own limits, could still take the machine's
@@ -8,6 +9,12 @@
 //! grader's group is the root of the hierarchy (as in a container). Elsewhere (not root,
 //! a v2 group with processes of its own) there is none, and the per-process limits are
 //! all there is; the run says which.
+//!
+//! The processor share matters when jobs run side by side: without it, a submission that
+//! starts thirty busy threads takes thirty times the processor time of a neighbour's
+//! single test thread, whose tests then time out. With a group each, and equal weights,
+//! the scheduler divides the processors between the jobs first and between their threads
+//! second, so a job can slow only itself.
 //!
 //! A step joins its job's group with `checker sandbox-enter`, which writes its own
 //! process id into the group and then becomes the step: everything the step starts is in
@@ -31,6 +38,8 @@ pub struct Cgroup {
     memory: u64,
     /// The process cap.
     processes: u64,
+    /// Whether the group has a processor share of its own.
+    cpu_share: bool,
 }
 
 impl Cgroup {
@@ -57,10 +66,13 @@ impl Cgroup {
             version: "v1",
             memory,
             processes,
+            cpu_share: false,
         };
         for (controller, file, value) in [
             ("memory", "memory.limit_in_bytes", memory),
             ("pids", "pids.max", processes),
+            // Every job the same weight (the default one): the share is equal.
+            ("cpu", "cpu.shares", 1024),
         ] {
             // Below the grader's own group of that controller, as the hierarchy wants.
             let parent = own
@@ -70,8 +82,15 @@ impl Cgroup {
                     fields.next().zip(fields.next())
                 })
                 .find(|(controllers, _)| controllers.split(',').any(|c| c == controller))
-                .map(|(_, path)| path.trim_start_matches('/').to_owned())
-                .ok_or_else(|| io::Error::other(format!("no {controller} controller")))?;
+                .map(|(_, path)| path.trim_start_matches('/').to_owned());
+            let parent = match (parent, controller) {
+                (Some(parent), _) => parent,
+                // The processor share is worth having, not worth refusing to grade for.
+                (None, "cpu") => continue,
+                (None, _) => {
+                    return Err(io::Error::other(format!("no {controller} controller")));
+                }
+            };
             let dir = Path::new(ROOT).join(controller).join(parent).join(name);
             fs::create_dir(&dir)?;
             group.dirs.push(dir.clone());
@@ -80,6 +99,7 @@ impl Cgroup {
                 // With swap accounting, swap counts too; without it the file is missing.
                 _ = fs::write(dir.join("memory.memsw.limit_in_bytes"), value.to_string());
             }
+            group.cpu_share |= controller == "cpu";
         }
         Ok(group)
     }
@@ -93,6 +113,9 @@ impl Cgroup {
         let root = Path::new(ROOT);
         // The root group may enable controllers for its children even with processes.
         fs::write(root.join("cgroup.subtree_control"), "+memory +pids")?;
+        // The processor controller can be refused (real-time processes, say): grade
+        // without a share then.
+        let cpu_share = fs::write(root.join("cgroup.subtree_control"), "+cpu").is_ok();
         let dir = root.join(name);
         fs::create_dir(&dir)?;
         let group = Cgroup {
@@ -100,6 +123,7 @@ impl Cgroup {
             version: "v2",
             memory,
             processes,
+            cpu_share,
         };
         fs::write(dir.join("memory.max"), memory.to_string())?;
         // Without swap accounting the file is missing: memory.max alone then.
@@ -115,8 +139,13 @@ impl Cgroup {
 
     /// What the group caps, for the instructor.
     pub fn describe(&self) -> String {
+        let share = if self.cpu_share {
+            ", an equal processor share"
+        } else {
+            " (no processor share: the cpu controller is missing)"
+        };
         format!(
-            "{} MiB and {} processes per job (cgroup {})",
+            "{} MiB and {} processes per job{share} (cgroup {})",
             self.memory / (1024 * 1024),
             self.processes,
             self.version

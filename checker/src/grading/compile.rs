@@ -144,7 +144,7 @@ impl Compiler {
         suite_dir: &Path,
         out: &Path,
     ) -> Result<Compiled> {
-        let mut step = sandbox.step(Profile::Compile);
+        let mut step = sandbox.step(Profile::Link);
         step.trusted();
         let sysroot = step.toolchain(&self.toolchain.sysroot);
         let deps = step.read_only(&self.deps.dir, "/deps");
@@ -180,6 +180,7 @@ impl Compiler {
         let ran = exec::run(command, COMPILE_TIMEOUT)?;
         let binary = out.join("suite");
         if ran.success() && binary.is_file() {
+            execute_only(&binary)?;
             return Ok(Compiled::Built(binary));
         }
         Ok(Compiled::Rejected(
@@ -213,6 +214,21 @@ impl Compiler {
             .with_context(|| format!("the grader has no compiled `{krate}`"))?;
         Ok(format!("--extern={krate}={}", deps.join(file).display()))
     }
+}
+
+/// Makes a suite binary executable but unreadable by the tests that run it: its strings
+/// (the suite's messages, expected values) must not come back through submitted code
+/// that reads the file and panics with what it found. As root the file becomes root's;
+/// otherwise nobody has read permission, its owner included, and the owner cannot
+/// change that inside the sandbox, where the file is mounted read-only.
+fn execute_only(binary: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if nix::unistd::geteuid().is_root() {
+        std::os::unix::fs::chown(binary, Some(0), Some(0))
+            .with_context(|| format!("cannot make {} root's", binary.display()))?;
+    }
+    std::fs::set_permissions(binary, std::fs::Permissions::from_mode(0o111))
+        .with_context(|| format!("cannot make {} execute-only", binary.display()))
 }
 
 /// The compiler's errors, for people: the first few, whole for submitted code; for code

@@ -36,6 +36,10 @@ pub struct Limits {
     pub file_size: u64,
     /// Open files per process.
     pub open_files: u64,
+    /// Files (and folders) the sandbox's private `/tmp` may hold at once, when set. Its
+    /// bytes are capped by bubblewrap; the count of files only a remount can cap, which
+    /// takes root.
+    pub tmp_files: Option<u64>,
 }
 
 const MIB: u64 = 1024 * 1024;
@@ -49,6 +53,7 @@ impl Limits {
             processes: 256,
             file_size: 1024 * MIB,
             open_files: 1024,
+            tmp_files: None,
         }
     }
 
@@ -62,18 +67,23 @@ impl Limits {
             processes: 32,
             file_size: 64 * MIB,
             open_files: 256,
+            tmp_files: Some(4096),
         }
     }
 
     /// The arguments of `sandbox-exec` that set these limits.
     pub fn args(&self) -> Vec<String> {
-        vec![
+        let mut args = vec![
             format!("--memory={}", self.memory),
             format!("--cpu={}", self.cpu_seconds),
             format!("--processes={}", self.processes),
             format!("--file-size={}", self.file_size),
             format!("--open-files={}", self.open_files),
-        ]
+        ];
+        if let Some(files) = self.tmp_files {
+            args.push(format!("--tmp-files={files}"));
+        }
+        args
     }
 }
 
@@ -125,6 +135,31 @@ fn become_program(program: &[OsString]) -> ExitCode {
     ExitCode::from(CANNOT_START)
 }
 
+/// Caps how many files the sandbox's private `/tmp` holds, by remounting it (bubblewrap
+/// can only cap its bytes). Empty files take no bytes but do take the kernel's memory:
+/// a submission creating millions of them would otherwise slow the whole machine. Only
+/// a sandbox started as root may remount; it is still root here, before taking its user.
+#[cfg(target_os = "linux")]
+fn cap_tmp_files(files: u64) -> Result<(), String> {
+    use nix::mount::{MsFlags, mount};
+    // A remount replaces the mount's flags: keep what bubblewrap set.
+    let flags = MsFlags::MS_REMOUNT | MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
+    let data = format!("nr_inodes={files}");
+    mount(
+        None::<&str>,
+        "/tmp",
+        None::<&str>,
+        flags,
+        Some(data.as_str()),
+    )
+    .map_err(|e| format!("cannot cap the files of /tmp: {e}"))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cap_tmp_files(_files: u64) -> Result<(), String> {
+    Ok(())
+}
+
 /// Everything but the exec.
 fn confine(request: &Request) -> Result<(), String> {
     let limits = &request.limits;
@@ -158,6 +193,9 @@ fn confine(request: &Request) -> Result<(), String> {
         "open files",
     )?;
     set(Resource::RLIMIT_CORE, 0, 0, "core dumps")?;
+    if let (Some(files), Some(_)) = (limits.tmp_files, request.user) {
+        cap_tmp_files(files)?;
+    }
     if let Some((uid, gid)) = request.user {
         // Groups first: once the user is no longer root, it may not change them.
         setgroups(&[]).map_err(|e| format!("cannot drop supplementary groups: {e}"))?;

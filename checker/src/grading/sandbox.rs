@@ -11,8 +11,9 @@
 //!
 //! Test processes get no `/proc` at all: a process can read and write its own memory
 //! through `/proc/self/mem` with plain file calls, which would reach the harness's
-//! secret. The compiler gets one (its linker wrapper needs `/proc/self/exe`), since no
-//! submitted code runs while it compiles: no build scripts, no procedural macros.
+//! secret. Nor does the compiler of submitted code: `include_str!("/proc/self/mountinfo")`
+//! would show the grader's paths. Only the step that links a suite gets one (its linker
+//! wrapper needs `/proc/self/exe`); it compiles no submitted source.
 //!
 //! Without bubblewrap, [`Sandbox::unconfined`] keeps only the limits, the timeouts and
 //! the clean environment; `checker grade` uses it only when asked with `--no-sandbox`.
@@ -75,8 +76,13 @@ pub struct Sandbox {
 /// What a sandboxed step is: it decides `/proc` and the size of `/tmp`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Profile {
-    /// The compiler: no submitted code runs.
+    /// The compiler on submitted code: no submitted code runs, but its macros can read
+    /// files at compile time (`include_str!`), so it sees no `/proc` (whose mount table
+    /// would tell the grader's paths).
     Compile,
+    /// The compiler linking a suite: no submitted source is compiled, and the linker
+    /// needs `/proc/self/exe`.
+    Link,
     /// A test process: submitted code runs.
     Test,
 }
@@ -220,6 +226,12 @@ impl Sandbox {
         args: &[impl AsRef<OsStr>],
     ) -> Command {
         let mut exec_args: Vec<OsString> = vec!["sandbox-exec".into()];
+        // Only a private /tmp of bubblewrap's, in a sandbox started as root, can have
+        // its files capped: never remount the machine's own.
+        let mut limits = *limits;
+        if !matches!(self.kind, Kind::Bubblewrap { as_root: true, .. }) {
+            limits.tmp_files = None;
+        }
         exec_args.extend(limits.args().into_iter().map(OsString::from));
         // Only bubblewrap's mounts keep a trusted step's files out of a submission's
         // reach; without them, such a step keeps the grader's user.

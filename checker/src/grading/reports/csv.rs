@@ -3,9 +3,12 @@
 //!
 //! Both follow RFC 4180: rows end in CRLF, and a cell holding a comma, a quote or a line
 //! break is quoted, its quotes doubled, so any submission id reads back unchanged.
-//! A text cell that a spreadsheet would take for a formula (it starts with `=`, `+`,
-//! `-`, `@`, a tab or a carriage return) gets a leading `'`: submission ids are students'
-//! file names, and `=HYPERLINK(...)` must stay text. Numbers are written bare.
+//! A text cell that a spreadsheet could take for a formula gets a `'` before the formula:
+//! submission ids are students' file names, and `=HYPERLINK(...)` must stay text. A
+//! spreadsheet may split a cell where this file does not (at `;`, a tab or `|` in
+//! locales that separate with those), may skip spaces before a formula, and may take the
+//! full-width `＝ ＋ － ＠` for their ASCII forms; so every place where a cell could
+//! start, under any of those readings, is guarded. Numbers are written bare.
 
 use crate::grading::record::SubmissionGrade;
 
@@ -87,16 +90,37 @@ fn number(n: impl std::fmt::Display) -> String {
 
 /// A text cell, guarded against formulas, then quoted if it needs to be.
 fn text(cell: &str) -> String {
-    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    };
+    let guarded = guard(cell);
     if guarded.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
         guarded
     }
+}
+
+/// Characters a spreadsheet may split a cell at, in one locale or another.
+const SPLITS: [char; 6] = [',', ';', '\t', '|', '\r', '\n'];
+
+/// Characters that start a formula, in ASCII and full width.
+const FORMULA: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+
+/// `cell` with a `'` before every formula start: at the start of the cell or after any
+/// character a spreadsheet may split at, past any spaces. A cell that starts with a tab
+/// or a carriage return is guarded too, as some spreadsheets read those as a formula.
+fn guard(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len() + 2);
+    if cell.starts_with(['\t', '\r']) {
+        out.push('\'');
+    }
+    let mut at_start = true;
+    for c in cell.chars() {
+        if at_start && FORMULA.contains(&c) {
+            out.push('\'');
+        }
+        out.push(c);
+        at_start = SPLITS.contains(&c) || (at_start && c.is_whitespace());
+    }
+    out
 }
 
 #[cfg(test)]
@@ -164,6 +188,29 @@ mod tests {
         }
         assert_eq!(text("alice-smith"), "alice-smith");
         assert_eq!(text("a'b"), "a'b");
+    }
+
+    #[test]
+    fn formulas_after_other_separators_spaces_or_in_full_width_are_guarded() {
+        for (cell, guarded) in [
+            ("bob;=HYPERLINK(\"x\")", "bob;'=HYPERLINK(\"x\")"),
+            ("bob|+1", "bob|'+1"),
+            ("bob\t-1", "bob\t'-1"),
+            ("  =1+1", "  '=1+1"),
+            ("a; @SUM(A1)", "a; '@SUM(A1)"),
+            ("＝1+1", "'＝1+1"),
+            ("x;＋1", "x;'＋1"),
+            ("＠cmd", "'＠cmd"),
+            ("line\n=2", "line\n'=2"),
+        ] {
+            assert_eq!(guard(cell), guarded, "{cell:?}");
+            // Read back as RFC 4180, the guard is all that changed.
+            let written = text(cell);
+            assert_eq!(parse(&format!("{written}\r\n"))[0][0], guarded);
+        }
+        // Dashes and at signs inside words stay as they are.
+        assert_eq!(guard("anne-marie@school"), "anne-marie@school");
+        assert_eq!(guard("a;b"), "a;b");
     }
 
     #[test]

@@ -56,12 +56,12 @@ pub(super) fn base_args(as_root: bool, profile: Profile) -> Vec<OsString> {
     }
     push(&["--dev", "/dev"]);
     let tmp = match profile {
-        Profile::Compile => COMPILE_TMP_BYTES,
+        Profile::Compile | Profile::Link => COMPILE_TMP_BYTES,
         Profile::Test => TEST_TMP_BYTES,
     };
     let tmp = tmp.to_string();
     push(&["--perms", "1777", "--size", &tmp, "--tmpfs", "/tmp"]);
-    if profile == Profile::Compile {
+    if profile == Profile::Link {
         push(&["--proc", "/proc"]);
     }
     push(&["--perms", "0755", "--dir", "/sandbox"]);
@@ -125,14 +125,15 @@ mod tests {
     }
 
     #[test]
-    fn tests_get_no_proc_and_compiles_do() {
+    fn only_linking_a_suite_gets_proc() {
         let has_proc = |profile| {
             base_args(true, profile)
                 .windows(2)
                 .any(|w| w[0] == "--proc" && w[1] == "/proc")
         };
         assert!(!has_proc(Profile::Test));
-        assert!(has_proc(Profile::Compile));
+        assert!(!has_proc(Profile::Compile));
+        assert!(has_proc(Profile::Link));
         let args = base_args(false, Profile::Test);
         assert!(args.iter().any(|a| a == "--unshare-net"));
         assert!(args.iter().any(|a| a == "--disable-userns"));

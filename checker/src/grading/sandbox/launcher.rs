@@ -28,8 +28,10 @@ impl Launcher for TestLauncher {
         self.sandbox.hand_over(launch.socket_dir)?;
         let mut step = self.sandbox.step(Profile::Test);
         let binary = step.read_only(launch.binary, "/sandbox/suite");
+        // Read-only: connecting to a socket needs no write access to its folder, and a
+        // writable folder of the host would let a test fill the grader's disk.
         let socket_dir = launch.socket_dir.to_string_lossy().into_owned();
-        step.writable(launch.socket_dir, &socket_dir);
+        step.read_only(launch.socket_dir, &socket_dir);
         step.chdir(Path::new("/tmp"));
         for (name, value) in launch.env {
             step.env(name, value);
