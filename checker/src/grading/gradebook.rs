@@ -70,7 +70,11 @@ pub fn summary(book: &[SubmissionGrade], exercises: &[ExerciseInfo]) -> String {
             };
             text.push_str(&format!(" {cell:>5}"));
         }
-        text.push_str(&format!(" {:>5}/{}\n", record.score(), record.max_score()));
+        text.push_str(&format!(" {:>5}/{}", record.score(), record.max_score()));
+        if !record.flags.is_empty() {
+            text.push_str(&format!("  FLAGGED ({})", record.flags.len()));
+        }
+        text.push('\n');
     }
     let legend: Vec<String> = exercises
         .iter()
@@ -78,6 +82,12 @@ pub fn summary(book: &[SubmissionGrade], exercises: &[ExerciseInfo]) -> String {
         .collect();
     text.push_str(&format!("({})\n", legend.join(", ")));
     text.push_str("(- missing, x does not compile or was refused, ! not graded: see grades.csv)\n");
+    if book.iter().any(|r| !r.flags.is_empty()) {
+        text.push_str(
+            "(FLAGGED: its sources hold what no honest solution needs; the score stands, \
+             the flags column of grades.csv says what and where)\n",
+        );
+    }
     text
 }
 
@@ -129,7 +139,8 @@ mod tests {
         let book = sample::book();
         let text = summary(&book, &sample::exercises());
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), book.len() + 3, "{text}");
+        // A header, a row each, the legend, the marks and what FLAGGED means.
+        assert_eq!(lines.len(), book.len() + 4, "{text}");
         assert!(
             lines[0].starts_with("submission") && lines[0].ends_with("total"),
             "{text}"
@@ -137,7 +148,11 @@ mod tests {
         for (record, line) in book.iter().zip(&lines[1..]) {
             assert!(line.starts_with(&record.submission), "{line}");
             let total = format!("{}/{}", record.score(), record.max_score());
-            assert!(line.ends_with(&total), "{line}");
+            if record.flags.is_empty() {
+                assert!(line.ends_with(&total), "{line}");
+            } else {
+                assert!(line.ends_with(&format!("{total}  FLAGGED (1)")), "{line}");
+            }
             for e in &record.exercises {
                 let mark = match e.status {
                     ExerciseStatus::Graded => e.score.to_string(),

@@ -93,6 +93,7 @@ impl Grader {
             seconds: 0.0,
             tool_error: None,
             notes: submission.notes.clone(),
+            flags: Vec::new(),
             exercises: Vec::new(),
         };
         _ = std::fs::remove_dir_all(work);
@@ -129,7 +130,14 @@ impl Grader {
         };
         for planned in &self.plan {
             let grade = match &exercises_dir {
-                Ok(dir) => self.exercise(sandbox, planned, dir.as_deref(), work, &mut record.notes),
+                Ok(dir) => self.exercise(
+                    sandbox,
+                    planned,
+                    dir.as_deref(),
+                    work,
+                    &mut record.notes,
+                    &mut record.flags,
+                ),
                 Err((true, why)) => not_graded(planned, self.seed, ExerciseStatus::ToolError, why),
                 Err((false, why)) => not_graded(planned, self.seed, ExerciseStatus::Rejected, why),
             };
@@ -144,7 +152,8 @@ impl Grader {
     }
 
     /// Grades one exercise of a submission whose exercises are in `exercises_dir`; what
-    /// its copy skipped goes to `notes`.
+    /// its copy skipped goes to `notes`, what its sources hold that no honest solution
+    /// needs to `flags`.
     fn exercise(
         &self,
         sandbox: &Sandbox,
@@ -152,6 +161,7 @@ impl Grader {
         exercises_dir: Option<&Path>,
         work: &Path,
         notes: &mut Vec<String>,
+        flags: &mut Vec<super::integrity::Flag>,
     ) -> ExerciseGrade {
         let name = &planned.exercise.name;
         let not = |status, why: &str| not_graded(planned, self.seed, status, why);
@@ -180,6 +190,8 @@ impl Grader {
             }
             Err(error) => return not(ExerciseStatus::Rejected, &error.to_string()),
         }
+        // What was copied is what is compiled: scan that, before anything runs.
+        flags.extend(super::integrity::scan_dir(name, &work));
         let tool = |error: anyhow::Error| not(ExerciseStatus::ToolError, &format!("{error:#}"));
         let make = |folder: &str| {
             let dir = work.join(folder);

@@ -7,8 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::integrity::Flag;
+
 /// The version of the record format; a record of another version is regraded.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// One submission, graded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -34,6 +36,11 @@ pub struct SubmissionGrade {
     /// archive, no exercise found, files skipped).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// What no honest solution needs, found in its sources (see
+    /// [`integrity`](crate::grading::integrity)): for the instructor to look at. A flag
+    /// never changes a score.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<Flag>,
     /// Each exercise graded, in catalog order.
     pub exercises: Vec<ExerciseGrade>,
 }
@@ -47,6 +54,11 @@ impl SubmissionGrade {
     /// Points there are to earn over every exercise.
     pub fn max_score(&self) -> u32 {
         self.exercises.iter().map(|e| e.max_score).sum()
+    }
+
+    /// The flags found in the sources of exercise `name`.
+    pub fn flags_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Flag> + 'a {
+        self.flags.iter().filter(move |f| f.exercise == name)
     }
 
     /// The exercise called `name`, if graded.

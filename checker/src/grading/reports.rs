@@ -225,6 +225,20 @@ mod tests {
             exercism::exercism(&book[4], "01_linearizable").unwrap()
         );
         assert!(!out.join("submissions/dave/exercism/02_cap").exists());
+        // Erin's flag is for the instructor: in the run's files, in none a student sees.
+        for (file, holds) in [
+            ("grades.csv", true),
+            ("grades.json", true),
+            ("submissions/erin/gradescope/results.json", false),
+            ("submissions/erin/classroom/results.json", false),
+            (
+                "submissions/erin/exercism/01_linearizable/results.json",
+                false,
+            ),
+            ("submissions/erin/junit.xml", false),
+        ] {
+            assert_eq!(read(file).contains("lifetime-extension"), holds, "{file}");
+        }
         // A second run replaces the files.
         let fewer = &book[..1];
         write_all(&out, fewer, &sample::exercises()).unwrap();

@@ -174,6 +174,7 @@ mod tests {
             seconds: 1.0,
             tool_error: None,
             notes: Vec::new(),
+            flags: Vec::new(),
             exercises: Vec::new(),
         };
         save(&out, &record).unwrap();

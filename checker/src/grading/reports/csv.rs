@@ -14,8 +14,9 @@ use crate::grading::record::SubmissionGrade;
 
 use super::ExerciseInfo;
 
-/// The header of `grades.csv`.
-const GRADES_HEADER: [&str; 7] = [
+/// The header of `grades.csv`. `flags` lists what the integrity scan found in the
+/// exercise's sources (empty when nothing), for the instructor; it never changes a score.
+const GRADES_HEADER: [&str; 8] = [
     "submission",
     "exercise",
     "status",
@@ -23,6 +24,7 @@ const GRADES_HEADER: [&str; 7] = [
     "max_score",
     "tests_passed",
     "tests_total",
+    "flags",
 ];
 
 /// `grades.csv`: one row per submission and exercise in its record, in record order.
@@ -34,6 +36,7 @@ pub fn grades_csv(book: &[SubmissionGrade]) -> String {
             let tests = e.tasks.iter().flat_map(|t| &t.tests);
             let total = tests.clone().count();
             let passed = tests.filter(|t| t.passed).count();
+            let flags: Vec<String> = sub.flags_of(&e.exercise).map(|f| f.short()).collect();
             let cells = [
                 text(&sub.submission),
                 text(&e.exercise),
@@ -42,6 +45,7 @@ pub fn grades_csv(book: &[SubmissionGrade]) -> String {
                 number(e.max_score),
                 number(passed),
                 number(total),
+                text(&flags.join("; ")),
             ];
             row(&mut out, cells.into_iter());
         }
@@ -168,14 +172,34 @@ mod tests {
         let mut small = vec![book[1].clone(), book[3].clone()];
         small[0].submission = "=HYPERLINK(\"x\"),\nbob".into();
         small[1].submission = "dave, \"the\" second".into();
-        let expected = "submission,exercise,status,score,max_score,tests_passed,tests_total\r\n\
-            \"'=HYPERLINK(\"\"x\"\"),\nbob\",01_linearizable,graded,10,20,3,4\r\n\
-            \"'=HYPERLINK(\"\"x\"\"),\nbob\",02_cap,graded,0,10,0,0\r\n\
-            \"dave, \"\"the\"\" second\",01_linearizable,missing,0,20,0,0\r\n";
+        let expected = "submission,exercise,status,score,max_score,tests_passed,tests_total,\
+            flags\r\n\
+            \"'=HYPERLINK(\"\"x\"\"),\nbob\",01_linearizable,graded,10,20,3,4,\r\n\
+            \"'=HYPERLINK(\"\"x\"\"),\nbob\",02_cap,graded,0,10,0,0,\r\n\
+            \"dave, \"\"the\"\" second\",01_linearizable,missing,0,20,0,0,\r\n";
         assert_eq!(grades_csv(&small), expected);
         let rows = parse(expected);
         assert_eq!(rows[1][0], "'=HYPERLINK(\"x\"),\nbob");
         assert_eq!(rows[3][0], "dave, \"the\" second");
+    }
+
+    #[test]
+    fn flags_fill_the_flags_column_of_their_exercise_only() {
+        let book = sample::book();
+        let rows = parse(&grades_csv(&book));
+        assert_eq!(rows[0].last().unwrap(), "flags");
+        let erin: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "erin").collect();
+        assert_eq!(
+            erin[0][7],
+            "lifetime-extension (01_linearizable/src/register.rs:7)"
+        );
+        assert_eq!(erin[1][7], "", "02_cap has no flag");
+        assert!(
+            rows[1..]
+                .iter()
+                .filter(|r| r[0] != "erin")
+                .all(|r| r[7].is_empty())
+        );
     }
 
     #[test]

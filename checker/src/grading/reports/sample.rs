@@ -9,6 +9,7 @@
 //! | `erin` | the private task fails, with a secret message: 15 | passes: 10 |
 
 use super::ExerciseInfo;
+use crate::grading::integrity::Flag;
 use crate::grading::record::{
     ExerciseGrade, ExerciseStatus, FORMAT, SubmissionGrade, TaskGrade, TestGrade, Visibility,
 };
@@ -148,7 +149,19 @@ pub(crate) fn submission(id: &str, exercises: Vec<ExerciseGrade>) -> SubmissionG
         seconds: 2.25,
         tool_error: None,
         notes: Vec::new(),
+        flags: Vec::new(),
         exercises,
+    }
+}
+
+/// A flag of the kind the integrity scan writes, on `exercise`.
+pub(crate) fn flag(exercise: &str) -> Flag {
+    Flag {
+        exercise: exercise.into(),
+        file: "src/register.rs".into(),
+        line: 7,
+        kind: "lifetime-extension".into(),
+        why: "a reference to a reference with two named lifetimes".into(),
     }
 }
 
@@ -195,22 +208,25 @@ pub(crate) fn book() -> Vec<SubmissionGrade> {
                 "no exercises/01_linearizable/src/lib.rs in the submission",
             )],
         ),
-        submission(
-            "erin",
-            vec![
-                linearizable(
-                    vec![pass("register::reads_see_writes", 10)],
-                    vec![pass("cas::swaps_once", 3)],
-                    vec![test(
-                        "private/stress::many_clients",
-                        "panicked",
-                        SECRET,
-                        300,
-                    )],
-                ),
-                cap_passing(),
-            ],
-        ),
+        SubmissionGrade {
+            flags: vec![flag("01_linearizable")],
+            ..submission(
+                "erin",
+                vec![
+                    linearizable(
+                        vec![pass("register::reads_see_writes", 10)],
+                        vec![pass("cas::swaps_once", 3)],
+                        vec![test(
+                            "private/stress::many_clients",
+                            "panicked",
+                            SECRET,
+                            300,
+                        )],
+                    ),
+                    cap_passing(),
+                ],
+            )
+        },
     ]
 }
 
