@@ -72,6 +72,18 @@ pub enum Command {
         #[arg(required = true, value_name = "DIR")]
         from: Vec<PathBuf>,
     },
+    /// Write the course as a graded class's students get it: no solutions (for
+    /// instructors).
+    ///
+    /// The edition holds the catalog, the hidden suites, the skeletons as `exercises/`,
+    /// the given crates, the test kit, the harness, the checker and the book; students
+    /// can read all of it. Tests they must not see go in private suites
+    /// (`checker grade --private-suite`).
+    StudentEdition {
+        /// An empty or new folder to write it into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Tools for course authors.
     Dev {
         /// What to do.

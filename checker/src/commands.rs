@@ -1,9 +1,10 @@
 //! The commands a student and an author run on the course: `list`, `hint`, `reset`,
-//! `check`, `dev verify` and the watch mode. Each lives in its own module; this one holds
+//! `check`, `dev verify`, `student-edition` and the watch mode. Each lives in its own module; this one holds
 //! what they share: opening the course and reporting errors as one line and a status.
 
 pub mod check;
 pub mod dev;
+pub mod edition;
 pub mod figures;
 pub mod hint;
 pub mod list;

@@ -115,6 +115,9 @@ fn main() -> ExitCode {
             command: cli::DevCommand::Figures { check },
         }) => commands::with_course(course, |c| commands::figures::run(c, check)),
         Some(Command::History { command }) => history_cmd::run(command),
+        Some(Command::StudentEdition { out }) => {
+            commands::with_course(course, |c| commands::edition::run(c, &out))
+        }
         Some(Command::SandboxEnter { join, program }) => {
             return grading::confine::enter(&join, &program);
         }

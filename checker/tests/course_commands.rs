@@ -349,11 +349,25 @@ fn dev_verify_accepts_the_course_and_catches_a_skeleton_that_passes() {
         .unwrap();
     }
     std::fs::create_dir_all(root.join("solutions/02_extra")).unwrap();
+    // A solution that holds what no honest one needs: every honest submission written
+    // like it would be flagged.
+    let solution = root.join("solutions/01_sums/src/lib.rs");
+    let text = std::fs::read_to_string(&solution).unwrap();
+    std::fs::write(
+        &solution,
+        format!("{text}\n/// Unused.\npub fn seed() -> Option<String> {{\n    std::env::var(\"S\").ok()\n}}\n"),
+    )
+    .unwrap();
     let out = checker(&root, &["dev", "verify"]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.contains("the skeleton passes task \"add\""), "{text}");
     assert!(text.contains("solutions/02_extra has no entry"), "{text}");
+    assert!(
+        text.contains("the solution is flagged at src/lib.rs:")
+            && text.contains("harness-environment"),
+        "{text}"
+    );
 }
 
 /// The watch mode in a real pseudo-terminal (`script` from util-linux): it checks the

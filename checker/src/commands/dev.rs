@@ -8,7 +8,10 @@
 //!   must not drift apart; in a student's checkout they differ, which is expected);
 //! - the skeleton holds a `TODO`, compiles without warnings, and fails every task of its
 //!   hidden suite (a task the skeleton passes gives points for nothing);
-//! - the solution passes every task, and is rustfmt- and clippy-clean.
+//! - the solution passes every task, and is rustfmt- and clippy-clean;
+//! - neither the skeleton nor the solution carries an integrity flag (see
+//!   [`integrity`](crate::grading::integrity)): they are what honest work looks like, so
+//!   a pattern that flags them would flag every honest submission.
 //!
 //! The report lists every problem found, one line each, and exits 1 when there is any.
 
@@ -22,6 +25,7 @@ use crate::catalog::Exercise;
 use crate::commands::check::{DEFAULT_SEED, TEST_TIMEOUT, check_one};
 use crate::course::{Course, Source};
 use crate::grade::Build;
+use crate::grading::integrity;
 
 /// Verifies the course; `only` restricts it to some exercises.
 pub fn verify(course: &Course, only: &[String]) -> Result<Status> {
@@ -116,7 +120,7 @@ fn verify_exercise(course: &Course, exercise: &Exercise) -> Result<Vec<String>> 
     let report = check_one(
         course,
         exercise,
-        &Source::Folder(skeleton),
+        &Source::Folder(skeleton.clone()),
         DEFAULT_SEED,
         None,
         TEST_TIMEOUT,
@@ -175,6 +179,15 @@ fn verify_exercise(course: &Course, exercise: &Exercise) -> Result<Vec<String>> 
     }
     problems.extend(tool_check(course, &solution, "rustfmt"));
     problems.extend(tool_check(course, &solution, "clippy"));
+    for (role, dir) in [("skeleton", &skeleton), ("solution", &solution)] {
+        for flag in integrity::scan_dir(&exercise.name, dir) {
+            problems.push(format!(
+                "the {role} is flagged at {}:{}: {}: {} (an honest submission like it would \
+                 be flagged too)",
+                flag.file, flag.line, flag.kind, flag.why
+            ));
+        }
+    }
     Ok(problems)
 }
 

@@ -1,5 +1,3 @@
-use std::path::Path;
-
 use super::*;
 
 /// The kinds found in `source`, with their lines.
@@ -146,22 +144,4 @@ fn a_folder_is_scanned_file_by_file_with_paths_relative_to_it() {
         "process-or-socket (01_x/src/nested/mod.rs:2)"
     );
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-/// The reference solutions are what honest work looks like: none of them may be
-/// flagged, or every honest submission would be.
-#[test]
-fn the_reference_solutions_carry_no_flag() {
-    let solutions = Path::new(env!("CARGO_MANIFEST_DIR")).join("../solutions");
-    let mut checked = 0;
-    for entry in std::fs::read_dir(&solutions).unwrap().flatten() {
-        if !entry.path().join("src").is_dir() {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let flags = scan_dir(&name, &entry.path());
-        assert!(flags.is_empty(), "{name}: {flags:#?}");
-        checked += 1;
-    }
-    assert!(checked >= 7, "only {checked} solutions found");
 }
