@@ -241,7 +241,10 @@ mod tests {
         let history = History::from_ops(ops).unwrap();
         assert_eq!(history.ops(), &ops);
         assert_eq!(history.clients(), [0, 1]);
-        assert_eq!(history.ops()[2].to_string(), "client 0: r()=1 from 10 to 20");
+        assert_eq!(
+            history.ops()[2].to_string(),
+            "client 0: r()=1 from 10 to 20"
+        );
     }
 
     #[test]
@@ -251,7 +254,10 @@ mod tests {
             Err(HistoryError::ReturnBeforeCall { op: 0 })
         );
         assert_eq!(
-            History::from_ops([Operation::write(3, 1, 0, 10), Operation::read(3, None, 9, 20)]),
+            History::from_ops([
+                Operation::write(3, 1, 0, 10),
+                Operation::read(3, None, 9, 20)
+            ]),
             Err(HistoryError::Overlap {
                 client: 3,
                 first: 0,
