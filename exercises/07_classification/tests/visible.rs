@@ -1,6 +1,6 @@
 //! A few checks to run while you work: `cargo test -p classification`. The hidden tests
 //! go much further (every combination of requirements, many PACELC settings, a thousand
-//! generated histories compared with the course's reference checkers).
+//! generated histories compared with the test kit's checkers).
 
 use classification::{
     Behaviour, Exactness, History, Latency, Level, Models, Operation, Order, Pacelc, Requirements,
