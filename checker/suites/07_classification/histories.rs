@@ -85,7 +85,7 @@ fn for_the_task(history: &History) -> given::History {
             _ => panic!("only completed reads and writes are in the task: {op}"),
         }
     });
-    given::History::from_ops(ops.collect::<Vec<_>>())
+    given::History::from_ops(ops)
         .unwrap_or_else(|e| panic!("the suite made a history outside the task: {e}"))
 }
 

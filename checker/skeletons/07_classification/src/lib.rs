@@ -3,7 +3,7 @@
 //!
 //! | module | task |
 //! | --- | --- |
-//! | [`choose`] | from a use case's requirements to the weakest level that serves it |
+//! | [`choose`](mod@choose) | from a use case's requirements to the weakest level that serves it |
 //! | [`pacelc`] | from a system's behaviour to PA/EL, PC/EC, PA/EC or PC/EL |
 //! | [`histories`] | which of five models a small register history satisfies |
 //!
