@@ -1,6 +1,11 @@
 //! The hidden suite of 07_classification catches the classic mistakes: each fixture under
 //! `tests/fixtures/wrong/07_classification/` is the reference solution with one mistake, and the
 //! real `checker` must mark the task that mistake breaks as not done.
+//!
+//! The same folder holds spoofs: submissions that try to earn points without the work,
+//! by comparisons that always hold, a tampered copy of a given file, or the test kit's
+//! checkers in place of their own. Each must earn exactly what its honest work is worth:
+//! nothing on top of constant answers, everything on top of the reference solution.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -59,11 +64,47 @@ fn tasks(report: &Value) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn assert_breaks(mistake: &str, task: &str) {
+/// The JSON report of a check of the fixture `name`.
+fn check_fixture(name: &str) -> Value {
     let fixture = workspace()
         .join("checker/tests/fixtures/wrong/07_classification")
-        .join(mistake);
+        .join(name);
     let report = check(&["--path", fixture.to_str().unwrap()]);
+    report.get(0).cloned().unwrap_or(report)
+}
+
+/// What a check of `report` earned: whether it compiled, its score, and the tasks done.
+fn earned(report: &Value) -> (bool, u64, Vec<String>) {
+    let done = tasks(report)
+        .into_iter()
+        .filter(|(_, done)| *done)
+        .map(|(id, _)| id)
+        .collect();
+    (
+        report["compiled"].as_bool().unwrap(),
+        report["score"].as_u64().unwrap(),
+        done,
+    )
+}
+
+/// Checks that the fixture `name` compiles (or not) and earns `score` points with the
+/// tasks `done` done, and returns its report.
+fn assert_earns(name: &str, compiles: bool, score: u64, done: &[&str]) -> Value {
+    let report = check_fixture(name);
+    assert_eq!(
+        earned(&report),
+        (
+            compiles,
+            score,
+            done.iter().map(|d| d.to_string()).collect()
+        ),
+        "what {name} earned (compiled, score, tasks done): {report}"
+    );
+    report
+}
+
+fn assert_breaks(mistake: &str, task: &str) {
+    let report = check_fixture(mistake);
     let tasks = tasks(&report);
     let done = tasks.iter().find(|(id, _)| id == task).map(|(_, d)| *d);
     assert_eq!(
@@ -108,4 +149,72 @@ fn linearizability_without_real_time_fails_histories() {
 #[test]
 fn happens_before_without_transitivity_fails_histories() {
     assert_breaks("causal_without_transitivity", "histories");
+}
+
+#[test]
+fn constant_answers_earn_nothing() {
+    assert_earns("constant_answers", true, 0, &[]);
+}
+
+#[test]
+fn answers_in_types_of_ones_own_that_always_compare_equal_do_not_compile_against_the_suite() {
+    let report = assert_earns("shadowed_types_always_equal", false, 0, &[]);
+    let errors = report["compile_errors"].as_str().unwrap();
+    assert!(
+        errors.contains("expected `classification_given::Level`, found `classification::Level`"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn an_always_true_comparison_on_the_course_types_does_not_compile() {
+    let report = assert_earns("always_equal_on_given_types", false, 0, &[]);
+    let errors = report["compile_errors"].as_str().unwrap();
+    assert!(errors.contains("error[E0117]"), "{errors}");
+}
+
+#[test]
+fn always_true_comparisons_beside_constant_answers_earn_nothing() {
+    assert_earns("always_equal_beside_constants", true, 0, &[]);
+}
+
+#[test]
+fn always_true_comparisons_beside_the_solution_take_nothing_away() {
+    assert_earns(
+        "always_equal_beside_solution",
+        true,
+        24,
+        &["choose", "pacelc", "histories"],
+    );
+}
+
+#[test]
+fn a_tampered_copy_of_the_given_verdicts_does_not_compile_against_the_suite() {
+    let report = assert_earns("tampered_given_models", false, 0, &[]);
+    let errors = report["compile_errors"].as_str().unwrap();
+    assert!(
+        errors.contains("expected `classification_given::Models`, found `classification::Models`"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn checkers_borrowed_from_the_test_kit_do_not_compile_and_the_report_says_why() {
+    // A compile error costs the whole exercise, the two honest tasks included.
+    let report = assert_earns("histories_uses_testkit", false, 0, &[]);
+    let notes: Vec<&str> = report["notes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no notes: {report}"))
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "07_classification is built without `testkit`: its checkers are what your own are \
+             compared with; write yours in src/histories.rs, on the course's History \
+             (given/07_classification/src/history.rs)"
+        ],
+        "{report}"
+    );
 }

@@ -3,94 +3,51 @@
 //! Scope: one register (no keys), reads and writes only, every operation completed,
 //! every written value unique, each client's operations one after another, and at most
 //! about eight operations (few enough that trying every order of them is fast).
+//!
+//! The [`History`] (with its [`Operation`]s) and the verdict, [`Models`], are the
+//! course's: they live in the given crate (`given/07_classification/src/history.rs` and
+//! `models.rs`), and a history reaching `satisfies` is always within the scope above.
 
-use testkit::history::{Action, History, Output, Value};
-
-/// The verdict for each of the five models.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Models {
-    /// Some order of all operations keeps real time and is a legal register run.
-    pub linearizable: bool,
-    /// Some order of all operations keeps each client's order and is a legal run.
-    pub sequential: bool,
-    /// No read misses a write in its causal past.
-    pub causal: bool,
-    /// No read misses an earlier write of its own client.
-    pub read_your_writes: bool,
-    /// Every read returns nil or a value some write wrote: nothing from thin air.
-    pub eventual: bool,
-}
-
-/// One operation, reduced to what the checks need.
-#[derive(Clone, Debug)]
-struct Op {
-    client: u32,
-    call: u64,
-    ret: u64,
-    /// `Some(v)`: a write of `v`. `None`: a read.
-    wrote: Option<Value>,
-    /// What a read returned.
-    read: Option<Value>,
-}
-
-impl Op {
-    fn is_write(&self) -> bool {
-        self.wrote.is_some()
-    }
-}
+use classification_given::{Action, History, Models, Operation};
 
 /// Which of the five models `history` satisfies (see the module for its scope).
 pub fn satisfies(history: &History) -> Models {
-    let ops = reduce(history);
+    let ops = history.ops();
     let n = ops.len();
     let realtime = |a: usize, b: usize| ops[a].ret < ops[b].call;
     let session = |a: usize, b: usize| ops[a].client == ops[b].client && ops[a].call < ops[b].call;
-    let hb = happens_before(&ops);
+    let hb = happens_before(ops);
     let thin_air = ops
         .iter()
-        .any(|r| !r.is_write() && r.read.is_some() && writer(&ops, &r.read).is_none());
+        .any(|r| matches!(r.action, Action::Read(Some(v)) if writer(ops, v).is_none()));
     let cycle = (0..n).any(|i| hb[i][i]);
     let sound = !thin_air && !cycle;
     Models {
-        linearizable: legal_order_exists(&ops, &realtime),
-        sequential: legal_order_exists(&ops, &session),
-        causal: sound && no_stale_read(&ops, &hb, |w, r| hb[w][r]),
-        read_your_writes: sound && no_stale_read(&ops, &hb, session),
+        linearizable: legal_order_exists(ops, &realtime),
+        sequential: legal_order_exists(ops, &session),
+        causal: sound && no_stale_read(ops, &hb, |w, r| hb[w][r]),
+        read_your_writes: sound && no_stale_read(ops, &hb, session),
         eventual: !thin_air,
     }
 }
 
-/// The operations of `history` in the shape the checks use.
-fn reduce(history: &History) -> Vec<Op> {
-    history
-        .ops()
-        .iter()
-        .map(|op| Op {
-            client: op.client,
-            call: op.call,
-            ret: op.ret().unwrap_or(u64::MAX),
-            wrote: match &op.action {
-                Action::Write(v) => Some(v.clone()),
-                _ => None,
-            },
-            read: match op.output() {
-                Some(Output::Value(v)) => v.clone(),
-                _ => None,
-            },
-        })
-        .collect()
+/// The index of the write of `value`, if any (values are unique).
+fn writer(ops: &[Operation], value: i64) -> Option<usize> {
+    ops.iter().position(|o| o.action == Action::Write(value))
 }
 
-/// The index of the write of `value`, if any (values are unique).
-fn writer(ops: &[Op], value: &Option<Value>) -> Option<usize> {
-    value
-        .as_ref()
-        .and_then(|v| ops.iter().position(|o| o.wrote.as_ref() == Some(v)))
+/// The write whose value a read returned: `Some(None)` for nil or a value nobody wrote,
+/// `None` for an operation that is not a read.
+fn read_from(ops: &[Operation], op: &Operation) -> Option<Option<usize>> {
+    match op.action {
+        Action::Read(value) => Some(value.and_then(|v| writer(ops, v))),
+        Action::Write(_) => None,
+    }
 }
 
 /// `hb[a][b]`: `a` happens before `b`, the transitive closure of session order and
 /// reads-from. `hb[a][a]` marks a cycle.
-fn happens_before(ops: &[Op]) -> Vec<Vec<bool>> {
+fn happens_before(ops: &[Operation]) -> Vec<Vec<bool>> {
     let n = ops.len();
     let mut hb = vec![vec![false; n]; n];
     for (b, op) in ops.iter().enumerate() {
@@ -99,9 +56,7 @@ fn happens_before(ops: &[Op]) -> Vec<Vec<bool>> {
                 hb[a][b] = true;
             }
         }
-        if !op.is_write()
-            && let Some(w) = writer(ops, &op.read)
-        {
+        if let Some(Some(w)) = read_from(ops, op) {
             hb[w][b] = true;
         }
     }
@@ -121,14 +76,17 @@ fn happens_before(ops: &[Op]) -> Vec<Vec<bool>> {
 
 /// No read is stale against a write it must see (`must_see(write, read)`): stale means
 /// it returned nil, or a write that happens before that one.
-fn no_stale_read(ops: &[Op], hb: &[Vec<bool>], must_see: impl Fn(usize, usize) -> bool) -> bool {
+fn no_stale_read(
+    ops: &[Operation],
+    hb: &[Vec<bool>],
+    must_see: impl Fn(usize, usize) -> bool,
+) -> bool {
     ops.iter().enumerate().all(|(r, read)| {
-        if read.is_write() {
+        let Some(seen) = read_from(ops, read) else {
             return true;
-        }
-        let seen = writer(ops, &read.read);
+        };
         (0..ops.len())
-            .filter(|&w| ops[w].is_write() && must_see(w, r))
+            .filter(|&w| matches!(ops[w].action, Action::Write(_)) && must_see(w, r))
             .all(|w| match seen {
                 None => false,
                 Some(s) => s == w || !hb[s][w],
@@ -138,13 +96,13 @@ fn no_stale_read(ops: &[Op], hb: &[Vec<bool>], must_see: impl Fn(usize, usize) -
 
 /// Whether some order of all operations that puts `a` before `b` whenever
 /// `before(a, b)` is a legal run of a register starting empty.
-fn legal_order_exists(ops: &[Op], before: &impl Fn(usize, usize) -> bool) -> bool {
+fn legal_order_exists(ops: &[Operation], before: &impl Fn(usize, usize) -> bool) -> bool {
     fn extend(
-        ops: &[Op],
+        ops: &[Operation],
         before: &impl Fn(usize, usize) -> bool,
         placed: &mut Vec<bool>,
         left: usize,
-        state: &Option<Value>,
+        state: Option<i64>,
     ) -> bool {
         if left == 0 {
             return true;
@@ -154,14 +112,13 @@ fn legal_order_exists(ops: &[Op], before: &impl Fn(usize, usize) -> bool) -> boo
             if placed[next] || (0..ops.len()).any(|p| !placed[p] && p != next && before(p, next)) {
                 continue;
             }
-            let op = &ops[next];
-            let after = match &op.wrote {
-                Some(v) => Some(v.clone()),
-                None if op.read == *state => state.clone(),
-                None => continue,
+            let after = match ops[next].action {
+                Action::Write(v) => Some(v),
+                Action::Read(got) if got == state => state,
+                Action::Read(_) => continue,
             };
             placed[next] = true;
-            let found = extend(ops, before, placed, left - 1, &after);
+            let found = extend(ops, before, placed, left - 1, after);
             placed[next] = false;
             if found {
                 return true;
@@ -170,5 +127,5 @@ fn legal_order_exists(ops: &[Op], before: &impl Fn(usize, usize) -> bool) -> boo
         false
     }
     let mut placed = vec![false; ops.len()];
-    extend(ops, before, &mut placed, ops.len(), &None)
+    extend(ops, before, &mut placed, ops.len(), None)
 }

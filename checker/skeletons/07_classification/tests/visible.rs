@@ -3,10 +3,9 @@
 //! generated histories compared with the test kit's checkers).
 
 use classification::{
-    Behaviour, Exactness, Latency, Level, Models, Order, Pacelc, Requirements, choose, classify,
-    satisfies,
+    Behaviour, Exactness, History, Latency, Level, Models, Operation, Order, Pacelc, Requirements,
+    choose, classify, satisfies,
 };
-use testkit::history::{History, Operation, Value};
 
 #[test]
 fn a_bank_transfer_needs_linearizability() {
@@ -65,7 +64,7 @@ fn a_stale_read_is_sequential_but_not_linearizable() {
 fn missing_your_own_write_breaks_read_your_writes() {
     let history = History::from_ops([
         Operation::write(0, 1, 0, 10),
-        Operation::read(0, Some(Value::Int(2)), 20, 30),
+        Operation::read(0, Some(2), 20, 30),
     ])
     .unwrap();
     let models = satisfies(&history);
