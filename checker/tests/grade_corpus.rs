@@ -148,6 +148,84 @@ pub fn add(a: i64, b: i64) -> i64 { escape(); a + b }
 pub fn total(xs: &[i64]) -> i64 { escape(); xs.iter().sum() }
 "#;
 
+/// Correct answers only when the hidden suite's binary could not be read: read, its
+/// strings would come back to the student through a panic message.
+const SUITE_READER: &str = r#"
+fn leak() {
+    let mut paths = vec![std::path::PathBuf::from("/sandbox/suite")];
+    paths.extend(std::env::current_exe());
+    for path in paths {
+        if let Ok(bytes) = std::fs::read(&path) {
+            let text = String::from_utf8_lossy(&bytes);
+            let found: Vec<&str> = text.split('\0').filter(|s| s.contains("add(2, 3)")).collect();
+            panic!("LEAKED from {}: {found:?}", path.display());
+        }
+    }
+}
+pub fn add(a: i64, b: i64) -> i64 { leak(); a + b }
+pub fn total(xs: &[i64]) -> i64 { leak(); xs.iter().sum() }
+"#;
+
+/// The mount table at compile time would name the grader's folders.
+const PROC_AT_COMPILE: &str = "const MOUNTS: &str = include_str!(\"/proc/self/mountinfo\");\n\
+    pub fn add(a: i64, b: i64) -> i64 { a + b + MOUNTS.len() as i64 * 0 }\n\
+    pub fn total(xs: &[i64]) -> i64 { xs.iter().sum() }\n";
+
+/// The parts of the compiler's lifetime-extension soundness hole (as the cve-rs crate
+/// packages it), with which code without `unsafe` can read and write memory it does not
+/// own, and so find the harness's secret. This one only widens a lifetime and answers
+/// wrongly: what matters is that the instructor is told.
+const FORGE: &str = r#"
+const UNIT: &&() = &&();
+fn translate<'a, 'b, T: ?Sized>(_: &'a &'b (), v: &'b T) -> &'a T { v }
+fn expand<'a, 'b, T: ?Sized>(x: &'a T) -> &'b T {
+    let f: for<'x> fn(_, &'x T) -> &'b T = translate;
+    f(UNIT, x)
+}
+pub fn add(a: i64, b: i64) -> i64 {
+    let kept = Box::new(a - b);
+    let widened: &'static i64 = expand(&*kept);
+    *widened
+}
+pub fn total(xs: &[i64]) -> i64 { xs.len() as i64 }
+"#;
+
+/// Correct answers, after trying to fill every folder it can write: the folder of the
+/// report socket (bound from the grader's own temporary folder), then its private
+/// `/tmp`, with bytes and with empty files. An answer is off by one when a cap did not
+/// hold, so the score says whether the sandbox kept it to its share.
+const FILLER: &str = r#"
+use std::io::Write;
+fn fill() -> bool {
+    let mut escaped = false;
+    if let Ok(dirs) = std::fs::read_dir("/tmp") {
+        for dir in dirs.flatten() {
+            let Ok(mut file) = std::fs::File::create(dir.path().join("filler")) else { continue };
+            escaped |= file.write_all(&[7u8; 1 << 20]).is_ok();
+        }
+    }
+    let _ = std::fs::create_dir_all("/tmp/fill");
+    let block = vec![7u8; 1 << 20];
+    let mut written = 0u64;
+    'bytes: for n in 0..16 {
+        let Ok(mut file) = std::fs::File::create(format!("/tmp/fill/big{n}")) else { break };
+        for _ in 0..32 {
+            if file.write_all(&block).is_err() { break 'bytes; }
+            written += 1 << 20;
+        }
+    }
+    escaped |= written > 64 << 20;
+    let mut files = 0;
+    for n in 0..20_000 {
+        if std::fs::File::create(format!("/tmp/fill/f{n}")).is_err() { break; }
+        files += 1;
+    }
+    escaped | (files > 4096)
+}
+pub fn add(a: i64, b: i64) -> i64 { a + b + i64::from(fill()) }
+pub fn total(xs: &[i64]) -> i64 { xs.iter().sum::<i64>() + i64::from(fill()) }
+"#;
+
 #[test]
 fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
     let sandboxed = sandbox_available();
@@ -195,6 +273,10 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
     let port = listener.local_addr().unwrap().port();
     let marker = build_script(&submissions, "build-script", &root, port);
     expected.insert("build-script", expect("graded", 5, Some("passed")));
+    submission(&submissions, "suite-reader", SUITE_READER);
+    expected.insert("suite-reader", expect("graded", 5, Some("passed")));
+    submission(&submissions, "forge", FORGE);
+    expected.insert("forge", expect("graded", 0, Some("panicked")));
 
     // What only a sandbox can stop.
     let escapes = escape_paths(&root, &submissions, &out);
@@ -224,6 +306,13 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
         );
         submission(&submissions, "reads-the-suite", &peek);
         expected.insert("reads-the-suite", expect("does-not-compile", 0, None));
+        submission(&submissions, "proc-at-compile", PROC_AT_COMPILE);
+        expected.insert("proc-at-compile", expect("does-not-compile", 0, None));
+        // Files in /tmp are capped by a remount, which takes a sandbox started as root.
+        if cgroups {
+            submission(&submissions, "filler", FILLER);
+            expected.insert("filler", expect("graded", 5, Some("passed")));
+        }
     }
 
     let run = grade(
@@ -270,6 +359,35 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
     let message = constructor["exercises"][0]["message"].as_str().unwrap();
     assert!(message.contains("unsafe"), "{message}");
 
+    // The soundness hole cannot be stopped inside the process: it is flagged, its score
+    // kept, and the summary and grades.csv say so. Honest code carries no flag.
+    let kinds = |id: &str| -> Vec<String> {
+        record(&out, id)["flags"]
+            .as_array()
+            .map(|flags| {
+                flags
+                    .iter()
+                    .map(|f| f["kind"].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(
+        kinds("forge").iter().any(|k| k == "lifetime-extension"),
+        "{:?}",
+        kinds("forge")
+    );
+    assert!(kinds("suite-reader").iter().any(|k| k == "absolute-path"));
+    assert_eq!(kinds("honest"), Vec::<String>::new());
+    assert_eq!(kinds("skeleton"), Vec::<String>::new());
+    let summary = course::stdout(&run);
+    let forge_row = summary.lines().find(|l| l.starts_with("forge")).unwrap();
+    assert!(forge_row.contains("FLAGGED"), "{summary}");
+    let honest_row = summary.lines().find(|l| l.starts_with("honest")).unwrap();
+    assert!(!honest_row.contains("FLAGGED"), "{summary}");
+    let reader = record(&out, "suite-reader").to_string();
+    assert!(!reader.contains("LEAKED"), "{reader}");
+
     // The gradebook lists every submission, and nothing a test printed reached it.
     let csv = std::fs::read_to_string(out.join("grades.csv")).unwrap();
     assert_eq!(csv.lines().count(), expected.len() + 1, "{csv}");
@@ -310,6 +428,11 @@ fn every_submission_of_the_corpus_gets_exactly_what_its_code_earns() {
             message.contains("couldn't read") || message.contains("No such file"),
             "{message}"
         );
+        // Without /proc the compiler cannot show the grader's mount table.
+        let proc = record(&out, "proc-at-compile");
+        let message = proc["exercises"][0]["message"].as_str().unwrap();
+        assert!(message.contains("/proc/self/mountinfo"), "{message}");
+        assert!(!message.contains(&*root.to_string_lossy()), "{message}");
     }
 
     // The honest submission, graded alone, gets the same grade.
