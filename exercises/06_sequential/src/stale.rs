@@ -1,13 +1,12 @@
-//! A run of the register whose history tells sequential consistency and
-//! linearizability apart.
+//! The scenario of a run that tells sequential consistency and linearizability apart.
 
-use testkit::history::History;
+use crate::Scenario;
 
-/// Drives a world of your [`Replica`](crate::Replica)s, with the given seed, so that the
-/// returned history is accepted by the sequential checker and rejected by the
-/// linearizability checker. Write each value at most once.
-pub fn stale_read_history(seed: u64) -> History {
-    // TODO: build a world of replicas from `seed`, script clients and faults so that a
-    // read misses a write that had already returned, and return the world's history.
-    todo!("a run with seed {seed} that is sequential but not linearizable")
+/// A scenario that, played on a world of your [`Replica`](crate::Replica)s, gives a
+/// history the sequential checker accepts and the linearizability checker rejects,
+/// whatever the seed. Write each value at most once.
+pub fn stale_read_scenario() -> Scenario {
+    // TODO: the replicas, the client calls and the link faults after which a read at a
+    // replica that lags behind misses a write that had already returned.
+    todo!("a scenario whose run is sequential but not linearizable")
 }

@@ -1,10 +1,10 @@
 //! A few checks to run while you work: `cargo test -p sequential`. The hidden tests go
 //! much further (random reads and writes from many clients on many seeds, with messages
-//! delayed, reordered and duplicated).
+//! delayed, reordered and duplicated, and your scenario played on many seeds).
 
 use std::time::Duration;
 
-use sequential::{Replica, Request, Response, stale_read_history};
+use sequential::{Replica, Request, Response, history, stale_read_scenario};
 use testkit::check::ConsistencyCheck;
 use testkit::check::linearizable::Linearizable;
 use testkit::check::sequential::Sequential;
@@ -40,8 +40,12 @@ fn a_client_reads_its_own_write_at_its_replica() {
 }
 
 #[test]
-fn the_stale_read_history_tells_the_models_apart() {
-    let history = stale_read_history(3);
+fn the_stale_read_scenario_tells_the_models_apart() {
+    let config = Config::new(3).delay(Duration::from_millis(1), Duration::from_millis(10));
+    let world = stale_read_scenario()
+        .run(config, |_| Replica::new())
+        .unwrap_or_else(|e| panic!("the scenario cannot be played: {e}"));
+    let history = history(&world).unwrap();
     let seq = Sequential::new(ModelKind::Register)
         .check(&history)
         .unwrap();

@@ -1,16 +1,10 @@
-//! A run of the register whose history tells sequential consistency and
-//! linearizability apart.
+//! The scenario of a run that tells sequential consistency and linearizability apart.
 
-use std::time::Duration;
+use crate::{Request, SEQUENCER, Scenario, Step};
 
-use testkit::history::History;
-use testkit::sim::{Config, World};
-
-use crate::{Replica, Request, SEQUENCER};
-
-/// Drives three replicas so that a read misses a write that had already finished, and
-/// returns the history: the sequential checker accepts it, the linearizability checker
-/// rejects it.
+/// A scenario that, played on a world of your [`Replica`](crate::Replica)s, gives a
+/// history the sequential checker accepts and the linearizability checker rejects,
+/// whatever the seed. It writes each value at most once.
 ///
 /// The script cuts the sequencer's link to replica 2 (one direction only), lets client 0
 /// write 1 through replica 1 until it returns, then lets client 1 read at replica 2,
@@ -26,14 +20,30 @@ use crate::{Replica, Request, SEQUENCER};
 /// write explains everything. Waiting for the write to reach replica 2 instead would
 /// give a linearizable history; letting one client read 1 at replica 1 and then `nil` at
 /// replica 2 would break its own order, which not even sequential consistency allows.
-pub fn stale_read_history(seed: u64) -> History {
-    let config = Config::new(seed).delay(Duration::from_millis(1), Duration::from_millis(10));
-    let mut world = World::new(config, (0..3).map(|_| Replica::new()).collect());
-    // A lagging replica, made certain: the sequencer's numbered writes never reach n2.
-    world.block(SEQUENCER, 2);
-    world.call_and_wait(0, 1, Request::Write(1));
-    world.call_and_wait(1, 2, Request::Read);
-    world
-        .history()
-        .expect("every call of this script has ended, so the history is complete")
+/// Every wait is for an answer ([`Step::Await`]), never for a guessed span of time: the
+/// delays differ from seed to seed, the order of the answers does not.
+pub fn stale_read_scenario() -> Scenario {
+    Scenario {
+        replicas: 3,
+        steps: vec![
+            // A lagging replica, made certain: the sequencer's numbered writes never
+            // reach n2, while n1 (and so the writer) hears of them as usual.
+            Step::Block {
+                from: SEQUENCER,
+                to: 2,
+            },
+            Step::Call {
+                client: 0,
+                node: 1,
+                request: Request::Write(1),
+            },
+            Step::Await { client: 0 },
+            Step::Call {
+                client: 1,
+                node: 2,
+                request: Request::Read,
+            },
+            Step::Await { client: 1 },
+        ],
+    }
 }
