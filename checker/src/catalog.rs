@@ -106,6 +106,23 @@ impl Exercise {
             .collect()
     }
 
+    /// The lines the checker adds to the compiler's `errors`: why a withheld crate
+    /// cannot be used, and that the course's given types cannot be replaced by the
+    /// student's own.
+    pub fn compile_notes(&self, errors: &str) -> Vec<String> {
+        let mut notes: Vec<String> = self.withheld_note(errors).into_iter().collect();
+        let given = format!("{}_given::", crate::runner::manifest::crate_key(&self.name));
+        if errors.contains("expected") && errors.contains(&given) {
+            notes.push(format!(
+                "the hidden suite uses the course's types from given/{}/ ({given}...): keep \
+                 the skeleton's `pub use` of them, as a type of your own of the same name \
+                 cannot stand in for one",
+                self.name
+            ));
+        }
+        notes
+    }
+
     /// One line saying why the code cannot use a withheld crate, when the compiler's
     /// `errors` name one.
     pub fn withheld_note(&self, errors: &str) -> Option<String> {
@@ -326,6 +343,14 @@ mod tests {
             Some("02_cap is built without `testkit`: write your own checkers")
         );
         assert_eq!(cap.withheld_note("error: mismatched types"), None);
+        let shadowed = "error[E0308]: mismatched types\n  = note: expected `cap_given::Response`, \
+                        found `cap::Response`";
+        let notes = cap.compile_notes(shadowed);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("the hidden suite uses the course's types from given/02_cap/")
+        );
+        assert_eq!(cap.compile_notes(errors).len(), 1);
         assert!(c.exercises[0].unused_copies(&dir).is_empty());
     }
 

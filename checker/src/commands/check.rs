@@ -142,9 +142,7 @@ pub fn check_one(
         Ok(built) => built,
         Err(BuildError::DoesNotCompile { errors, more }) => {
             let mut text = errors.join("\n");
-            if let Some(note) = exercise.withheld_note(&text) {
-                report.notes.push(note);
-            }
+            report.notes.extend(exercise.compile_notes(&text));
             if more > 0 {
                 text.push_str(&format!("\n... and {more} more errors\n"));
             }

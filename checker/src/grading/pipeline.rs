@@ -213,11 +213,7 @@ impl Grader {
         ) {
             Ok(Compiled::Built(library)) => library,
             Ok(Compiled::Rejected(errors)) => {
-                let errors = match planned.exercise.withheld_note(&errors) {
-                    Some(note) => format!("{note}\n\n{errors}"),
-                    None => errors,
-                };
-                return not(ExerciseStatus::DoesNotCompile, &errors);
+                return not(ExerciseStatus::DoesNotCompile, &noted(planned, errors));
             }
             Err(error) => return tool(error),
         };
@@ -231,7 +227,7 @@ impl Grader {
         ) {
             Ok(Compiled::Built(binary)) => binary,
             Ok(Compiled::Rejected(errors)) => {
-                return not(ExerciseStatus::SuiteDoesNotCompile, &errors);
+                return not(ExerciseStatus::SuiteDoesNotCompile, &noted(planned, errors));
             }
             Err(error) => return tool(error),
         };
@@ -307,6 +303,17 @@ impl Grader {
         grade.message = message;
         grade
     }
+}
+
+/// Compile errors with the checker's notes on them first (see
+/// [`Exercise::compile_notes`]).
+fn noted(planned: &Planned, errors: String) -> String {
+    let mut notes = planned.exercise.compile_notes(&errors);
+    if notes.is_empty() {
+        return errors;
+    }
+    notes.push(errors);
+    notes.join("\n\n")
 }
 
 /// The test reports of a run, their names prefixed with `prefix` and their messages
