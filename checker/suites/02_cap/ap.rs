@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use cap::{CONVERGE_ROUNDS, Mode, ROUND, Request, Response, STALE_AFTER, Stamp};
+use cap_given::{CONVERGE_ROUNDS, Mode, ROUND, Request, Response, STALE_AFTER, Stamp};
 use testkit::rng::Rng;
 use testkit::sim::{Call, Config};
 
@@ -115,7 +115,7 @@ pub fn ties_break_by_node_id_not_arrival() {
         }
         let winner = first.max(second);
         for node in 0..5 {
-            let held = w.node(node).snapshot().get("k").cloned();
+            let held = held_by(&w, node).get("k").cloned();
             assert!(
                 held == Some(format!("from-n{winner}")),
                 "{scenario}.\nThe stamps tie on time, so the larger node id wins: every replica \
@@ -160,7 +160,7 @@ pub fn replicas_converge_after_the_heal() {
         w.run_for(ROUND * CONVERGE_ROUNDS);
         let mut winners: BTreeMap<String, (Stamp, String)> = BTreeMap::new();
         for call in w.calls() {
-            let cap::Request::Put { key, value } = &call.request else {
+            let Request::Put { key, value } = &call.request else {
                 continue;
             };
             let Some(Response::Written { stamp }) = call.outcome.response() else {
@@ -180,7 +180,7 @@ pub fn replicas_converge_after_the_heal() {
         let expected: BTreeMap<String, String> =
             winners.into_iter().map(|(k, (_, v))| (k, v)).collect();
         for node in 0..5 {
-            let held = w.node(node).snapshot();
+            let held = held_by(&w, node);
             assert!(
                 held == expected,
                 "5 AP replicas split {left:?} | {right:?}, writes on both sides, 20% loss and \

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use cap::{ANSWER_WITHIN, Mode, Response};
+use cap_given::{ANSWER_WITHIN, Mode, Response};
 use testkit::rng::Rng;
 use testkit::sim::Config;
 
@@ -65,7 +65,7 @@ pub fn minority_refuses_promptly_and_leaves_no_trace() {
             );
         }
         for node in 0..5 {
-            let held = w.node(node).snapshot().get("x").cloned();
+            let held = held_by(&w, node).get("x").cloned();
             assert!(
                 held.as_deref() != Some("minority"),
                 "{scenario}.\nThe write x=minority was refused with Unavailable, which promises \
@@ -117,7 +117,7 @@ pub fn two_two_split_refuses_on_both_sides() {
             );
         }
         for node in 0..4 {
-            let held = w.node(node).snapshot().get("k").cloned();
+            let held = held_by(&w, node).get("k").cloned();
             assert!(
                 held.as_deref() == Some("old") || held.is_none(),
                 "{scenario}.\nEvery write was refused, yet n{node} holds k={held:?} (seed {seed})."

@@ -17,5 +17,8 @@ suite_harness::suite! {
         ap::ties_break_by_node_id_not_arrival,
     ],
     "convergence" => [ap::replicas_converge_after_the_heal],
-    "tradeoff" => [tradeoff::numbers_match_the_runs],
+    "tradeoff" => [
+        tradeoff::tally_counts_the_calls_of_a_run,
+        tradeoff::numbers_match_the_runs,
+    ],
 }

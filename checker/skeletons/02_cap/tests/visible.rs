@@ -95,7 +95,7 @@ fn ap_replicas_agree_after_the_heal() {
 
 #[test]
 fn a_tally_counts_refusals_and_stale_reads() {
-    let w = cap::run_workload(Mode::Ap, 3);
+    let w = cap::run_workload(Mode::Ap, 3, Replica::new);
     let tally = cap::tally(w.calls());
     assert_eq!(tally.requests, w.calls().len());
     assert_eq!(tally.refused, 0, "AP refuses nothing");
