@@ -1,10 +1,12 @@
 //! Task `register`: concurrent clients on one register, recorded under paused time.
 //!
 //! The store and the values it holds are the course's (`linearizable_given`), named from
-//! there so that a register built on a store of its own does not compile here. The
-//! register is the student's: it is observed only through what its methods return,
+//! there so that a register made on a look-alike store does not compile here; one that
+//! keeps its state away from the store it is given fails `state_is_kept_in_the_store`.
+//! The register is the student's: it is observed only through what its methods return,
 //! compared field by field, and shared between clients through an `Arc`, so no verdict
-//! depends on a trait it implements.
+//! depends on a trait it implements. Histories are recorded here, from what the calls
+//! returned.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
