@@ -2,6 +2,13 @@
 //! `tests/fixtures/wrong/01_linearizable/` makes one classic mistake, and the task it
 //! breaks must not be done, failed by the test written to catch it. The reference
 //! solution passes every task.
+//!
+//! Some fixtures try to have a grade decided by code of their own instead: look-alikes
+//! of the course's types with lying comparisons or a lying `Recordable`, a tampered copy
+//! of the course's store, a register that keeps its state away from the store it is
+//! given, and lying trait impls on the exercise's own types. Each must earn exactly what
+//! its honest work is worth: nothing on top of the skeleton, everything on top of the
+//! reference solution, and nothing more than the same mistake made in the open.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -49,13 +56,56 @@ fn task<'a>(report: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no task {id} in {report:#}"))
 }
 
-/// Checks the fixture `mistake` and asserts that `task_id` is not done because `test`
-/// failed.
-fn caught(mistake: &str, task_id: &str, test: &str) {
+/// The report of the fixture `mistake`.
+fn check_fixture(mistake: &str) -> Value {
     let path = workspace()
         .join("checker/tests/fixtures/wrong/01_linearizable")
         .join(mistake);
-    let report = check(&["--path", path.to_str().unwrap()]);
+    check(&["--path", path.to_str().unwrap()])
+}
+
+/// The ids of the tasks a report marks done, in catalog order.
+fn done(report: &Value) -> Vec<String> {
+    report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["done"] == true)
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Asserts that the fixture `mistake` compiles and does exactly the tasks `tasks`.
+fn earns(mistake: &str, tasks: &[&str]) -> Value {
+    let report = check_fixture(mistake);
+    assert_eq!(
+        report["compiled"], true,
+        "{mistake} must compile: {report:#}"
+    );
+    assert_eq!(done(&report), tasks, "{mistake}: {report:#}");
+    report
+}
+
+/// Asserts that the suite does not compile against the fixture `mistake`, because it
+/// expects each of the course's types `given` where the fixture has a look-alike: the
+/// fixture earns nothing.
+fn refused(mistake: &str, given: &[&str]) {
+    let report = check_fixture(mistake);
+    assert_eq!(report["compiled"], false, "{mistake} compiled: {report:#}");
+    assert_eq!(report["score"], 0, "{report:#}");
+    let errors = report["compile_errors"].as_str().unwrap_or_default();
+    for name in given {
+        assert!(
+            errors.contains(&format!("linearizable_given::{name}")),
+            "{mistake}: the errors do not name the course's {name}:\n{errors}"
+        );
+    }
+}
+
+/// Checks the fixture `mistake` and asserts that `task_id` is not done because `test`
+/// failed.
+fn caught(mistake: &str, task_id: &str, test: &str) {
+    let report = check_fixture(mistake);
     assert_eq!(
         report["compiled"], true,
         "{mistake} must compile: {report:#}"
@@ -200,4 +250,93 @@ fn a_write_tag_from_local_state_is_caught() {
 #[test]
 fn a_node_that_never_resends_is_caught() {
     caught("no_resend", "quorum", "quorum::completes_with_a_majority");
+}
+
+#[test]
+fn a_register_that_clones_into_a_new_one_is_caught() {
+    caught(
+        "clone_is_a_new_register",
+        "register",
+        "register::clones_share_the_register",
+    );
+}
+
+#[test]
+fn a_lock_that_clones_into_a_new_one_is_caught() {
+    caught(
+        "lock_clone_is_a_new_lock",
+        "lock",
+        "lock::clones_share_the_lock",
+    );
+}
+
+#[test]
+fn a_lock_kept_beside_its_register_is_caught() {
+    caught(
+        "lock_beside_the_register",
+        "lock",
+        "lock::state_is_kept_in_the_register",
+    );
+}
+
+#[test]
+fn look_alike_lock_types_with_lying_comparisons_do_not_compile() {
+    refused("shadowed_lock_types", &["LockError", "Token"]);
+}
+
+#[test]
+fn a_look_alike_response_with_a_lying_recordable_does_not_compile() {
+    refused("shadowed_response", &["Response"]);
+}
+
+#[test]
+fn a_tampered_store_used_in_place_of_the_course_s_does_not_compile() {
+    refused("instant_store_used", &["Store"]);
+}
+
+#[test]
+fn a_tampered_store_left_in_src_is_not_used_and_the_report_says_so() {
+    let report = earns("instant_store_left_over", &["register", "lock", "quorum"]);
+    let notes = report["notes"].as_array().cloned().unwrap_or_default();
+    assert!(
+        notes.iter().any(|n| n
+            == "your copy of src/store.rs is not used; the course's is (given/01_linearizable/)"),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn a_register_on_a_store_of_its_own_earns_what_its_unlocked_swap_earns() {
+    // The same unlocked swap on the course's store is `cas_not_atomic`: keeping the
+    // state where no latency reaches it must not earn a task more.
+    let open = check_fixture("cas_not_atomic");
+    let hidden = check_fixture("private_instant_store");
+    assert_eq!(hidden["compiled"], true, "{hidden:#}");
+    assert_eq!(done(&hidden), done(&open), "{hidden:#}");
+    assert_eq!(hidden["score"], open["score"], "{hidden:#}");
+    let failed = |task_id: &str, test: &str| {
+        let verdict = task(&hidden, task_id);
+        assert!(
+            verdict["tests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["name"] == test && t["passed"] == false),
+            "{test} should fail: {verdict:#}"
+        );
+    };
+    failed("register", "register::state_is_kept_in_the_store");
+    failed("lock", "lock::state_is_kept_in_the_register");
+}
+
+#[test]
+fn lying_trait_impls_on_the_skeleton_earn_nothing() {
+    let report = earns("spoofs_on_skeleton", &[]);
+    assert_eq!(report["score"], 0, "{report:#}");
+}
+
+#[test]
+fn lying_trait_impls_on_the_solution_cost_nothing() {
+    let report = earns("spoofs_on_solution", &["register", "lock", "quorum"]);
+    assert_eq!(report["score"], report["max_score"], "{report:#}");
 }

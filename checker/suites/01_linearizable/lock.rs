@@ -1,9 +1,16 @@
 //! Task `lock`: mutual exclusion, releases, timeouts and fencing tokens.
+//!
+//! Tokens and errors are the course's (`linearizable_given`), named from there so that a
+//! lock answering with look-alike types of its own does not compile here; they are
+//! ordered and told apart with the comparisons the course derives for them. The lock and
+//! the resource are the student's: they are observed only through what their methods
+//! return, and shared between clients through an `Arc`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use linearizable::{Lock, LockError, Register, Resource, Store, Token};
+use linearizable::{Lock, Register, Resource};
+use linearizable_given::{LockError, Store, Token};
 use testkit::rng::Rng;
 use tokio::time::Instant;
 
@@ -36,13 +43,15 @@ struct Held {
 /// milliseconds and release it. Returns every acquisition in the order they happened.
 fn contend(seed: u64, clients: u32, rounds: u32) -> Vec<Held> {
     suite_harness::block_on_paused(async move {
-        let lock = new_lock(seed ^ 0x10C);
+        // Shared through an `Arc` rather than cloned: what a clone of the lock is would be
+        // the student's `Clone` to decide (`clones_share_the_lock` checks that promise).
+        let lock = Arc::new(new_lock(seed ^ 0x10C));
         let start = Instant::now();
         let holder: Arc<Mutex<Option<u32>>> = Arc::new(Mutex::new(None));
         let mut rng = Rng::new(seed);
         let mut tasks = Vec::new();
         for owner in 0..clients {
-            let (lock, holder, mut rng) = (lock.clone(), holder.clone(), rng.fork());
+            let (lock, holder, mut rng) = (Arc::clone(&lock), holder.clone(), rng.fork());
             tasks.push(tokio::spawn(async move {
                 let mut held = Vec::new();
                 for _ in 0..rounds {
@@ -114,7 +123,7 @@ pub fn release_by_another_fails() {
                 ));
             }
             let by_other = lock.release(2).await;
-            if by_other != Err(LockError::NotOwner) {
+            if !matches!(by_other, Err(LockError::NotOwner)) {
                 suite_harness::fail(format!(
                     "seed {seed}: client 1 holds the lock and client 2 released it: got \
                      {by_other:?}, expected Err(NotOwner). Only the holder may release: the \
@@ -130,14 +139,14 @@ pub fn release_by_another_fails() {
                 ));
             }
             let by_owner = lock.release(1).await;
-            if by_owner != Ok(()) {
+            if by_owner.is_err() {
                 suite_harness::fail(format!(
                     "seed {seed}: client 1 held the lock and released it: got {by_owner:?}, \
                      expected Ok(())"
                 ));
             }
             let again = lock.release(1).await;
-            if again != Err(LockError::NotOwner) {
+            if !matches!(again, Err(LockError::NotOwner)) {
                 suite_harness::fail(format!(
                     "seed {seed}: client 1 released a lock that was already free: got \
                      {again:?}, expected Err(NotOwner)"
@@ -164,7 +173,7 @@ pub fn timed_out_client_does_not_hold() {
             let asked = Instant::now();
             let second = lock.acquire(2, Duration::from_millis(20)).await;
             let waited = asked.elapsed();
-            if second != Err(LockError::TimedOut) {
+            if !matches!(second, Err(LockError::TimedOut)) {
                 suite_harness::fail(format!(
                     "seed {seed}: client 1 holds the lock; client 2 asked with a 20 ms timeout \
                      and got {second:?} after {waited:?}, expected Err(TimedOut)"
@@ -192,7 +201,7 @@ pub fn timed_out_client_does_not_hold() {
                 ));
             }
             let late = lock.release(2).await;
-            if late != Err(LockError::NotOwner) {
+            if !matches!(late, Err(LockError::NotOwner)) {
                 suite_harness::fail(format!(
                     "seed {seed}: client 2 timed out and client 3 holds the lock; client 2's \
                      release gave {late:?}, expected Err(NotOwner)"
@@ -274,6 +283,115 @@ pub fn stale_token_is_refused() {
                      stale write, the resource holds {:?}, expected Some(21)",
                     resource.value()
                 ));
+            }
+        });
+    }
+}
+
+/// What the store under the lock holds now: the register's value.
+async fn held_by(store: &Store) -> Option<i64> {
+    store.load().await.value
+}
+
+/// The lock keeps its state in the register it was made with: while client 7 holds
+/// the lock, the register (read through its store) holds 7, also while another client
+/// waits for it in vain; after client 7's release and client 12's acquisition, it
+/// holds 12.
+pub fn state_is_kept_in_the_register() {
+    let base = suite_harness::seed();
+    for seed in base..base + 10 {
+        suite_harness::block_on_paused(async move {
+            let store = Store::new(seed);
+            let lock = Lock::new(Register::new(store.clone()));
+            let names = |seed: u64, when: &str, owner: i64, held: Option<i64>| {
+                if held != Some(owner) {
+                    suite_harness::fail(format!(
+                        "seed {seed}: {when}, the register under the lock held {held:?}, \
+                         expected Some({owner}). The lock keeps its state in the register it \
+                         was made with: while the lock is held, the register holds the \
+                         owner's number."
+                    ));
+                }
+            };
+            if let Err(error) = lock.acquire(7, Duration::from_millis(50)).await {
+                suite_harness::fail(format!(
+                    "seed {seed}: a free lock refused client 7: {error:?}"
+                ));
+            }
+            names(
+                seed,
+                "after client 7 acquired the lock",
+                7,
+                held_by(&store).await,
+            );
+            let _ = lock.acquire(12, Duration::from_millis(10)).await;
+            names(
+                seed,
+                "after client 12 waited 10 ms for the lock client 7 holds",
+                7,
+                held_by(&store).await,
+            );
+            if let Err(error) = lock.release(7).await {
+                suite_harness::fail(format!(
+                    "seed {seed}: client 7 held the lock and its release failed: {error:?}"
+                ));
+            }
+            if let Err(error) = lock.acquire(12, Duration::from_millis(50)).await {
+                suite_harness::fail(format!(
+                    "seed {seed}: client 7 released the lock and client 12 could not take it: \
+                     {error:?}"
+                ));
+            }
+            names(
+                seed,
+                "after client 7 released the lock and client 12 acquired it",
+                12,
+                held_by(&store).await,
+            );
+        });
+    }
+}
+
+/// A clone of a lock is a handle to the same lock: held through one handle, it is held
+/// for the other too; a release through the clone is refused to a client that does not
+/// hold it and granted to the one that does.
+pub fn clones_share_the_lock() {
+    let base = suite_harness::seed();
+    for seed in base..base + 10 {
+        suite_harness::block_on_paused(async move {
+            let lock = new_lock(seed);
+            let twin = lock.clone();
+            let Ok(first) = lock.acquire(1, Duration::from_millis(50)).await else {
+                suite_harness::fail(format!("seed {seed}: a free lock refused client 1"));
+            };
+            if let Ok(token) = twin.acquire(2, Duration::from_millis(20)).await {
+                suite_harness::fail(format!(
+                    "seed {seed}: client 1 holds the lock, and client 2 acquired it through a \
+                     clone (token {}). Clones of a lock are handles to the same lock.",
+                    token.0
+                ));
+            }
+            let by_other = twin.release(2).await;
+            if !matches!(by_other, Err(LockError::NotOwner)) {
+                suite_harness::fail(format!(
+                    "seed {seed}: client 1 holds the lock; client 2's release through a clone \
+                     gave {by_other:?}, expected Err(NotOwner)"
+                ));
+            }
+            if let Err(error) = twin.release(1).await {
+                suite_harness::fail(format!(
+                    "seed {seed}: client 1 took the lock and released it through a clone, which \
+                     failed with {error:?}; a clone is the same lock"
+                ));
+            }
+            match lock.acquire(2, Duration::from_millis(50)).await {
+                Ok(second) if second > first => {}
+                other => suite_harness::fail(format!(
+                    "seed {seed}: client 1 took the lock (token {}) and released it through a \
+                     clone; client 2 then asked the original and got {other:?}, expected a \
+                     larger token",
+                    first.0
+                )),
             }
         });
     }

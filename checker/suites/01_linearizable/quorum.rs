@@ -1,8 +1,15 @@
 //! Task `quorum`: the replicated register on the simulated network.
+//!
+//! Requests and responses are the course's (`linearizable_given`), named from there: the
+//! calls below send the course's `Request`, and `history` reads answers as the course's
+//! `Response`, so a replica that speaks look-alike types of its own does not compile
+//! here. The replica is the student's; the world runs it, and the history is made from
+//! what the world saw it answer.
 
 use std::time::Duration;
 
-use linearizable::{Replica, Request, Response};
+use linearizable::Replica;
+use linearizable_given::{Request, Response};
 use testkit::check::ConsistencyCheck;
 use testkit::check::linearizable::Linearizable;
 use testkit::history::{Action, History, Output, Value};
@@ -13,6 +20,10 @@ use testkit::sim::{Answer, CallOutcome, Config, Restart, World};
 
 const NODES: usize = 5;
 
+/// What the clients saw, as a history. It is read here, with the suite's own mapping of
+/// the course's types, rather than with `World::history`: that would take the mapping
+/// from a `Recordable` impl, and a crate can write one for the course's `Request` and a
+/// response type of its own.
 fn history(world: &World<Replica>, seed: u64) -> History {
     let recorded = world.history_with(
         |request| match request {

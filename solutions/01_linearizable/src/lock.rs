@@ -1,40 +1,16 @@
 //! Task `lock`: a lock built on compare-and-swap, with fencing tokens, and the resource
 //! those tokens guard.
+//!
+//! The lock speaks in types the course gives (`given/01_linearizable/src/lock.rs`): an
+//! [`Owner`] asks, an acquisition hands out a [`Token`], a refusal is a [`LockError`],
+//! and the resource refuses an old token with [`Stale`].
 
-use std::fmt;
 use std::time::Duration;
 
+use linearizable_given::{LockError, Owner, Stale, Token};
 use tokio::time::Instant;
 
 use crate::register::Register;
-
-/// Who asks for the lock: a client's number.
-pub type Owner = u32;
-
-/// A fencing token: handed out with each acquisition, larger than every token handed
-/// out before it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Token(pub u64);
-
-/// Why a lock operation did not happen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LockError {
-    /// The lock stayed held by someone else for the whole timeout.
-    TimedOut,
-    /// The caller does not hold the lock, so it may not release it.
-    NotOwner,
-}
-
-impl fmt::Display for LockError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LockError::TimedOut => write!(f, "the lock stayed taken until the timeout"),
-            LockError::NotOwner => write!(f, "only the holder of the lock may release it"),
-        }
-    }
-}
-
-impl std::error::Error for LockError {}
 
 /// The register value that means "nobody holds the lock". Owners are `u32`, so they
 /// never collide with a negative number; `None` (never written) also means free.
@@ -99,27 +75,6 @@ impl Lock {
     }
 }
 
-/// A write refused because its token is older than one the resource has already seen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Stale {
-    /// The token the write came with.
-    pub token: Token,
-    /// The largest token the resource has seen.
-    pub newest: Token,
-}
-
-impl fmt::Display for Stale {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "token {} is older than token {}, already seen",
-            self.token.0, self.newest.0
-        )
-    }
-}
-
-impl std::error::Error for Stale {}
-
 /// A resource the lock guards (a file, a row): it accepts a write only with a token at
 /// least as large as every token it has seen, so a client that lost the lock without
 /// knowing it cannot overwrite the work of a later holder.
@@ -136,7 +91,7 @@ impl Resource {
     }
 
     /// Stores `value` if `token` is not older than any token seen; otherwise refuses
-    /// and changes nothing.
+    /// with [`Stale`] and changes nothing.
     pub fn write(&mut self, token: Token, value: i64) -> Result<(), Stale> {
         // An equal token is the same holder writing again, so it is accepted; only a
         // smaller one proves a later holder exists.

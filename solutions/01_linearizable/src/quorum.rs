@@ -9,72 +9,15 @@
 //!    largest one seen, for a read the largest pair seen (the write-back).
 //!
 //! Any two majorities share a node, so a query always meets the last completed store.
+//!
+//! What clients and nodes say is given by the course (`given/01_linearizable/src/quorum.rs`):
+//! clients send a [`Request`] and get a [`Response`]; nodes send each other a
+//! [`Message`] of one of the two phases; a [`Tag`] orders the writes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use linearizable_given::{Message, Request, Response, Tag};
 use testkit::sim::{Context, Node, NodeId, ReplyTo};
-
-/// Orders the writes of the register: larger tags are newer. Ties of `version` between
-/// two coordinators are broken by `writer`, so two writes never share a tag.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Tag {
-    /// The write's number: one more than the largest seen by its coordinator.
-    pub version: u64,
-    /// The node that coordinated the write.
-    pub writer: NodeId,
-}
-
-/// What a client asks a node.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Request {
-    /// The current value.
-    Read,
-    /// Replace the value.
-    Write(i64),
-}
-
-/// What a node answers a client.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Response {
-    /// The value read (`None`: never written).
-    Value(Option<i64>),
-    /// The write is stored on a majority.
-    Written,
-}
-
-/// What nodes send each other. `op` numbers an operation of the coordinator that sends
-/// the request; the answer carries it back.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Message {
-    /// Phase 1: what do you hold?
-    Query {
-        /// The coordinator's operation.
-        op: u64,
-    },
-    /// The answer to a query.
-    Holding {
-        /// The coordinator's operation.
-        op: u64,
-        /// The tag held.
-        tag: Tag,
-        /// The value held.
-        value: Option<i64>,
-    },
-    /// Phase 2: keep this pair if it is newer than yours.
-    Store {
-        /// The coordinator's operation.
-        op: u64,
-        /// The tag to keep.
-        tag: Tag,
-        /// The value to keep.
-        value: Option<i64>,
-    },
-    /// The answer to a store: the node now holds that tag or a newer one.
-    Stored {
-        /// The coordinator's operation.
-        op: u64,
-    },
-}
 
 /// One client operation this node coordinates.
 #[derive(Clone, Debug)]

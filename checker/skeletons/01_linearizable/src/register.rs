@@ -1,7 +1,11 @@
 //! Task `register`: a register with read, write and compare-and-swap, shared by many
 //! concurrent clients, whose version grows by one with every successful update.
+//!
+//! The register keeps its value and version in the [`Store`] it is given, the course's
+//! slow storage cell (`given/01_linearizable/src/store.rs`): what the store holds is the
+//! register's state, and every access to it is a wait during which other clients run.
 
-use crate::store::{Store, Versioned};
+use linearizable_given::{Store, Versioned};
 
 /// A register shared by many tokio tasks; clones are handles to the same register.
 ///

@@ -1,4 +1,4 @@
-//! The storage cell a [`Register`](crate::Register) keeps its state in.
+//! The storage cell the register of task `register` keeps its state in.
 //!
 //! Real storage takes time: a read or a write of a disk or a remote cell is a wait during
 //! which other clients run. A [`Store`] models that under tokio's clock: every
@@ -11,7 +11,9 @@
 //! client b        [load: v3]             [save v4]     <- two updates, one version
 //! ```
 //!
-//! This module is given; the exercise is to build on it.
+//! The latency is the point of the task: a register that took it away would never see
+//! two updates interleave, and so would never show whether it keeps them apart. That is
+//! why the store is the course's and not the exercise's to change.
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -36,6 +38,7 @@ pub struct Store {
     inner: Arc<Mutex<Cell>>,
 }
 
+/// What the cell holds, and the generator of its latencies.
 #[derive(Debug)]
 struct Cell {
     held: Versioned,
@@ -67,6 +70,7 @@ impl Store {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The wait of the next access.
     fn latency(&self) -> Duration {
         Duration::from_millis(self.cell().rng.between(1, 3))
     }
