@@ -150,7 +150,9 @@ impl Cluster {
         let mut state = self.state();
         state.stats.leader_reads += 1;
         let entry = read(&state.leader, key);
-        state.journal.push(Event::served(Node::Leader, key, entry.clone()));
+        state
+            .journal
+            .push(Event::served(Node::Leader, key, entry.clone()));
         entry
     }
 
