@@ -1,10 +1,10 @@
 //! The router: sends writes to the leader and each read to a node that is recent
 //! enough for the client's session.
 //!
-//! What a read may do and what it answers ([`Policy`],
-//! [`Fallback`](read_your_writes_given::Fallback), [`Read`], [`ReadError`]) are the
-//! course's, in `given/04_read_your_writes/src/routing.rs`: the tasks are stated in them,
-//! and the hidden tests build them and read them as the course wrote them.
+//! What a read may do and what it answers ([`Policy`] and its `Fallback`, [`Read`],
+//! [`ReadError`]) are the course's, in `given/04_read_your_writes/src/routing.rs`: the
+//! tasks are stated in them, and the hidden tests build them and read them as the course
+//! wrote them.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;

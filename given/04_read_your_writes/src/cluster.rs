@@ -252,3 +252,61 @@ async fn apply_log(shared: Arc<Shared>, i: usize, mut inbox: mpsc::UnboundedRece
         shared.progress.send_modify(|v| v[i] = entry.version);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_journal_holds_each_write_and_each_read_served_in_order() {
+        let cluster = Cluster::new(Config::new(2, 7));
+        // A stalled replica makes the stale answer certain rather than a matter of lag.
+        cluster.stall(0);
+        let version = cluster.write("k", 3).await;
+        let stale = cluster.read_replica(0, "k").await;
+        let fresh = cluster.read_leader("k").await;
+        assert_eq!(version, 1);
+        assert_eq!(
+            stale,
+            Entry {
+                value: None,
+                version: 0
+            }
+        );
+        assert_eq!(
+            cluster.journal_since(0),
+            [
+                Event::wrote("k", 3, 1),
+                Event::served(Node::Replica(0), "k", stale),
+                Event::served(Node::Leader, "k", fresh.clone()),
+            ]
+        );
+        assert_eq!(cluster.journal_len(), 3);
+        assert_eq!(
+            cluster.journal_since(2),
+            [Event::served(Node::Leader, "k", fresh)]
+        );
+        assert_eq!(cluster.journal_since(9), []);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_resumed_replica_applies_what_it_missed() {
+        let cluster = Cluster::new(Config::new(1, 7));
+        cluster.stall(0);
+        cluster.write("k", 1).await;
+        cluster.write("k", 2).await;
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        assert_eq!(cluster.version(0), 0);
+        cluster.resume(0);
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        assert_eq!(cluster.version(0), 2);
+        assert_eq!(*cluster.progress().borrow(), [2]);
+        assert_eq!(
+            cluster.stats(),
+            Stats {
+                leader_reads: 0,
+                replica_reads: 0
+            }
+        );
+    }
+}
