@@ -1,9 +1,12 @@
-//! The hidden suite of 04_read_your_writes catches the classic mistakes: each fixture
-//! under `tests/fixtures/wrong/04_read_your_writes/` is the reference solution with one
-//! mistake, and the real `checker` must mark the task that mistake breaks as not done.
+//! The hidden suite of 04_read_your_writes catches the classic mistakes, and cannot be
+//! fooled. Each fixture under `tests/fixtures/wrong/04_read_your_writes/` is either the
+//! reference solution with one mistake, and the real `checker` must mark the task that
+//! mistake breaks as not done; or a spoof, built on a near-skeleton or on the solution,
+//! and it must earn exactly what the honest work under it earns.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -59,11 +62,17 @@ fn tasks(report: &Value) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn assert_breaks(mistake: &str, task: &str) {
+/// The report of `checker check` on the fixture `name`, for its one exercise.
+fn check_fixture(name: &str) -> Value {
     let fixture = workspace()
         .join("checker/tests/fixtures/wrong/04_read_your_writes")
-        .join(mistake);
+        .join(name);
     let report = check(&["--path", fixture.to_str().unwrap()]);
+    report.get(0).cloned().unwrap_or(report)
+}
+
+fn assert_breaks(mistake: &str, task: &str) {
+    let report = check_fixture(mistake);
     let tasks = tasks(&report);
     let done = tasks.iter().find(|(id, _)| id == task).map(|(_, d)| *d);
     assert_eq!(
@@ -98,4 +107,114 @@ fn a_floor_that_forgets_reads_fails_monotonic() {
 #[test]
 fn stale_data_at_the_deadline_fails_deadline() {
     assert_breaks("stale_at_deadline", "deadline");
+}
+
+/// What the near-skeleton earns: a router that sends each read to the next node in turn,
+/// the leader among them, whatever its version, and a session that forgets reads. The
+/// spoofs built on it must earn exactly this.
+fn near_skeleton_score() -> u64 {
+    static SCORE: OnceLock<u64> = OnceLock::new();
+    *SCORE.get_or_init(|| {
+        let report = check_fixture("near_skeleton");
+        assert_eq!(report["compiled"], true, "{report:#}");
+        report["score"].as_u64().unwrap()
+    })
+}
+
+/// Asserts that the fixture `spoof` earns `points`, and returns its report.
+fn assert_earns(spoof: &str, points: u64) -> Value {
+    let report = check_fixture(spoof);
+    assert_eq!(
+        report["score"].as_u64(),
+        Some(points),
+        "{spoof} must earn {points} points: {report:#}"
+    );
+    report
+}
+
+/// Asserts that every test of the report that failed did so because an answer of the
+/// router was not what the course's cluster did.
+fn assert_caught_by_the_journal(spoof: &str, report: &Value) {
+    let failed: Vec<&Value> = report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|task| task["tests"].as_array().unwrap())
+        .filter(|test| test["passed"] == false)
+        .collect();
+    assert!(!failed.is_empty(), "{spoof} failed no test: {report:#}");
+    for test in failed {
+        let details = test["details"].as_str().unwrap_or_default();
+        assert!(
+            details.contains("must be what the course's cluster did during the call"),
+            "{spoof}: {} failed for another reason than its forged answers: {details}",
+            test["name"]
+        );
+    }
+}
+
+#[test]
+fn a_near_skeleton_earns_nothing() {
+    assert_eq!(near_skeleton_score(), 0);
+}
+
+#[test]
+fn the_audits_edited_cluster_in_place_of_the_courses_does_not_compile() {
+    let report = assert_earns("tampered_cluster", near_skeleton_score());
+    assert_eq!(report["compiled"], false, "{report:#}");
+    let errors = report["compile_errors"].as_str().unwrap();
+    assert!(
+        errors.contains(
+            "expected `read_your_writes::Cluster`, found `read_your_writes_given::Cluster`"
+        ),
+        "{errors}"
+    );
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains(
+            "your copy of src/cluster.rs is not used; the course's is (given/04_read_your_writes/)"
+        ),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn a_router_on_a_cluster_of_its_own_earns_what_the_near_skeleton_earns() {
+    let report = assert_earns("private_cluster", near_skeleton_score());
+    assert_caught_by_the_journal("private_cluster", &report);
+}
+
+#[test]
+fn answers_made_up_by_the_router_earn_what_the_near_skeleton_earns() {
+    let report = assert_earns("forged_answers", near_skeleton_score());
+    assert_caught_by_the_journal("forged_answers", &report);
+}
+
+#[test]
+fn lying_trait_impls_earn_what_the_near_skeleton_earns() {
+    let report = assert_earns("always_equal", near_skeleton_score());
+    assert_eq!(report["compiled"], true, "{report:#}");
+}
+
+#[test]
+fn answer_types_of_the_students_own_do_not_compile_against_the_suite() {
+    let report = assert_earns("own_read_types", near_skeleton_score());
+    assert_eq!(report["compiled"], false, "{report:#}");
+    let errors = report["compile_errors"].as_str().unwrap();
+    assert!(
+        errors.contains("expected `read_your_writes_given::Read`, found `read_your_writes::Read`"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn lying_trait_impls_cost_the_solution_nothing() {
+    let report = check_fixture("solution_always_equal");
+    assert_eq!(report["score"], report["max_score"], "{report:#}");
+}
+
+#[test]
+fn the_edited_cluster_exported_beside_the_solution_costs_nothing() {
+    let report = check_fixture("solution_exports_tampered_cluster");
+    assert_eq!(report["score"], report["max_score"], "{report:#}");
 }

@@ -1,17 +1,22 @@
 //! Task `deadline`: a read waits for a replica until its deadline, then reads from the
 //! leader or fails, and never answers with a state older than the session's floor.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use read_your_writes::{Cluster, Config, Fallback, Node, Policy, ReadError, Router};
+use read_your_writes::Router;
+use read_your_writes_given::{Cluster, Config, Fallback, Node, Policy, ReadError};
 use testkit::check::causal::Guarantee;
-use testkit::history::record::Recorder;
 use testkit::rng::Rng;
 use tokio::time::Instant;
 
-use crate::common::{Client, SEEDS, assert_keeps, pause, run_all};
+use crate::common::{Client, Run, SEEDS, assert_keeps, pause, run_all};
 
 const MS: Duration = Duration::from_millis(1);
+
+const CATCH_UP: &str = "Scenario: 3 replicas lagging 10-30 ms behind the leader; a client \
+    writes k, then reads it at once with Policy { wait: 100 ms, fallback: Error }. No replica \
+    has the write yet, but every one has it within 30 ms.";
 
 pub fn a_read_waits_for_a_replica_to_catch_up() {
     let base = suite_harness::seed();
@@ -22,16 +27,14 @@ pub fn a_read_waits_for_a_replica_to_catch_up() {
                 wait: 100 * MS,
                 fallback: Fallback::Error,
             };
-            let router = Router::new(Cluster::new(config), policy);
-            let mut client = Client::new(0, &router, &Recorder::new());
+            let cluster = Cluster::new(config);
+            let router = Arc::new(Router::new(cluster.clone(), policy));
+            let mut client = Client::new(0, &router, &Run::new(&cluster, CATCH_UP, seed));
             let value = i64::try_from(seed % 1_000_000).unwrap_or(0);
             let version = client.write("k", value).await;
             let start = Instant::now();
             let (_, result) = client.read("k").await;
             let took = start.elapsed();
-            let scenario = "Scenario: 3 replicas lagging 10-30 ms behind the leader; a client \
-                writes k, then reads it at once with Policy { wait: 100 ms, fallback: Error }. \
-                No replica has the write yet, but every one has it within 30 ms.";
             match result {
                 Ok(read)
                     if matches!(read.node, Node::Replica(_))
@@ -39,7 +42,7 @@ pub fn a_read_waits_for_a_replica_to_catch_up() {
                         && read.version >= version
                         && took <= 32 * MS => {}
                 other => panic!(
-                    "{scenario}\nA correct read waits until the first replica reaches version \
+                    "{CATCH_UP}\nA correct read waits until the first replica reaches version \
                      {version}, then reads there: k={value} from a replica within about \
                      31 ms. This one answered {other:?} after {took:?} (seed {seed})."
                 ),
@@ -48,36 +51,36 @@ pub fn a_read_waits_for_a_replica_to_catch_up() {
     }
 }
 
+const DEADLINE: &str = "Scenario: 2 replicas; a client writes k=1, 30 ms later k=2 (version \
+    2), and both replicas are cut off from the leader at once, before they apply k=2. Reads \
+    wait at most 50 ms.";
+
 pub fn at_the_deadline_the_leader_or_an_error() {
     let base = suite_harness::seed();
     for seed in base..base + 10 {
         suite_harness::block_on_paused(async move {
             let cluster = Cluster::new(Config::new(2, seed));
             let wait = 50 * MS;
-            let to_leader = Router::new(
+            let to_leader = Arc::new(Router::new(
                 cluster.clone(),
                 Policy {
                     wait,
                     fallback: Fallback::Leader,
                 },
-            );
-            let to_error = Router::new(
+            ));
+            let to_error = Arc::new(Router::new(
                 cluster.clone(),
                 Policy {
                     wait,
                     fallback: Fallback::Error,
                 },
-            );
-            let recorder = Recorder::new();
-            let mut client = Client::new(0, &to_leader, &recorder);
+            ));
+            let mut client = Client::new(0, &to_leader, &Run::new(&cluster, DEADLINE, seed));
             client.write("k", 1).await;
             tokio::time::sleep(30 * MS).await;
             let version = client.write("k", 2).await;
             cluster.stall(0);
             cluster.stall(1);
-            let scenario = "Scenario: 2 replicas; a client writes k=1, 30 ms later k=2 (version \
-                2), and both replicas are cut off from the leader at once, before they apply \
-                k=2. Reads wait at most 50 ms.";
 
             let start = Instant::now();
             let (_, result) = client.read("k").await;
@@ -85,7 +88,7 @@ pub fn at_the_deadline_the_leader_or_an_error() {
             let ok = matches!(&result, Ok(r) if r.node == Node::Leader && r.value == Some(2));
             assert!(
                 ok && took >= wait && took <= wait + 6 * MS,
-                "{scenario}\nWith fallback Leader a correct read waits the full 50 ms for a \
+                "{DEADLINE}\nWith fallback Leader a correct read waits the full 50 ms for a \
                  replica, then reads k=2 from the leader (5 ms more). This one answered \
                  {result:?} after {took:?} (seed {seed})."
             );
@@ -101,7 +104,7 @@ pub fn at_the_deadline_the_leader_or_an_error() {
             };
             assert!(
                 result == Err(expected) && took >= wait && took <= wait + MS,
-                "{scenario}\nWith fallback Error a correct read waits the full 50 ms, then \
+                "{DEADLINE}\nWith fallback Error a correct read waits the full 50 ms, then \
                  fails with {expected:?}: the replicas only have k=1, and answering that \
                  would silently show the client a state older than its own write. This one \
                  answered {result:?} after {took:?} (seed {seed})."
@@ -109,7 +112,7 @@ pub fn at_the_deadline_the_leader_or_an_error() {
             assert_eq!(
                 cluster.stats(),
                 before,
-                "{scenario}\nA read that fails at its deadline must not have been served by \
+                "{DEADLINE}\nA read that fails at its deadline must not have been served by \
                  any node (seed {seed})."
             );
 
@@ -118,7 +121,7 @@ pub fn at_the_deadline_the_leader_or_an_error() {
             let ok = matches!(&result, Ok(r) if r.node == Node::Replica(1) && r.value == Some(2));
             assert!(
                 ok,
-                "{scenario}\nOnce replica 1 is reconnected it applies k=2 at once, so a read \
+                "{DEADLINE}\nOnce replica 1 is reconnected it applies k=2 at once, so a read \
                  with fallback Error succeeds there. This one answered {result:?} \
                  (seed {seed})."
             );
@@ -135,7 +138,7 @@ pub fn stalls_never_show_stale_data() {
     for seed in base..base + SEEDS {
         let (history, failures) = suite_harness::block_on_paused(async move {
             let cluster = Cluster::new(Config::new(3, seed));
-            let recorder = Recorder::new();
+            let run = Run::new(&cluster, STALLS, seed);
             let mut rng = Rng::new(seed);
             let mut chaos = rng.fork();
             let chaos_cluster = cluster.clone();
@@ -164,8 +167,8 @@ pub fn stalls_never_show_stale_data() {
                             Fallback::Error
                         },
                     };
-                    let router = Router::new(cluster.clone(), policy);
-                    let mut client = Client::new(id, &router, &recorder);
+                    let router = Arc::new(Router::new(cluster.clone(), policy));
+                    let mut client = Client::new(id, &router, &run);
                     async move {
                         let own = format!("k{id}");
                         for i in 0..30 {
@@ -199,7 +202,7 @@ pub fn stalls_never_show_stale_data() {
                 .collect();
             let failures = run_all(clients).await;
             chaos.await.expect("the fault schedule runs to its end");
-            (recorder.history().expect("a well-formed history"), failures)
+            (run.history(), failures)
         });
         if let Some(failure) = failures.first() {
             panic!(

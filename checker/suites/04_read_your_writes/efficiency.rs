@@ -3,10 +3,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use read_your_writes::{Cluster, Config, Node, Policy, Router};
+use read_your_writes::Router;
+use read_your_writes_given::{Cluster, Config, Node, Policy};
 use testkit::rng::Rng;
 
-use crate::common::{Client, SEEDS, pause, run_all};
+use crate::common::{Client, Run, SEEDS, pause, run_all};
 
 const SCENARIO: &str = "Scenario: a leader and 3 replicas lagging 1-20 ms behind it; 3 clients, \
     each writing its own key, then reading it 4 times 0-10 ms apart, 15 rounds, with \
@@ -30,13 +31,13 @@ pub fn caught_up_replicas_serve_reads() {
     for seed in base..base + SEEDS {
         let (tally, stats) = suite_harness::block_on_paused(async move {
             let cluster = Cluster::new(Config::new(3, seed));
-            let router = Router::new(cluster.clone(), Policy::LEADER_AT_ONCE);
-            let recorder = testkit::history::record::Recorder::new();
+            let router = Arc::new(Router::new(cluster.clone(), Policy::LEADER_AT_ONCE));
+            let run = Run::new(&cluster, SCENARIO, seed);
             let tally = Arc::new(Mutex::new(Tally::default()));
             let mut rng = Rng::new(seed);
             let clients = (0..3u32)
                 .map(|id| {
-                    let mut client = Client::new(id, &router, &recorder);
+                    let mut client = Client::new(id, &router, &run);
                     let mut rng = rng.fork();
                     let tally = Arc::clone(&tally);
                     let cluster = cluster.clone();

@@ -1,13 +1,14 @@
 //! Task `monotonic`: what a client read raises its floor, so its reads never go back.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use read_your_writes::{Cluster, Config, Policy, Router};
+use read_your_writes::Router;
+use read_your_writes_given::{Cluster, Config, Policy};
 use testkit::check::causal::Guarantee;
-use testkit::history::record::Recorder;
 use testkit::rng::Rng;
 
-use crate::common::{Client, SEEDS, assert_keeps, pause, run_all};
+use crate::common::{Client, Run, SEEDS, assert_keeps, pause, run_all};
 
 const SCENARIO: &str = "Scenario: a leader and 4 replicas lagging 1-40 ms behind it; client 0 \
     writes x = 1, 2, ..., 30 (0-3 ms apart); clients 1-3 only read x, 30 times each, 0-3 ms \
@@ -19,10 +20,11 @@ pub fn reads_never_go_back() {
         let (history, failures) = suite_harness::block_on_paused(async move {
             let config =
                 Config::new(4, seed).lag(Duration::from_millis(1), Duration::from_millis(40));
-            let router = Router::new(Cluster::new(config), Policy::LEADER_AT_ONCE);
-            let recorder = Recorder::new();
+            let cluster = Cluster::new(config);
+            let router = Arc::new(Router::new(cluster.clone(), Policy::LEADER_AT_ONCE));
+            let run = Run::new(&cluster, SCENARIO, seed);
             let mut rng = Rng::new(seed);
-            let mut writer = Client::new(0, &router, &recorder);
+            let mut writer = Client::new(0, &router, &run);
             let mut writer_rng = rng.fork();
             let mut clients: Vec<std::pin::Pin<Box<dyn Future<Output = _> + Send>>> =
                 vec![Box::pin(async move {
@@ -33,7 +35,7 @@ pub fn reads_never_go_back() {
                     Ok(())
                 })];
             for id in 1..4u32 {
-                let mut reader = Client::new(id, &router, &recorder);
+                let mut reader = Client::new(id, &router, &run);
                 let mut rng = rng.fork();
                 clients.push(Box::pin(async move {
                     let mut last = None;
@@ -56,7 +58,7 @@ pub fn reads_never_go_back() {
                 }));
             }
             let failures = run_all(clients).await;
-            (recorder.history().expect("a well-formed history"), failures)
+            (run.history(), failures)
         });
         assert_keeps(&history, Guarantee::MonotonicReads, SCENARIO, seed);
         if let Some(failure) = failures.first() {

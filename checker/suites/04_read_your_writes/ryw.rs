@@ -1,13 +1,14 @@
 //! Task `ryw`: a client always reads its own latest write.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use read_your_writes::{Cluster, Config, Policy, Router};
+use read_your_writes::Router;
+use read_your_writes_given::{Cluster, Config, Policy};
 use testkit::check::causal::Guarantee;
-use testkit::history::record::Recorder;
 use testkit::rng::Rng;
 
-use crate::common::{Client, SEEDS, assert_keeps, pause, run_all};
+use crate::common::{Client, Run, SEEDS, assert_keeps, pause, run_all};
 
 const SCENARIO: &str = "Scenario: a leader and 3 replicas lagging 1-30 ms behind it; 4 clients, \
     each writing its own key and reading it back (25 operations each, 0-4 ms apart), with \
@@ -19,12 +20,13 @@ pub fn own_writes_are_always_seen() {
         let (history, failures) = suite_harness::block_on_paused(async move {
             let config =
                 Config::new(3, seed).lag(Duration::from_millis(1), Duration::from_millis(30));
-            let router = Router::new(Cluster::new(config), Policy::LEADER_AT_ONCE);
-            let recorder = Recorder::new();
+            let cluster = Cluster::new(config);
+            let router = Arc::new(Router::new(cluster.clone(), Policy::LEADER_AT_ONCE));
+            let run = Run::new(&cluster, SCENARIO, seed);
             let mut rng = Rng::new(seed);
             let clients = (0..4u32)
                 .map(|id| {
-                    let mut client = Client::new(id, &router, &recorder);
+                    let mut client = Client::new(id, &router, &run);
                     let mut rng = rng.fork();
                     async move {
                         let key = format!("k{id}");
@@ -58,7 +60,7 @@ pub fn own_writes_are_always_seen() {
                 })
                 .collect();
             let failures = run_all(clients).await;
-            (recorder.history().expect("a well-formed history"), failures)
+            (run.history(), failures)
         });
         assert_keeps(&history, Guarantee::ReadYourWrites, SCENARIO, seed);
         if let Some(failure) = failures.first() {

@@ -5,7 +5,7 @@
 //! must have reached before it may serve this client: anything lower could show the
 //! client a state older than one it already knows about.
 
-use crate::cluster::Version;
+use read_your_writes_given::Version;
 
 /// One client's memory of the versions it wrote and read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,11 +1,9 @@
-//! The leader and its replicas (given: you do not change this file).
+//! The leader and its replicas, running as tokio tasks.
 //!
 //! Every write goes to the leader, which appends it to its log and gives it the next
-//! **version** (1, 2, 3, ...). The version of a node is the number of log entries it has
-//! applied, so a node at version `v` holds exactly the state after the first `v` writes.
-//! Each replica applies the log in order, each entry a seeded random lag after it was
-//! written; a replica can also be **stalled** (cut off from the leader), and then applies
-//! nothing until it is resumed.
+//! version. Each replica applies the log in order, each entry a seeded random lag after
+//! it was written; a replica can also be **stalled** (cut off from the leader), and then
+//! applies nothing until it is resumed, while still answering reads with what it has.
 //!
 //! The nodes run as tokio tasks, so a [`Cluster`] must be made inside a tokio runtime;
 //! under paused time (as in the tests) every run of a seed is the same.
@@ -18,76 +16,9 @@ use testkit::rng::Rng;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-/// A position in the leader's log: the number of writes a node has applied.
-pub type Version = u64;
-
-/// How long the leader takes to answer a read or a write: it is far away and busy.
-pub const LEADER_DELAY: Duration = Duration::from_millis(5);
-
-/// How long a replica takes to answer a read: it is close and idle.
-pub const REPLICA_DELAY: Duration = Duration::from_millis(1);
-
-/// The node that served a read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Node {
-    /// The leader, which has every write.
-    Leader,
-    /// Replica number `i`, from `0` to `replicas - 1`.
-    Replica(usize),
-}
-
-/// What a node answered to a read of one key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
-    /// The value of the key on that node (`None`: never written).
-    pub value: Option<i64>,
-    /// The node's version when it answered: its state reflects exactly the writes
-    /// numbered `1..=version`.
-    pub version: Version,
-}
-
-/// How a cluster is built.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Config {
-    /// How many replicas follow the leader.
-    pub replicas: usize,
-    /// The shortest lag between a write and a replica applying it.
-    pub min_lag: Duration,
-    /// The longest such lag.
-    pub max_lag: Duration,
-    /// The seed every lag is drawn from.
-    pub seed: u64,
-}
-
-impl Config {
-    /// `replicas` replicas with lags between 1 and 20 ms, drawn from `seed`.
-    pub fn new(replicas: usize, seed: u64) -> Self {
-        Config {
-            replicas,
-            min_lag: Duration::from_millis(1),
-            max_lag: Duration::from_millis(20),
-            seed,
-        }
-    }
-
-    /// The same, with lags between `min` and `max`.
-    pub fn lag(self, min: Duration, max: Duration) -> Self {
-        Config {
-            min_lag: min,
-            max_lag: max.max(min),
-            ..self
-        }
-    }
-}
-
-/// How many reads each kind of node served, as counted by the nodes themselves.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Stats {
-    /// Reads served by the leader.
-    pub leader_reads: u64,
-    /// Reads served by any replica.
-    pub replica_reads: u64,
-}
+use crate::config::{Config, LEADER_DELAY, REPLICA_DELAY};
+use crate::journal::Event;
+use crate::node::{Entry, Node, Stats, Version};
 
 /// A leader and its replicas; clones share the same nodes.
 #[derive(Clone, Debug)]
@@ -114,6 +45,9 @@ struct State {
     min_lag: Duration,
     max_lag: Duration,
     stats: Stats,
+    /// Every write taken and read served, appended under the same lock as the change it
+    /// records, so its order is the order in which the nodes changed and answered.
+    journal: Vec<Event>,
 }
 
 /// A node's copy of the data and how far into the log it is.
@@ -158,6 +92,7 @@ impl Cluster {
                 min_lag: config.min_lag,
                 max_lag: config.max_lag,
                 stats: Stats::default(),
+                journal: Vec::new(),
             }),
             progress,
             stalled,
@@ -204,6 +139,7 @@ impl Cluster {
             // A replica task only ends with the runtime; a send then has nobody to tell.
             let _ = feed.send(shipped);
         }
+        state.journal.push(Event::wrote(key, value, version));
         version
     }
 
@@ -213,7 +149,11 @@ impl Cluster {
         tokio::time::sleep(LEADER_DELAY).await;
         let mut state = self.state();
         state.stats.leader_reads += 1;
-        read(&state.leader, key)
+        let entry = read(&state.leader, key);
+        state
+            .journal
+            .push(Event::served(Node::Leader, key, entry.clone()));
+        entry
     }
 
     /// Reads `key` at replica `replica`, whatever its version; answers after
@@ -227,7 +167,10 @@ impl Cluster {
         tokio::time::sleep(REPLICA_DELAY).await;
         let mut state = self.state();
         state.stats.replica_reads += 1;
-        read(&state.replicas[replica], key)
+        let entry = read(&state.replicas[replica], key);
+        let node = Node::Replica(replica);
+        state.journal.push(Event::served(node, key, entry.clone()));
+        entry
     }
 
     /// The leader's version: how many writes have been acknowledged.
@@ -265,6 +208,20 @@ impl Cluster {
     pub fn stats(&self) -> Stats {
         self.state().stats
     }
+
+    /// How many events the cluster's journal holds: a mark to hand to
+    /// [`Cluster::journal_since`] later, to learn what the nodes did in between.
+    pub fn journal_len(&self) -> usize {
+        self.state().journal.len()
+    }
+
+    /// The events of the journal from number `from` on (the first event is number 0),
+    /// in the order the nodes did them: each write the leader took, each read a node
+    /// served. Empty when `from` is at or past the end.
+    pub fn journal_since(&self, from: usize) -> Vec<Event> {
+        let state = self.state();
+        state.journal.get(from..).unwrap_or_default().to_vec()
+    }
 }
 
 fn read(store: &Store, key: &str) -> Entry {
@@ -293,5 +250,63 @@ async fn apply_log(shared: Arc<Shared>, i: usize, mut inbox: mpsc::UnboundedRece
             store.version = entry.version;
         }
         shared.progress.send_modify(|v| v[i] = entry.version);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_journal_holds_each_write_and_each_read_served_in_order() {
+        let cluster = Cluster::new(Config::new(2, 7));
+        // A stalled replica makes the stale answer certain rather than a matter of lag.
+        cluster.stall(0);
+        let version = cluster.write("k", 3).await;
+        let stale = cluster.read_replica(0, "k").await;
+        let fresh = cluster.read_leader("k").await;
+        assert_eq!(version, 1);
+        assert_eq!(
+            stale,
+            Entry {
+                value: None,
+                version: 0
+            }
+        );
+        assert_eq!(
+            cluster.journal_since(0),
+            [
+                Event::wrote("k", 3, 1),
+                Event::served(Node::Replica(0), "k", stale),
+                Event::served(Node::Leader, "k", fresh.clone()),
+            ]
+        );
+        assert_eq!(cluster.journal_len(), 3);
+        assert_eq!(
+            cluster.journal_since(2),
+            [Event::served(Node::Leader, "k", fresh)]
+        );
+        assert_eq!(cluster.journal_since(9), []);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_resumed_replica_applies_what_it_missed() {
+        let cluster = Cluster::new(Config::new(1, 7));
+        cluster.stall(0);
+        cluster.write("k", 1).await;
+        cluster.write("k", 2).await;
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        assert_eq!(cluster.version(0), 0);
+        cluster.resume(0);
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        assert_eq!(cluster.version(0), 2);
+        assert_eq!(*cluster.progress().borrow(), [2]);
+        assert_eq!(
+            cluster.stats(),
+            Stats {
+                leader_reads: 0,
+                replica_reads: 0
+            }
+        );
     }
 }
