@@ -1,9 +1,16 @@
 //! Replicas that gossip: convergence under loss, duplication, reordering and partitions.
+//!
+//! The protocol, the stamps and the timing are the course's (`eventual_given`): the
+//! suite waits the course's `CONVERGE_ROUNDS`, however many a submission declares, and
+//! what clients got is recorded by the simulated world from the course's `Response`s.
+//! Replicas are read through `counter().value()`, `counter().counts()`, `map().entries()`
+//! and `map().get()`, which return std and given types.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use eventual::{CONVERGE_ROUNDS, ROUND, Replica, Request, Response, Stamp};
+use eventual::Replica;
+use eventual_given::{CONVERGE_ROUNDS, ROUND, Request, Response, Stamp};
 use testkit::rng::Rng;
 use testkit::sim::{Config, World};
 
@@ -120,10 +127,10 @@ pub fn replicas_converge_under_loss_duplication_and_partitions() {
                 *entry = (*stamp, value.clone());
             }
         }
-        let first_counts = w.node(0).counter().counts();
+        let first_counts: BTreeMap<usize, u64> = w.node(0).counter().counts();
         for node in 0..NODES {
             let replica = w.node(node);
-            let count = replica.counter().value();
+            let count: u64 = replica.counter().value();
             assert!(
                 count == acknowledged,
                 "{scenario}.\nClients got {acknowledged} acknowledged increments, so once the \
@@ -134,13 +141,13 @@ pub fn replicas_converge_under_loss_duplication_and_partitions() {
                  that states arriving twice count once (seed {seed}).",
                 replica.counter().counts()
             );
+            let counts: BTreeMap<usize, u64> = replica.counter().counts();
             assert!(
-                replica.counter().counts() == first_counts,
+                counts == first_counts,
                 "{scenario}.\nAfter convergence every replica holds the same counter: n0 has \
-                 counts {first_counts:?}, n{node} has {:?} (seed {seed}).",
-                replica.counter().counts()
+                 counts {first_counts:?}, n{node} has {counts:?} (seed {seed})."
             );
-            let held = replica.map().entries();
+            let held: BTreeMap<String, (Stamp, String)> = replica.map().entries();
             assert!(
                 held == winners,
                 "{scenario}.\nAfter convergence every replica holds, per key, the acknowledged \
@@ -208,7 +215,7 @@ pub fn writes_at_one_instant_get_distinct_stamps() {
         );
         let winner = if sa > sb { "first" } else { "second" };
         for n in 0..NODES {
-            let held = w.node(n).map().get("k").map(str::to_owned);
+            let held: Option<String> = w.node(n).map().get("k").map(str::to_owned);
             assert!(
                 held.as_deref() == Some(winner),
                 "{scenario}; they were stamped {sa:?} and {sb:?}.\nEvery replica must end \

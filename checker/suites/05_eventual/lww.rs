@@ -1,14 +1,42 @@
 //! The last-writer-wins map: ties on time, merge laws, and random deliveries.
+//!
+//! `Stamp` and its order are the course's (`eventual_given`), so the suite works out the
+//! winner of each key with an order no submission can change. Maps are read only through
+//! `get`, `stamp` and `entries` (std and given types), and every copy is made by
+//! replaying writes and merges on a fresh map (see `copies.rs`).
 
 use std::collections::BTreeMap;
 
-use eventual::{LwwMap, Stamp};
+use eventual::LwwMap;
+use eventual_given::Stamp;
 use testkit::rng::Rng;
+
+use crate::copies::{Replay, Replicas, built};
 
 /// How many seeds each randomized test runs, from the suite's seed on.
 const SEEDS: u64 = 100;
 
 type Write = (String, String, Stamp);
+
+/// What a map holds: each key's winning stamp and value.
+type Held = BTreeMap<String, (Stamp, String)>;
+
+impl Replay for LwwMap {
+    /// One write offered with `set`.
+    type Op = Write;
+
+    fn fresh() -> Self {
+        LwwMap::new()
+    }
+
+    fn apply(&mut self, (key, value, stamp): &Write) {
+        self.set(key, value, *stamp);
+    }
+
+    fn merge_in(&mut self, other: &Self) {
+        self.merge(other);
+    }
+}
 
 /// Up to 12 writes of keys k0..k2 with distinct stamps whose times often tie.
 fn random_writes(rng: &mut Rng) -> Vec<Write> {
@@ -29,8 +57,8 @@ fn random_writes(rng: &mut Rng) -> Vec<Write> {
 }
 
 /// For each key, the write with the largest stamp.
-fn winners(writes: &[Write]) -> BTreeMap<String, (Stamp, String)> {
-    let mut out: BTreeMap<String, (Stamp, String)> = BTreeMap::new();
+fn winners(writes: &[Write]) -> Held {
+    let mut out = Held::new();
     for (key, value, stamp) in writes {
         let entry = out.entry(key.clone()).or_insert((*stamp, value.clone()));
         if *stamp > entry.0 {
@@ -40,20 +68,23 @@ fn winners(writes: &[Write]) -> BTreeMap<String, (Stamp, String)> {
     out
 }
 
-fn map_of(rng: &mut Rng, writes: &[Write]) -> LwwMap {
-    let mut map = LwwMap::new();
-    for (key, value, stamp) in writes {
-        if rng.chance(0.5) {
-            map.set(key, value, *stamp);
-        }
-    }
-    map
+/// A random half of `writes`, in order: what one map is offered.
+fn some_of(rng: &mut Rng, writes: &[Write]) -> Vec<Write> {
+    writes.iter().filter(|_| rng.chance(0.5)).cloned().collect()
 }
 
-fn merged(a: &LwwMap, b: &LwwMap) -> LwwMap {
-    let mut out = a.clone();
-    out.merge(b);
+/// A fresh map offered `writes`, with `others` merged into it in order.
+fn merged(writes: &[Write], others: &[&LwwMap]) -> LwwMap {
+    let mut out = built::<LwwMap>(writes);
+    for other in others {
+        out.merge(other);
+    }
     out
+}
+
+/// What `map` holds, by its `entries`.
+fn entries_of(map: &LwwMap) -> Held {
+    map.entries()
 }
 
 /// Two writes of one key at the same time from two nodes, applied in both orders: the
@@ -69,9 +100,10 @@ pub fn ties_on_time_break_by_node_id() {
         let b = Stamp { time, node: high };
         for (first, second) in [(a, b), (b, a)] {
             let mut map = LwwMap::new();
-            let took_first = map.set("k", &format!("from-n{}", first.node), first);
-            let took_second = map.set("k", &format!("from-n{}", second.node), second);
-            let held = (map.get("k").map(str::to_owned), map.stamp("k"));
+            let took_first: bool = map.set("k", &format!("from-n{}", first.node), first);
+            let took_second: bool = map.set("k", &format!("from-n{}", second.node), second);
+            let held: (Option<String>, Option<Stamp>) =
+                (map.get("k").map(str::to_owned), map.stamp("k"));
             let expected = (Some(format!("from-n{high}")), Some(b));
             assert!(
                 held == expected && took_first && took_second == (second == b),
@@ -97,34 +129,42 @@ pub fn merge_is_commutative_associative_and_idempotent() {
     for seed in base..base + SEEDS {
         let mut rng = Rng::new(seed ^ 0x78);
         let writes = random_writes(&mut rng);
-        let a = map_of(&mut rng, &writes);
-        let b = map_of(&mut rng, &writes);
-        let c = map_of(&mut rng, &writes);
-        let (ab, ba) = (merged(&a, &b).entries(), merged(&b, &a).entries());
+        let ops_a = some_of(&mut rng, &writes);
+        let ops_b = some_of(&mut rng, &writes);
+        let ops_c = some_of(&mut rng, &writes);
+        let (a, b, c) = (
+            built::<LwwMap>(&ops_a),
+            built::<LwwMap>(&ops_b),
+            built::<LwwMap>(&ops_c),
+        );
+        let (ab, ba) = (
+            entries_of(&merged(&ops_a, &[&b])),
+            entries_of(&merged(&ops_b, &[&a])),
+        );
         assert!(
             ab == ba,
             "Merge must be commutative: for each key the write with the larger stamp \
              (time, then node id) wins, whichever map merges the other.\na holds {:?}\n\
              b holds {:?}\na.merge(b) holds {ab:?}\nb.merge(a) holds {ba:?} (seed {seed}).",
-            a.entries(),
-            b.entries()
+            entries_of(&a),
+            entries_of(&b)
         );
-        let left = merged(&merged(&a, &b), &c).entries();
-        let right = merged(&a, &merged(&b, &c)).entries();
+        let left = entries_of(&merged(&ops_a, &[&b, &c]));
+        let right = entries_of(&merged(&ops_a, &[&merged(&ops_b, &[&c])]));
         assert!(
             left == right,
             "Merge must be associative: (a⊔b)⊔c = a⊔(b⊔c).\na holds {:?}\nb holds {:?}\n\
              c holds {:?}\n(a⊔b)⊔c holds {left:?}\na⊔(b⊔c) holds {right:?} (seed {seed}).",
-            a.entries(),
-            b.entries(),
-            c.entries()
+            entries_of(&a),
+            entries_of(&b),
+            entries_of(&c)
         );
-        let twice = merged(&a, &a).entries();
+        let twice = entries_of(&merged(&ops_a, &[&a]));
         assert!(
-            twice == a.entries(),
+            twice == entries_of(&a),
             "Merge must be idempotent: a map merged with itself is unchanged.\na holds {:?}\n\
              a.merge(a) holds {twice:?} (seed {seed}).",
-            a.entries()
+            entries_of(&a)
         );
     }
 }
@@ -138,8 +178,8 @@ pub fn random_deliveries_keep_the_largest_stamp() {
         let mut rng = Rng::new(seed ^ 0x79);
         let writes = random_writes(&mut rng);
         let expected = winners(&writes);
-        let mut replicas: Vec<LwwMap> = (0..4).map(|_| LwwMap::new()).collect();
-        for (r, replica) in replicas.iter_mut().enumerate() {
+        let mut replicas: Replicas<LwwMap> = Replicas::new(4);
+        for r in 0..4 {
             let mut order: Vec<(usize, &Write)> = writes
                 .iter()
                 .chain(writes.iter().take(3))
@@ -148,30 +188,28 @@ pub fn random_deliveries_keep_the_largest_stamp() {
             rng.shuffle(&mut order);
             // Each write reaches one replica for sure (the one its index names); the
             // others hear it directly by chance, or only through merges.
-            for (i, (key, value, stamp)) in order {
+            for (i, write) in order {
                 if i % 4 == r || rng.chance(0.7) {
-                    replica.set(key, value, *stamp);
+                    replicas.apply(r, write.clone());
                 }
             }
         }
         for _ in 0..10 {
             let (i, j) = (rng.index(4), rng.index(4));
-            let other = replicas[j].clone();
-            replicas[i].merge(&other);
+            replicas.merge(i, j);
         }
         for _ in 0..2 {
             for i in 0..4 {
                 for j in 0..4 {
-                    let other = replicas[j].clone();
-                    replicas[i].merge(&other);
+                    replicas.merge(i, j);
                 }
             }
         }
-        for (i, r) in replicas.iter().enumerate() {
-            let held = r.entries();
-            let reads: BTreeMap<String, (Stamp, String)> = expected
+        for (i, r) in replicas.replicas().enumerate() {
+            let held = entries_of(r);
+            let reads: Held = expected
                 .keys()
-                .filter_map(|k| Some((k.clone(), (r.stamp(k)?, r.get(k)?.to_owned()))))
+                .filter_map(|k| Some((k.clone(), (r.stamp(k)?, r.get(k).map(str::to_owned)?))))
                 .collect();
             assert!(
                 held == expected && reads == expected,

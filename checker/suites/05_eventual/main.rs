@@ -1,6 +1,11 @@
 //! The hidden suite of 05_eventual: the merge laws of a grow-only counter and a
 //! last-writer-wins map, and replicas that gossip them into agreement under faults.
+//!
+//! Given types come from `eventual_given`, never through the submission's re-exports,
+//! and no verdict goes through an impl the submission writes: values are read through
+//! their methods into std and given types, and copies are made by replay (`copies.rs`).
 
+mod copies;
 mod gcounter;
 mod gossip;
 mod lww;

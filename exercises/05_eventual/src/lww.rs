@@ -2,19 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use testkit::sim::NodeId;
-
-/// The order of writes to one key: the larger stamp wins, comparing `time` first and
-/// `node` on a tie (the derived order does exactly that, field by field).
-///
-/// A stamp names one write: a replica never gives two of its writes the same stamp.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Stamp {
-    /// When the write was accepted: virtual time in nanoseconds.
-    pub time: u64,
-    /// The node that accepted the write.
-    pub node: NodeId,
-}
+use crate::Stamp;
 
 /// A map from strings to strings where, for each key, the write with the largest
 /// [`Stamp`] wins on every replica.
