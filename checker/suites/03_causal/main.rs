@@ -1,8 +1,13 @@
 //! The hidden suite of 03_causal: vector clocks, causal delivery, and a causally
 //! consistent store judged by the causal checker.
+//!
+//! The course's types (`Order`, `Request`, `Response`) come from `causal_given`, never
+//! through the student's crate; the student's values are looked at only through
+//! `observe.rs`.
 
 mod clocks;
 mod delivery;
+mod observe;
 mod store;
 
 suite_harness::suite! {

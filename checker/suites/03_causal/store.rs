@@ -4,14 +4,23 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use causal::{Replica, Request, Response};
+use causal::Replica;
+use causal_given::{Request, Response};
 use testkit::check::ConsistencyCheck;
 use testkit::check::causal::Causal;
 use testkit::report::CheckReport;
 use testkit::rng::Rng;
-use testkit::sim::{Config, World};
+use testkit::sim::{Config, Node, World};
 
 use crate::clocks::SEEDS;
+
+/// The replica serves the course's requests and answers with the course's responses, so
+/// the history the world records goes through the course's `Recordable` impl: a look-alike
+/// `Request` or `Response` of the student's own does not build against this suite.
+const _: fn() = || {
+    fn course_types<N: Node<Request = Request, Response = Response>>() {}
+    course_types::<Replica>();
+};
 
 fn get(key: &str) -> Request {
     Request::Get {
