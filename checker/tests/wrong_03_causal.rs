@@ -183,6 +183,14 @@ fn letting_the_larger_node_win_over_a_write_it_came_before_fails_store() {
 }
 
 #[test]
+fn one_copy_shared_by_every_replica_fails_store() {
+    // Every replica reads and writes one map in the test's thread: no message is needed
+    // for a write to be seen everywhere, which is causal and converges, but is no store
+    // of replicas at all.
+    assert_eq!(done("shared_copy"), ["clocks", "delivery"]);
+}
+
+#[test]
 fn clocks_that_are_all_equal_earn_nothing_on_the_skeleton() {
     assert_eq!(
         done("always_equal_clocks_on_skeleton"),

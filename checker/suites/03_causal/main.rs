@@ -27,6 +27,7 @@ suite_harness::suite! {
     ],
     "store" => [
         store::a_reply_is_never_seen_before_its_post,
+        store::a_cut_off_replica_sees_only_its_own_writes,
         store::random_schedules_are_causal_and_converge,
     ],
 }
