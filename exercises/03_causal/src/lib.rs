@@ -12,7 +12,8 @@
 //! tests hold you to. The files here are yours to fill in (add modules as you like),
 //! keeping the public API. [`Order`], [`Request`] and [`Response`] are the course's: they
 //! live in the `causal-given` crate (`given/03_causal/src/`), which the grader always
-//! builds your code with, and are re-exported here so that you name them as before.
+//! builds your code with, and are re-exported here so that you name them from this
+//! crate, like the rest.
 
 mod clock;
 mod delivery;
