@@ -6,6 +6,10 @@ use testkit::sim::NodeId;
 use crate::clock::VectorClock;
 
 /// A message broadcast by [`CausalBroadcast::send`].
+///
+/// The type is yours, since its clock is your [`VectorClock`], but its three fields are
+/// the task's: the hidden tests build the messages a network would bring, and read the
+/// ones you deliver, by these fields alone. Keep them public, and add none.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Message<T> {
     /// The node that sent it.

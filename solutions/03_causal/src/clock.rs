@@ -4,22 +4,8 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use causal_given::Order;
 use testkit::sim::NodeId;
-
-/// How two vector clocks (and so the events they stamp) relate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Order {
-    /// Every entry of the first is at most the same entry of the second, and one is
-    /// smaller: the first event happened before the second.
-    Before,
-    /// The mirror image: the second happened before the first.
-    After,
-    /// Every entry is the same (a missing entry counts as zero).
-    Equal,
-    /// Each clock has an entry larger than the other's: neither event could have known
-    /// about the other.
-    Concurrent,
-}
 
 /// A vector clock: for each node, how many of its events this clock has seen.
 ///
@@ -80,6 +66,7 @@ impl VectorClock {
     }
 
     /// How this clock relates to `other`, looking at every node either of them names.
+    /// [`Order`] is the course's (`given/03_causal/src/order.rs`).
     ///
     /// The order is partial, so `PartialOrd` on tuples or a derived `Ord` (which compares
     /// entries one after the other, like words in a dictionary) would be wrong: it would
