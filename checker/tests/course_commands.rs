@@ -278,14 +278,25 @@ fn bad_input_is_one_line_and_exit_code_2() {
         stderr(&out)
     );
 
+    // The copy's own manifest is never read: broken, it changes nothing of a check.
     std::fs::write(
         root.join("exercises/01_sums/Cargo.toml"),
         "[package\nname = ",
     )
     .unwrap();
     let out = checker(&root, &["check", "01_sums"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("0/5 points"), "{}", stdout(&out));
+    // The course's manifest of the exercise, broken, is the course's trouble.
+    let skeleton = root.join("checker/skeletons/01_sums/Cargo.toml");
+    std::fs::write(&skeleton, "[package\nname = ").unwrap();
+    let out = checker(&root, &["check", "01_sums"]);
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
-    assert!(stderr(&out).contains("Cargo.toml"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("skeletons/01_sums/Cargo.toml"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
 
     std::fs::remove_dir_all(root.join("exercises/01_sums")).unwrap();
