@@ -29,6 +29,10 @@ pub struct TestReport {
     pub details: String,
     /// How long it ran, in milliseconds.
     pub ms: u64,
+    /// The clauses of its task's statement it checks (`register.1`), as the README
+    /// numbers them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clauses: Vec<String>,
     /// The HTML page drawing the history the test checked, when it failed a history
     /// check (a path).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,8 +56,18 @@ impl TestReport {
             verdict,
             details,
             ms: took.as_millis() as u64,
+            clauses: Vec::new(),
             page: None,
         }
+    }
+
+    /// The same report, naming the clauses of its task it checks, by number.
+    pub fn with_clauses(mut self, numbers: &[u32]) -> Self {
+        self.clauses = numbers
+            .iter()
+            .map(|n| format!("{}.{n}", self.task))
+            .collect();
+        self
     }
 }
 
@@ -215,6 +229,12 @@ impl ExerciseReport {
                     t.name,
                     t.verdict
                 ));
+                if !t.clauses.is_empty() {
+                    out.push_str(&format!(
+                        "          it checks {} of the README\n",
+                        t.clauses.join(", ")
+                    ));
+                }
                 if !t.details.is_empty() {
                     out.push_str(&indent(&t.details, "          "));
                 }

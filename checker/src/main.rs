@@ -31,6 +31,7 @@
 //! [`Status`] the command ends with into the exit code.
 
 mod catalog;
+mod clauses;
 mod cli;
 mod commands;
 mod course;

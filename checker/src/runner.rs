@@ -135,6 +135,8 @@ pub struct TestResult {
     pub task: String,
     /// The test's name.
     pub name: String,
+    /// The clauses of its task it checks, by number.
+    pub clauses: Vec<u32>,
     /// How it ended.
     pub outcome: Outcome,
     /// What it printed, for people to read.
@@ -195,6 +197,7 @@ impl Built {
         Ok(TestResult {
             task: test.task.clone(),
             name: test.name.clone(),
+            clauses: test.clauses.clone(),
             outcome: outcome::judge_run(&session, &test.name),
             attachments: outcome::attachments(&session, &test.name),
             output: session.output,

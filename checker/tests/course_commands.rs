@@ -176,6 +176,8 @@ fn a_wrong_answer_fails_its_task_with_expected_and_actual() {
     assert!(text.contains("todo  add"), "{text}");
     assert!(text.contains("done  total"), "{text}");
     assert!(text.contains("add(2, 3)"), "{text}");
+    // A failure names the rule of the README it checks.
+    assert!(text.contains("it checks add.1 of the README"), "{text}");
 }
 
 #[test]
@@ -346,8 +348,16 @@ fn dev_verify_accepts_the_course_and_catches_a_skeleton_that_passes() {
     );
     assert!(stdout(&out).contains("the course is consistent"));
 
-    // A skeleton that already solves `add`, and a folder the catalog does not know.
+    // A skeleton that already solves `add`, a rule of the README no test checks, and a
+    // folder the catalog does not know.
     for dir in ["exercises", "checker/skeletons"] {
+        let readme = root.join(dir).join("01_sums/README.md");
+        let text = std::fs::read_to_string(&readme).unwrap();
+        std::fs::write(
+            &readme,
+            format!("{text}- **total.2** An empty slice totals 0.\n"),
+        )
+        .unwrap();
         let lib = root.join(dir).join("01_sums/src/lib.rs");
         let text = std::fs::read_to_string(&lib).unwrap();
         std::fs::write(
@@ -374,6 +384,10 @@ fn dev_verify_accepts_the_course_and_catches_a_skeleton_that_passes() {
     let text = stdout(&out);
     assert!(text.contains("the skeleton passes task \"add\""), "{text}");
     assert!(text.contains("solutions/02_extra has no entry"), "{text}");
+    assert!(
+        text.contains("clause total.2 (README line 12) is named by no hidden test"),
+        "{text}"
+    );
     assert!(
         text.contains("the solution is flagged at src/lib.rs:")
             && text.contains("harness-environment"),

@@ -47,8 +47,10 @@ fn the_gradebook_holds_every_format_and_a_second_run_grades_only_what_changed() 
         &header[..5],
         ["submission", "exercise", "status", "score", "max_score"]
     );
-    assert_eq!(lines.next().unwrap(), "alice,01_sums,graded,5,5,3,3");
-    assert_eq!(lines.next().unwrap(), "bob,01_sums,graded,3,5,1,3");
+    assert_eq!(header.last(), Some(&"flags"));
+    // Honest code carries no integrity flag: the last cell is empty.
+    assert_eq!(lines.next().unwrap(), "alice,01_sums,graded,5,5,3,3,");
+    assert_eq!(lines.next().unwrap(), "bob,01_sums,graded,3,5,1,3,");
     let book = json(&out.join("grades.json"));
     assert_eq!(book["submissions"][1]["score"], 3);
     let junit = std::fs::read_to_string(out.join("junit.xml")).unwrap();

@@ -161,6 +161,7 @@ fn a_constructor_that_exits_before_main_fails_the_listing_and_every_test() {
     let test = TestCase {
         task: "answer".into(),
         name: "answers".into(),
+        clauses: Vec::new(),
     };
     let result = built.run_test(&test, &options(None)).unwrap();
     assert_eq!(result.outcome, Outcome::ExitedBeforeStart { code: 0 });

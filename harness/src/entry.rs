@@ -110,11 +110,12 @@ fn list(tests: &[Test], mut reporter: Reporter) -> ! {
         _ = writeln!(
             stdout,
             "{}",
-            json!({ "task": test.task, "name": test.name })
+            json!({ "task": test.task, "name": test.name, "clauses": test.clauses })
         );
         reporter.send(&Message::Test {
             task: test.task.to_owned(),
             name: test.name.to_owned(),
+            clauses: test.clauses.to_vec(),
         });
     }
     _ = stdout.flush();

@@ -36,7 +36,7 @@
 //!
 //! | arguments | what the binary does |
 //! | --- | --- |
-//! | `--list` | prints one JSON object `{"task":..,"name":..}` per test on standard output |
+//! | `--list` | prints one JSON object `{"task":..,"name":..,"clauses":[..]}` per test on standard output |
 //! | `--run NAME` | runs the one test called `NAME`; exit code 0 if it passed, 101 if it panicked |
 //!
 //! Other arguments, or a suite that names two tests alike, exit with code 2; a report
@@ -67,8 +67,8 @@
 //!    pass SECRET NAME                           the test body returned
 //!    panic SECRET NAME {"message":..,"location":..}   the test body panicked
 //!    ```
-//!    and when listing, `hello SECRET --list`, then `test SECRET {"task":..,"name":..}`
-//!    per test, then `end SECRET COUNT`.
+//!    and when listing, `hello SECRET --list`, then
+//!    `test SECRET {"task":..,"name":..,"clauses":[..]}` per test, then `end SECRET COUNT`.
 //! 4. `pass` is sent only after the body returned from under `catch_unwind`; the process
 //!    then exits at once. The checker kills the process group when the process ends or
 //!    the time is up.
@@ -104,6 +104,9 @@ pub struct Test {
     pub name: &'static str,
     /// The test body: passes by returning, fails by panicking.
     pub run: fn(),
+    /// The clauses of its task's statement it checks, by number (`[1, 3]` for clauses
+    /// `task.1` and `task.3` of the exercise's README).
+    pub clauses: &'static [u32],
 }
 
 /// Declares a suite's tests by task and writes its `main`.
@@ -111,20 +114,24 @@ pub struct Test {
 /// ```no_run
 /// # fn a() {} fn b() {} fn c() {}
 /// suite_harness::suite! {
-///     "task-id" => [a, b],
+///     "task-id" => [a [1, 2], b [3]],
 ///     "other-task" => [c],
 /// }
 /// ```
 ///
 /// Each test's name is its function path as written; names must be unique in a suite.
+/// The numbers after a test are the clauses of its task it checks: clause `task-id.1`
+/// is the first numbered rule of that task's statement in the exercise's README.
+/// `checker dev verify` reports a clause no test names.
 #[macro_export]
 macro_rules! suite {
-    ($($task:literal => [$($test:path),* $(,)?]),* $(,)?) => {
+    ($($task:literal => [$($test:path $([$($clause:literal),* $(,)?])?),* $(,)?]),* $(,)?) => {
         fn main() {
             $crate::main(&[$($($crate::Test {
                 task: $task,
                 name: stringify!($test),
                 run: $test,
+                clauses: &[$($($clause),*)?],
             },)*)*])
         }
     };

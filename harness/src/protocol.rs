@@ -93,12 +93,15 @@ pub enum Subject {
 pub enum Message {
     /// `hello <secret> --list|<test>`: the harness's `main` has started.
     Hello(Subject),
-    /// `test <secret> {"task":..,"name":..}`: one test of the suite, when listing.
+    /// `test <secret> {"task":..,"name":..,"clauses":[..]}`: one test of the suite, when
+    /// listing.
     Test {
         /// The task the test belongs to.
         task: String,
         /// The test's name.
         name: String,
+        /// The clauses of the task it checks, by number (absent: none).
+        clauses: Vec<u32>,
     },
     /// `end <secret> <count>`: the listing is complete and held `count` tests.
     End(usize),
@@ -131,8 +134,13 @@ impl Message {
         let rest = match self {
             Message::Hello(Subject::List) => format!("hello {secret} --list"),
             Message::Hello(Subject::Test(name)) => format!("hello {secret} {name}"),
-            Message::Test { task, name } => {
-                format!("test {secret} {}", json!({ "task": task, "name": name }))
+            Message::Test {
+                task,
+                name,
+                clauses,
+            } => {
+                let body = json!({ "task": task, "name": name, "clauses": clauses });
+                format!("test {secret} {body}")
             }
             Message::End(count) => format!("end {secret} {count}"),
             Message::Pass(test) => format!("pass {secret} {test}"),
@@ -168,9 +176,19 @@ impl Message {
             "test" => {
                 let value: Value = serde_json::from_str(rest).map_err(|_| bad())?;
                 let text = |key: &str| value[key].as_str().map(str::to_owned).ok_or_else(bad);
+                let clauses = match &value["clauses"] {
+                    Value::Null => Vec::new(),
+                    Value::Array(numbers) => numbers
+                        .iter()
+                        .map(|n| n.as_u64().and_then(|n| u32::try_from(n).ok()))
+                        .collect::<Option<Vec<u32>>>()
+                        .ok_or_else(bad)?,
+                    _ => return Err(bad()),
+                };
                 Ok(Message::Test {
                     task: text("task")?,
                     name: text("name")?,
+                    clauses,
                 })
             }
             "end" => rest.parse().map(Message::End).map_err(|_| bad()),
@@ -250,6 +268,12 @@ mod tests {
             Message::Test {
                 task: "task one".into(),
                 name: "reads_back".into(),
+                clauses: vec![1, 3],
+            },
+            Message::Test {
+                task: "task one".into(),
+                name: "names_no_clause".into(),
+                clauses: Vec::new(),
             },
             Message::End(3),
             Message::Pass("reads_back".into()),
@@ -274,6 +298,19 @@ mod tests {
             assert_eq!(line.matches('\n').count(), 1, "{line:?}");
             let back = Message::decode(line.trim_end_matches('\n'), SECRET);
             assert_eq!(back, Ok(message));
+        }
+    }
+
+    #[test]
+    fn a_listing_line_without_clauses_names_none_and_bad_clauses_are_malformed() {
+        let line = format!("test {SECRET} {{\"task\":\"t\",\"name\":\"n\"}}");
+        let Ok(Message::Test { clauses, .. }) = Message::decode(&line, SECRET) else {
+            panic!("{line}");
+        };
+        assert!(clauses.is_empty());
+        for bad in ["\"1\"", "[-1]", "[\"a\"]", "[4294967296]"] {
+            let line = format!("test {SECRET} {{\"task\":\"t\",\"name\":\"n\",\"clauses\":{bad}}}");
+            assert!(Message::decode(&line, SECRET).is_err(), "{line}");
         }
     }
 

@@ -200,7 +200,8 @@ pub fn check_one(
             result.outcome.verdict(),
             details,
             result.duration,
-        );
+        )
+        .with_clauses(&result.clauses);
         if !passed {
             test.page = draw(&result.attachments, &pages, &result.name, &course.root);
         }

@@ -9,6 +9,9 @@
 //! - the skeleton holds a `TODO`, compiles without warnings, and fails every task of its
 //!   hidden suite (a task the skeleton passes gives points for nothing);
 //! - the solution passes every task, and is rustfmt- and clippy-clean;
+//! - every task states its rules as numbered clauses in the README, and every clause is
+//!   named by a hidden test (see [`clauses`](crate::clauses)): a clause no test names is
+//!   a rule nothing checks;
 //! - neither the skeleton nor the solution carries an integrity flag (see
 //!   [`integrity`](crate::grading::integrity)): they are what honest work looks like, so
 //!   a pattern that flags them would flag every honest submission.
@@ -22,6 +25,7 @@ use anyhow::Result;
 
 use crate::Status;
 use crate::catalog::Exercise;
+use crate::clauses;
 use crate::commands::check::{DEFAULT_SEED, TEST_TIMEOUT, check_one};
 use crate::course::{Course, Source};
 use crate::grade::Build;
@@ -155,6 +159,20 @@ fn verify_exercise(course: &Course, exercise: &Exercise) -> Result<Vec<String>> 
         None,
         TEST_TIMEOUT,
     )?;
+    let readme = skeleton.join("README.md");
+    match std::fs::read_to_string(&readme) {
+        Ok(text) => {
+            let named: Vec<(String, Vec<String>)> = report
+                .tests
+                .iter()
+                .map(|t| (t.name.clone(), t.clauses.clone()))
+                .collect();
+            if report.build == Build::Compiled {
+                problems.extend(clauses::problems(exercise, &text, &named));
+            }
+        }
+        Err(error) => problems.push(format!("cannot read {}: {error}", readme.display())),
+    }
     match &report.build {
         Build::Failed(errors) => problems.push(format!("the solution does not compile:\n{errors}")),
         Build::Unlisted(why) => problems.push(format!(

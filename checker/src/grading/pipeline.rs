@@ -336,6 +336,7 @@ fn reports(results: &[TestResult], prefix: &str) -> Vec<TestReport> {
                 details,
                 r.duration,
             )
+            .with_clauses(&r.clauses)
         })
         .collect()
 }

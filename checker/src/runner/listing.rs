@@ -20,6 +20,8 @@ pub struct TestCase {
     pub task: String,
     /// The test's name, unique in its suite.
     pub name: String,
+    /// The clauses of its task it checks, by number.
+    pub clauses: Vec<u32>,
 }
 
 /// Why a suite could not be run as a whole.
@@ -78,8 +80,16 @@ pub(super) fn read_listing(session: &Session) -> Result<Vec<TestCase>, Outcome> 
         let message = Message::decode(line, &session.secret).map_err(|e| forged(e.to_string()))?;
         match message {
             Message::Hello(Subject::List) if !started => started = true,
-            Message::Test { task, name } if started && !complete => {
-                tests.push(TestCase { task, name });
+            Message::Test {
+                task,
+                name,
+                clauses,
+            } if started && !complete => {
+                tests.push(TestCase {
+                    task,
+                    name,
+                    clauses,
+                });
             }
             Message::End(count) if started && !complete && count == tests.len() => {
                 complete = true;
