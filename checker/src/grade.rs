@@ -33,6 +33,10 @@ pub struct TestReport {
     /// numbers them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub clauses: Vec<String>,
+    /// For a failure: the seed the test asked to be replayed from (the run that failed,
+    /// among the many it tried).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay_seed: Option<u64>,
     /// The HTML page drawing the history the test checked, when it failed a history
     /// check (a path).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,6 +61,7 @@ impl TestReport {
             details,
             ms: took.as_millis() as u64,
             clauses: Vec::new(),
+            replay_seed: None,
             page: None,
         }
     }
@@ -241,6 +246,12 @@ impl ExerciseReport {
                 if let Some(page) = &t.page {
                     out.push_str(&format!("          the history, drawn: {page}\n"));
                 }
+                if let Some(seed) = t.replay_seed {
+                    out.push_str(&format!(
+                        "          replay this run: checker check {}{flags} --seed {seed} --test {}\n",
+                        self.exercise.name, t.name
+                    ));
+                }
             }
         }
         for t in self.stray_tests() {
@@ -303,6 +314,8 @@ mod tests {
 
     #[test]
     fn a_task_is_done_only_when_all_its_tests_pass_and_it_has_some() {
+        let mut b2 = test("b", "b2", false).with_clauses(&[2, 3]);
+        b2.replay_seed = Some(1042);
         let report = ExerciseReport {
             exercise: exercise(),
             source: "exercises/01_x".into(),
@@ -311,7 +324,7 @@ mod tests {
                 test("a", "a1", true),
                 test("a", "a2", true),
                 test("b", "b1", true),
-                test("b", "b2", false),
+                b2,
                 test("z", "z1", true),
             ],
             seed: 7,
@@ -332,6 +345,11 @@ mod tests {
         assert!(text.contains("no test for this task"), "{text}");
         assert!(
             text.contains("replay: checker check 01_x --seed 7"),
+            "{text}"
+        );
+        assert!(text.contains("it checks b.2, b.3 of the README"), "{text}");
+        assert!(
+            text.contains("replay this run: checker check 01_x --seed 1042 --test b2"),
             "{text}"
         );
     }

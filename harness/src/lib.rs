@@ -152,6 +152,14 @@ pub fn seed() -> u64 {
     entry::seed()
 }
 
+/// Tells the checker which seed to replay the current test from: the seed of the run
+/// that failed, when a test tries many seeds from [`seed`]. Call it before [`fail`]; the
+/// checker then prints `checker check EXERCISE --seed N --test NAME`, which starts the
+/// test at the failing run.
+pub fn replay_from(seed: u64) {
+    attach("replay", &format!("{{\"seed\":{seed}}}"));
+}
+
 /// Runs `future` to completion on a fresh single-threaded tokio runtime whose clock is
 /// paused: virtual time jumps ahead whenever every task waits, so timeouts of minutes
 /// take no real time and runs are repeatable.

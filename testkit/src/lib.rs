@@ -10,6 +10,7 @@
 //! | [`formats`] | readers for Jepsen register logs and key-value EDN logs |
 //! | [`generate`] | generated register histories, linearizable by construction or with a planted violation |
 //! | [`report`] | check reports: a history, its verdict and the network's trace, as JSON for drawing |
+//! | [`shrink`] | shrinking a failing randomized run to the smallest one that still fails |
 //!
 //! Hidden test suites record a history (from [`sim::World`] or from
 //! [`history::record::Recorder`]), hand it to a checker from [`check`], and on a
@@ -22,4 +23,5 @@ pub mod history;
 pub mod model;
 pub mod report;
 pub mod rng;
+pub mod shrink;
 pub mod sim;

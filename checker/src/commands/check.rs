@@ -204,6 +204,7 @@ pub fn check_one(
         .with_clauses(&result.clauses);
         if !passed {
             test.page = draw(&result.attachments, &pages, &result.name, &course.root);
+            test.replay_seed = replay_seed(&result.attachments);
         }
         report.tests.push(test);
     }
@@ -229,6 +230,16 @@ pub fn pages_dir(course: &Course, exercise: &Exercise, source: &Source) -> PathB
 /// its history beside it (`NAME.history.json`, for `checker history check`); the page's
 /// path, relative to the course when it can be, or `None` when there was none to draw. A
 /// report that cannot be drawn is said on standard error: the failure itself stands.
+/// The seed a failed test asked to be replayed from (`suite_harness::replay_from`): the
+/// last one it named.
+fn replay_seed(attachments: &[Attachment]) -> Option<u64> {
+    attachments
+        .iter()
+        .rev()
+        .filter(|a| a.kind == "replay")
+        .find_map(|a| serde_json::from_str::<serde_json::Value>(&a.body).ok()?["seed"].as_u64())
+}
+
 fn draw(attachments: &[Attachment], dir: &Path, test: &str, root: &Path) -> Option<String> {
     let attachment = attachments.iter().find(|a| a.kind == "check-report")?;
     let name = test.replace("::", ".");
@@ -307,6 +318,26 @@ fn last_lines(text: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::without_panic_reports;
+
+    #[test]
+    fn the_last_replay_seed_attached_is_the_one_replayed() {
+        use crate::runner::Attachment;
+        let attach = |kind: &str, body: &str| Attachment {
+            kind: kind.into(),
+            body: body.into(),
+        };
+        let attachments = [
+            attach("replay", r#"{"seed":5}"#),
+            attach("check-report", "{}"),
+            attach("replay", r#"{"seed":1042}"#),
+        ];
+        assert_eq!(super::replay_seed(&attachments), Some(1042));
+        assert_eq!(super::replay_seed(&attachments[1..2]), None);
+        assert_eq!(
+            super::replay_seed(&[attach("replay", r#"{"seed":"x"}"#)]),
+            None
+        );
+    }
 
     #[test]
     fn panic_reports_are_left_out_of_the_output() {
