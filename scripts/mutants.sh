@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 MUTANTS_VERSION=27.1.0
 tool=target/tools/bin/cargo-mutants
 if [ -z "${CARGO_MUTANTS:-}" ]; then
-  if ! "$tool" --version 2>/dev/null | grep -q "$MUTANTS_VERSION"; then
+  if ! "$tool" mutants --version 2>/dev/null | grep -q "$MUTANTS_VERSION"; then
     echo "== installing cargo-mutants $MUTANTS_VERSION (a few minutes, once)"
     cargo install cargo-mutants --locked --version "$MUTANTS_VERSION" --root target/tools
   fi
