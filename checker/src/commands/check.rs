@@ -12,14 +12,14 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
-use crate::Status;
-use crate::catalog::Exercise;
-use crate::course::{Course, Source};
-use crate::grade::{Build, ExerciseReport, TaskVerdict, TestReport};
-use crate::pages;
-use crate::runner::{Attachment, BuildError, RunOptions, Runner, SuiteError};
-use crate::state::Progress;
-use crate::style::Style;
+use checker_core::Status;
+use checker_core::catalog::Exercise;
+use checker_core::course::{Course, Source};
+use checker_core::pages;
+use checker_core::report::{Build, ExerciseReport, TaskVerdict, TestReport};
+use checker_core::runner::{Attachment, BuildError, RunOptions, Runner, SuiteError};
+use checker_core::state::Progress;
+use checker_core::style::Style;
 use testkit::report::CheckReport;
 
 /// The seed used when none is given: checks are reproducible by default, and
@@ -220,7 +220,7 @@ pub fn pages_dir(course: &Course, exercise: &Exercise, source: &Source) -> PathB
         Source::Solution => "solution".to_owned(),
         Source::Folder(dir) => {
             let dir = dir.canonicalize().unwrap_or_else(|_| dir.clone());
-            format!("folder-{}", crate::runner::manifest::fingerprint(&[&dir]))
+            format!("folder-{}", checker_core::digest::of_paths(&[&dir]))
         }
     };
     pages.join(copy).join(&exercise.name)
@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn the_last_replay_seed_attached_is_the_one_replayed() {
-        use crate::runner::Attachment;
+        use checker_core::runner::Attachment;
         let attach = |kind: &str, body: &str| Attachment {
             kind: kind.into(),
             body: body.into(),

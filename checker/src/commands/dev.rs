@@ -10,10 +10,10 @@
 //!   hidden suite (a task the skeleton passes gives points for nothing);
 //! - the solution passes every task, and is rustfmt- and clippy-clean;
 //! - every task states its rules as numbered clauses in the README, and every clause is
-//!   named by a hidden test (see [`clauses`](crate::clauses)): a clause no test names is
+//!   named by a hidden test (see [`clauses`](checker_core::clauses)): a clause no test names is
 //!   a rule nothing checks;
 //! - neither the skeleton nor the solution carries an integrity flag (see
-//!   [`integrity`](crate::grading::integrity)): they are what honest work looks like, so
+//!   [`integrity`](checker_grader::integrity)): they are what honest work looks like, so
 //!   a pattern that flags them would flag every honest submission.
 //!
 //! The report lists every problem found, one line each, and exits 1 when there is any.
@@ -23,13 +23,13 @@ use std::process::Command;
 
 use anyhow::Result;
 
-use crate::Status;
-use crate::catalog::Exercise;
-use crate::clauses;
 use crate::commands::check::{DEFAULT_SEED, TEST_TIMEOUT, check_one};
-use crate::course::{Course, Source};
-use crate::grade::Build;
-use crate::grading::integrity;
+use checker_core::Status;
+use checker_core::catalog::Exercise;
+use checker_core::clauses;
+use checker_core::course::{Course, Source};
+use checker_core::report::Build;
+use checker_grader::integrity;
 
 /// Verifies the course; `only` restricts it to some exercises.
 pub fn verify(course: &Course, only: &[String]) -> Result<Status> {

@@ -19,8 +19,8 @@ use anyhow::{Context, Result, bail};
 use toml::{Table, Value};
 
 use super::reset::copy_tree;
-use crate::Status;
-use crate::course::Course;
+use checker_core::Status;
+use checker_core::course::Course;
 
 /// Files of the course root copied as they are.
 const FILES: [&str; 3] = ["Cargo.lock", "README.md", ".gitignore"];

@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
-use crate::Status;
-use crate::course::Course;
-use crate::state::Progress;
+use checker_core::Status;
+use checker_core::course::Course;
+use checker_core::state::Progress;
 
 /// Shows the next hint of `name` (every hint with `all`) and remembers how far it got.
 pub fn run(course: &Course, name: &str, all: bool) -> Result<Status> {

@@ -3,11 +3,11 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::Status;
-use crate::commands::progress_bar::bar;
-use crate::course::Course;
-use crate::state::Progress;
-use crate::style::Style;
+use checker_core::Status;
+use checker_core::bar::bar;
+use checker_core::course::Course;
+use checker_core::state::Progress;
+use checker_core::style::Style;
 
 #[derive(Serialize)]
 struct JsonExercise<'a> {

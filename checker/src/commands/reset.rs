@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::Status;
-use crate::course::{Course, Source};
+use checker_core::Status;
+use checker_core::course::{Course, Source};
 
 /// Restores the skeleton of `name`.
 pub fn run(course: &Course, name: &str) -> Result<Status> {

@@ -18,12 +18,12 @@ use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModif
 use crossterm::terminal;
 use notify::{RecursiveMode, Watcher};
 
-use crate::Status;
-use crate::commands::progress_bar::bar;
 use crate::commands::{check, list};
-use crate::course::{Course, Source};
-use crate::state::Progress;
-use crate::style::Style;
+use checker_core::Status;
+use checker_core::bar::bar;
+use checker_core::course::{Course, Source};
+use checker_core::state::Progress;
+use checker_core::style::Style;
 
 /// Saves that come closer together than this are checked once.
 const SETTLE: Duration = Duration::from_millis(300);
