@@ -69,7 +69,14 @@ pub(super) fn build(job: &Job<'_>) -> Result<(PathBuf, Vec<String>), BuildError>
     let exercise_manifest = package_dir.join("Cargo.toml");
     write_if_changed(
         &exercise_manifest,
-        manifest::exercise_manifest(&course, &declared, &key, &lib).as_bytes(),
+        manifest::exercise_manifest(
+            &course,
+            &declared,
+            &manifest::exercise_package(&name),
+            &key,
+            &lib,
+        )
+        .as_bytes(),
     )
     .map_err(|error| BuildError::Io {
         path: exercise_manifest.clone(),
