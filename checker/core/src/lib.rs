@@ -6,7 +6,7 @@
 //! | [`catalog`] | the course catalog: exercises, tasks, points, hints, what each is built with |
 //! | [`course`] | where the course and each part of an exercise live on disk |
 //! | [`clauses`] | the numbered rules of each task's statement, which hidden tests name |
-//! | [`state`] | the student's progress file |
+//! | [`progress`] | the student's place in the course: current exercise, what is done, points, hints |
 //! | [`runner`] | building hidden suites against an exercise and running each test under the trusted harness |
 //! | [`report`] | from test results to tasks, points and the report of one exercise |
 //! | [`pages`] | the HTML page of a history check: the history and the network, drawn |
@@ -29,9 +29,9 @@ pub mod digest;
 pub mod files;
 pub mod manifests;
 pub mod pages;
+pub mod progress;
 pub mod report;
 pub mod runner;
-pub mod state;
 pub mod style;
 pub mod xml;
 

@@ -16,9 +16,9 @@ use checker_core::Status;
 use checker_core::catalog::Exercise;
 use checker_core::course::{Course, Source};
 use checker_core::pages;
+use checker_core::progress::CourseState;
 use checker_core::report::{Build, ExerciseReport, TaskVerdict, TestReport};
 use checker_core::runner::{Attachment, BuildError, RunOptions, Runner, SuiteError};
-use checker_core::state::Progress;
 use checker_core::style::Style;
 use testkit::report::CheckReport;
 
@@ -52,16 +52,16 @@ pub struct Request {
 
 /// Runs `checker check`.
 pub fn run(course: &Course, req: &Request) -> Result<Status> {
-    let (mut progress, notice) = Progress::load(&course.state_dir());
-    if let Some(n) = notice {
-        eprintln!("note: {n}");
+    let mut state = CourseState::load(course);
+    if let Some(notice) = state.notice() {
+        eprintln!("note: {notice}");
     }
     let exercises: Vec<&Exercise> = match (&req.exercise, req.all) {
         (Some(_), true) => bail!("give an exercise or --all, not both"),
         (Some(name), false) => vec![course.catalog.find(name)?],
         (None, true) => course.catalog.exercises.iter().collect(),
-        (None, false) => match crate::commands::watch::current_exercise(course, &progress) {
-            Some(name) => vec![course.catalog.find(&name)?],
+        (None, false) => match state.current() {
+            Some(current) => vec![current],
             None => bail!("the course has no exercises yet"),
         },
     };
@@ -90,7 +90,7 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
             status = Status::Failed;
         }
         if source == Source::Student && req.test.is_none() {
-            record(&mut progress, &report);
+            state.record(&report);
         }
         if req.json {
             reports.push(report);
@@ -99,7 +99,7 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
         }
     }
     if source == Source::Student {
-        progress.save(&course.state_dir())?;
+        state.save()?;
     }
     if req.json {
         let json: Vec<JsonReport> = reports.iter().map(JsonReport::from).collect();
@@ -274,18 +274,6 @@ fn replay_flags(source: &Source) -> String {
         Source::Solution => " --solution".into(),
         Source::Folder(dir) => format!(" --path {}", dir.display()),
     }
-}
-
-/// Remembers which tasks of a student's exercise are done.
-pub fn record(progress: &mut Progress, report: &ExerciseReport) {
-    let entry = progress.exercise(&report.exercise.name);
-    entry.checked = true;
-    entry.done = report
-        .tasks()
-        .into_iter()
-        .filter(|t| t.done)
-        .map(|t| t.id)
-        .collect();
 }
 
 /// The output without the standard panic reports (`thread 'main' panicked at ...`, the

@@ -21,8 +21,9 @@ use notify::{RecursiveMode, Watcher};
 use crate::commands::{check, list};
 use checker_core::Status;
 use checker_core::bar::bar;
+use checker_core::catalog::Exercise;
 use checker_core::course::{Course, Source};
-use checker_core::state::Progress;
+use checker_core::progress::CourseState;
 use checker_core::style::Style;
 
 /// Saves that come closer together than this are checked once.
@@ -35,18 +36,19 @@ enum Event {
 
 /// Runs the watch mode, or prints the status once without a terminal.
 pub fn run(course: &Course) -> Result<Status> {
-    let (mut progress, notice) = Progress::load(&course.state_dir());
-    if let Some(n) = notice {
-        eprintln!("note: {n}");
+    let mut state = CourseState::load(course);
+    if let Some(notice) = state.notice() {
+        eprintln!("note: {notice}");
     }
-    let Some(mut current) = current_exercise(course, &progress) else {
-        print!("{}", list::render(course, &progress, Style::stdout()));
+    let Some(mut current) = state.current() else {
+        print!("{}", list::render(&state, Style::stdout()));
         return Ok(Status::Passed);
     };
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
-        print!("{}", list::render(course, &progress, Style::stdout()));
+        print!("{}", list::render(&state, Style::stdout()));
         println!(
-            "\nCurrent exercise: {current}. Check it with `checker check {current}`; run `checker` in a terminal to watch it."
+            "\nCurrent exercise: {0}. Check it with `checker check {0}`; run `checker` in a terminal to watch it.",
+            current.name
         );
         return Ok(Status::Passed);
     }
@@ -55,10 +57,9 @@ pub fn run(course: &Course) -> Result<Status> {
     std::thread::spawn(move || read_keys(keys));
     let _raw = RawMode::enter()?;
     loop {
-        progress.current = Some(current.clone());
-        progress.save(&course.state_dir())?;
-        let exercise = course.catalog.find(&current)?.clone();
-        let dir = course.exercise_dir(&exercise, &Source::Student);
+        state.set_current(current);
+        state.save()?;
+        let dir = course.exercise_dir(current, &Source::Student);
         // A new watcher per exercise: it only watches that exercise's folder.
         let watch_tx = tx.clone();
         let watcher = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
@@ -69,31 +70,32 @@ pub fn run(course: &Course) -> Result<Status> {
         .and_then(|mut w| w.watch(&dir, RecursiveMode::Recursive).map(|()| w));
         let watching = watcher.is_ok();
         'exercise: loop {
-            screen(&redraw(course, &current, watching));
+            screen(&format!(
+                "{}checking {}...\n",
+                header(&state, current, watching),
+                current.name
+            ));
             let report = check::check_one(
                 course,
-                &exercise,
+                current,
                 &Source::Student,
                 check::DEFAULT_SEED,
                 None,
                 check::TEST_TIMEOUT,
             );
-            let (mut progress_now, _) = Progress::load(&course.state_dir());
-            progress_now.current = Some(current.clone());
+            // Read once per check: another `checker` (a `check` in another terminal)
+            // may have changed the file meanwhile.
+            state = CourseState::load(course);
+            state.set_current(current);
             let text = match &report {
                 Ok(r) => {
-                    check::record(&mut progress_now, r);
-                    progress_now.save(&course.state_dir())?;
+                    state.record(r);
                     r.render(Style::stdout(), "")
                 }
                 Err(e) => format!("{} {e:#}\n", Style::stdout().red("error:")),
             };
-            progress = progress_now;
-            screen(&format!(
-                "{}{}",
-                header(course, &progress, &current, watching),
-                text
-            ));
+            state.save()?;
+            screen(&format!("{}{}", header(&state, current, watching), text));
             // Wait for a save or a key.
             loop {
                 match rx.recv() {
@@ -108,18 +110,22 @@ pub fn run(course: &Course) -> Result<Status> {
                     Ok(Event::Key('q')) | Err(_) => return Ok(Status::Passed),
                     Ok(Event::Key('r')) => continue 'exercise,
                     Ok(Event::Key('h')) => {
-                        let hint = next_hint(course, &mut progress, &current)?;
-                        screen_append(&format!("\n{hint}\n"));
+                        let text = match state.next_hint(current) {
+                            Some(hint) => {
+                                format!("Hint {} of {}: {}", hint.number, hint.of, hint.text)
+                            }
+                            None => "No hints for this exercise; its README explains each task."
+                                .to_owned(),
+                        };
+                        state.save()?;
+                        screen_append(&format!("\n{text}\n"));
                     }
                     Ok(Event::Key('l')) => {
-                        screen_append(&format!(
-                            "\n{}",
-                            list::render(course, &progress, Style::stdout())
-                        ));
+                        screen_append(&format!("\n{}", list::render(&state, Style::stdout())));
                     }
-                    Ok(Event::Key('n')) => match course.catalog.after(&current) {
+                    Ok(Event::Key('n')) => match state.next() {
                         Some(next) => {
-                            current = next.name.clone();
+                            current = next;
                             break 'exercise;
                         }
                         None => screen_append("\nThis is the last exercise.\n"),
@@ -132,68 +138,20 @@ pub fn run(course: &Course) -> Result<Status> {
     }
 }
 
-/// The exercise to work on: the remembered one, else the first not finished.
-pub fn current_exercise(course: &Course, progress: &Progress) -> Option<String> {
-    let exercises = &course.catalog.exercises;
-    if let Some(name) = &progress.current
-        && exercises.iter().any(|e| &e.name == name)
-    {
-        return Some(name.clone());
-    }
-    exercises
-        .iter()
-        .find(|e| !progress.all_done(&e.name, e.tasks.iter().map(|t| t.id.as_str())))
-        .or(exercises.last())
-        .map(|e| e.name.clone())
-}
-
-fn header(course: &Course, progress: &Progress, current: &str, watching: bool) -> String {
-    let all = &course.catalog.exercises;
-    let total: u32 = all.iter().map(|e| e.points()).sum();
-    let earned: u32 = all
-        .iter()
-        .flat_map(|e| {
-            let done = progress.exercises.get(&e.name);
-            e.tasks
-                .iter()
-                .filter(move |t| done.is_some_and(|d| d.done.contains(&t.id)))
-                .map(|t| t.points)
-        })
-        .sum();
+/// The lines above a check: the course's progress bar, the exercise and the keys.
+fn header(state: &CourseState<'_>, current: &Exercise, watching: bool) -> String {
+    let (earned, total) = state.points();
     let how = if watching {
         "checks again on save"
     } else {
         "file watching unavailable: press r to check"
     };
     format!(
-        "Course {}  {earned}/{total} points   exercise {current} ({how})\n\
+        "Course {}  {earned}/{total} points   exercise {} ({how})\n\
          keys: h hint  n next  l list  r check again  q quit\n\n",
-        bar(earned, total, 24)
+        bar(earned, total, 24),
+        current.name
     )
-}
-
-fn redraw(course: &Course, current: &str, watching: bool) -> String {
-    let (progress, _) = Progress::load(&course.state_dir());
-    format!(
-        "{}checking {current}...\n",
-        header(course, &progress, current, watching)
-    )
-}
-
-fn next_hint(course: &Course, progress: &mut Progress, current: &str) -> Result<String> {
-    let exercise = course.catalog.find(current)?;
-    let entry = progress.exercise(current);
-    if exercise.hints.is_empty() {
-        return Ok("No hints for this exercise; its README explains each task.".into());
-    }
-    let n = (entry.hints_shown + 1).min(exercise.hints.len());
-    entry.hints_shown = entry.hints_shown.max(n);
-    progress.save(&course.state_dir())?;
-    Ok(format!(
-        "Hint {n} of {}: {}",
-        exercise.hints.len(),
-        exercise.hints[n - 1]
-    ))
 }
 
 /// Clears the terminal and shows `text` (raw mode needs explicit carriage returns).
