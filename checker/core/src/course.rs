@@ -19,6 +19,17 @@ use anyhow::{Context, Result, bail};
 
 use crate::catalog::{Catalog, Exercise};
 
+/// The catalog, relative to the course root.
+pub const CATALOG: &str = "checker/catalog.toml";
+/// The students' copies of the exercises, relative to the course root.
+pub const EXERCISES: &str = "exercises";
+/// The reference solutions, relative to the course root.
+pub const SOLUTIONS: &str = "solutions";
+/// The pristine skeletons, relative to the course root.
+pub const SKELETONS: &str = "checker/skeletons";
+/// The hidden suites, relative to the course root.
+pub const SUITES: &str = "checker/suites";
+
 /// The environment variable that names the course root, overriding the search.
 pub const ROOT_VAR: &str = "CONSISTENCY_LAB_ROOT";
 
@@ -55,10 +66,10 @@ impl Course {
                 }
             },
         };
-        let catalog_path = root.join("checker/catalog.toml");
+        let catalog_path = root.join(CATALOG);
         if !catalog_path.is_file() {
             bail!(
-                "{} is not a course root: it has no checker/catalog.toml (run the checker inside the course, or pass --course DIR)",
+                "{} is not a course root: it has no {CATALOG} (run the checker inside the course, or pass --course DIR)",
                 root.display()
             );
         }
@@ -66,30 +77,39 @@ impl Course {
         Ok(Course { root, catalog })
     }
 
+    /// The catalog file.
+    pub fn catalog_path(&self) -> PathBuf {
+        self.root.join(CATALOG)
+    }
+
     /// The folder of `exercise` in `source`.
     pub fn exercise_dir(&self, exercise: &Exercise, source: &Source) -> PathBuf {
         match source {
-            Source::Student => self.root.join("exercises").join(&exercise.name),
-            Source::Solution => self.root.join("solutions").join(&exercise.name),
+            Source::Student => self.root.join(EXERCISES).join(&exercise.name),
+            Source::Solution => self.root.join(SOLUTIONS).join(&exercise.name),
             Source::Folder(dir) => dir.clone(),
         }
     }
 
+    /// The folder of `exercise`'s pristine skeleton.
+    pub fn skeleton_dir(&self, exercise: &Exercise) -> PathBuf {
+        self.root.join(SKELETONS).join(&exercise.name)
+    }
+
+    /// The folder of `exercise`'s hidden suite.
+    pub fn suite_dir(&self, exercise: &Exercise) -> PathBuf {
+        self.root.join(SUITES).join(&exercise.name)
+    }
+
     /// The hidden suite's entry point.
     pub fn suite_main(&self, exercise: &Exercise) -> PathBuf {
-        self.root
-            .join("checker/suites")
-            .join(&exercise.name)
-            .join("main.rs")
+        self.suite_dir(exercise).join("main.rs")
     }
 
     /// The course's manifest of `exercise`: its skeleton's `Cargo.toml`, which says what
-    /// the exercise crate is called and built with, whichever copy is checked.
+    /// the exercise crate is built with, whichever copy is checked.
     pub fn skeleton_manifest(&self, exercise: &Exercise) -> PathBuf {
-        self.root
-            .join("checker/skeletons")
-            .join(&exercise.name)
-            .join("Cargo.toml")
+        self.skeleton_dir(exercise).join("Cargo.toml")
     }
 
     /// The shared build folder.
@@ -138,7 +158,7 @@ pub fn crate_key(exercise: &str) -> String {
 
 fn find_root(start: &Path) -> Result<PathBuf> {
     for dir in start.ancestors() {
-        if dir.join("checker/catalog.toml").is_file() {
+        if dir.join(CATALOG).is_file() {
             return Ok(dir.to_path_buf());
         }
     }

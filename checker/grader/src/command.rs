@@ -100,13 +100,7 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let skeletons: Vec<PathBuf> = selected
         .iter()
-        .map(|e| {
-            course
-                .root
-                .join("checker/skeletons")
-                .join(&e.name)
-                .join("Cargo.toml")
-        })
+        .map(|e| course.skeleton_manifest(e))
         .collect();
     eprintln!("preparing the course's dependencies (built once, reused by later runs)");
     let compiler = Compiler {
@@ -127,7 +121,7 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
     eprintln!("isolation: {}", sandboxes[0].describe());
     let mut plan = Vec::new();
     for exercise in &selected {
-        let suite = course.root.join("checker/suites").join(&exercise.name);
+        let suite = course.suite_dir(exercise);
         if !suite.join("main.rs").is_file() {
             bail!(
                 "exercise {}: its hidden suite {} is missing",
@@ -154,7 +148,7 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
         seed: req.seed,
         timeout: req.timeout,
     };
-    let run_digest = run_digest(course, &grader, req, &sandboxes[0].describe())?;
+    let run_digest = run_digest(course, &grader, &sandboxes[0].describe())?;
 
     // What an earlier run graded with the same inputs is kept.
     let mut queue = Vec::new();

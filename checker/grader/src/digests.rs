@@ -3,7 +3,6 @@
 
 use anyhow::{Context, Result};
 
-use super::command::Request;
 use super::pipeline::Grader;
 use super::submissions::{self, Submission, SubmissionKind};
 use checker_core::course::Course;
@@ -27,12 +26,7 @@ pub fn in_shard(id: &str, k: u32, n: u32) -> bool {
 
 /// A digest of everything but the submission that a grade depends on: the checker, the
 /// catalog, the suites, the dependencies, the options.
-pub fn run_digest(
-    course: &Course,
-    grader: &Grader,
-    req: &Request,
-    isolation: &str,
-) -> Result<String> {
+pub fn run_digest(course: &Course, grader: &Grader, isolation: &str) -> Result<String> {
     // The checker itself, by its size and time: a rebuilt checker may grade otherwise.
     let checker = std::env::current_exe()
         .and_then(std::fs::metadata)
@@ -41,9 +35,9 @@ pub fn run_digest(
     let mut parts = vec![
         env!("CARGO_PKG_VERSION").to_owned(),
         checker,
-        std::fs::read_to_string(course.root.join("checker/catalog.toml")).unwrap_or_default(),
+        std::fs::read_to_string(course.catalog_path()).unwrap_or_default(),
         grader.compiler.deps.fingerprint.clone(),
-        format!("seed {} timeout {:?}", req.seed, req.timeout),
+        format!("seed {} timeout {:?}", grader.seed, grader.timeout),
         isolation.to_owned(),
     ];
     for planned in &grader.plan {

@@ -27,7 +27,7 @@ use crate::commands::check::{DEFAULT_SEED, TEST_TIMEOUT, check_one};
 use checker_core::Status;
 use checker_core::catalog::Exercise;
 use checker_core::clauses;
-use checker_core::course::{Course, Source};
+use checker_core::course::{self, Course, Source};
 use checker_core::report::Build;
 use checker_grader::integrity;
 
@@ -63,20 +63,17 @@ pub fn verify(course: &Course, only: &[String]) -> Result<Status> {
     Ok(Status::Failed)
 }
 
+/// The folders of the course that hold a folder per exercise, by role.
+const ROLES: [&str; 4] = [
+    course::EXERCISES,
+    course::SKELETONS,
+    course::SOLUTIONS,
+    course::SUITES,
+];
+
 /// The folders each exercise needs, by role.
 fn folders(course: &Course, name: &str) -> [(&'static str, PathBuf); 4] {
-    [
-        ("exercises", course.root.join("exercises").join(name)),
-        (
-            "checker/skeletons",
-            course.root.join("checker/skeletons").join(name),
-        ),
-        ("solutions", course.root.join("solutions").join(name)),
-        (
-            "checker/suites",
-            course.root.join("checker/suites").join(name),
-        ),
-    ]
+    ROLES.map(|role| (role, course.root.join(role).join(name)))
 }
 
 fn folder_problems(course: &Course) -> Vec<String> {
@@ -88,12 +85,7 @@ fn folder_problems(course: &Course) -> Vec<String> {
             }
         }
     }
-    for role in [
-        "exercises",
-        "checker/skeletons",
-        "solutions",
-        "checker/suites",
-    ] {
+    for role in ROLES {
         let Ok(entries) = std::fs::read_dir(course.root.join(role)) else {
             continue;
         };

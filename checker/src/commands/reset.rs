@@ -15,7 +15,7 @@ use checker_core::course::{Course, Source};
 /// Restores the skeleton of `name`.
 pub fn run(course: &Course, name: &str) -> Result<Status> {
     let exercise = course.catalog.find(name)?;
-    let skeleton = course.root.join("checker/skeletons").join(&exercise.name);
+    let skeleton = course.skeleton_dir(exercise);
     if !skeleton.join("Cargo.toml").is_file() {
         bail!(
             "exercise {}: its skeleton {} is missing; the course folder is incomplete",
