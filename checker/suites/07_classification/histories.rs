@@ -5,7 +5,9 @@
 //! read field by field, and every call of `satisfies` is caught, so that a panic on one
 //! history is reported with that history.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
 use classification::satisfies;
 use classification_given as given;
@@ -158,15 +160,40 @@ pub fn for_the_task(history: &History) -> given::History {
         .unwrap_or_else(|e| panic!("the suite made a history outside the task: {e}"))
 }
 
-/// What `satisfies` answered on `history`, or the text of its panic.
+thread_local! {
+    /// Where the last panic on this thread happened, as the panic hook saw it.
+    static PANICKED_AT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Puts a hook in front of the current one (the harness's, which still runs) that notes
+/// where each panic happened: a caught panic's payload carries its message but not its
+/// place, and the place in the exercise's code is what a student needs.
+fn note_panic_places() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let place = info.location().map(ToString::to_string);
+            PANICKED_AT.with(|at| *at.borrow_mut() = place);
+            previous(info);
+        }));
+    });
+}
+
+/// What `satisfies` answered on `history`, or its panic: the message and where.
 pub fn answer(history: &History) -> Result<Models, String> {
+    note_panic_places();
     let input = for_the_task(history);
     catch_unwind(AssertUnwindSafe(|| satisfies(&input))).map_err(|payload| {
-        payload
+        let message = payload
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic without a message".to_owned())
+            .unwrap_or_else(|| "a panic without a message".to_owned());
+        match PANICKED_AT.with(|at| at.borrow_mut().take()) {
+            Some(place) => format!("{message} (at {place})"),
+            None => message,
+        }
     })
 }
 
