@@ -292,7 +292,7 @@ pub(super) fn runner_manifest(course: &Course, runner: &Runner<'_>) -> String {
 
     let mut exercise = Table::new();
     exercise.insert("path".into(), path_text(runner.exercise_package_dir));
-    exercise.insert("package".into(), runner.declared.package.as_str().into());
+    exercise.insert("package".into(), exercise_package(runner.name).into());
     let mut dependencies = course.dependencies.clone();
     // What the exercise is built with, the suite may use too (its given crate).
     for (name, entry) in &runner.declared.dependencies {
