@@ -1,7 +1,7 @@
 //! Writing files: atomically, and only when their bytes change.
 
-use std::io;
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::Path;
 
 /// Writes `bytes` unless the file already holds them, so that cargo sees no change;
 /// creates the folders above it.
@@ -15,9 +15,10 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
     std::fs::write(path, bytes)
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename, so that a reader (or
-/// a run interrupted halfway) never sees half a file; creates the folders above it. The
-/// error names the file.
+/// Writes `bytes` to `path` through a temporary file beside it and a rename, so that a
+/// reader (or a run interrupted halfway) never sees half a file; creates the folders
+/// above it. The temporary file has a name of its own (tempfile's), so two writers of
+/// one file never share it; it is removed if anything fails. The error names the file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let named = |error: io::Error, file: &Path| {
         io::Error::new(
@@ -25,18 +26,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
             format!("cannot write {}: {error}", file.display()),
         )
     };
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| named(e, parent))?;
-    }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, bytes).map_err(|e| named(e, &temporary))?;
-    std::fs::rename(&temporary, path).map_err(|e| {
-        // Best effort: the rename's error is the one worth reporting.
-        _ = std::fs::remove_file(&temporary);
-        named(e, path)
-    })
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| named(e, parent))?;
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".write-")
+        .tempfile_in(parent)
+        .map_err(|e| named(e, parent))?;
+    temporary.write_all(bytes).map_err(|e| named(e, path))?;
+    temporary
+        .persist(path)
+        .map(|_| ())
+        .map_err(|e| named(e.error, path))
 }
 
 #[cfg(test)]
@@ -50,7 +53,8 @@ mod tests {
         let path = dir.join("a/b.txt");
         write_atomically(&path, b"one").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
-        assert!(!dir.join("a/b.txt.tmp").exists());
+        let left: Vec<_> = std::fs::read_dir(dir.join("a")).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left behind");
         let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
         write_if_changed(&path, b"one").unwrap();
         assert_eq!(

@@ -1,17 +1,15 @@
 //! Fresh random words from the operating system, and a private directory for sockets.
 
-use std::fs::{DirBuilder, File};
-use std::io::{self, Read};
-use std::os::unix::fs::DirBuilderExt;
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::Path;
 
-/// `bytes` random bytes from `/dev/urandom`, as lowercase hex.
+/// `bytes` random bytes from the operating system's generator, as lowercase hex.
 ///
 /// The kernel's generator rather than a seeded one: the secret must be unguessable to
 /// the code under test, which could rerun any seeded generator.
 pub(super) fn random_hex(bytes: usize) -> io::Result<String> {
     let mut buffer = vec![0u8; bytes];
-    File::open("/dev/urandom")?.read_exact(&mut buffer)?;
+    getrandom::fill(&mut buffer).map_err(|e| io::Error::other(e.to_string()))?;
     Ok(buffer.iter().map(|byte| format!("{byte:02x}")).collect())
 }
 
@@ -23,35 +21,34 @@ pub(super) fn secret() -> io::Result<String> {
 /// A directory only this user can enter, removed with everything in it when dropped.
 ///
 /// Sockets live in the system's temporary directory rather than the target directory,
-/// whose paths can exceed the roughly 100 bytes a socket path may have.
+/// whose paths can exceed the roughly 100 bytes a socket path may have. Its name is
+/// random and independent of the secret: other processes can see socket paths.
 #[derive(Debug)]
 pub(super) struct PrivateDir {
-    path: PathBuf,
+    dir: tempfile::TempDir,
 }
 
 impl PrivateDir {
-    /// Creates a new directory with a random name.
+    /// Creates a new directory with a random name, mode 0700.
     pub(super) fn new() -> io::Result<Self> {
-        // A name independent of the secret: other processes can see socket paths.
-        let path = std::env::temp_dir().join(format!("checker-{}", random_hex(8)?));
-        DirBuilder::new().mode(0o700).create(&path)?;
-        Ok(PrivateDir { path })
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::Builder::new()
+            .prefix("checker-")
+            .permissions(std::fs::Permissions::from_mode(0o700))
+            .tempdir()?;
+        Ok(PrivateDir { dir })
     }
 
     /// Where the directory is.
     pub(super) fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for PrivateDir {
-    fn drop(&mut self) {
-        _ = std::fs::remove_dir_all(&self.path);
+        self.dir.path()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
     use super::*;
 
     #[test]
@@ -64,9 +61,11 @@ mod tests {
     }
 
     #[test]
-    fn a_private_dir_is_gone_after_drop() {
+    fn a_private_dir_is_only_ours_and_gone_after_drop() {
         let dir = PrivateDir::new().unwrap();
         let path = dir.path().to_owned();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
         std::fs::write(path.join("file"), "x").unwrap();
         assert!(path.is_dir());
         drop(dir);
