@@ -1,8 +1,9 @@
 //! The two CSV files: `grades.csv`, long (one row per submission and exercise), and
 //! `gradebook.csv`, wide (one row per submission), as spreadsheets and LMS imports want.
 //!
-//! Both follow RFC 4180: rows end in CRLF, and a cell holding a comma, a quote or a line
-//! break is quoted, its quotes doubled, so any submission id reads back unchanged.
+//! Both follow RFC 4180, written by the csv crate: rows end in CRLF, and a cell holding
+//! a comma, a quote or a line break is quoted, its quotes doubled, so any submission id
+//! reads back unchanged.
 //! A text cell that a spreadsheet could take for a formula gets a `'` before the formula:
 //! submission ids are students' file names, and `=HYPERLINK(...)` must stay text. A
 //! spreadsheet may split a cell where this file does not (at `;`, a tab or `|` in
@@ -29,7 +30,7 @@ const GRADES_HEADER: [&str; 8] = [
 
 /// `grades.csv`: one row per submission and exercise in its record, in record order.
 pub fn grades_csv(book: &[SubmissionGrade]) -> String {
-    let mut out = String::new();
+    let mut out = sheet();
     row(&mut out, GRADES_HEADER.iter().map(|h| text(h)));
     for sub in book {
         for e in &sub.exercises {
@@ -50,7 +51,7 @@ pub fn grades_csv(book: &[SubmissionGrade]) -> String {
             row(&mut out, cells.into_iter());
         }
     }
-    out
+    finish(out)
 }
 
 /// `gradebook.csv`: one row per submission, its score in each of `exercises` (an empty
@@ -60,7 +61,7 @@ pub fn grades_csv(book: &[SubmissionGrade]) -> String {
 /// the same on every row; the record's own maximum was rejected because it leaves out
 /// exercises the record lacks, which would make a missing exercise look smaller.
 pub fn gradebook_csv(book: &[SubmissionGrade], exercises: &[ExerciseInfo]) -> String {
-    let mut out = String::new();
+    let mut out = sheet();
     let header = std::iter::once(text("submission"))
         .chain(exercises.iter().map(|e| text(&e.name)))
         .chain([text("total"), text("max_total")]);
@@ -77,14 +78,28 @@ pub fn gradebook_csv(book: &[SubmissionGrade], exercises: &[ExerciseInfo]) -> St
             .chain([number(total), number(max_total)]);
         row(&mut out, cells);
     }
-    out
+    finish(out)
 }
 
-/// Appends one row of ready cells.
-fn row(out: &mut String, cells: impl Iterator<Item = String>) {
-    let cells: Vec<String> = cells.collect();
-    out.push_str(&cells.join(","));
-    out.push_str("\r\n");
+/// A CSV writer into memory: RFC 4180's line ends, quotes only where needed.
+fn sheet() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new())
+}
+
+/// Writes one row of ready cells.
+fn row(out: &mut csv::Writer<Vec<u8>>, cells: impl Iterator<Item = String>) {
+    // Writing into memory cannot fail.
+    out.write_record(cells.collect::<Vec<_>>())
+        .expect("a row is written into memory");
+}
+
+/// The text of the sheet.
+fn finish(out: csv::Writer<Vec<u8>>) -> String {
+    let bytes = out.into_inner().expect("a sheet in memory is flushed");
+    String::from_utf8(bytes).expect("every cell is text")
 }
 
 /// A number cell: never quoted, never guarded.
@@ -92,14 +107,9 @@ fn number(n: impl std::fmt::Display) -> String {
     n.to_string()
 }
 
-/// A text cell, guarded against formulas, then quoted if it needs to be.
+/// A text cell, guarded against formulas (the writer quotes it where it needs to be).
 fn text(cell: &str) -> String {
-    let guarded = guard(cell);
-    if guarded.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
+    guard(cell)
 }
 
 /// Characters a spreadsheet may split a cell at, in one locale or another.
@@ -202,12 +212,19 @@ mod tests {
         );
     }
 
+    /// One row of one text cell, as the sheets write it.
+    fn one_cell(cell: &str) -> String {
+        let mut out = sheet();
+        row(&mut out, std::iter::once(text(cell)));
+        finish(out)
+    }
+
     #[test]
     fn every_formula_start_is_guarded_and_plain_text_is_left_alone() {
         for start in ["=", "+", "-", "@", "\t", "\r"] {
             let cell = format!("{start}1+1");
-            let written = text(&cell);
-            let read = &parse(&format!("{written}\r\n"))[0][0];
+            let written = one_cell(&cell);
+            let read = &parse(&written)[0][0];
             assert_eq!(read, &format!("'{cell}"), "{cell:?} written as {written:?}");
         }
         assert_eq!(text("alice-smith"), "alice-smith");
@@ -229,8 +246,7 @@ mod tests {
         ] {
             assert_eq!(guard(cell), guarded, "{cell:?}");
             // Read back as RFC 4180, the guard is all that changed.
-            let written = text(cell);
-            assert_eq!(parse(&format!("{written}\r\n"))[0][0], guarded);
+            assert_eq!(parse(&one_cell(cell))[0][0], guarded);
         }
         // Dashes and at signs inside words stay as they are.
         assert_eq!(guard("anne-marie@school"), "anne-marie@school");
