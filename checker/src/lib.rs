@@ -38,7 +38,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let status = match cli.command {
         None => commands::with_course(course, commands::watch::run),
         Some(Command::Check(args)) => {
-            let request = commands::check::Request {
+            let request = commands::check::CheckRequest {
                 exercise: args.exercise,
                 all: args.all,
                 solution: args.solution,
@@ -51,7 +51,7 @@ pub fn run(cli: Cli) -> ExitCode {
             commands::with_course(course, |c| commands::check::run(c, &request))
         }
         Some(Command::Grade(args)) => {
-            let request = checker_grader::command::Request {
+            let request = checker_grader::command::GradeRequest {
                 submissions: args.submissions,
                 out: args.out,
                 exercises: args.exercise,
@@ -88,7 +88,7 @@ pub fn run(cli: Cli) -> ExitCode {
             return checker_grader::confine::enter(&join, &program);
         }
         Some(Command::SandboxExec(args)) => {
-            return checker_grader::confine::exec(&checker_grader::confine::Request {
+            return checker_grader::confine::exec(&checker_grader::confine::Confinement {
                 limits: checker_grader::confine::Limits {
                     memory: args.memory,
                     cpu_seconds: args.cpu,

@@ -1,5 +1,5 @@
 //! The student's place in the course: [`CourseState`], read once per action from
-//! `.checker/progress.json` at the course root ([`Progress`], the file's contents), and
+//! `.checker/progress.json` at the course root ([`ProgressFile`], the file's contents), and
 //! the one place that answers "which exercise am I on, what is done, how many points,
 //! which hint is next".
 //!
@@ -25,9 +25,9 @@ use crate::report::ExerciseReport;
 /// The version of the file's layout.
 const VERSION: u32 = 1;
 
-/// Progress through the course.
+/// ProgressFile through the course.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Progress {
+pub struct ProgressFile {
     version: u32,
     /// The exercise the student is on.
     #[serde(default)]
@@ -37,7 +37,7 @@ pub struct Progress {
     pub exercises: BTreeMap<String, ExerciseProgress>,
 }
 
-/// Progress on one exercise.
+/// ProgressFile on one exercise.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExerciseProgress {
     /// Ids of the tasks that passed at the last check.
@@ -51,7 +51,7 @@ pub struct ExerciseProgress {
     pub checked: bool,
 }
 
-impl Progress {
+impl ProgressFile {
     /// The progress file in `state_dir`.
     pub fn path(state_dir: &Path) -> PathBuf {
         state_dir.join("progress.json")
@@ -59,11 +59,11 @@ impl Progress {
 
     /// Loads the progress, with a one-line notice when the file was missing, unreadable,
     /// corrupted or of another version and an empty progress is used instead.
-    pub fn load(state_dir: &Path) -> (Progress, Option<String>) {
+    pub fn load(state_dir: &Path) -> (ProgressFile, Option<String>) {
         let path = Self::path(state_dir);
-        let fresh = Progress {
+        let fresh = ProgressFile {
             version: VERSION,
-            ..Progress::default()
+            ..ProgressFile::default()
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -78,7 +78,7 @@ impl Progress {
                 );
             }
         };
-        match serde_json::from_str::<Progress>(&text) {
+        match serde_json::from_str::<ProgressFile>(&text) {
             Ok(p) if p.version == VERSION => (p, None),
             Ok(p) => (
                 fresh,
@@ -134,7 +134,7 @@ pub struct Hint {
 #[derive(Clone, Debug)]
 pub struct CourseState<'c> {
     course: &'c Course,
-    progress: Progress,
+    progress: ProgressFile,
     notice: Option<String>,
 }
 
@@ -142,7 +142,7 @@ impl<'c> CourseState<'c> {
     /// The state of `course`, its progress file read (a missing or damaged one is
     /// replaced by an empty progress, with a [notice](CourseState::notice)).
     pub fn load(course: &'c Course) -> Self {
-        let (progress, notice) = Progress::load(&course.state_dir());
+        let (progress, notice) = ProgressFile::load(&course.state_dir());
         CourseState {
             course,
             progress,
@@ -166,7 +166,7 @@ impl<'c> CourseState<'c> {
     }
 
     /// What the progress file holds.
-    pub fn progress(&self) -> &Progress {
+    pub fn progress(&self) -> &ProgressFile {
         &self.progress
     }
 
@@ -305,12 +305,12 @@ mod tests {
     #[test]
     fn round_trips_and_a_missing_file_is_silent() {
         let dir = scratch("round");
-        let (mut p, notice) = Progress::load(&dir);
+        let (mut p, notice) = ProgressFile::load(&dir);
         assert_eq!(notice, None);
         p.current = Some("01_x".into());
         p.exercise("01_x").done.insert("a".into());
         p.save(&dir).unwrap();
-        let (back, notice) = Progress::load(&dir);
+        let (back, notice) = ProgressFile::load(&dir);
         assert_eq!((back, notice), (p, None));
         assert!(!dir.join("progress.json.tmp").exists());
     }
@@ -319,12 +319,16 @@ mod tests {
     fn corrupted_or_old_files_are_reported_and_replaced() {
         let dir = scratch("bad");
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(Progress::path(&dir), "{ not json").unwrap();
-        let (p, notice) = Progress::load(&dir);
+        std::fs::write(ProgressFile::path(&dir), "{ not json").unwrap();
+        let (p, notice) = ProgressFile::load(&dir);
         assert!(p.exercises.is_empty());
         assert!(notice.unwrap().contains("corrupted"));
-        std::fs::write(Progress::path(&dir), r#"{"version": 0, "exercises": {}}"#).unwrap();
-        let (_, notice) = Progress::load(&dir);
+        std::fs::write(
+            ProgressFile::path(&dir),
+            r#"{"version": 0, "exercises": {}}"#,
+        )
+        .unwrap();
+        let (_, notice) = ProgressFile::load(&dir);
         assert!(notice.unwrap().contains("another version"));
     }
 

@@ -22,7 +22,7 @@ use super::digests::{in_shard, run_digest, submission_digest};
 use super::gradebook::{finish, info};
 use super::pipeline::{Grader, Planned, with_private_tasks};
 use super::private::PrivateSuites;
-use super::progress::{Progress, clock};
+use super::progress::{RunProgress, clock};
 use super::record::{FORMAT, SubmissionGrade};
 use super::sandbox::Sandbox;
 use super::store;
@@ -34,7 +34,7 @@ use checker_core::course::crate_key;
 
 /// What `checker grade` was asked.
 #[derive(Clone, Debug)]
-pub struct Request {
+pub struct GradeRequest {
     /// The folder of submissions.
     pub submissions: PathBuf,
     /// The gradebook folder.
@@ -65,7 +65,7 @@ const UNSANDBOXED: &str = "without a sandbox, submitted code can read any file i
      reach the network, and forge its own results through /proc";
 
 /// Runs `checker grade`.
-pub fn run(course: &Course, req: &Request) -> Result<Status> {
+pub fn run(course: &Course, req: &GradeRequest) -> Result<Status> {
     let submissions_dir = req.submissions.canonicalize().with_context(|| {
         format!(
             "{}: no such folder of submissions",
@@ -189,7 +189,7 @@ fn grade_all(
 ) -> Result<()> {
     let next = Mutex::new(queue.iter());
     let (events, inbox) = mpsc::channel::<(usize, Event)>();
-    let mut progress = Progress::new(total as u32, kept as u32);
+    let mut progress = RunProgress::new(total as u32, kept as u32);
     std::thread::scope(|scope| -> Result<()> {
         for (slot, sandbox) in sandboxes.iter().enumerate() {
             let events = events.clone();
@@ -210,14 +210,8 @@ fn grade_all(
         drop(events);
         let mut failed = None;
         loop {
-            // A second without news redraws the bar, so that its clock moves.
-            let (slot, event) = match inbox.recv_timeout(Duration::from_secs(1)) {
-                Ok(news) => news,
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    progress.tick();
-                    continue;
-                }
-                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            let Ok((slot, event)) = inbox.recv() else {
+                break;
             };
             match event {
                 Event::Started(id) => progress.start(slot, &id),
@@ -273,7 +267,7 @@ fn select<'a>(course: &'a Course, names: &[String]) -> Result<Vec<&'a Exercise>>
 }
 
 /// A sandbox per job, or the reason there is none.
-fn sandboxes(req: &Request, jobs: usize) -> Result<Vec<Sandbox>> {
+fn sandboxes(req: &GradeRequest, jobs: usize) -> Result<Vec<Sandbox>> {
     if req.no_sandbox {
         eprintln!("warning: --no-sandbox: {UNSANDBOXED}");
     }

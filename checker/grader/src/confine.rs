@@ -89,7 +89,7 @@ impl Limits {
 
 /// What `sandbox-exec` was asked to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Request {
+pub struct Confinement {
     /// The limits to set.
     pub limits: Limits,
     /// The user and group to become (only when started as root).
@@ -99,7 +99,7 @@ pub struct Request {
 }
 
 /// Sets the limits, takes the user and runs the program; returns only if that failed.
-pub fn exec(request: &Request) -> ExitCode {
+pub fn exec(request: &Confinement) -> ExitCode {
     match confine(request) {
         Ok(()) => {}
         Err(problem) => {
@@ -161,7 +161,7 @@ fn cap_tmp_files(_files: u64) -> Result<(), String> {
 }
 
 /// Everything but the exec.
-fn confine(request: &Request) -> Result<(), String> {
+fn confine(request: &Confinement) -> Result<(), String> {
     let limits = &request.limits;
     // A limit can only be lowered by a process that is not root: never ask for more
     // than is already allowed.

@@ -1,106 +1,89 @@
-//! What `checker grade` shows while it works: on a terminal, one line redrawn with a
-//! progress bar, what is being graded and an estimate of the time left; elsewhere (a CI
-//! log, a file), one line per submission as it finishes.
+//! What `checker grade` shows while it works: on a terminal, a bar (indicatif's) with the
+//! count, the time spent, an estimate of the time left and what each job is grading,
+//! with each finished submission's line printed above it; elsewhere (a CI log, a file),
+//! one line per submission as it finishes.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
-use std::time::{Duration, Instant};
+use std::io::IsTerminal;
+use std::time::Duration;
 
-use checker_core::bar::bar;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// The state of a grading run, as shown.
 #[derive(Debug)]
-pub struct Progress {
-    total: u32,
-    done: u32,
-    started: Instant,
-    /// Submissions finished by this run (not kept from an earlier one), for the estimate.
-    graded: u32,
+pub struct RunProgress {
+    bar: ProgressBar,
+    total: u64,
+    done: u64,
     /// What each job is grading.
     current: BTreeMap<usize, String>,
     terminal: bool,
 }
 
-impl Progress {
+impl RunProgress {
     /// A run of `total` submissions of which `kept` were graded by an earlier run.
     pub fn new(total: u32, kept: u32) -> Self {
-        Progress {
-            total,
-            done: kept,
-            started: Instant::now(),
-            graded: 0,
+        let terminal = std::io::stderr().is_terminal();
+        let target = if terminal {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(Some(u64::from(total)), target);
+        // The count already includes what earlier runs kept, but the pace (and so the
+        // estimate) is this run's: indicatif measures it from the steps it sees.
+        bar.set_position(u64::from(kept));
+        bar.reset_eta();
+        bar.set_style(
+            ProgressStyle::with_template(
+                "[{bar:24}] {pos}/{len}  {elapsed} elapsed, about {eta} left  grading {msg}",
+            )
+            .expect("the template is valid")
+            .progress_chars("#>-"),
+        );
+        // The clock moves even while every job is busy with one long submission.
+        bar.enable_steady_tick(Duration::from_secs(1));
+        RunProgress {
+            bar,
+            total: u64::from(total),
+            done: u64::from(kept),
             current: BTreeMap::new(),
-            terminal: std::io::stderr().is_terminal(),
+            terminal,
         }
     }
 
     /// Job `slot` started on `submission`.
     pub fn start(&mut self, slot: usize, submission: &str) {
         self.current.insert(slot, submission.to_owned());
-        self.draw();
+        self.bar.set_message(self.grading());
     }
 
     /// Job `slot` finished `submission` with `line` to say about it.
     pub fn finish(&mut self, slot: usize, line: &str) {
         self.current.remove(&slot);
         self.done += 1;
-        self.graded += 1;
         if self.terminal {
-            // The finished line goes above the bar, which is drawn again below it.
-            eprint!("\r\x1b[2K{line}\n");
-            self.draw();
+            // Printed above the bar, which is drawn again below it.
+            self.bar.println(line);
         } else {
             eprintln!("[{}/{}] {line}", self.done, self.total);
         }
-    }
-
-    /// Draws the bar again, for its clock and estimate.
-    pub fn tick(&self) {
-        self.draw();
+        self.bar.set_message(self.grading());
+        self.bar.inc(1);
     }
 
     /// Clears the bar, before the summary is printed.
     pub fn close(&self) {
-        if self.terminal {
-            eprint!("\r\x1b[2K");
-            _ = std::io::stderr().flush();
-        }
+        self.bar.finish_and_clear();
     }
 
-    /// The estimate of the time left: the pace of this run so far, over what is left.
-    pub fn left(&self) -> Option<Duration> {
-        if self.graded == 0 {
-            return None;
-        }
-        let remaining = self.total.saturating_sub(self.done);
-        Some(self.started.elapsed() / self.graded * remaining)
-    }
-
-    /// The status line.
-    pub fn line(&self) -> String {
-        let left = self.left().map_or_else(
-            || "estimating the time left".to_owned(),
-            |d| format!("about {} left", clock(d)),
-        );
-        let now: Vec<&str> = self.current.values().map(String::as_str).collect();
-        format!(
-            "{} {}/{}  {} elapsed, {left}  grading {}",
-            bar(self.done, self.total, 24),
-            self.done,
-            self.total,
-            clock(self.started.elapsed()),
-            if now.is_empty() {
-                "-".to_owned()
-            } else {
-                now.join(", ")
-            }
-        )
-    }
-
-    fn draw(&self) {
-        if self.terminal {
-            eprint!("\r\x1b[2K{}", self.line());
-            _ = std::io::stderr().flush();
+    /// What the jobs are grading, for the bar.
+    fn grading(&self) -> String {
+        if self.current.is_empty() {
+            "-".to_owned()
+        } else {
+            let now: Vec<&str> = self.current.values().map(String::as_str).collect();
+            now.join(", ")
         }
     }
 }
@@ -126,18 +109,17 @@ mod tests {
     }
 
     #[test]
-    fn the_line_counts_kept_submissions_and_names_the_current_ones() {
-        let mut progress = Progress::new(4, 1);
-        progress.terminal = false;
-        progress.current.insert(0, "alice".into());
-        progress.current.insert(1, "bob".into());
-        let line = progress.line();
-        assert!(line.contains(" 1/4 "), "{line}");
-        assert!(line.contains("estimating the time left"), "{line}");
-        assert!(line.ends_with("grading alice, bob"), "{line}");
-        assert_eq!(progress.left(), None);
-        progress.graded = 1;
-        progress.done = 2;
-        assert!(progress.left().is_some());
+    fn the_count_includes_kept_submissions_and_the_message_names_the_current_ones() {
+        let mut progress = RunProgress::new(4, 1);
+        assert_eq!(progress.bar.position(), 1);
+        progress.start(0, "alice");
+        progress.start(1, "bob");
+        assert_eq!(progress.bar.message(), "alice, bob");
+        progress.finish(0, "alice: 5/5 points");
+        assert_eq!(progress.bar.position(), 2);
+        assert_eq!(progress.bar.message(), "bob");
+        progress.finish(1, "bob: 0/5 points");
+        assert_eq!(progress.bar.message(), "-");
+        progress.close();
     }
 }

@@ -31,7 +31,7 @@ pub const TEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What to check and how to print it.
 #[derive(Clone, Debug)]
-pub struct Request {
+pub struct CheckRequest {
     /// The exercise; `None` means the current one.
     pub exercise: Option<String>,
     /// Every exercise.
@@ -51,7 +51,7 @@ pub struct Request {
 }
 
 /// Runs `checker check`.
-pub fn run(course: &Course, req: &Request) -> Result<Status> {
+pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
     let mut state = CourseState::load(course);
     if let Some(notice) = state.notice() {
         eprintln!("note: {notice}");

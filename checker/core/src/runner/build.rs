@@ -8,7 +8,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use super::error::BuildError;
-use super::manifest::{self, Course};
+use super::manifest::{self, CourseManifest};
 use crate::files::write_if_changed;
 use crate::manifests::copy_lock;
 
@@ -56,7 +56,7 @@ pub(super) fn build(job: &Job<'_>) -> Result<(PathBuf, Vec<String>), BuildError>
     }
     let suite_main = canonical(job.suite_main, "a suite's main.rs")?;
     let course_root = canonical(job.course_root, "a course (a folder with a Cargo.toml)")?;
-    let course: Course = manifest::read_course(&course_root)?;
+    let course: CourseManifest = manifest::read_course(&course_root)?;
     let declared = manifest::read_declared(&course, job.manifest)?;
 
     let name = format!(
@@ -82,7 +82,7 @@ pub(super) fn build(job: &Job<'_>) -> Result<(PathBuf, Vec<String>), BuildError>
         path: exercise_manifest.clone(),
         error,
     })?;
-    let runner = manifest::Runner {
+    let runner = manifest::RunnerPackage {
         name: &name,
         suite_main: &suite_main,
         exercise_key: &key,

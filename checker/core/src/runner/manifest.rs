@@ -27,7 +27,7 @@ const COURSE_DEPENDENCIES: [&str; 4] = ["suite-harness", "testkit", "tokio", "pr
 
 /// What the runner manifest takes from the course's root manifest.
 #[derive(Debug)]
-pub(super) struct Course {
+pub(super) struct CourseManifest {
     /// The course's root folder.
     root: PathBuf,
     /// The course's `[workspace.dependencies]`, as written.
@@ -41,7 +41,7 @@ pub(super) struct Course {
 }
 
 /// Reads the course's root `Cargo.toml`.
-pub(super) fn read_course(root: &Path) -> Result<Course, BuildError> {
+pub(super) fn read_course(root: &Path) -> Result<CourseManifest, BuildError> {
     let path = root.join("Cargo.toml");
     let manifest = read_manifest(&path).map_err(|reason| BuildError::Course {
         reason: format!("{}: {reason}", path.display()),
@@ -69,7 +69,7 @@ pub(super) fn read_course(root: &Path) -> Result<Course, BuildError> {
         .and_then(Value::as_str)
         .unwrap_or("2024")
         .to_owned();
-    Ok(Course {
+    Ok(CourseManifest {
         root: root.to_owned(),
         workspace: declared.cloned().unwrap_or_default(),
         dependencies,
@@ -87,7 +87,7 @@ pub(super) struct Declared {
 
 /// Reads the course's manifest of an exercise (its skeleton's `Cargo.toml`). Every
 /// failure is the course's: the exercise's own manifest is never read.
-pub(super) fn read_declared(course: &Course, path: &Path) -> Result<Declared, BuildError> {
+pub(super) fn read_declared(course: &CourseManifest, path: &Path) -> Result<Declared, BuildError> {
     let broken = |reason: String| BuildError::Course {
         reason: format!("{}: {reason}", path.display()),
     };
@@ -125,7 +125,7 @@ fn read_manifest(path: &Path) -> Result<Table, String> {
 }
 
 /// Everything that goes into one runner manifest.
-pub(super) struct Runner<'a> {
+pub(super) struct RunnerPackage<'a> {
     /// The runner package's name, also its binary's name.
     pub(super) name: &'a str,
     /// The suite's `main.rs`, absolute.
@@ -150,7 +150,7 @@ pub(super) fn exercise_package(runner: &str) -> String {
 /// exercise, the library `exercise_key` at `lib` (the copy's `src/lib.rs`), no build
 /// script, no other targets; the package is called `package`.
 pub(super) fn exercise_manifest(
-    course: &Course,
+    course: &CourseManifest,
     declared: &Declared,
     package_name: &str,
     exercise_key: &str,
@@ -191,7 +191,7 @@ fn section(key: &str, value: Value) -> String {
 }
 
 /// The text of the runner package's `Cargo.toml`.
-pub(super) fn runner_manifest(course: &Course, runner: &Runner<'_>) -> String {
+pub(super) fn runner_manifest(course: &CourseManifest, runner: &RunnerPackage<'_>) -> String {
     let path_text = |path: &Path| Value::String(path.to_string_lossy().into_owned());
     let mut package = Table::new();
     package.insert("name".into(), runner.name.into());
@@ -247,7 +247,7 @@ pub(super) fn runner_dir(target_dir: &Path, name: &str) -> PathBuf {
 mod tests {
     use super::*;
 
-    fn course() -> Course {
+    fn course() -> CourseManifest {
         let mut dependencies = Table::new();
         let mut testkit = Table::new();
         testkit.insert("path".into(), "/course/testkit".into());
@@ -256,7 +256,7 @@ mod tests {
         let workspace: Table = "kv-given = { path = \"given/kv\" }\ntokio = \"1.48\""
             .parse()
             .unwrap();
-        Course {
+        CourseManifest {
             root: PathBuf::from("/course"),
             workspace,
             dependencies,
@@ -350,7 +350,7 @@ mod tests {
                 .parse()
                 .unwrap(),
         };
-        let runner = Runner {
+        let runner = RunnerPackage {
             name: "kv-suite-0123",
             suite_main: Path::new("/course/suites/kv/main.rs"),
             exercise_key: "kv",
