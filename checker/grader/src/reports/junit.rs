@@ -22,8 +22,12 @@
 
 use crate::record::{ExerciseGrade, ExerciseStatus, SubmissionGrade};
 
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
+
 use super::NO_TEST;
-use checker_core::xml::{attr, text};
+use checker_core::xml::allowed_only;
 
 /// What went wrong in a case: written as `<failure>` or `<error>`.
 struct Problem<'a> {
@@ -53,11 +57,6 @@ struct Suite<'a> {
 }
 
 impl Suite<'_> {
-    fn count(&self, element: &str) -> usize {
-        let problems = self.cases.iter().filter_map(|c| c.problem.as_ref());
-        problems.filter(|p| p.element == element).count()
-    }
-
     fn ms(&self) -> u64 {
         self.cases.iter().map(|c| c.ms).sum()
     }
@@ -172,68 +171,52 @@ fn cases<'a>(sub: &str, e: &'a ExerciseGrade) -> Vec<Case<'a>> {
     cases
 }
 
-/// Milliseconds as JUnit's seconds, to the millisecond.
-fn seconds(ms: u64) -> String {
-    format!("{}.{:03}", ms / 1000, ms % 1000)
-}
-
+/// The report, written by quick-junit (which counts the tests, failures and errors of
+/// each suite and of the whole from the cases themselves).
 fn render(suites: Vec<Suite<'_>>) -> String {
-    let total = |f: &dyn Fn(&Suite<'_>) -> u64| suites.iter().map(f).sum::<u64>();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites name=\"consistency-lab\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n",
-        total(&|s| s.cases.len() as u64),
-        total(&|s| s.count("failure") as u64),
-        total(&|s| s.count("error") as u64),
-        seconds(total(&|s| s.ms())),
-    ));
-    for suite in &suites {
-        out.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"{}\">\n",
-            attr(&suite.name),
-            suite.cases.len(),
-            suite.count("failure"),
-            suite.count("error"),
-            seconds(suite.ms()),
-        ));
-        if !suite.properties.is_empty() {
-            out.push_str("    <properties>\n");
-            for (name, value) in &suite.properties {
-                out.push_str(&format!(
-                    "      <property name=\"{name}\" value=\"{}\"/>\n",
-                    attr(value)
-                ));
-            }
-            out.push_str("    </properties>\n");
+    let mut report = Report::new("consistency-lab");
+    for suite in suites {
+        let mut out = TestSuite::new(allowed_only(&suite.name));
+        out.set_time(Duration::from_millis(suite.ms()));
+        for (name, value) in &suite.properties {
+            out.add_property(Property::new(*name, allowed_only(value)));
         }
-        for case in &suite.cases {
-            out.push_str(&format!(
-                "    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"",
-                attr(&case.classname),
-                attr(case.name),
-                seconds(case.ms),
-            ));
-            let Some(p) = &case.problem else {
-                out.push_str("/>\n");
-                continue;
+        for case in suite.cases {
+            let status = match case.problem {
+                None => TestCaseStatus::success(),
+                Some(p) => {
+                    let kind = if p.element == "error" {
+                        NonSuccessKind::Error
+                    } else {
+                        NonSuccessKind::Failure
+                    };
+                    let mut status = TestCaseStatus::non_success(kind);
+                    status
+                        .set_message(allowed_only(p.message))
+                        .set_type(allowed_only(p.kind));
+                    if !p.text.is_empty() {
+                        status.set_description(allowed_only(p.text));
+                    }
+                    status
+                }
             };
-            out.push_str(&format!(
-                ">\n      <{} message=\"{}\" type=\"{}\"",
-                p.element,
-                attr(p.message),
-                attr(p.kind)
-            ));
-            if p.text.is_empty() {
-                out.push_str("/>\n");
-            } else {
-                out.push_str(&format!(">{}</{}>\n", text(p.text), p.element));
-            }
-            out.push_str("    </testcase>\n");
+            let mut test = TestCase::new(allowed_only(case.name), status);
+            test.set_classname(allowed_only(&case.classname))
+                .set_time(Duration::from_millis(case.ms));
+            out.add_test_case(test);
         }
-        out.push_str("  </testsuite>\n");
+        report.add_test_suite(out);
     }
-    out.push_str("</testsuites>\n");
-    out
+    report.set_time(Duration::from_millis(
+        report
+            .test_suites
+            .iter()
+            .flat_map(|s| s.time)
+            .map(|t| t.as_millis() as u64)
+            .sum(),
+    ));
+    // Strings and numbers only: serializing into memory cannot fail.
+    report.to_string().expect("the report serializes")
 }
 
 #[cfg(test)]
@@ -250,13 +233,23 @@ mod tests {
             .map_err(|e| e.to_string())
     }
 
-    /// The lines of `xml` that open `element`, trimmed.
-    fn tags<'a>(xml: &'a str, element: &str) -> Vec<&'a str> {
-        let start = format!("<{element} ");
-        xml.lines()
-            .map(str::trim)
-            .filter(|l| l.starts_with(&start))
+    /// The elements called `name` of `doc`, in document order.
+    fn all<'a, 'i>(doc: &'a roxmltree::Document<'i>, name: &str) -> Vec<roxmltree::Node<'a, 'i>> {
+        doc.descendants().filter(|n| n.has_tag_name(name)).collect()
+    }
+
+    /// The attributes `names` of `node`, in that order (`-` for a missing one).
+    fn attrs(node: roxmltree::Node<'_, '_>, names: &[&str]) -> Vec<String> {
+        names
+            .iter()
+            .map(|n| node.attribute(*n).unwrap_or("-").to_owned())
             .collect()
+    }
+
+    /// The one problem (`failure` or `error`) of a test case, if any.
+    fn problem<'a, 'i>(case: roxmltree::Node<'a, 'i>) -> Option<roxmltree::Node<'a, 'i>> {
+        case.children()
+            .find(|c| c.has_tag_name("failure") || c.has_tag_name("error"))
     }
 
     #[test]
@@ -264,21 +257,21 @@ mod tests {
         let xml = junit(&sample::book());
         assert_eq!(well_formed(&xml), Ok(()));
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+        let doc = roxmltree::Document::parse(&xml).unwrap();
         // alice 5 cases, bob 4 + a task with no test, carol 3 tasks not graded + 1,
         // dave 3 tasks missing, erin 4 with the private one failing.
+        let root = doc.root_element();
         assert_eq!(
-            tags(&xml, "testsuites"),
-            [
-                r#"<testsuites name="consistency-lab" tests="21" failures="9" errors="0" time="2.179">"#
-            ]
+            attrs(root, &["name", "tests", "failures", "errors", "time"]),
+            ["consistency-lab", "21", "9", "0", "2.179"]
         );
-        assert_eq!(tags(&xml, "testcase").len(), 21);
-        assert_eq!(tags(&xml, "failure").len(), 9);
-        let suites = tags(&xml, "testsuite");
+        assert_eq!(all(&doc, "testcase").len(), 21);
+        assert_eq!(all(&doc, "failure").len(), 9);
+        let suites = all(&doc, "testsuite");
         assert_eq!(suites.len(), 9);
         assert_eq!(
-            suites[2],
-            r#"<testsuite name="bob/01_linearizable" tests="4" failures="1" errors="0" skipped="0" time="1.449">"#
+            attrs(suites[2], &["name", "tests", "failures", "errors", "time"]),
+            ["bob/01_linearizable", "4", "1", "0", "1.449"]
         );
     }
 
@@ -287,28 +280,56 @@ mod tests {
         let book = sample::book();
         let xml = junit_one(&book[1]);
         assert_eq!(well_formed(&xml), Ok(()));
-        let case = "    <testcase classname=\"bob.01_linearizable.register\" \
-            name=\"register::history_is_linearizable\" time=\"1.234\">\n      \
-            <failure message=\"panicked\" type=\"panicked\">expected &lt;1&gt; &amp; got \
-            &quot;2&quot; or &apos;3&apos;; seed 7</failure>\n    </testcase>\n";
-        assert!(xml.contains(case), "{xml}");
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let cases = all(&doc, "testcase");
+        let failing = cases
+            .iter()
+            .find(|c| c.attribute("name") == Some("register::history_is_linearizable"))
+            .unwrap();
+        assert_eq!(
+            attrs(*failing, &["classname", "time"]),
+            ["bob.01_linearizable.register", "1.234"]
+        );
+        let failure = problem(*failing).unwrap();
+        assert!(failure.has_tag_name("failure"));
+        assert_eq!(
+            attrs(failure, &["message", "type"]),
+            ["panicked", "panicked"]
+        );
+        // The markup reads back as written; the characters XML cannot hold are gone.
+        assert_eq!(
+            failure.text(),
+            Some("expected <1> & got \"2\" or '3'; seed 7")
+        );
         assert!(MARKUP.contains(['\u{1}', '\u{FFFF}']));
         assert!(!xml.contains(['\u{1}', '\u{FFFF}']), "{xml:?}");
-        assert!(xml.contains(
-            r#"<testcase classname="bob.01_linearizable.register" name="register::reads_see_writes" time="0.011"/>"#
-        ));
-        assert!(
-            xml.contains(r#"<property name="score" value="10"/>"#),
-            "{xml}"
-        );
+        let passing = cases
+            .iter()
+            .find(|c| c.attribute("name") == Some("register::reads_see_writes"))
+            .unwrap();
+        assert_eq!(passing.attribute("time"), Some("0.011"));
+        assert!(problem(*passing).is_none());
+        let score = all(&doc, "property")
+            .into_iter()
+            .find(|p| p.attribute("name") == Some("score"))
+            .unwrap();
+        assert_eq!(score.attribute("value"), Some("10"));
     }
 
     #[test]
     fn a_task_without_tests_fails() {
         let xml = junit_one(&sample::book()[1]);
-        let case = "<testcase classname=\"bob.02_cap.partition\" name=\"partition\" time=\"0.000\">\n      \
-            <failure message=\"the hidden suite has no test for this task\" type=\"no-test\"/>";
-        assert!(xml.contains(case), "{xml}");
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let case = all(&doc, "testcase")
+            .into_iter()
+            .find(|c| c.attribute("classname") == Some("bob.02_cap.partition"))
+            .unwrap();
+        assert_eq!(attrs(case, &["name", "time"]), ["partition", "0.000"]);
+        let failure = problem(case).unwrap();
+        assert_eq!(
+            attrs(failure, &["message", "type"]),
+            ["the hidden suite has no test for this task", "no-test"]
+        );
     }
 
     #[test]
@@ -316,23 +337,42 @@ mod tests {
         let mut carol = sample::book().remove(2);
         let xml = junit_one(&carol);
         assert_eq!(well_formed(&xml), Ok(()));
-        let failure = "<failure message=\"does-not-compile\" type=\"does-not-compile\">\
-            error[E0425]: cannot find value `x` in this scope</failure>";
-        assert_eq!(xml.matches(failure).count(), 3, "{xml}");
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let failures: Vec<_> = all(&doc, "failure")
+            .into_iter()
+            .filter(|f| f.attribute("type") == Some("does-not-compile"))
+            .collect();
+        assert_eq!(failures.len(), 3, "{xml}");
+        for failure in &failures {
+            assert_eq!(
+                failure.text(),
+                Some("error[E0425]: cannot find value `x` in this scope")
+            );
+        }
         for task in ["register", "cas", "stress"] {
-            let case = format!(r#"classname="carol.01_linearizable.{task}" name="{task}""#);
-            assert!(xml.contains(&case), "{xml}");
+            let classname = format!("carol.01_linearizable.{task}");
+            assert!(
+                all(&doc, "testcase").iter().any(|c| {
+                    c.attribute("classname") == Some(&classname)
+                        && c.attribute("name") == Some(task)
+                }),
+                "{xml}"
+            );
         }
         carol.exercises[0].status = ExerciseStatus::ToolError;
         let xml = junit_one(&carol);
-        assert!(
-            xml.contains(r#"tests="4" failures="0" errors="3""#),
-            "{xml}"
-        );
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        // Three tasks not graded (errors), and 02_cap's one passing test.
         assert_eq!(
-            xml.matches("<error message=\"tool-error\"").count(),
-            3,
-            "{xml}"
+            attrs(doc.root_element(), &["tests", "failures", "errors"]),
+            ["4", "0", "3"]
+        );
+        let errors = all(&doc, "error");
+        assert_eq!(errors.len(), 3, "{xml}");
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.attribute("message") == Some("tool-error"))
         );
     }
 
@@ -343,27 +383,37 @@ mod tests {
         dave.exercises.clear();
         let xml = junit_one(&dave);
         assert_eq!(well_formed(&xml), Ok(()));
-        assert!(
-            xml.contains(r#"tests="1" failures="0" errors="1""#),
-            "{xml}"
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let suite = all(&doc, "testsuite")[0];
+        assert_eq!(
+            attrs(suite, &["tests", "failures", "errors"]),
+            ["1", "0", "1"]
         );
-        assert!(xml.contains(
-            "<error message=\"tool-error\" type=\"tool-error\">the sandbox did not start: &lt;EPERM&gt;</error>"
-        ));
+        let error = all(&doc, "error")[0];
+        assert_eq!(
+            attrs(error, &["message", "type"]),
+            ["tool-error", "tool-error"]
+        );
+        assert_eq!(error.text(), Some("the sandbox did not start: <EPERM>"));
     }
 
     #[test]
     fn hostile_ids_and_names_stay_inside_their_attributes() {
         let mut sub = sample::book().remove(1);
-        sub.submission = "a\"b<c>&'d\n\u{2}".into();
+        sub.submission = "a\"b<c>&'d\u{2}".into();
         sub.exercises[0].tasks[0].tests[1].verdict = "timed out \"after\" 30 s".into();
         let xml = junit_one(&sub);
         assert_eq!(well_formed(&xml), Ok(()));
-        assert!(
-            xml.contains(r#"<testsuite name="a&quot;b&lt;c&gt;&amp;&apos;d&#10;/01_linearizable""#)
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        // Read back whole, less the control character XML cannot hold.
+        assert_eq!(
+            all(&doc, "testsuite")[0].attribute("name"),
+            Some("a\"b<c>&'d/01_linearizable")
         );
         assert!(
-            xml.contains(r#"message="timed out &quot;after&quot; 30 s""#),
+            all(&doc, "failure")
+                .iter()
+                .any(|f| f.attribute("message") == Some("timed out \"after\" 30 s")),
             "{xml}"
         );
     }
@@ -372,6 +422,10 @@ mod tests {
     fn an_empty_run_is_a_well_formed_empty_report() {
         let xml = junit(&[]);
         assert_eq!(well_formed(&xml), Ok(()));
-        assert!(xml.contains(r#"tests="0" failures="0" errors="0" time="0.000""#));
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        assert_eq!(
+            attrs(doc.root_element(), &["tests", "failures", "errors"]),
+            ["0", "0", "0"]
+        );
     }
 }
