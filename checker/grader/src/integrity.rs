@@ -84,22 +84,15 @@ pub fn scan_dir(exercise: &str, dir: &Path) -> Vec<Flag> {
     flags
 }
 
-/// The `.rs` files under `dir`, at any depth.
+/// The `.rs` files under `dir`, at any depth; links are never followed.
 fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            collect(&path, files);
-        } else if kind.is_file() && path.extension().is_some_and(|e| e == "rs") {
-            files.push(path);
-        }
-    }
+    files.extend(
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "rs"))
+            .map(walkdir::DirEntry::into_path),
+    );
 }
 
 /// The flags of one source file: (line, kind, why), at most one per kind and line.

@@ -259,20 +259,11 @@ fn same_tree(a: &Path, b: &Path) -> bool {
 
 /// Every file below `dir`, leaving out `target/` and `Cargo.lock`.
 fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        if path.is_dir() {
-            if name != "target" {
-                out.extend(walk(&path));
-            }
-        } else if name != "Cargo.lock" {
-            out.push(path);
-        }
-    }
-    out
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| !(e.file_type().is_dir() && e.file_name() == "target"))
+        .flatten()
+        .filter(|e| !e.file_type().is_dir() && e.file_name() != "Cargo.lock")
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }

@@ -37,7 +37,7 @@ pub fn fingerprint_files(dir: &Path) -> io::Result<String> {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, what));
     }
     let mut files = Vec::new();
-    collect(dir, Path::new(""), &mut files)?;
+    collect(dir, &mut files)?;
     files.sort_by(|a, b| a.as_os_str().as_bytes().cmp(b.as_os_str().as_bytes()));
     let mut hash = Fnv1a::new();
     for relative in files {
@@ -60,17 +60,21 @@ pub fn fingerprint_file(path: &Path) -> io::Result<String> {
     Ok(hash.hex())
 }
 
-/// Adds the regular files under `dir/relative` to `files`, relative to `dir`.
-fn collect(dir: &Path, relative: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in fs::read_dir(dir.join(relative))? {
-        let entry = entry?;
-        let name = entry.file_name();
+/// Adds the regular files under `dir` to `files`, relative to `dir`: links are never
+/// followed (walkdir's default), and build folders are skipped.
+fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
+    let walk = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.file_type().is_dir() && BUILD_FOLDERS.iter().any(|skip| e.file_name() == *skip))
+        });
+    for entry in walk {
+        let entry = entry.map_err(io::Error::other)?;
         // The entry's own type: a link is neither a file nor a folder here.
-        let kind = entry.file_type()?;
-        if kind.is_dir() && !BUILD_FOLDERS.iter().any(|skip| name == *skip) {
-            collect(dir, &relative.join(&name), files)?;
-        } else if kind.is_file() {
-            files.push(relative.join(&name));
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
+            files.push(relative.to_owned());
         }
     }
     Ok(())
