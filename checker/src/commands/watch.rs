@@ -16,7 +16,8 @@ use std::time::Duration;
 use anyhow::Result;
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 use crossterm::terminal;
-use notify::{RecursiveMode, Watcher};
+use notify_debouncer_mini::notify::RecursiveMode;
+use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
 
 use crate::commands::{check, list};
 use checker_core::Status;
@@ -61,13 +62,18 @@ pub fn run(course: &Course) -> Result<Status> {
         state.save()?;
         let dir = course.exercise_dir(current, &Source::Student);
         // A new watcher per exercise: it only watches that exercise's folder.
+        // A burst of saves (an editor writes, renames, touches) settles into one event.
         let watch_tx = tx.clone();
-        let watcher = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
-            if e.is_ok_and(|e| e.kind.is_modify() || e.kind.is_create() || e.kind.is_remove()) {
+        let watcher = new_debouncer(SETTLE, move |events: DebounceEventResult| {
+            if events.is_ok_and(|events| !events.is_empty()) {
                 let _ = watch_tx.send(Event::Changed);
             }
         })
-        .and_then(|mut w| w.watch(&dir, RecursiveMode::Recursive).map(|()| w));
+        .and_then(|mut w| {
+            w.watcher()
+                .watch(&dir, RecursiveMode::Recursive)
+                .map(|()| w)
+        });
         let watching = watcher.is_ok();
         'exercise: loop {
             screen(&format!(
@@ -99,14 +105,7 @@ pub fn run(course: &Course) -> Result<Status> {
             // Wait for a save or a key.
             loop {
                 match rx.recv() {
-                    Ok(Event::Changed) => {
-                        // Let a burst of saves settle, then check once.
-                        while rx
-                            .recv_timeout(SETTLE)
-                            .is_ok_and(|e| matches!(e, Event::Changed))
-                        {}
-                        continue 'exercise;
-                    }
+                    Ok(Event::Changed) => continue 'exercise,
                     Ok(Event::Key('q')) | Err(_) => return Ok(Status::Passed),
                     Ok(Event::Key('r')) => continue 'exercise,
                     Ok(Event::Key('h')) => {
