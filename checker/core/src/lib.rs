@@ -13,6 +13,7 @@
 //! | [`bar`] | a text progress bar |
 //! | [`digest`] | digests that never change between runs (FNV-1a) |
 //! | [`files`] | writing files atomically, or only when they change |
+//! | [`group`] | a child and everything it starts, as one process group killed together |
 //! | [`manifests`] | the course's Cargo manifests: dependency entries, the lock file |
 //! | [`style`] | colour, only on a terminal and only when `NO_COLOR` is not set |
 //! | [`xml`] | escaping text for XML, HTML and SVG |
@@ -27,6 +28,7 @@ pub mod clauses;
 pub mod course;
 pub mod digest;
 pub mod files;
+pub mod group;
 pub mod manifests;
 pub mod pages;
 pub mod progress;

@@ -5,14 +5,13 @@
 //! compile's result is the compiler's exit status and its diagnostics on standard error.
 
 use std::io::{self, Read};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
+use checker_core::group::ProcessGroup;
 
 /// How much of each stream is kept: a compiler that prints more is drowning in errors,
 /// and the first ones are what matters.
@@ -52,10 +51,9 @@ pub fn run(mut command: Command, timeout: Duration) -> io::Result<Ran> {
     command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    let mut child = command.spawn()?;
-    let group = Pid::from_raw(i32::try_from(child.id()).map_err(io::Error::other)?);
+        .stderr(Stdio::piped());
+    let mut child = ProcessGroup::prepare(&mut command).spawn()?;
+    let group = ProcessGroup::led_by(&child)?;
     let stderr = child.stderr.take().map(reader);
     let (done, finished) = mpsc::channel();
     let waiter = thread::spawn(move || {
@@ -66,7 +64,7 @@ pub fn run(mut command: Command, timeout: Duration) -> io::Result<Ran> {
     let timed_out = finished.recv_timeout(timeout).is_err();
     // Whatever the step left behind goes with it; a sandbox's namespace goes with
     // bubblewrap.
-    _ = killpg(group, Signal::SIGKILL);
+    group.kill();
     let status = waiter
         .join()
         .map_err(|_| io::Error::other("lost track of a compile"))??;

@@ -10,7 +10,7 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::fd::OwnedFd;
 use std::os::unix::net::{UnixListener, UnixStream};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -18,8 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
+use crate::group::ProcessGroup;
 use suite_harness::protocol::{Invitation, SEED_VAR};
 
 use super::RunOptions;
@@ -102,8 +101,8 @@ pub(super) fn run(binary: &Path, args: &[&str], options: &RunOptions) -> io::Res
     command
         .stdin(Stdio::piped())
         .stdout(Stdio::from(OwnedFd::from(output_writer.try_clone()?)))
-        .stderr(Stdio::from(OwnedFd::from(output_writer)))
-        .process_group(0);
+        .stderr(Stdio::from(OwnedFd::from(output_writer)));
+    ProcessGroup::prepare(&mut command);
     if options.seed.is_none() {
         command.env_remove(SEED_VAR);
     }
@@ -112,7 +111,7 @@ pub(super) fn run(binary: &Path, args: &[&str], options: &RunOptions) -> io::Res
     // The command holds the parent's copies of the output's write end; until they are
     // closed, the output would never reach its end.
     drop(command);
-    let group = Pid::from_raw(i32::try_from(child.id()).map_err(io::Error::other)?);
+    let group = ProcessGroup::led_by(&child)?;
 
     let invitation = Invitation {
         secret: secret.clone(),
@@ -150,12 +149,12 @@ pub(super) fn run(binary: &Path, args: &[&str], options: &RunOptions) -> io::Res
             Ok(Event::OutputFlooded) if killed_at.is_none() => {
                 // Too much output: stopped like a test out of time, but told apart.
                 seen.output_flooded = true;
-                kill_group(group);
+                group.kill();
                 killed_at = Some(Instant::now());
             }
             Ok(other) => seen.note(other),
             Err(RecvTimeoutError::Timeout) => {
-                kill_group(group);
+                group.kill();
                 killed_at = Some(Instant::now());
             }
             Err(RecvTimeoutError::Disconnected) => {
@@ -165,7 +164,7 @@ pub(super) fn run(binary: &Path, args: &[&str], options: &RunOptions) -> io::Res
     };
     let duration = killed_at.unwrap_or_else(Instant::now) - started;
     // Whatever the process left running goes with it.
-    kill_group(group);
+    group.kill();
     if !seen.connected {
         // Wakes the thread still waiting for a connection that will never come.
         _ = UnixStream::connect(&socket);
@@ -198,11 +197,6 @@ pub(super) fn run(binary: &Path, args: &[&str], options: &RunOptions) -> io::Res
             .snapshot(),
         duration,
     })
-}
-
-/// Kills every process of the group; a group that is already gone is fine.
-fn kill_group(group: Pid) {
-    _ = killpg(group, Signal::SIGKILL);
 }
 
 /// What the watchers reported so far.
