@@ -22,6 +22,8 @@
 
 use std::fs;
 use std::io;
+
+use super::sandbox::CgroupError;
 use std::path::{Path, PathBuf};
 
 /// Where control groups are mounted.
@@ -45,22 +47,27 @@ pub struct Cgroup {
 impl Cgroup {
     /// A group for job `slot` capped at `memory` bytes and `processes` processes and
     /// threads; why there is none otherwise.
-    pub fn create(slot: u32, memory: u64, processes: u64) -> Result<Cgroup, String> {
+    pub fn create(slot: u32, memory: u64, processes: u64) -> Result<Cgroup, CgroupError> {
         if !nix::unistd::geteuid().is_root() {
-            return Err("not root".to_owned());
+            return Err(CgroupError::NotRoot);
         }
         let name = format!("consistency-lab-{}-{slot}", std::process::id());
-        let own = fs::read_to_string("/proc/self/cgroup").map_err(|e| e.to_string())?;
+        let own = fs::read_to_string("/proc/self/cgroup")?;
         let unified = Path::new(ROOT).join("cgroup.controllers");
         let made = if unified.is_file() {
             Self::create_v2(&own, &name, memory, processes)
         } else {
             Self::create_v1(&own, &name, memory, processes)
         };
-        made.map_err(|e| e.to_string())
+        made
     }
 
-    fn create_v1(own: &str, name: &str, memory: u64, processes: u64) -> io::Result<Cgroup> {
+    fn create_v1(
+        own: &str,
+        name: &str,
+        memory: u64,
+        processes: u64,
+    ) -> Result<Cgroup, CgroupError> {
         let mut group = Cgroup {
             dirs: Vec::new(),
             version: "v1",
@@ -87,9 +94,7 @@ impl Cgroup {
                 (Some(parent), _) => parent,
                 // The processor share is worth having, not worth refusing to grade for.
                 (None, "cpu") => continue,
-                (None, _) => {
-                    return Err(io::Error::other(format!("no {controller} controller")));
-                }
+                (None, _) => return Err(CgroupError::NoController(controller)),
             };
             let dir = Path::new(ROOT).join(controller).join(parent).join(name);
             fs::create_dir(&dir)?;
@@ -104,11 +109,14 @@ impl Cgroup {
         Ok(group)
     }
 
-    fn create_v2(own: &str, name: &str, memory: u64, processes: u64) -> io::Result<Cgroup> {
+    fn create_v2(
+        own: &str,
+        name: &str,
+        memory: u64,
+        processes: u64,
+    ) -> Result<Cgroup, CgroupError> {
         if !own.lines().any(|line| line == "0::/") {
-            return Err(io::Error::other(
-                "cgroup v2, and the grader's group is not the root of it",
-            ));
+            return Err(CgroupError::NotAtRoot);
         }
         let root = Path::new(ROOT);
         // The root group may enable controllers for its children even with processes.

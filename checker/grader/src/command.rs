@@ -275,7 +275,7 @@ fn sandboxes(req: &GradeRequest, jobs: usize) -> Result<Vec<Sandbox>> {
     (0..jobs as u32)
         .map(|slot| {
             let mut sandbox = if req.no_sandbox {
-                Sandbox::unconfined(slot, req.sandbox_uid).map_err(anyhow::Error::msg)?
+                Sandbox::unconfined(slot, req.sandbox_uid)?
             } else {
                 Sandbox::bubblewrap(slot, req.sandbox_uid).map_err(|why| {
                     anyhow::anyhow!(

@@ -98,6 +98,21 @@ pub struct Confinement {
     pub program: Vec<OsString>,
 }
 
+/// Why a sandboxed process could not be confined: a system call refused, and what it
+/// was for ("limit memory", "become user 60500").
+#[derive(Debug, thiserror::Error)]
+#[error("cannot {what}: {errno}")]
+pub struct ConfineError {
+    what: String,
+    errno: nix::errno::Errno,
+}
+
+/// A refusal of the system to do `what`.
+fn refused(what: impl Into<String>) -> impl FnOnce(nix::errno::Errno) -> ConfineError {
+    let what = what.into();
+    move |errno| ConfineError { what, errno }
+}
+
 /// Sets the limits, takes the user and runs the program; returns only if that failed.
 pub fn exec(request: &Confinement) -> ExitCode {
     match confine(request) {
@@ -140,7 +155,7 @@ fn become_program(program: &[OsString]) -> ExitCode {
 /// a submission creating millions of them would otherwise slow the whole machine. Only
 /// a sandbox started as root may remount; it is still root here, before taking its user.
 #[cfg(target_os = "linux")]
-fn cap_tmp_files(files: u64) -> Result<(), String> {
+fn cap_tmp_files(files: u64) -> Result<(), ConfineError> {
     use nix::mount::{MsFlags, mount};
     // A remount replaces the mount's flags: keep what bubblewrap set.
     let flags = MsFlags::MS_REMOUNT | MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
@@ -152,24 +167,24 @@ fn cap_tmp_files(files: u64) -> Result<(), String> {
         flags,
         Some(data.as_str()),
     )
-    .map_err(|e| format!("cannot cap the files of /tmp: {e}"))
+    .map_err(refused("cap the files of /tmp"))
 }
 
 #[cfg(not(target_os = "linux"))]
-fn cap_tmp_files(_files: u64) -> Result<(), String> {
+fn cap_tmp_files(_files: u64) -> Result<(), ConfineError> {
     Ok(())
 }
 
 /// Everything but the exec.
-fn confine(request: &Confinement) -> Result<(), String> {
+fn confine(request: &Confinement) -> Result<(), ConfineError> {
     let limits = &request.limits;
     // A limit can only be lowered by a process that is not root: never ask for more
     // than is already allowed.
     let set = |resource: Resource, soft: u64, hard: u64, what: &str| {
         let (_, allowed) =
-            getrlimit(resource).map_err(|e| format!("cannot read the limit of {what}: {e}"))?;
+            getrlimit(resource).map_err(refused(format!("read the limit of {what}")))?;
         let hard = hard.min(allowed);
-        setrlimit(resource, soft.min(hard), hard).map_err(|e| format!("cannot limit {what}: {e}"))
+        setrlimit(resource, soft.min(hard), hard).map_err(refused(format!("limit {what}")))
     };
     set(Resource::RLIMIT_AS, limits.memory, limits.memory, "memory")?;
     // The soft limit sends SIGXCPU, which a process can catch; the hard limit a second
@@ -198,11 +213,11 @@ fn confine(request: &Confinement) -> Result<(), String> {
     }
     if let Some((uid, gid)) = request.user {
         // Groups first: once the user is no longer root, it may not change them.
-        setgroups(&[]).map_err(|e| format!("cannot drop supplementary groups: {e}"))?;
+        setgroups(&[]).map_err(refused("drop supplementary groups"))?;
         let gid = Gid::from_raw(gid);
-        setresgid(gid, gid, gid).map_err(|e| format!("cannot become group {gid}: {e}"))?;
+        setresgid(gid, gid, gid).map_err(refused(format!("become group {gid}")))?;
         let uid = Uid::from_raw(uid);
-        setresuid(uid, uid, uid).map_err(|e| format!("cannot become user {uid}: {e}"))?;
+        setresuid(uid, uid, uid).map_err(refused(format!("become user {uid}")))?;
     }
     // Counted per user: set once the process is the user the count is for.
     set(
@@ -212,7 +227,6 @@ fn confine(request: &Confinement) -> Result<(), String> {
         "processes",
     )?;
     #[cfg(target_os = "linux")]
-    nix::sys::prctl::set_no_new_privs()
-        .map_err(|e| format!("cannot forbid new privileges: {e}"))?;
+    nix::sys::prctl::set_no_new_privs().map_err(refused("forbid new privileges"))?;
     Ok(())
 }

@@ -33,9 +33,11 @@ use super::cgroup::Cgroup;
 use super::confine::Limits;
 
 mod bwrap;
+mod error;
 mod launcher;
 mod step;
 
+pub use error::{CgroupError, SandboxError};
 pub use launcher::TestLauncher;
 pub use step::Step;
 
@@ -70,7 +72,7 @@ pub struct Sandbox {
     /// The job's control group, when the grader can make one.
     cgroup: Option<Arc<Cgroup>>,
     /// Why there is none, for the instructor.
-    no_cgroup: Option<String>,
+    no_cgroup: Option<Arc<CgroupError>>,
 }
 
 /// What a sandboxed step is: it decides `/proc` and the size of `/tmp`.
@@ -93,7 +95,7 @@ impl Sandbox {
     ///
     /// Fails with a message for the instructor when bubblewrap is missing or cannot
     /// make its namespaces here (in a container that forbids them, say).
-    pub fn bubblewrap(slot: u32, first_uid: u32) -> Result<Sandbox, String> {
+    pub fn bubblewrap(slot: u32, first_uid: u32) -> Result<Sandbox, SandboxError> {
         let bwrap = find_bwrap()?;
         let as_root = nix::unistd::geteuid().is_root();
         let id = first_uid + slot;
@@ -111,7 +113,7 @@ impl Sandbox {
 
     /// No isolation: limits, timeouts and a clean environment only; as root, submitted
     /// code runs as user and group `first_uid + slot` (see [`Sandbox::check_user`]).
-    pub fn unconfined(slot: u32, first_uid: u32) -> Result<Sandbox, String> {
+    pub fn unconfined(slot: u32, first_uid: u32) -> Result<Sandbox, SandboxError> {
         let id = first_uid + slot;
         Ok(Sandbox {
             kind: Kind::Unconfined,
@@ -128,7 +130,7 @@ impl Sandbox {
     pub fn cap_job(&mut self, memory: u64) {
         match Cgroup::create(self.slot, memory, JOB_PROCESSES) {
             Ok(group) => self.cgroup = Some(Arc::new(group)),
-            Err(why) => self.no_cgroup = Some(why),
+            Err(why) => self.no_cgroup = Some(Arc::new(why)),
         }
     }
 
@@ -320,12 +322,14 @@ impl Sandbox {
 
     /// Runs the checker's own `--version` in a test sandbox: bubblewrap starts, the
     /// limits and the user can be set, the program runs.
-    fn probe(&self) -> Result<(), String> {
+    fn probe(&self) -> Result<(), SandboxError> {
         let step = self.step(Profile::Test);
         let output = self
             .command(&step, &Limits::test(10), Path::new(HELPER), &["--version"])
             .output()
-            .map_err(|e| format!("cannot start bubblewrap: {e}"))?;
+            .map_err(|e| SandboxError::BwrapRefused {
+                said: format!("it could not start: {e}"),
+            })?;
         if output.status.success() {
             return Ok(());
         }
@@ -334,16 +338,15 @@ impl Sandbox {
             .lines()
             .next()
             .unwrap_or("it failed without saying why");
-        Err(format!(
-            "bubblewrap is installed but cannot make a sandbox here ({first}); it needs \
-             user namespaces, or root"
-        ))
+        Err(SandboxError::BwrapRefused {
+            said: first.to_owned(),
+        })
     }
 }
 
 /// The checker binary, to run `sandbox-exec` from inside a sandbox.
-fn helper() -> Result<PathBuf, String> {
-    std::env::current_exe().map_err(|e| format!("cannot find the checker's own binary: {e}"))
+fn helper() -> Result<PathBuf, SandboxError> {
+    std::env::current_exe().map_err(SandboxError::NoHelper)
 }
 
 #[cfg(test)]

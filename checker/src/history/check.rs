@@ -47,7 +47,7 @@ pub fn run(args: &CheckArgs) -> Status {
         }
     }
     if !errors.is_empty() {
-        errors.iter().for_each(|e| output::error(e));
+        errors.iter().for_each(|e| output::error(&e.to_string()));
         return Status::ToolError;
     }
 
@@ -121,15 +121,64 @@ fn draw(loaded: &Loaded, verdict: &Verdict, page: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads and parses one file. The error is one line: `FILE:LINE: what was expected`.
-pub fn load(path: &Path, forced: Option<ModelKind>) -> Result<Loaded, String> {
+/// Why a history file could not be checked; each says so in one line naming the file
+/// (and the line, when one is at fault).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    /// The file cannot be read.
+    #[error("{file}: cannot read it: {why}")]
+    Unreadable {
+        /// The file.
+        file: String,
+        /// What the system said.
+        why: String,
+    },
+    /// The file does not parse.
+    #[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Malformed {
+        /// The file.
+        file: String,
+        /// The line at fault, when one is.
+        line: Option<usize>,
+        /// What was expected.
+        message: String,
+    },
+    /// No model was given and the file names none.
+    #[error("{file}: {}", NoModel)]
+    NoModel {
+        /// The file.
+        file: String,
+    },
+}
+
+/// No model given, and the history needs one.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "no model given and the file does not name one; pass --model {}",
+    model_names()
+)]
+pub struct NoModel;
+
+/// The names of the models, as `--model` takes them: `register|cas-register|kv`.
+fn model_names() -> String {
+    let names: Vec<_> = ModelKind::ALL.iter().map(|m| m.name()).collect();
+    names.join("|")
+}
+
+/// Reads and parses one file.
+pub fn load(path: &Path, forced: Option<ModelKind>) -> Result<Loaded, LoadError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: cannot read it: {e}"))?;
-    let (history, implied) = formats::parse(&text).map_err(|e| match e.line {
-        Some(line) => format!("{file}:{line}: {}", e.message),
-        None => format!("{file}: {}", e.message),
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Unreadable {
+        file: file.clone(),
+        why: e.to_string(),
     })?;
-    let model = choose_model(forced, implied, &history).map_err(|e| format!("{file}: {e}"))?;
+    let (history, implied) = formats::parse(&text).map_err(|e| LoadError::Malformed {
+        file: file.clone(),
+        line: e.line,
+        message: e.message,
+    })?;
+    let model = choose_model(forced, implied, &history)
+        .map_err(|NoModel| LoadError::NoModel { file: file.clone() })?;
     let times_are_lines = matches!(formats::detect(&text), Some(Format::Jepsen | Format::EdnKv));
     Ok(Loaded {
         file,
@@ -145,17 +194,11 @@ pub fn choose_model(
     forced: Option<ModelKind>,
     implied: Option<ModelKind>,
     history: &History,
-) -> Result<Option<ModelKind>, String> {
+) -> Result<Option<ModelKind>, NoModel> {
     match forced.or(implied) {
         Some(model) => Ok(Some(model)),
         None if history.is_empty() => Ok(None),
-        None => {
-            let names: Vec<_> = ModelKind::ALL.iter().map(|m| m.name()).collect();
-            Err(format!(
-                "no model given and the file does not name one; pass --model {}",
-                names.join("|")
-            ))
-        }
+        None => Err(NoModel),
     }
 }
 
@@ -181,7 +224,7 @@ mod tests {
         let h = History::from_ops([Op::write(0, 1, 0, 1)]).unwrap();
         let err = choose_model(None, None, &h).unwrap_err();
         assert_eq!(
-            err,
+            err.to_string(),
             "no model given and the file does not name one; pass --model register|cas-register|kv"
         );
         assert_eq!(choose_model(None, None, &History::new()), Ok(None));

@@ -17,25 +17,47 @@ use crate::cli::{GenArgs, GenFormat};
 use crate::output;
 use checker_core::Status;
 
+/// Why the generator's settings make no sense, in one line naming the option.
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// A share out of `0..=1`.
+    #[error("{option} is a share between 0 and 1, not {share}")]
+    Share {
+        /// The option.
+        option: &'static str,
+        /// Its value.
+        share: f64,
+    },
+    /// Reads and swaps together are more than every operation.
+    #[error("--reads and --cas together must not exceed 1")]
+    Shares,
+    /// No client or no time.
+    #[error("--clients and --max-duration must be at least 1")]
+    Nothing,
+    /// No value to write.
+    #[error("--values must be at least 1")]
+    NoValues,
+}
+
 /// The generator's settings from the command line, or why they make no sense.
-pub fn config(args: &GenArgs) -> Result<GenConfig, String> {
-    for (name, share) in [
+pub fn config(args: &GenArgs) -> Result<GenConfig, ConfigError> {
+    for (option, share) in [
         ("--reads", args.reads),
         ("--cas", args.cas),
         ("--unknown", args.unknown),
     ] {
         if !(0.0..=1.0).contains(&share) {
-            return Err(format!("{name} is a share between 0 and 1, not {share}"));
+            return Err(ConfigError::Share { option, share });
         }
     }
     if args.reads + args.cas > 1.0 {
-        return Err("--reads and --cas together must not exceed 1".into());
+        return Err(ConfigError::Shares);
     }
     if args.clients == 0 || args.max_duration == 0 {
-        return Err("--clients and --max-duration must be at least 1".into());
+        return Err(ConfigError::Nothing);
     }
     if args.values.is_some_and(|n| n < 1) {
-        return Err("--values must be at least 1".into());
+        return Err(ConfigError::NoValues);
     }
     Ok(GenConfig {
         clients: args.clients,
@@ -56,7 +78,7 @@ pub fn run(args: &GenArgs) -> Status {
     let cfg = match config(args) {
         Ok(cfg) => cfg,
         Err(e) => {
-            output::error(&e);
+            output::error(&e.to_string());
             return Status::ToolError;
         }
     };
@@ -81,7 +103,7 @@ pub fn run(args: &GenArgs) -> Status {
     match written {
         Ok(()) => Status::Passed,
         Err(e) => {
-            output::error(&e);
+            output::error(&e.to_string());
             Status::ToolError
         }
     }

@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use super::Profile;
+use super::error::SandboxError;
 
 /// The environment variable naming the bubblewrap program to use (default: `bwrap` on
 /// the `PATH`).
@@ -88,22 +89,23 @@ pub(super) fn parents(path: &Path) -> Vec<PathBuf> {
 }
 
 /// The bubblewrap program: `CONSISTENCY_LAB_BWRAP`, or `bwrap` on the `PATH`.
-pub(super) fn find_bwrap() -> Result<PathBuf, String> {
-    let missing = "bubblewrap is not installed (on Debian or Ubuntu: `sudo apt-get install \
-                   bubblewrap`)";
+pub(super) fn find_bwrap() -> Result<PathBuf, SandboxError> {
     if let Some(path) = std::env::var_os(BWRAP_VAR) {
         let path = PathBuf::from(path);
         return if path.is_file() {
             Ok(path)
         } else {
-            Err(format!("{missing}: {BWRAP_VAR} names {}", path.display()))
+            Err(SandboxError::BwrapNotAt {
+                var: BWRAP_VAR,
+                path,
+            })
         };
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .map(|dir| dir.join("bwrap"))
         .find(|candidate| candidate.is_file())
-        .ok_or_else(|| missing.to_owned())
+        .ok_or(SandboxError::NoBwrap)
 }
 
 #[cfg(test)]
