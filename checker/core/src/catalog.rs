@@ -111,7 +111,7 @@ impl Exercise {
     /// student's own.
     pub fn compile_notes(&self, errors: &str) -> Vec<String> {
         let mut notes: Vec<String> = self.withheld_note(errors).into_iter().collect();
-        let given = format!("{}_given::", crate::course::crate_key(&self.name));
+        let given = format!("{}_given::", crate_key(&self.name));
         if errors.contains("expected") && errors.contains(&given) {
             notes.push(format!(
                 "the hidden suite uses the course's types from given/{}/ ({given}...): keep \
@@ -131,6 +131,16 @@ impl Exercise {
             .find(|(krate, _)| errors.contains(&format!("`{krate}`")))
             .map(|(krate, why)| format!("{} is built without `{krate}`: {why}", self.name))
     }
+}
+
+/// The name suites use for an exercise's crate: the exercise name without its leading
+/// number, with `-` as `_` (`01_linearizable` -> `linearizable`), because crate names
+/// cannot start with a digit and a course numbers its exercises.
+pub fn crate_key(exercise: &str) -> String {
+    exercise
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start_matches(['_', '-'])
+        .replace('-', "_")
 }
 
 /// Why the catalog could not be used.

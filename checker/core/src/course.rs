@@ -149,16 +149,6 @@ impl Course {
     }
 }
 
-/// The name suites use for an exercise's crate: the exercise name without its leading
-/// number, with `-` as `_` (`01_linearizable` -> `linearizable`), because crate names
-/// cannot start with a digit and a course numbers its exercises.
-pub fn crate_key(exercise: &str) -> String {
-    exercise
-        .trim_start_matches(|c: char| c.is_ascii_digit())
-        .trim_start_matches(['_', '-'])
-        .replace('-', "_")
-}
-
 fn find_root(start: &Path) -> Result<PathBuf> {
     for dir in start.ancestors() {
         if dir.join(CATALOG).is_file() {

@@ -23,11 +23,27 @@
 use std::fs;
 use std::io;
 
-use super::sandbox::CgroupError;
 use std::path::{Path, PathBuf};
 
 /// Where control groups are mounted.
 const ROOT: &str = "/sys/fs/cgroup";
+
+/// Why a job has no control group of its own (it is graded with per-process limits).
+#[derive(Debug, thiserror::Error)]
+pub enum CgroupError {
+    /// Only root may make control groups.
+    #[error("not root")]
+    NotRoot,
+    /// cgroup v2 with the grader's group elsewhere than at the root.
+    #[error("cgroup v2, and the grader's group is not the root of it")]
+    NotAtRoot,
+    /// A controller the group needs is missing.
+    #[error("no {0} controller")]
+    NoController(&'static str),
+    /// The file system said no.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
 
 /// The control group of one job, removed when dropped.
 #[derive(Debug)]
@@ -54,12 +70,11 @@ impl Cgroup {
         let name = format!("consistency-lab-{}-{slot}", std::process::id());
         let own = fs::read_to_string("/proc/self/cgroup")?;
         let unified = Path::new(ROOT).join("cgroup.controllers");
-        let made = if unified.is_file() {
+        if unified.is_file() {
             Self::create_v2(&own, &name, memory, processes)
         } else {
             Self::create_v1(&own, &name, memory, processes)
-        };
-        made
+        }
     }
 
     fn create_v1(

@@ -29,8 +29,8 @@ use super::store;
 use super::submissions::{self, Submission};
 use checker_core::Status;
 use checker_core::catalog::Exercise;
+use checker_core::catalog::crate_key;
 use checker_core::course::Course;
-use checker_core::course::crate_key;
 
 /// What `checker grade` was asked.
 #[derive(Clone, Debug)]

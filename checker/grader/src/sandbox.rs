@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use super::cgroup::Cgroup;
+use super::cgroup::{Cgroup, CgroupError};
 use super::confine::Limits;
 
 mod bwrap;
@@ -37,7 +37,7 @@ mod error;
 mod launcher;
 mod step;
 
-pub use error::{CgroupError, SandboxError};
+pub use error::SandboxError;
 pub use launcher::TestLauncher;
 pub use step::Step;
 

@@ -143,9 +143,16 @@ mod tests {
     #[test]
     fn nonsense_settings_are_refused_with_the_option_named() {
         let err = config(&args(&["--unknown", "1.5"])).unwrap_err();
-        assert_eq!(err, "--unknown is a share between 0 and 1, not 1.5");
+        assert_eq!(
+            err.to_string(),
+            "--unknown is a share between 0 and 1, not 1.5"
+        );
         let err = config(&args(&["--reads", "0.9", "--cas", "0.2"])).unwrap_err();
-        assert!(err.contains("--reads and --cas"), "{err}");
-        assert!(config(&args(&["--clients", "0"])).is_err());
+        assert_eq!(err, ConfigError::Shares);
+        assert!(err.to_string().contains("--reads and --cas"), "{err}");
+        assert_eq!(
+            config(&args(&["--clients", "0"])).unwrap_err(),
+            ConfigError::Nothing
+        );
     }
 }

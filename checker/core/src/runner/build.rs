@@ -37,7 +37,7 @@ pub(super) struct Job<'a> {
 /// Writes the runner package and builds it; returns the binary and the warnings about
 /// the exercise's code.
 pub(super) fn build(job: &Job<'_>) -> Result<(PathBuf, Vec<String>), BuildError> {
-    let key = crate::course::crate_key(job.exercise);
+    let key = crate::catalog::crate_key(job.exercise);
     if !manifest::valid_exercise_name(&key) {
         return Err(BuildError::BadExerciseName {
             name: job.exercise.to_owned(),

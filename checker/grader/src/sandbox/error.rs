@@ -34,20 +34,3 @@ pub enum SandboxError {
     #[error("cannot find the checker's own binary: {0}")]
     NoHelper(#[source] io::Error),
 }
-
-/// Why a job has no control group of its own (it is graded with per-process limits).
-#[derive(Debug, thiserror::Error)]
-pub enum CgroupError {
-    /// Only root may make control groups.
-    #[error("not root")]
-    NotRoot,
-    /// cgroup v2 with the grader's group elsewhere than at the root.
-    #[error("cgroup v2, and the grader's group is not the root of it")]
-    NotAtRoot,
-    /// A controller the group needs is missing.
-    #[error("no {0} controller")]
-    NoController(&'static str),
-    /// The file system said no.
-    #[error("{0}")]
-    Io(#[from] io::Error),
-}
