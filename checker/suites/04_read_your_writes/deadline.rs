@@ -66,12 +66,63 @@ const CATCH_UP: &str = "Scenario: a leader and 3 replicas that apply each write 
     off at 23 ms; client 9 writes x again at 20 ms (version 7). At 36 ms replica 0 is \
     reconnected and applies everything at once: version 7.";
 
+const EXACTLY: &str = "Scenario: a leader and 2 replicas that apply each write exactly 10 \
+    ms after the leader took it, both cut off from the start. Client 9 writes x at 0 ms \
+    (version 1); client 10, with Policy { wait: 30 ms, fallback: {fallback} }, writes k10 at \
+    5 ms (version 2) and reads it back at once, at 10 ms. At 25 ms both replicas are \
+    reconnected and apply both writes at once: they reach exactly the client's floor, and \
+    nothing beyond.";
+
 /// Three reads wait at once for a replica; the replicas move without reaching the floor,
-/// then one jumps past it, and every read must be served there at once.
+/// then one jumps past it, and every read must be served there at once. Then two reads
+/// whose replicas reach exactly their floor and no further.
 pub fn a_read_waits_for_a_replica_to_catch_up() {
     if let Err(message) = suite_harness::block_on_paused(catch_up()) {
         panic!("{CATCH_UP}\n{message}");
     }
+    for fallback in [Fallback::Error, Fallback::Leader] {
+        if let Err(message) = suite_harness::block_on_paused(exactly_to_the_floor(fallback)) {
+            let scenario = EXACTLY.replace("{fallback}", &format!("{fallback:?}"));
+            panic!("{scenario}\n{message}");
+        }
+    }
+}
+
+async fn exactly_to_the_floor(fallback: Fallback) -> Result<(), String> {
+    let cluster = Cluster::new(Config::new(2, 6).lag(10 * MS, 10 * MS));
+    let run = Run::new(&cluster);
+    let policy = Policy {
+        wait: 30 * MS,
+        fallback,
+    };
+    let router = Arc::new(Router::new(cluster.clone(), policy));
+    let writes = Arc::new(Router::new(cluster.clone(), Policy::LEADER_AT_ONCE));
+    let clock = Clock::start();
+    (0..2).for_each(|i| cluster.stall(i));
+    let director = cluster.clone();
+    let faults = tokio::spawn(async move {
+        clock.at(25).await;
+        (0..2).for_each(|i| director.resume(i));
+    });
+    Client::new(9, &writes, &run).write("x", 1).await?;
+    let mut client = Client::new(10, &router, &run);
+    let version = client.write("k10", 10).await?;
+    floor_is_own_write(&client, version)?;
+    let out = client.read("k10").await?;
+    faults.await.expect("the fault schedule runs to its end");
+    never_stale(10, &out, policy.wait)?;
+    let served = matches!(&out.result, Ok(read)
+        if matches!(read.node, Node::Replica(_)) && read.value == Some(10));
+    if served && out.took <= 17 * MS {
+        return Ok(());
+    }
+    Err(format!(
+        "{}.\nThe replicas reached exactly the floor 15 ms after the call, so a correct read \
+         is served by a replica 16 ms after it: a replica at the floor is recent enough, also \
+         for a read that waits (deadline.1, efficiency.2). If task efficiency fails too, check \
+         it first.",
+        out.describe(10)
+    ))
 }
 
 async fn catch_up() -> Result<(), String> {

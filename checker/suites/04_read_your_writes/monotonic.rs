@@ -114,6 +114,11 @@ fn raises_the_floor(id: u32, out: &Outcome) -> Result<(), String> {
             node_name(read.node),
             out.floor_after
         )
+    } else if read.node == Node::Leader && out.floor_after <= out.floor_before {
+        "The leader served it, and the read did not raise the floor: a read the leader \
+         served counts as much as one a replica served, since the client saw the leader's \
+         state, and later writes of others with it."
+            .to_owned()
     } else if out.floor_after <= out.floor_before {
         "The read did not raise the floor at all: Router::read must note the version it was \
          served at in the session (Session::read), and Session::floor must count it."
@@ -136,10 +141,14 @@ const MID_READ: &str = "Scenario: a leader and 3 replicas that apply each write 
     every replica applies it at 15 ms. At 14.5 ms clients 10, 11 (sharing a router) and 12 \
     (with a router of its own), who never write, read x at the same instant, with \
     Policy::LEADER_AT_ONCE: the replicas are at version 0 when the reads begin and at \
-    version 1 when they answer, 1 ms later. Each then reads x three more times.";
+    version 1 when they answer, 1 ms later. Each then reads x three more times. At 30 ms \
+    client 13 writes k13 (version 2), at 31 ms client 9 writes x again (version 3), and at \
+    36 ms client 13 reads k13: no replica has its write yet, so the leader serves it, at \
+    version 3.";
 
 /// A read that lands while its replica applies a write: the floor must take the version
-/// the replica answered at, not the one it had when it was chosen.
+/// the replica answered at, not the one it had when it was chosen. And a read the leader
+/// serves beyond the client's own write: the floor takes the leader's version.
 pub fn the_floor_takes_the_version_the_node_answered_at() {
     if let Err(message) = suite_harness::block_on_paused(mid_read()) {
         panic!("{MID_READ}\n{message}");
@@ -152,7 +161,8 @@ async fn mid_read() -> Result<(), String> {
     let shared = Arc::new(Router::new(cluster.clone(), Policy::LEADER_AT_ONCE));
     let own = Arc::new(Router::new(cluster.clone(), Policy::LEADER_AT_ONCE));
     let clock = Clock::start();
-    Client::new(9, &own, &run).write("x", 1).await?;
+    let mut writer = Client::new(9, &own, &run);
+    writer.write("x", 1).await?;
     clock.at(14).await;
     // Half a millisecond past the tick: the replicas apply the write on the tick of 15 ms,
     // and a read called now answers on the tick of 16 ms, so the write lands strictly
@@ -171,10 +181,24 @@ async fn mid_read() -> Result<(), String> {
             }
         })
         .collect();
-    match run_all(clients).await.into_iter().next() {
-        Some(failure) => Err(failure),
-        None => Ok(()),
+    if let Some(failure) = run_all(clients).await.into_iter().next() {
+        return Err(failure);
     }
+    let mut client = Client::new(13, &shared, &run);
+    let (own_write, other_write) = tokio::join!(
+        async {
+            clock.at(30).await;
+            client.write("k13", 13).await
+        },
+        async {
+            clock.at(31).await;
+            writer.write("x", 2).await
+        },
+    );
+    own_write?;
+    other_write?;
+    let out = client.read("k13").await?;
+    raises_the_floor(13, &out)
 }
 
 /// `Session::read` on its own: the floor covers the highest version read, whatever
