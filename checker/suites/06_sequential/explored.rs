@@ -28,7 +28,8 @@ fn world(nodes: usize, duplicate: f64) -> World<Replica> {
 }
 
 /// The whole of one explored run, checked: every rule by the monitor (and every call
-/// answered, unless the run lost a message), then the history.
+/// answered, when the run lost no message and came to its end rather than to the
+/// explorer's bound of steps), then the history.
 fn check(world: &World<Replica>) -> Result<(), String> {
     let mut monitor = Monitor::new(world.len());
     monitor.read(world)?;
@@ -42,7 +43,7 @@ fn check(world: &World<Replica>) -> Result<(), String> {
             }
         )
     });
-    if !lost {
+    if !lost && world.in_flight() == 0 {
         monitor.finish(None)?;
     }
     sequential_history(world, "an explored run", false)
