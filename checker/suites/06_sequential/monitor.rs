@@ -436,8 +436,10 @@ impl Monitor {
                     return Err(format!(
                         "n{r} answered c{client}'s read with {}, but its copy should have \
                          held {} then: {}. A read answers from the local copy, and the copy \
-                         is the value of the last write applied in number order (README \
-                         rules sequential.2 and sequential.7)",
+                         is the value of the last write applied in number order: an Apply \
+                         that arrives early waits for its turn, and one that arrives again \
+                         changes nothing (README rules sequential.2, sequential.7 and \
+                         sequential.8)",
                         shown(*value),
                         shown(open.allowed[0]),
                         self.holdings(r)
@@ -540,10 +542,10 @@ impl Monitor {
         if r == SEQUENCER {
             text.push_str(" (besides numbering them itself)");
         }
-        let can = if prefix == 0 {
-            "no write yet".to_owned()
-        } else {
-            format!("writes {}", numbers(0..prefix))
+        let can = match prefix {
+            0 => "no write yet".to_owned(),
+            1 => "write 0".to_owned(),
+            _ => format!("writes {}", numbers(0..prefix)),
         };
         if held.is_empty() {
             text.push_str(&format!(", so it can apply {can}"));
@@ -584,8 +586,9 @@ impl Monitor {
                 return Err(format!(
                     "at {}, {}; {expected}, but n{r} reports applied() = {applied} and value() \
                      = {}. A replica applies the numbered writes in number order, each as \
-                     soon as every write before it is applied, holding back those that \
-                     arrive early and ignoring copies of those applied already {}",
+                     soon as every write before it is applied (in the handler where its \
+                     turn comes, not on a later tick), holding back those that arrive early \
+                     and ignoring copies of those applied already {}",
                     ms(world.now()),
                     self.holdings(r),
                     shown(value),

@@ -186,12 +186,20 @@ pub fn writes_return_whatever_the_tick() {
     ];
     for (tick, config) in worlds {
         let longest = config.max_delay;
+        let delays = if config.min_delay == longest {
+            format!("every message takes {} ms", longest.as_millis())
+        } else {
+            format!(
+                "messages take {} to {} ms (seed {})",
+                config.min_delay.as_millis(),
+                longest.as_millis(),
+                config.seed
+            )
+        };
         let scenario = format!(
-            "3 replicas, messages take {} to {} ms, the world's tick is {}. c1 writes 1 at n1 \
-             and c2 writes 2 at n2 at one instant; then c1 reads at n2, c0 writes 3 at n0 and \
-             c2 writes 4 at n2.",
-            config.min_delay.as_millis(),
-            longest.as_millis(),
+            "3 replicas, {delays}, the world's tick is {}. c1 writes 1 at n1 and c2 writes 2 \
+             at n2 at one instant; then c1 reads at n2, c0 writes 3 at n0 and c2 writes 4 at \
+             n2.",
             tick.map_or_else(
                 || "off".to_owned(),
                 |t| format!("every {} ms", t.as_millis())
