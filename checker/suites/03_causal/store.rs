@@ -136,8 +136,8 @@ pub fn every_write_reaches_every_replica_at_every_size() {
             );
             let mut w = world(nodes, network(seed));
             let keys: Vec<String> = (0..nodes).map(|i| format!("k{i}")).collect();
-            for i in 0..nodes {
-                w.call(i as u32, i, put(&keys[i], &format!("v{i}")));
+            for (i, key) in keys.iter().enumerate() {
+                w.call(i as u32, i, put(key, &format!("v{i}")));
             }
             answered(&mut w, &scenario, seed);
             for i in 0..nodes {

@@ -109,16 +109,12 @@ impl fmt::Display for Size {
     }
 }
 
+/// What each replica's clients read of every key once the network is quiet.
+type Seen = Vec<BTreeMap<String, Option<String>>>;
+
 /// One run, traced or not (the run is the same), and what each replica holds once the
 /// network is quiet.
-fn play(
-    seed: u64,
-    size: Size,
-    trace: bool,
-) -> (
-    World<Replica>,
-    Result<Vec<BTreeMap<String, Option<String>>>, String>,
-) {
+fn play(seed: u64, size: Size, trace: bool) -> (World<Replica>, Result<Seen, String>) {
     let mut rng = Rng::new(seed ^ 0x57);
     let mut config = network(seed).trace(trace);
     if !size.duplicates {
