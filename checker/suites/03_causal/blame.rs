@@ -31,7 +31,7 @@ pub struct Upstream {
 /// How long the tests of a task built on may run again, in real time, before the
 /// failure is reported without them: their own runs take milliseconds, and a student's
 /// code that loops must not hide the failure already found.
-const PROBE_LIMIT: Duration = Duration::from_secs(3);
+const PROBE_LIMIT: Duration = Duration::from_secs(10);
 
 /// Runs `body`, a test of a task that builds on `upstreams`. If it fails and one of those
 /// tasks fails too, the failure names it; otherwise the failure is left as it was.
