@@ -4,7 +4,8 @@
 //! Reads are judged against the floor the session had when they were called
 //! (`Session::floor`), so that a session that forgets what the client read (task
 //! `monotonic`) does not cost this task too; a read that goes below that floor at once,
-//! without waiting, is reported as the rule ryw.3 it breaks.
+//! without waiting, is reported as the rule ryw.3 it breaks. The randomized runs of the
+//! task are in `stalls.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;

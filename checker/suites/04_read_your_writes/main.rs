@@ -6,6 +6,13 @@
 //! `ryw`). Hand-built scenarios, timed to the millisecond on tokio's paused clock, catch
 //! the mistakes that need a precise moment; randomized runs mix many clients, and a
 //! failing one is shrunk to the smallest run of its seed that still fails.
+//!
+//! | module | what it holds |
+//! | --- | --- |
+//! | `ryw`, `efficiency`, `monotonic`, `deadline` | each task's tests |
+//! | `stalls` | task `deadline` at random: replicas cut off and reconnected |
+//! | `common` | clients whose answers are held against the cluster's journal, and the outcome of a read |
+//! | `random` | seeds, shrinking a failing run, and the history checks' evidence |
 
 mod common;
 mod deadline;
