@@ -230,6 +230,12 @@ fn a_replica_that_leaves_its_tick_to_the_world_fails_gossip_only() {
 }
 
 #[test]
+fn gossip_to_half_the_peers_a_round_fails_gossip_only() {
+    let test = "scenarios::replicas_gossip_on_their_own_tick";
+    assert_loses("gossip_to_half_the_peers", &["gossip"], test);
+}
+
+#[test]
 fn a_count_cached_between_rounds_fails_gossip_only() {
     let test = "scenarios::replicas_answer_at_once_from_their_own_copy";
     assert_loses("count_cached_per_round", &["gossip"], test);

@@ -6,11 +6,12 @@
 //! sometimes, or never: a count cached between rounds, a replica that leaves the tick to
 //! the world's default, gossip that stops some rounds after the last change.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use eventual_given::{CONVERGE_ROUNDS, ROUND, Request, Response};
 use testkit::history::ClientId;
-use testkit::sim::{Config, NodeId, World};
+use testkit::sim::{Config, Endpoint, Event, Fate, NodeId, World};
 
 use crate::evidence::{answers, converged};
 use crate::reference::Replica;
@@ -105,11 +106,12 @@ pub fn replicas_answer_at_once_from_their_own_copy() {
 
 /// Clusters of 2, 5 and 7 replicas in worlds whose own tick is off or twenty-five rounds
 /// long: a change at every replica must still reach every other within CONVERGE_ROUNDS
-/// rounds, so each replica must set its own tick of ROUND.
+/// rounds, so each replica must set its own tick of ROUND; and in those rounds every
+/// replica must have told every peer about its state once a round (counted, never read).
 pub fn replicas_gossip_on_their_own_tick() {
     let ms = Duration::from_millis;
     for (n, tick) in [(2, None), (5, None), (7, Some(ROUND * 25))] {
-        let config = Config::new(11).delay(ms(1), ms(3)).tick(tick).trace(false);
+        let config = Config::new(11).delay(ms(1), ms(3)).tick(tick);
         let mut w = world(config, n);
         for node in 0..n {
             let client = 10 + node as ClientId;
@@ -127,10 +129,46 @@ pub fn replicas_gossip_on_their_own_tick() {
                 Some(t) => format!("every {t:?}"),
             }
         );
+        let quiet_from = w.now();
         w.run_for(ROUND * CONVERGE_ROUNDS);
+        let told = told(&w, quiet_from);
         let result = answers(&w).and_then(|acked| converged(&mut w, &acked, 99));
         check(result, &scenario);
+        // A round's gossip may still be on its way at either end of the window.
+        let least = u64::from(CONVERGE_ROUNDS) - 1;
+        for from in 0..n {
+            for to in (0..n).filter(|&to| to != from) {
+                let k = told.get(&(from, to)).copied().unwrap_or(0);
+                if k < least {
+                    suite_harness::fail(format!(
+                        "{scenario}.\nIn those {CONVERGE_ROUNDS} rounds n{from} sent n{to} {k} \
+                         message(s): every ROUND a replica tells each of its peers about its \
+                         state, all of them, every round (at least {least} here), even when \
+                         nothing changed."
+                    ));
+                }
+            }
+        }
     }
+}
+
+/// How many messages each node sent each other node after `since`, by (from, to), from
+/// the trace: counted, never read, since a message is the submission's own type.
+fn told(w: &World<Replica>, since: Duration) -> BTreeMap<(NodeId, NodeId), u64> {
+    let mut out = BTreeMap::new();
+    for e in w.trace().events() {
+        if let Event::Message {
+            from: Endpoint::Node(from),
+            to: Endpoint::Node(to),
+            fate: Fate::Sent,
+            ..
+        } = &e.event
+            && e.at > since
+        {
+            *out.entry((*from, *to)).or_insert(0) += 1;
+        }
+    }
+    out
 }
 
 /// Clusters of 2 to 7 replicas split in two; every replica takes changes, then the
