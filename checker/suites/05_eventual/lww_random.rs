@@ -66,13 +66,14 @@ impl fmt::Display for WriteRun {
     }
 }
 
-/// Up to `size.writes` writes with distinct stamps whose times often tie.
+/// Four to twelve writes (at most `size.writes`) with distinct stamps whose times often
+/// tie.
 fn random_writes(rng: &mut Rng, size: &WriteRun) -> Vec<Write> {
     let mut stamps: Vec<Stamp> = (0..3)
         .flat_map(|time| NODES.map(|node| Stamp { time, node }))
         .collect();
     rng.shuffle(&mut stamps);
-    let n = size.writes.min(1 + rng.index(size.writes));
+    let n = size.writes.min(4 + rng.index(9));
     stamps
         .into_iter()
         .take(n)
