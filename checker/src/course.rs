@@ -96,8 +96,9 @@ impl Course {
     /// runner's), where a relative `CARGO_TARGET_DIR` would name another place.
     pub fn target_dir(&self) -> PathBuf {
         match std::env::var_os("CARGO_TARGET_DIR") {
-            Some(dir) => std::path::absolute(PathBuf::from(dir))
-                .unwrap_or_else(|_| self.root.join("target")),
+            Some(dir) => {
+                std::path::absolute(PathBuf::from(dir)).unwrap_or_else(|_| self.root.join("target"))
+            }
             None => self.root.join("target"),
         }
     }
