@@ -351,7 +351,7 @@ pub fn two_locks_on_one_register_are_one() {
     }
     runs::each_seed(
         runs::seeds(10),
-        Contention {
+        |_| Contention {
             clients: 4,
             rounds: 3,
         },
@@ -416,7 +416,7 @@ pub fn one_holder_at_a_time() {
     }
     runs::each_seed(
         runs::seeds(crate::SEEDS / 2),
-        Contention {
+        |_| Contention {
             clients: 6,
             rounds: 4,
         },
@@ -631,7 +631,7 @@ fn tokens_out_of_order(held: &[Held]) -> Option<String> {
 pub fn tokens_grow() {
     runs::each_seed(
         runs::seeds(crate::SEEDS / 2),
-        Contention {
+        |_| Contention {
             clients: 4,
             rounds: 4,
         },

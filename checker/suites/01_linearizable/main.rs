@@ -47,6 +47,7 @@ suite_harness::suite! {
         quorum::linearizable_under_faults [1],
         quorum::even_clusters_need_more_than_half [1, 2],
         quorum::duplicates_count_once [2],
+        quorum::late_answers_are_not_stores [2],
         quorum::write_tags_exceed_what_was_seen [3],
         quorum::concurrent_writes_get_distinct_tags [3],
         quorum::reads_write_back [4],
@@ -54,5 +55,6 @@ suite_harness::suite! {
         quorum::completes_with_a_majority [6],
         quorum::completes_when_answers_outlast_a_tick [6],
         quorum::stored_reports_what_a_replica_holds [7],
+        quorum::every_schedule_of_three_nodes [1],
     ],
 }

@@ -421,17 +421,21 @@ fn linearizable(history: &History, scenario: &str, evidence: Option<String>) -> 
 /// linearizable as a compare-and-swap register, a refused swap counting as a read of the
 /// value it reports.
 pub fn history_is_linearizable() {
-    runs::each_seed(runs::seeds(crate::SEEDS), CROWD, |seed, &crowd| {
-        let run = run(seed, crowd, false);
-        if let Some(contradiction) = &run.contradiction {
-            return Some(contradiction.clone());
-        }
-        linearizable(
-            &run.history,
-            &format!("{} shared one register ({})", crowd, handles(crowd)),
-            shared_version(&run.updates),
-        )
-    });
+    runs::each_seed(
+        runs::seeds(crate::SEEDS),
+        |_| CROWD,
+        |seed, &crowd| {
+            let run = run(seed, crowd, false);
+            if let Some(contradiction) = &run.contradiction {
+                return Some(contradiction.clone());
+            }
+            linearizable(
+                &run.history,
+                &format!("{} shared one register ({})", crowd, handles(crowd)),
+                shared_version(&run.updates),
+            )
+        },
+    );
 }
 
 /// Swaps from one value at once: 2, 3, 4 and 6 of them, each through a handle of its own
@@ -689,11 +693,15 @@ pub fn versions_count_updates() {
             }
         }
     }
-    runs::each_seed(runs::seeds(crate::SEEDS), CROWD, |seed, &crowd| {
-        let Run { updates, seen, .. } = run(seed, crowd, false);
-        versions_broken(&updates, &seen, 0)
-            .map(|why| format!("{crowd} shared one register ({}). {why}", handles(crowd)))
-    });
+    runs::each_seed(
+        runs::seeds(crate::SEEDS),
+        |_| CROWD,
+        |seed, &crowd| {
+            let Run { updates, seen, .. } = run(seed, crowd, false);
+            versions_broken(&updates, &seen, 0)
+                .map(|why| format!("{crowd} shared one register ({}). {why}", handles(crowd)))
+        },
+    );
 }
 
 /// Compares what the register or its store gave with what it must have held, field by
@@ -794,31 +802,35 @@ pub fn state_is_kept_in_the_store() {
             suite_harness::fail(format!("seed {seed}: {why}"));
         }
     }
-    runs::each_seed(runs::seeds(20), CROWD, |seed, &crowd| {
-        let run = run(seed, crowd, true);
-        let scenario = format!(
-            "{crowd} shared one register ({}) while client {} loaded its store directly",
-            handles(crowd),
-            crowd.clients
-        );
-        let evidence = Some(
-            "The register's state is what its store holds, so a load of the store at any \
+    runs::each_seed(
+        runs::seeds(20),
+        |_| CROWD,
+        |seed, &crowd| {
+            let run = run(seed, crowd, true);
+            let scenario = format!(
+                "{crowd} shared one register ({}) while client {} loaded its store directly",
+                handles(crowd),
+                crowd.clients
+            );
+            let evidence = Some(
+                "The register's state is what its store holds, so a load of the store at any \
              moment must read the register as a read would; a register that keeps its value \
              anywhere else (a copy beside the store, a store of its own) shows the store a \
              different history from the one its clients saw."
-                .to_owned(),
-        );
-        if let Some(why) = linearizable(&run.history, &scenario, evidence) {
-            return Some(why);
-        }
-        let newest = run.updates.iter().max_by_key(|u| u.version)?;
-        held_wrong(
-            "the store, once every client was done,",
-            run.last,
-            Some(newest.value),
-            run.updates.len() as u64,
-        )
-    });
+                    .to_owned(),
+            );
+            if let Some(why) = linearizable(&run.history, &scenario, evidence) {
+                return Some(why);
+            }
+            let newest = run.updates.iter().max_by_key(|u| u.version)?;
+            held_wrong(
+                "the store, once every client was done,",
+                run.last,
+                Some(newest.value),
+                run.updates.len() as u64,
+            )
+        },
+    );
 }
 
 /// A clone of a register is a handle to the same register: a write through one handle

@@ -12,18 +12,20 @@ use testkit::shrink::{Budget, Shrink, shrink};
 /// the course's suites take milliseconds; a failure is worth a fraction of a second.
 const TRIES: usize = 60;
 
-/// Runs `run` on `start` for each seed of `seeds` and returns when all pass. On the
-/// first failure, shrinks the run on that seed and fails the test with its message: what
-/// `run` said about the smallest failing run, the size it had, and the size it started
-/// from. `run` returns `None` when the run passed, or why it failed.
+/// Runs `run` for each seed of `seeds`, on the run `start` gives for that seed, and
+/// returns when all pass. On the first failure, shrinks the run on that seed and fails
+/// the test with its message: what `run` said about the smallest failing run, the size
+/// it had, and the size it started from. `run` returns `None` when the run passed, or
+/// why it failed.
 pub fn each_seed<P>(
     seeds: impl IntoIterator<Item = u64>,
-    start: P,
+    start: impl Fn(u64) -> P,
     mut run: impl FnMut(u64, &P) -> Option<String>,
 ) where
     P: Shrink + std::fmt::Display + PartialEq,
 {
     for seed in seeds {
+        let start = start(seed);
         let Some(failure) = run(seed, &start) else {
             continue;
         };
