@@ -312,17 +312,21 @@ pub fn even_clusters_need_more_than_half() {
     }
 }
 
-/// Five nodes; client 10 writes 1 through n0. The moment n0 starts its second phase,
-/// every link out of n0 is cut, so its pair reaches nobody, while the answers to its
-/// first phase that are still on their way back arrive. Those answers say what a node
-/// held, not that it stored the new pair: the write must not complete. A read through
-/// the other four nodes follows; after the heal everything completes.
+/// Five nodes, then seven; every message takes exactly 2 ms, so that all the answers to
+/// n0's first phase arrive at one instant, one after the other. Client 10 writes 1
+/// through n0, and the moment n0 starts its second phase (when a majority has answered),
+/// every link out of n0 is cut: its pair reaches nobody, while the rest of the answers
+/// to its first phase arrive. Those say what a node held, not that it stored the new
+/// pair: the write must not complete. A read through the other nodes follows; after the
+/// heal everything completes.
 pub fn late_answers_are_not_stores() {
-    for seed in runs::seeds(4) {
-        let mut world = world(Config::new(seed).delay(MS(1), MS(5)), 5);
+    let seed = suite_harness::seed();
+    for nodes in [5usize, 7] {
+        let config = Config::new(seed).delay(MS(2), MS(2));
+        let mut world = world(config, nodes);
         world.call(10, 0, Request::Write(1));
         world.run_until(|w| sent_store(w, 0, 1));
-        for to in 1..5 {
+        for to in 1..nodes {
             world.block(0, to);
         }
         world.run_for(MS(60));
@@ -330,24 +334,28 @@ pub fn late_answers_are_not_stores() {
             fail_at(
                 seed,
                 format!(
-                    "five nodes; client 10's write of 1 through n0 returned although no node \
-                     but n0 ever received its pair: every link out of n0 was cut the moment \
-                     it sent its second phase. An answer to the first phase that arrives \
-                     after the second has begun says what a node held, not that it stored \
-                     the new pair: count only the answers of the phase an operation is in.\n\n{}",
+                    "{nodes} nodes; client 10's write of 1 through n0 returned although no \
+                     node but n0 ever received its pair: every link out of n0 was cut the \
+                     moment it sent its second phase. An answer to the first phase that \
+                     arrives after the second has begun says what a node held, not that it \
+                     stored the new pair: count only the answers of the phase an operation \
+                     is in.\n\n{}",
                     audit::explain(&audit::audit(&world))
                 ),
             );
         }
-        world.partition(&[&[0], &[1, 2, 3, 4]]);
+        let rest: Vec<usize> = (1..nodes).collect();
+        world.partition(&[&[0], &rest]);
         world.call_and_wait(11, 1, Request::Read);
         world.heal();
         world.run_until(|w| !w.is_waiting(10));
         world.call_and_wait(12, 2, Request::Read);
         if let Some(why) = check(
             &world,
-            "five nodes: client 10's write of 1 through n0 reached no other node, then a read \
-             through n1 without n0, then a heal and a read through n2",
+            &format!(
+                "{nodes} nodes: client 10's write of 1 through n0 reached no other node, then \
+                 a read through n1 without n0, then a heal and a read through n2"
+            ),
         ) {
             fail_at(seed, why);
         }

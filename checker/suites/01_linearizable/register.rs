@@ -3,11 +3,13 @@
 //! The store and the values it holds are the course's (`linearizable_given`), named from
 //! there so that a register made on a look-alike store does not compile here; one that
 //! keeps its state away from the store it is given fails `state_is_kept_in_the_store`.
-//! The register is the student's: it is observed only through what its methods return,
-//! compared field by field, and shared between clients through an `Arc` or through its
-//! clones, which `clones_share_the_register` checks on their own. No verdict depends on
-//! a trait the student implements. Histories are recorded here, from what the calls
-//! returned.
+//! The register is the student's: it is observed only through what its operations
+//! return, compared field by field, and shared between clients through an `Arc` or
+//! through its clones, which `clones_share_the_register` checks on their own. Some
+//! clients call it through its `CasRegister` impl, which is the register's operations
+//! under test like its own methods; no verdict is reached through a trait the student
+//! implements (a comparison, a conversion, a recording). Histories are recorded here,
+//! from what the calls returned.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -184,9 +186,12 @@ impl Log {
         u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX)
     }
 
-    /// Records an operation called at `call` that returns now with `output`.
+    /// Records an operation called at `call` that returns now with `output`. An operation
+    /// that took no time at all (the course's store always takes some, so only a register
+    /// that skips it can) is recorded as returning a nanosecond later: its span must not
+    /// be empty, and a longer span only loosens the order the checker demands.
     fn done(&self, client: u32, action: Action, call: u64, output: Output) {
-        let at = self.now();
+        let at = self.now().max(call + 1);
         self.ops.lock().unwrap().push(Operation {
             client,
             key: None,
