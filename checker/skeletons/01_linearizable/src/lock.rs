@@ -31,6 +31,7 @@ impl<R: CasRegister> Lock<R> {
     pub async fn acquire(&self, owner: Owner, timeout: Duration) -> Result<Token, LockError> {
         // TODO: take the lock with compare-and-swap, retrying until `timeout` has passed;
         // hand out a token larger than every token before it.
+        // (This line only keeps the compiler quiet about an unread field until you read it.)
         let _ = &self.register;
         todo!("acquire the lock for client {owner} within {timeout:?}")
     }
