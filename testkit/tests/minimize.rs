@@ -195,6 +195,31 @@ fn repeated_values_and_refused_swaps_shrink_soundly_too() {
     );
 }
 
+/// `history` with failed writes of values nobody reads, each by a client of its own:
+/// still consistent, since a failed operation had no effect.
+fn with_failed_writes(history: &History, seed: u64) -> History {
+    let mut rng = Rng::new(seed ^ 0xFA11);
+    let end = history
+        .ops()
+        .iter()
+        .filter_map(|o| o.ret())
+        .max()
+        .unwrap_or(0);
+    let mut ops = history.ops().to_vec();
+    for i in 0..rng.below(4) {
+        let call = rng.below(end + 1);
+        let value = Value::Int(1_000 + i as i64);
+        let ret = call + rng.below(4);
+        ops.push(Operation::failed(
+            500 + i as u32,
+            Action::Write(value),
+            call,
+            ret,
+        ));
+    }
+    History::from_ops(ops).unwrap()
+}
+
 #[test]
 fn a_consistent_history_never_loses_its_way_into_a_violation() {
     // Every part the search may try keeps what its operations need; each such part of a
@@ -209,7 +234,7 @@ fn a_consistent_history_never_loses_its_way_into_a_violation() {
             seed,
             ..GenConfig::default()
         };
-        let whole = generate(&cfg);
+        let whole = with_failed_writes(&generate(&cfg), seed);
         assert_eq!(lin().check(&whole).unwrap(), Verdict::Holds, "seed {seed}");
         let mut rng = Rng::new(seed);
         let seq = Sequential::new(ModelKind::CasRegister);
@@ -237,6 +262,130 @@ fn a_consistent_history_never_loses_its_way_into_a_violation() {
         let m = minimize(&lin(), &whole, &fake, Budget::default());
         assert_eq!(m.history, whole);
         assert_eq!(m.violation, fake);
+    }
+}
+
+#[test]
+fn every_part_of_a_small_consistent_history_that_keeps_its_needs_is_consistent() {
+    // All parts, of histories small enough to try them all: two values, many swaps,
+    // refused ones among them, and calls at the instant of other returns.
+    let seq = Sequential::new(ModelKind::CasRegister);
+    for seed in 0..700u64 {
+        let cfg = GenConfig {
+            clients: 3,
+            ops_per_client: 3,
+            max_duration: 4,
+            max_gap: 1,
+            value_range: Some(2),
+            reads: 0.3,
+            cas: 0.5,
+            unknown: 0.1,
+            seed,
+            ..GenConfig::default()
+        };
+        let whole = with_failed_writes(&generate(&cfg), seed);
+        for (real_time, checker) in [(true, &lin() as &dyn ConsistencyCheck), (false, &seq)] {
+            let needs = Needs::of(&whole, real_time);
+            let mut tried = std::collections::BTreeSet::new();
+            for mask in 0u32..1 << whole.len() {
+                let mut keep: Vec<bool> = (0..whole.len()).map(|i| mask & 1 << i != 0).collect();
+                needs.close(&mut keep);
+                if !tried.insert(keep.clone()) {
+                    continue;
+                }
+                let ids: Vec<OpId> = (0..keep.len()).filter(|&i| keep[i]).collect();
+                assert_eq!(
+                    checker.check(&whole.subset(&ids)).unwrap(),
+                    Verdict::Holds,
+                    "seed {seed}: the part {ids:?} of {whole:?}, for {}",
+                    checker.name()
+                );
+            }
+        }
+    }
+}
+
+/// A key-value history of three clients and three operations each, on two keys, with
+/// writes, appends, reads (an empty value read as `nil` or as `""`) and swaps, made
+/// linearizable by applying each operation at an instant inside it.
+fn kv_history(seed: u64) -> History {
+    let mut rng = Rng::new(seed);
+    let texts = ["", "a", "b"];
+    let mut drafts = Vec::new();
+    for client in 0..3u32 {
+        let mut t = rng.below(2);
+        for _ in 0..3 {
+            let (call, ret) = (t, t + 1 + rng.below(3));
+            let effect = rng.between(2 * call + 1, 2 * ret - 1);
+            let text = Value::from(texts[rng.below(3) as usize]);
+            let key = ["x", "y"][rng.below(2) as usize];
+            drafts.push((effect, call, ret, client, key, rng.below(4), text));
+            t = ret + rng.below(2);
+        }
+    }
+    drafts.sort_by_key(|d| d.0);
+    let mut state: std::collections::BTreeMap<&str, String> = Default::default();
+    let mut ops = Vec::new();
+    for (_, call, ret, client, key, kind, text) in drafts {
+        let held = state.entry(key).or_default();
+        let Value::Str(s) = &text else { unreachable!() };
+        let op = match kind {
+            0 => {
+                let seen = if held.is_empty() && rng.chance(0.5) {
+                    None
+                } else {
+                    Some(Value::from(held.as_str()))
+                };
+                Operation::read(client, seen, call, ret)
+            }
+            1 => {
+                *held = s.clone();
+                Operation::write(client, text, call, ret)
+            }
+            2 => {
+                held.push_str(s);
+                Operation::append(client, text, call, ret)
+            }
+            _ => {
+                let from = (!s.is_empty()).then(|| text.clone());
+                let swapped = held.as_str() == s;
+                let to = texts[rng.below(3) as usize];
+                if swapped {
+                    *held = to.to_owned();
+                }
+                Operation::cas(client, from, to, swapped, call, ret)
+            }
+        };
+        ops.push(op.on(key));
+    }
+    History::from_ops(ops).unwrap()
+}
+
+#[test]
+fn every_part_of_a_small_key_value_history_that_keeps_its_needs_is_consistent() {
+    let lin = Linearizable::new(ModelKind::Kv);
+    let seq = Sequential::new(ModelKind::Kv);
+    for seed in 0..300u64 {
+        let whole = kv_history(seed);
+        assert_eq!(lin.check(&whole).unwrap(), Verdict::Holds, "{whole:?}");
+        for (real_time, checker) in [(true, &lin as &dyn ConsistencyCheck), (false, &seq)] {
+            let needs = Needs::of(&whole, real_time);
+            let mut tried = std::collections::BTreeSet::new();
+            for mask in 0u32..1 << whole.len() {
+                let mut keep: Vec<bool> = (0..whole.len()).map(|i| mask & 1 << i != 0).collect();
+                needs.close(&mut keep);
+                if !tried.insert(keep.clone()) {
+                    continue;
+                }
+                let ids: Vec<OpId> = (0..keep.len()).filter(|&i| keep[i]).collect();
+                assert_eq!(
+                    checker.check(&whole.subset(&ids)).unwrap(),
+                    Verdict::Holds,
+                    "seed {seed}: the part {ids:?} of {whole:?}, for {}",
+                    checker.name()
+                );
+            }
+        }
     }
 }
 

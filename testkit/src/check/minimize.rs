@@ -273,14 +273,14 @@ impl Needs {
             .filter(|o| matches!(o.action, Action::Append(_)))
             .map(|o| &o.key)
             .collect();
-        // The updates of `op`'s key that `wanted` picks by the value they write: all of
-        // them on a key with appends, where a value is made of several updates.
+        // The updates of `op`'s key that may have taken effect and that `wanted` picks
+        // by the value they write: all of them on a key with appends, where a value is
+        // made of several updates. (A failed update or a refused swap changed nothing,
+        // so nothing can have seen what it would have written.)
         let updates = |op: &Operation, wanted: &dyn Fn(usize) -> bool| -> Vec<OpId> {
             let all = appended.contains(&&op.key);
             (0..ops.len())
-                .filter(|&j| {
-                    ops[j].key == op.key && ops[j].action.is_update() && (all || wanted(j))
-                })
+                .filter(|&j| ops[j].key == op.key && may_take_effect(&ops[j]) && (all || wanted(j)))
                 .collect()
         };
         let written = |j: usize| ops[j].action.written();
@@ -341,11 +341,18 @@ fn may_be_last(ops: &[Operation], u: OpId, call: Time, ret: Time) -> bool {
     };
     !ops.iter().any(|between| {
         between.key == update.key
-            && between.action.is_update()
-            && matches!(between.outcome, Outcome::Ok { .. })
+            && may_take_effect(between)
             && done <= between.call
             && between.ret().is_some_and(|r| r <= call)
     })
+}
+
+/// Whether `op` is an update that may have changed the stored value: not a read, not a
+/// failed operation, not a compare-and-swap that reported it did not swap.
+fn may_take_effect(op: &Operation) -> bool {
+    op.action.is_update()
+        && !matches!(op.outcome, Outcome::Failed { .. })
+        && op.output() != Some(&Output::Swapped(false))
 }
 
 /// Whether a written value (`None` for an append, which [`Needs::of`] handles apart)
