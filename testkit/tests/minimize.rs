@@ -362,6 +362,24 @@ fn kv_history(seed: u64) -> History {
 }
 
 #[test]
+fn an_update_that_takes_no_time_is_not_taken_for_one_that_came_after_it() {
+    // w(2) returns at the instant it is called, before the refused swap: it explains the
+    // refusal, and no part without it may keep the swap with w(1).
+    let whole = History::from_ops([
+        Operation::write(0, 1, 0, 10),
+        Operation::write(1, 2, 12, 12),
+        Operation::cas(2, Some(Value::Int(1)), 3, false, 20, 30),
+    ])
+    .unwrap();
+    assert_eq!(lin().check(&whole).unwrap(), Verdict::Holds);
+    let needs = Needs::of(&whole, true);
+    assert_eq!(needs.of_op(2), [1]);
+    let mut keep = vec![true, false, true];
+    needs.close(&mut keep);
+    assert_eq!(keep, [true, true, true]);
+}
+
+#[test]
 fn every_part_of_a_small_key_value_history_that_keeps_its_needs_is_consistent() {
     let lin = Linearizable::new(ModelKind::Kv);
     let seq = Sequential::new(ModelKind::Kv);
