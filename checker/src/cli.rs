@@ -247,6 +247,9 @@ pub enum DevCommand {
         /// Only these exercises (default: all).
         exercises: Vec<String>,
     },
+    /// Check that each student's copy in exercises/ is its skeleton, as the course's
+    /// repository ships it (for CI of the course; in a student's checkout they differ).
+    Pristine,
     /// Mutation testing of the hidden suites: each mutant of a reference solution (made
     /// by cargo-mutants) checked with the exercise's hidden suite; reports caught,
     /// missed and unviable mutants (a benchmark: minutes per exercise).

@@ -427,6 +427,27 @@ fn dev_verify_accepts_the_course_and_catches_a_skeleton_that_passes() {
     );
 }
 
+/// A student's edits are their work, not a problem of the course: `dev verify` (which
+/// the README's `cargo test` runs) accepts them; `dev pristine`, for CI of the course's
+/// repository, names the exercise that is no longer its skeleton.
+#[test]
+fn a_students_edits_pass_verify_and_only_pristine_names_them() {
+    let root = course("pristine");
+    let out = checker(&root, &["dev", "pristine"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    set_add(&root, "    a + b");
+    std::fs::write(root.join("exercises/01_sums/notes.txt"), "mine").unwrap();
+    let out = checker(&root, &["dev", "verify"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = checker(&root, &["dev", "pristine"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("problem: exercises/01_sums differs from checker/skeletons/01_sums"),
+        "{}",
+        stdout(&out)
+    );
+}
+
 /// The watch mode in a real pseudo-terminal (`script` from util-linux): it checks the
 /// current exercise, shows a hint on `h`, checks again when a file is saved, and quits on
 /// `q`. The test waits for each screen to appear rather than for a fixed time.
