@@ -48,10 +48,14 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Restore an exercise's skeleton, keeping a backup of your files.
+    /// Restore an exercise's skeleton, keeping a backup of your files (asks first).
     Reset {
-        /// The exercise (its name, number or topic).
-        exercise: String,
+        /// The exercise (its name, number or topic); default: the one whose folder you
+        /// are in, else the current one.
+        exercise: Option<String>,
+        /// Do it without asking (for scripts; without a terminal it is required).
+        #[arg(long)]
+        yes: bool,
     },
     /// Check exercises against their hidden suites.
     ///

@@ -120,8 +120,9 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             commands::with_course(course, |c| commands::hint::run(c, &request))
         }
-        Some(Command::Reset { exercise }) => {
-            commands::with_course(course, |c| commands::reset::run(c, &exercise))
+        Some(Command::Reset { exercise, yes }) => {
+            let request = commands::reset::ResetRequest { exercise, yes };
+            commands::with_course(course, |c| commands::reset::run(c, &request))
         }
     };
     status.into()

@@ -268,7 +268,9 @@ fn contains_todo(dir: &Path) -> bool {
 }
 
 /// Whether two folders hold the same files with the same contents (build output aside).
-fn same_tree(a: &Path, b: &Path) -> bool {
+/// Whether the folders hold the same files with the same contents (build output and
+/// lock files aside).
+pub(crate) fn same_tree(a: &Path, b: &Path) -> bool {
     let rel = |root: &Path| {
         let mut files: Vec<PathBuf> = walk(root)
             .into_iter()
