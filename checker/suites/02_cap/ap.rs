@@ -218,32 +218,59 @@ fn names(nodes: &[NodeId]) -> String {
 }
 
 /// What every replica holds under `key` once the writes of a scenario had time to
-/// spread, read by the suite, compared with `winner`: the replicas that hold something
-/// else, and a message that follows what they hold.
+/// spread, read by the suite, compared with `winner`; on a difference, a message that
+/// follows what the replicas hold and the stamps their writes were answered with.
 fn expect_winner(w: &mut World<Replica>, key: &str, winner: &str, scenario: &str, why: &str) {
     let everyone: Vec<NodeId> = (0..w.len()).collect();
     let held: Vec<Option<String>> = read_each(w, key, &everyone, None)
         .iter()
         .map(|r| value_of(r).ok().flatten())
         .collect();
+    if held.iter().all(|v| v.as_deref() == Some(winner)) {
+        return;
+    }
+    let stamp_of = |value: &str| {
+        w.calls()
+            .iter()
+            .find_map(|c| match (&c.request, c.outcome.response()) {
+                (Request::Put { value: v, .. }, Some(Response::Written { stamp }))
+                    if v == value =>
+                {
+                    Some(*stamp)
+                }
+                _ => None,
+            })
+    };
     let wrong: Vec<String> = held
         .iter()
         .enumerate()
         .filter(|(_, v)| v.as_deref() != Some(winner))
-        .map(|(node, v)| format!("n{node} holds {key}={v:?}"))
+        .map(|(node, v)| match v {
+            Some(v) => format!("n{node} holds {key}={v}"),
+            None => format!("n{node} holds nothing under {key}"),
+        })
         .collect();
-    if wrong.is_empty() {
-        return;
-    }
-    let hint = if held.iter().any(Option::is_none) {
-        "Some replica never received any of the writes: replicas must exchange state every \
-         round (convergence.3). This also fails when task convergence is wrong: check it first."
-    } else if held.windows(2).all(|p| p[0] == p[1]) {
-        "Every replica agrees, on the write with the smaller stamp: the comparison of stamps \
-         is the wrong way round somewhere."
-    } else {
-        "The replicas disagree: the value a replica keeps must not depend on the order the \
-         writes reached it."
+    let agreed = held.windows(2).all(|p| p[0] == p[1]);
+    let hint = match (&held[0], stamp_of(winner)) {
+        _ if held.iter().any(Option::is_none) => "Some replica never received any of the \
+            writes: replicas must exchange state every round (convergence.3). This also \
+            fails when task convergence is wrong: check it first."
+            .to_owned(),
+        (Some(kept), Some(best)) if agreed => match stamp_of(kept) {
+            Some(s) if s.time == best.time && s.node < best.node => format!(
+                "Every replica agrees on {kept}, stamped {s:?}, over {winner}, stamped \
+                 {best:?}: the times tie and n{} is below n{} as a number, though not as text \
+                 (\"n{}\" sorts after \"n{}\"). Compare node ids as numbers.",
+                s.node, best.node, s.node, best.node
+            ),
+            _ => format!(
+                "Every replica agrees on {kept}, which loses to {winner}: the larger stamp, \
+                 time first, must win the merge, not the smaller."
+            ),
+        },
+        _ => "The replicas disagree: the value a replica keeps must not depend on the order \
+            the writes reached it."
+            .to_owned(),
     };
     suite_harness::fail(format!(
         "{scenario}.\n{why}: after {CONVERGE_ROUNDS} rounds every replica must hold \

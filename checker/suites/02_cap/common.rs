@@ -115,7 +115,8 @@ pub fn answer<'a>(
         None => fail_at(
             seed,
             format!(
-                "{what}.\nc{} asked n{} {:?} and got no answer: {:?} ({})",
+                "{what}.\nc{} asked n{} {:?} and got no answer: {:?}. A replica answers every \
+                 request, if only with Unavailable ({}).",
                 call.client,
                 call.node,
                 call.request,
@@ -240,11 +241,13 @@ pub fn cp_stamp_breach(calls: &[Call<Request, Response>]) -> Option<String> {
                     return Some(format!(
                         "the write {key}={a_value} was acknowledged at {:?} with stamp \
                          {a_stamp:?}; the write {key}={b_value}, which n{} began at {:?}, \
-                         after that, got the smaller stamp {b_stamp:?}. A write's stamp is \
-                         one above the newest a majority reports, and every majority holds \
-                         a write acknowledged before: a coordinator that stamps from its own \
-                         copy, which may have missed writes, gives a later write a stamp that \
-                         loses to an earlier one",
+                         after that, got the smaller stamp {b_stamp:?}, and loses to it. A \
+                         write's stamp is one above the newest stamp a majority reports, and \
+                         every majority shares a node with the one that stored {key}={a_value}, \
+                         so the newest it reports is at least {a_stamp:?}. A smaller stamp \
+                         comes from something else than a majority's answers (the \
+                         coordinator's own copy, which may have missed writes), or from a \
+                         majority too small to share a node with every other",
                         a.outcome.ended().unwrap_or_default(),
                         b.node,
                         b.called

@@ -60,18 +60,27 @@ pub fn expect_side(
                 _ => false,
             };
             if !served {
+                let took = took(call).unwrap_or_default();
+                let why = match got {
+                    Response::Unavailable { reachable, .. } if *reachable < needed => format!(
+                        "it gave up having heard from {reachable}, {took:?} after the call: a \
+                         node waits up to REACH_TIMEOUT ({REACH_TIMEOUT:?}) for its peers' \
+                         answers (cp.4), and these could all arrive within it"
+                    ),
+                    _ => "a node that reaches a majority serves the request (cp.1)".to_owned(),
+                };
                 fail_at(
                     seed,
                     format!(
                         "{scenario}.\nn{} is on a side of {} nodes, and a majority of {n} is \
-                         {needed}: it reaches a majority, so it must serve {:?}. It answered \
-                         {got:?} ({run}).",
+                         {needed}, so it must serve {:?}. It answered {got:?}: {why} ({run}).",
                         call.node,
                         group.len(),
                         call.request
                     ),
                 );
             }
+
             continue;
         }
         let expected = Response::Unavailable {
@@ -174,23 +183,32 @@ fn minority_scenario(n: usize, seed: u64) {
     let everyone: Vec<NodeId> = (0..n).collect();
     let after = read_each(&mut w, "y", &everyone, Some(seed));
     let seen = rest.iter().zip(&during).chain(everyone.iter().zip(&after));
+    let reads = format!(
+        "{scenario}; then reads of y at every node, during the partition where a majority \
+         can serve them and after the heal"
+    );
     for (node, got) in seen {
-        let trace = match got {
-            Response::Value { value: None, .. } => continue,
-            Response::Value { .. } => "yet a read of y",
-            _ => "and after the heal every node reaches a majority, yet a read of y",
-        };
-        fail_at(
-            Some(seed),
-            format!(
-                "{scenario}; then reads of y at every node, during the partition and after \
-                 the heal.\nThe write y=refused was refused (Unavailable), which promises it \
-                 had no effect, and nothing else wrote y; {trace} at n{node} answered \
-                 {got:?}. A read of y must find nothing: check reachability before touching \
-                 any store, so that a refused write leaves no trace (seed {seed})."
+        match got {
+            Response::Value { value: None, .. } => {}
+            Response::Value { .. } => fail_at(
+                Some(seed),
+                format!(
+                    "{reads}.\nThe write y=refused was refused (Unavailable), which promises it \
+                     had no effect, and nothing else wrote y; yet a read of y at n{node} \
+                     answered {got:?}. Check reachability before touching any store, so that a \
+                     refused write leaves no trace (cp.5, seed {seed})."
+                ),
             ),
-        );
+            _ => fail_at(
+                Some(seed),
+                format!(
+                    "{reads}.\nEvery one of those reads reaches a majority, so it must be \
+                     served (cp.1); the read at n{node} answered {got:?} (seed {seed})."
+                ),
+            ),
+        }
     }
+
     if let Some(breach) = cp_stamp_breach(w.calls()) {
         fail_at(Some(seed), format!("{scenario}.\n{breach} (seed {seed})."));
     }
@@ -317,17 +335,12 @@ pub fn many_requests_at_one_node_each_get_their_answer() {
 
 /// A world with no tick of its own: a replica that sets its own round refuses on time
 /// (and serves on the majority side); one that counts on the world's default tick never
-/// checks its deadlines. On 4 and 5 nodes.
+/// checks its deadlines, which the same schedule with the default tick shows. On 4 and 5
+/// nodes.
 pub fn refusals_come_on_the_replicas_own_round() {
     for n in [4, 5] {
-        let config = Config::new(SCENARIO_SEED)
-            .tick(None)
-            .client_timeout(Duration::from_secs(1));
-        let mut w = world(Mode::Cp, n, config);
-        w.call_and_wait(9, n - 1, put("x", "before"));
         let cut = vec![0, 1];
         let rest: Vec<NodeId> = (2..n).collect();
-        w.partition(&[&cut, &rest]);
         let scenario = format!(
             "{n} CP replicas in a world configured with no tick at all (Config::tick(None)): \
              a replica must set its own round; x=before written, then the partition \
@@ -335,27 +348,57 @@ pub fn refusals_come_on_the_replicas_own_round() {
              writes x=right at n{}",
             n - 1
         );
-        let left = [w.call(0, 0, get("x")), w.call(1, 1, put("x", "left"))];
-        let right = [w.call(2, n - 1, put("x", "right"))];
-        settle(&mut w, &[0, 1, 2], &scenario, None);
+        let (w, left, right) = untimed(n, &cut, &rest, None);
+        let open = |w: &World<Replica>| {
+            left.iter()
+                .map(|&id| &w.calls()[id])
+                .find(|c| c.outcome.response().is_none())
+                .cloned()
+        };
+        if let Some(call) = open(&w)
+            && open(&untimed(n, &cut, &rest, Config::new(0).tick).0).is_none()
+        {
+            suite_harness::fail(format!(
+                "{scenario}.\nc{} never got an answer from n{} to {:?} ({:?}), though on the \
+                 same schedule in a world with the default tick it did. A replica sets its own \
+                 round in on_start (cp.10): without one it never checks its deadlines, and \
+                 never refuses.",
+                call.client, call.node, call.request, call.outcome
+            ));
+        }
         expect_side(&w, &left, &cut, n, MAX_DELAY, &scenario, None);
         expect_side(&w, &right, &rest, n, MAX_DELAY, &scenario, None);
     }
 }
 
+/// The schedule of [`refusals_come_on_the_replicas_own_round`] in a world whose tick is
+/// `tick`: the world once the calls have ended, and the calls on each side.
+fn untimed(
+    n: usize,
+    cut: &[NodeId],
+    rest: &[NodeId],
+    tick: Option<Duration>,
+) -> (World<Replica>, [CallId; 2], [CallId; 1]) {
+    let config = Config::new(SCENARIO_SEED)
+        .tick(tick)
+        .client_timeout(Duration::from_secs(1));
+    let mut w = world(Mode::Cp, n, config);
+    w.call_and_wait(9, n - 1, put("x", "before"));
+    w.partition(&[cut, rest]);
+    let left = [w.call(0, 0, get("x")), w.call(1, 1, put("x", "left"))];
+    let right = [w.call(2, n - 1, put("x", "right"))];
+    w.run_until(|w| (0..3).all(|c| !w.is_waiting(c)));
+    (w, left, right)
+}
+
 /// Every message between nodes is delivered twice: a node cut off with fewer than a
 /// majority must still count each peer once, and refuse. On 5 nodes (two cut off) and 7
-/// (three cut off).
+/// (three cut off). When it does not, the same schedule without duplicates says whether
+/// the duplicates are what misled it.
 pub fn duplicated_answers_count_once() {
     for n in [5, 7] {
-        let config = Config::new(SCENARIO_SEED)
-            .duplicate(1.0)
-            .client_timeout(Duration::from_secs(1));
-        let mut w = world(Mode::Cp, n, config);
-        w.call_and_wait(9, n - 1, put("x", "before"));
         let cut: Vec<NodeId> = (0..n / 2).collect();
         let rest: Vec<NodeId> = (n / 2..n).collect();
-        w.partition(&[&cut, &rest]);
         let scenario = format!(
             "{n} CP replicas on a network that delivers every message between nodes twice; \
              x=before written, then the partition {cut:?} | {rest:?}; at one instant c0 reads \
@@ -363,28 +406,26 @@ pub fn duplicated_answers_count_once() {
             cut[cut.len() - 1],
             n - 1
         );
-        let left = [
-            w.call(0, 0, get("x")),
-            w.call(1, cut[cut.len() - 1], put("x", "dup")),
-        ];
-        let right = [w.call(2, n - 1, put("x", "fine"))];
-        settle(&mut w, &[0, 1, 2], &scenario, None);
-        let counted_twice = left
-            .iter()
-            .any(|&id| match w.calls()[id].outcome.response() {
-                Some(Response::Unavailable { reachable, .. }) => *reachable > cut.len(),
-                Some(_) => true,
-                None => false,
-            });
-        if counted_twice {
+        let (mut w, left, right) = duplicated(n, &cut, &rest, 1.0);
+        let refused = |w: &World<Replica>| {
+            left.iter().all(|&id| {
+                w.calls()[id].outcome.response()
+                    == Some(&Response::Unavailable {
+                        reachable: cut.len(),
+                        needed: majority(n),
+                    })
+            })
+        };
+        if !refused(&w) && refused(&duplicated(n, &cut, &rest, 0.0).0) {
             let got: Vec<String> = left
                 .iter()
                 .map(|&id| format!("{:?}", w.calls()[id].outcome))
                 .collect();
             suite_harness::fail(format!(
-                "{scenario}.\nn0 and its side are {} of {n}: no majority, however many copies \
-                 of each answer arrive. The side answered {}. An answer counts once per node \
-                 that sent it: count who answered, not how many answers came.",
+                "{scenario}.\nn0's side is {} of {n}: no majority, however many copies of each \
+                 answer arrive. The side answered {}; on the same schedule without duplicates \
+                 it refused as it must. An answer counts once per node that sent it (cp.9): \
+                 count who answered, not how many answers came.",
                 cut.len(),
                 got.join(" and ")
             ));
@@ -397,4 +438,28 @@ pub fn duplicated_answers_count_once() {
         read_each(&mut w, "x", &everyone, None);
         assert_linearizable(&w, &scenario, None, || None);
     }
+}
+
+/// The schedule of [`duplicated_answers_count_once`], with `duplicate` the probability
+/// that a message between nodes is delivered twice: the world once the calls made on
+/// each side of the partition have ended, and those calls.
+fn duplicated(
+    n: usize,
+    cut: &[NodeId],
+    rest: &[NodeId],
+    duplicate: f64,
+) -> (World<Replica>, [CallId; 2], [CallId; 1]) {
+    let config = Config::new(SCENARIO_SEED)
+        .duplicate(duplicate)
+        .client_timeout(Duration::from_secs(1));
+    let mut w = world(Mode::Cp, n, config);
+    w.call_and_wait(9, n - 1, put("x", "before"));
+    w.partition(&[cut, rest]);
+    let left = [
+        w.call(0, 0, get("x")),
+        w.call(1, cut[cut.len() - 1], put("x", "dup")),
+    ];
+    let right = [w.call(2, n - 1, put("x", "fine"))];
+    w.run_until(|w| (0..3).all(|c| !w.is_waiting(c)));
+    (w, left, right)
 }

@@ -96,28 +96,63 @@ pub fn a_read_writes_back_what_it_returns() {
     assert_linearizable(&w, &scenario, None, || None);
 }
 
-/// Node n0 is cut off while two writes of x are acknowledged by the others; after the
-/// heal n0 coordinates a third. Its stamp must be above both (n0's own copy has neither,
-/// but a majority has), and every read must then return it. On 5 and 6 nodes.
+/// Node n0 is cut off while two writes of x are acknowledged by the others. After the
+/// heal n0 coordinates a third write, whose stamp must be above both (n0's own copy has
+/// neither, but a majority has), and every read must then return it. On the same start,
+/// n0 and just enough peers to be a majority are cut off from the rest instead, and n0
+/// reads x: behind as it is, it must serve the newest write with what it can reach,
+/// itself included. On 5 and 6 nodes.
 pub fn a_coordinator_that_missed_writes_stamps_above_them() {
     for n in [5, 6] {
-        let mut w = fixed_world(Mode::Cp, n, ms(2));
-        w.isolate(0);
-        w.call_and_wait(0, 2, put("x", "a"));
-        w.call_and_wait(1, n - 1, put("x", "b"));
-        w.heal();
-        w.call_and_wait(2, 0, put("x", "c"));
-        let scenario = format!(
+        let missed = || {
+            let mut w = fixed_world(Mode::Cp, n, ms(2));
+            w.isolate(0);
+            w.call_and_wait(0, 2, put("x", "a"));
+            w.call_and_wait(1, n - 1, put("x", "b"));
+            w
+        };
+        let start = format!(
             "{n} CP replicas, every message 2ms; n0 cut off while c0 writes x=a at n2 and c1 \
-             writes x=b at n{}; healed; c2 writes x=c at n0; then reads of x at every node",
+             writes x=b at n{}",
             n - 1
         );
+        let mut w = missed();
+        w.heal();
+        w.call_and_wait(2, 0, put("x", "c"));
+        let scenario =
+            format!("{start}; healed; c2 writes x=c at n0; then reads of x at every node");
         let everyone: Vec<NodeId> = (0..n).collect();
         read_each(&mut w, "x", &everyone, None);
         if let Some(breach) = cp_stamp_breach(w.calls()) {
             suite_harness::fail(format!("{scenario}.\n{breach}."));
         }
         assert_linearizable(&w, &scenario, None, || None);
+
+        let mut w = missed();
+        let side: Vec<NodeId> = (0..majority(n)).collect();
+        let rest: Vec<NodeId> = (majority(n)..n).collect();
+        w.partition(&[&side, &rest]);
+        let read = w.call_and_wait(2, 0, get("x")).clone();
+        let scenario = format!("{start}; then the partition {side:?} | {rest:?}; c2 reads x at n0");
+        let expected = Response::Value {
+            value: Some("b".to_owned()),
+            stale: false,
+        };
+        let got = read.outcome.response();
+        if got != Some(&expected) {
+            let got = got.map_or_else(
+                || format!("nothing ({:?})", read.outcome),
+                |r| format!("{r:?}"),
+            );
+
+            suite_harness::fail(format!(
+                "{scenario}.\nn0 reaches {} of {n}, a majority, and the newest write a \
+                 majority holds is x=b: it must answer {expected:?}, however far behind its own \
+                 copy is (cp.6). It answered {got}. A read that writes the newest value back \
+                 counts every node that holds it, itself too once it has stored it.",
+                side.len()
+            ));
+        }
     }
 }
 
@@ -192,6 +227,20 @@ fn describe(seed: u64, size: &RunSize, splits: &[String]) -> String {
 /// linearizable (the checker's explanation).
 fn random_failure(w: &World<Replica>, size: &RunSize) -> Option<String> {
     let n = size.nodes;
+    for call in w.calls() {
+        if let Some(Response::Unavailable { needed, .. }) = call.outcome.response()
+            && *needed != majority(n)
+        {
+            return Some(format!(
+                "n{} refused {:?} saying a majority of {n} is {needed}; it is {n} / 2 + 1 = {}, \
+                 more than half of the whole cluster (cp.1, cp.2)",
+                call.node,
+                call.request,
+                majority(n)
+            ));
+        }
+    }
+
     let finals = &w.calls()[w.calls().len() - 2..];
     for call in finals {
         if !matches!(call.outcome.response(), Some(Response::Value { .. })) {
