@@ -241,6 +241,18 @@ pub enum DevCommand {
         /// Only these exercises (default: all).
         exercises: Vec<String>,
     },
+    /// Mutation testing of the hidden suites: each mutant of a reference solution (made
+    /// by cargo-mutants) checked with the exercise's hidden suite; reports caught,
+    /// missed and unviable mutants (a benchmark: minutes per exercise).
+    ///
+    /// Exit code 0 when no mutant was missed, 1 when some was, 2 when it could not run.
+    Mutants {
+        /// Only these exercises (default: all).
+        exercises: Vec<String>,
+        /// Seconds each hidden test may run on a mutant (a mutant may loop).
+        #[arg(long, default_value_t = 20)]
+        timeout: u64,
+    },
     /// Draw the book's figures (docs/src/figures/NAME.svg) from their histories.
     Figures {
         /// Only check that every drawing on disk is the checker's and every verdict the

@@ -8,6 +8,7 @@ pub mod edition;
 pub mod figures;
 pub mod hint;
 pub mod list;
+pub mod mutants;
 pub mod progress_bar;
 pub mod reset;
 pub mod watch;

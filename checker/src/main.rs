@@ -113,6 +113,11 @@ fn main() -> ExitCode {
             command: cli::DevCommand::Verify { exercises },
         }) => commands::with_course(course, |c| commands::dev::verify(c, &exercises)),
         Some(Command::Dev {
+            command: cli::DevCommand::Mutants { exercises, timeout },
+        }) => commands::with_course(course, |c| {
+            commands::mutants::run(c, &exercises, std::time::Duration::from_secs(timeout))
+        }),
+        Some(Command::Dev {
             command: cli::DevCommand::Figures { check },
         }) => commands::with_course(course, |c| commands::figures::run(c, check)),
         Some(Command::History { command }) => history_cmd::run(command),

@@ -29,6 +29,8 @@
 //! | `faults` | partitions, blocks, crashes and restarts |
 //! | `effects` | running a handler and carrying out what it asked for |
 //! | `run` | the drivers: one step, a span of time, until quiet |
+//! | [`explore`] | every schedule of a small world within bounds, with pruning of states seen |
+//! | `names` | digests of what happened, by which the explorer recognises a state |
 //!
 //! `docs/src/simulation.md` in the repository walks through writing a node and driving a
 //! world.
@@ -36,7 +38,9 @@
 pub mod client;
 pub mod config;
 mod effects;
+pub mod explore;
 mod faults;
+mod names;
 mod net;
 pub mod node;
 mod queue;

@@ -149,7 +149,14 @@ pub(super) fn build(job: &Job<'_>) -> Result<(PathBuf, Vec<String>), BuildError>
     let package_dir = dir.join("exercise");
     write_if_changed(
         &package_dir.join("Cargo.toml"),
-        manifest::exercise_manifest(&course, &declared, &key, &lib).as_bytes(),
+        manifest::exercise_manifest(
+            &course,
+            &declared,
+            &manifest::exercise_package(&name),
+            &key,
+            &lib,
+        )
+        .as_bytes(),
     )?;
     let runner = manifest::Runner {
         name: &name,

@@ -94,8 +94,6 @@ pub(crate) fn absolute_paths(entry: Value, root: &Path) -> Value {
 /// What the course declares an exercise crate to be.
 #[derive(Debug)]
 pub(super) struct Declared {
-    /// Its package name.
-    pub(super) package: String,
     /// What it is built with, resolved against the course's workspace, paths absolute.
     dependencies: Table,
 }
@@ -107,11 +105,12 @@ pub(super) fn read_declared(course: &Course, path: &Path) -> Result<Declared, Bu
         reason: format!("{}: {reason}", path.display()),
     };
     let manifest = read_manifest(path).map_err(broken)?;
-    let package = manifest
+    // The name is not used (each runner names its own exercise package), but a manifest
+    // without one is no manifest of an exercise.
+    manifest
         .get("package")
         .and_then(|package| package.get("name"))
         .and_then(Value::as_str)
-        .map(str::to_owned)
         .ok_or_else(|| broken("it has no [package] table with a name".to_owned()))?;
     let base = path.parent().unwrap_or(Path::new("/"));
     let mut dependencies = Table::new();
@@ -125,10 +124,7 @@ pub(super) fn read_declared(course: &Course, path: &Path) -> Result<Declared, Bu
             .map_err(|why| broken(format!("dependency `{name}`: {why}")))?;
         merge(&mut dependencies, name, resolved);
     }
-    Ok(Declared {
-        package,
-        dependencies,
-    })
+    Ok(Declared { dependencies })
 }
 
 /// A dependency entry of a course manifest in `base`, with `workspace = true` replaced
@@ -229,16 +225,26 @@ pub(super) struct Runner<'a> {
     pub(super) exercise_package_dir: &'a Path,
 }
 
-/// The text of the exercise package's `Cargo.toml`: the course's package, its library
-/// at `lib` (the copy's `src/lib.rs`), no build script, no other targets.
+/// The exercise package's name in the runner called `runner`: one of its own. Cargo
+/// hashes a workspace member by its path inside the workspace, the same `exercise/` in
+/// every runner, so two runners' exercise packages of one name would share build
+/// output and rebuild each other's every time.
+pub(super) fn exercise_package(runner: &str) -> String {
+    format!("{runner}-exercise")
+}
+
+/// The text of the exercise package's `Cargo.toml`: the course's dependencies of the
+/// exercise, the library `exercise_key` at `lib` (the copy's `src/lib.rs`), no build
+/// script, no other targets; the package is called `package`.
 pub(super) fn exercise_manifest(
     course: &Course,
     declared: &Declared,
+    package_name: &str,
     exercise_key: &str,
     lib: &Path,
 ) -> String {
     let mut package = Table::new();
-    package.insert("name".into(), declared.package.as_str().into());
+    package.insert("name".into(), package_name.into());
     package.insert("version".into(), "0.0.0".into());
     package.insert("edition".into(), course.edition.as_str().into());
     package.insert("publish".into(), false.into());
@@ -286,7 +292,7 @@ pub(super) fn runner_manifest(course: &Course, runner: &Runner<'_>) -> String {
 
     let mut exercise = Table::new();
     exercise.insert("path".into(), path_text(runner.exercise_package_dir));
-    exercise.insert("package".into(), runner.declared.package.as_str().into());
+    exercise.insert("package".into(), exercise_package(runner.name).into());
     let mut dependencies = course.dependencies.clone();
     // What the exercise is built with, the suite may use too (its given crate).
     for (name, entry) in &runner.declared.dependencies {
@@ -426,7 +432,6 @@ mod tests {
              local = { path = \"../local\" }\n",
         );
         let declared = read_declared(&course(), &path).unwrap();
-        assert_eq!(declared.package, "kv-store");
         let deps = &declared.dependencies;
         assert_eq!(deps["kv-given"]["path"].as_str(), Some("/course/given/kv"));
         assert_eq!(deps["tokio"]["version"].as_str(), Some("1.48"));
@@ -437,11 +442,15 @@ mod tests {
         let text = exercise_manifest(
             &course(),
             &declared,
+            &exercise_package("kv-suite-0123"),
             "kv",
             Path::new("/home/student/kv/src/lib.rs"),
         );
         let table: Table = text.parse().unwrap();
-        assert_eq!(table["package"]["name"].as_str(), Some("kv-store"));
+        assert_eq!(
+            table["package"]["name"].as_str(),
+            Some("kv-suite-0123-exercise")
+        );
         assert_eq!(table["package"]["build"].as_bool(), Some(false));
         assert_eq!(table["package"]["autotests"].as_bool(), Some(false));
         assert_eq!(table["lib"]["name"].as_str(), Some("kv"));
@@ -483,7 +492,6 @@ mod tests {
     #[test]
     fn the_runner_manifest_is_its_own_workspace_and_names_the_exercise() {
         let declared = Declared {
-            package: "kv-store-solution".into(),
             dependencies: "kv-given = { path = \"/course/given/kv\" }"
                 .parse()
                 .unwrap(),
@@ -505,7 +513,7 @@ mod tests {
             Some("/course/suites/kv/main.rs")
         );
         let exercise = &table["dependencies"]["kv"];
-        assert_eq!(exercise["package"].as_str(), Some("kv-store-solution"));
+        assert_eq!(exercise["package"].as_str(), Some("kv-suite-0123-exercise"));
         assert_eq!(
             exercise["path"].as_str(),
             Some("/target/runners/kv-suite-0123/exercise")

@@ -1,6 +1,7 @@
 //! Carrying out what handlers ask for: running a handler, then sending its messages and
 //! answers through the network and scheduling its timers.
 
+use super::names;
 use super::net::Route;
 use super::node::{Effect, nanos};
 use super::queue::{Delivery, Job};
@@ -11,7 +12,8 @@ impl<N: Node> World<N> {
     pub(super) fn start(&mut self, node: NodeId) {
         let every = self.config.tick.map(nanos);
         self.set_tick(node, every);
-        self.handle(node, |n, ctx| n.on_start(ctx));
+        let input = names::mix(names::START, self.slots[node].life);
+        self.handle(node, input, |n, ctx| n.on_start(ctx));
     }
 
     /// Replaces `node`'s tick schedule; ticks of the old one are ignored when they fire.
@@ -29,9 +31,16 @@ impl<N: Node> World<N> {
         }
     }
 
-    /// Runs one handler of a running node, then carries out what it asked for.
-    pub(super) fn handle(&mut self, node: NodeId, f: impl FnOnce(&mut N, &mut Context<'_, N>)) {
+    /// Runs one handler of a running node on the input named `input`, then carries out
+    /// what it asked for.
+    pub(super) fn handle(
+        &mut self,
+        node: NodeId,
+        input: u64,
+        f: impl FnOnce(&mut N, &mut Context<'_, N>),
+    ) {
         let slot = &mut self.slots[node];
+        slot.inputs = names::mix(names::mix(slot.inputs, input), self.now);
         let mut ctx = Context {
             now: self.now,
             me: node,
@@ -45,7 +54,10 @@ impl<N: Node> World<N> {
 
     fn apply_effects(&mut self, node: NodeId) {
         let mut effects = std::mem::take(&mut self.effects);
-        for effect in effects.drain(..) {
+        // Each message is named by the sender's inputs and its place among these sends.
+        let sender = names::mix(self.slots[node].inputs, names::SEND);
+        for (index, effect) in effects.drain(..).enumerate() {
+            let name = names::mix(sender, index as u64);
             match effect {
                 Effect::Send { to, msg } => {
                     let n = self.slots.len();
@@ -53,14 +65,20 @@ impl<N: Node> World<N> {
                         to < n,
                         "n{node} sent a message to n{to}, but the world has {n} nodes"
                     );
-                    self.send(Endpoint::Node(node), Endpoint::Node(to), Payload::Msg(msg));
+                    let payload = Payload::Msg(msg);
+                    self.send(Endpoint::Node(node), Endpoint::Node(to), payload, name);
                 }
                 Effect::Reply { to, response } => {
                     let payload = Payload::Response {
                         call: to.call,
                         response,
                     };
-                    self.send(Endpoint::Node(node), Endpoint::Client(to.client), payload);
+                    self.send(
+                        Endpoint::Node(node),
+                        Endpoint::Client(to.client),
+                        payload,
+                        name,
+                    );
                 }
                 Effect::SetTimer { name, after } => {
                     let slot = &mut self.slots[node];
@@ -83,13 +101,14 @@ impl<N: Node> World<N> {
         self.effects = effects;
     }
 
-    /// Puts a message on the network: the network decides its fate now, and each copy
-    /// that will arrive goes into the queue.
+    /// Puts a message named `name` on the network: the network decides its fate now,
+    /// and each copy that will arrive goes into the queue.
     pub(super) fn send(
         &mut self,
         from: Endpoint,
         to: Endpoint,
         payload: Payload<N::Msg, N::Request, N::Response>,
+        name: u64,
     ) {
         let id = self.next_message;
         self.next_message += 1;
@@ -109,6 +128,7 @@ impl<N: Node> World<N> {
         let delivery = |payload| {
             Job::Deliver(Delivery {
                 id,
+                name,
                 from,
                 to,
                 from_life,

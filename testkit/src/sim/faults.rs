@@ -2,6 +2,7 @@
 //! restarts. The random faults (delay, loss, duplication) are the network's, configured
 //! in [`Config`](super::Config).
 
+use super::names;
 use super::{CallId, CallOutcome, Event, Node, NodeId, SimError, World};
 use crate::history::ClientId;
 
@@ -77,7 +78,7 @@ impl<N: Node> World<N> {
             .map(|(&client, &call)| (client, call))
             .collect();
         for (client, call) in lost {
-            self.end_call(client, call, CallOutcome::Lost { at: self.now() });
+            self.end_call(client, call, CallOutcome::Lost { at: self.now() }, 0);
             self.note(|| Event::Lost { client, call });
         }
         Ok(())
@@ -115,6 +116,10 @@ impl<N: Node> World<N> {
         let slot = &mut self.slots[node];
         slot.up = true;
         slot.life += 1;
+        if !kept_state {
+            // A new node remembers nothing: its inputs start again.
+            slot.inputs = names::mix(names::mix(names::FRESH, node as u64), slot.life);
+        }
         self.note(|| Event::Restarted { node, kept_state });
         self.start(node);
         Ok(())

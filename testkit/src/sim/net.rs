@@ -100,6 +100,20 @@ impl Network {
         self.blocked.clear();
     }
 
+    /// A digest of which links are cut, for the explorer's fingerprint of a state.
+    pub(super) fn digest(&self) -> u64 {
+        let mut h = self
+            .group
+            .iter()
+            .fold(0, |h, &g| super::names::mix(h, g as u64));
+        let mut blocked: Vec<&(NodeId, NodeId)> = self.blocked.iter().collect();
+        blocked.sort_unstable();
+        for &(from, to) in blocked {
+            h = super::names::mix(super::names::mix(h, from as u64), to as u64);
+        }
+        h
+    }
+
     /// Whether a message from `from` to `to` cannot pass right now.
     pub(super) fn is_cut(&self, from: Endpoint, to: Endpoint) -> bool {
         match (from, to) {

@@ -2,12 +2,12 @@
 //!
 //! The sequence number is the order of scheduling, so two events at the same virtual
 //! time always run in the order they were scheduled. That tie-break is what makes a run
-//! a pure function of the seed; ordering ties by, say, the heap's internal layout would
-//! not be. A binary heap gives O(log n) per event, which keeps long runs linear in the
-//! number of events.
+//! a pure function of the seed; ordering ties by, say, a heap's internal layout would
+//! not be. An ordered map gives O(log n) per event, which keeps long runs linear in the
+//! number of events, and lets the explorer (see `explore`) take any pending event, not
+//! only the earliest: a binary heap, the rejected alternative, can only give up its top.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::BTreeMap;
 
 use super::{CallId, Endpoint, NodeId, Payload};
 use crate::history::ClientId;
@@ -17,6 +17,9 @@ use crate::history::ClientId;
 pub(super) struct Delivery<M, Q, R> {
     /// The message's number in the trace; both copies of a duplicate share it.
     pub id: u64,
+    /// What the message is, as a digest of how it came to be sent (see
+    /// `World::fingerprint`): the same in two runs that sent the same message.
+    pub name: u64,
     pub from: Endpoint,
     pub to: Endpoint,
     /// The sender's incarnation when it sent: if it crashed since, the copy is lost.
@@ -52,36 +55,10 @@ pub(super) enum Job<M, Q, R> {
     },
 }
 
-struct Entry<M, Q, R> {
-    at: u64,
-    seq: u64,
-    job: Job<M, Q, R>,
-}
-
-impl<M, Q, R> PartialEq for Entry<M, Q, R> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.at, self.seq) == (other.at, other.seq)
-    }
-}
-
-impl<M, Q, R> Eq for Entry<M, Q, R> {}
-
-impl<M, Q, R> PartialOrd for Entry<M, Q, R> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl<M, Q, R> Ord for Entry<M, Q, R> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed: `BinaryHeap` is a max-heap and the earliest event must come first.
-        (other.at, other.seq).cmp(&(self.at, self.seq))
-    }
-}
-
 /// The pending events, earliest first, and how many of them are message deliveries.
 pub(super) struct Queue<M, Q, R> {
-    heap: BinaryHeap<Entry<M, Q, R>>,
+    /// By (time, sequence number).
+    entries: BTreeMap<(u64, u64), Job<M, Q, R>>,
     next_seq: u64,
     deliveries: usize,
 }
@@ -89,7 +66,7 @@ pub(super) struct Queue<M, Q, R> {
 impl<M, Q, R> Queue<M, Q, R> {
     pub(super) fn new() -> Self {
         Queue {
-            heap: BinaryHeap::new(),
+            entries: BTreeMap::new(),
             next_seq: 0,
             deliveries: 0,
         }
@@ -102,21 +79,35 @@ impl<M, Q, R> Queue<M, Q, R> {
         }
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry { at, seq, job });
+        self.entries.insert((at, seq), job);
     }
 
     /// The time of the earliest event.
     pub(super) fn next_time(&self) -> Option<u64> {
-        self.heap.peek().map(|e| e.at)
+        self.entries.keys().next().map(|&(at, _)| at)
     }
 
     /// Takes the earliest event.
     pub(super) fn pop(&mut self) -> Option<(u64, Job<M, Q, R>)> {
-        let entry = self.heap.pop()?;
-        if matches!(entry.job, Job::Deliver(_)) {
+        let ((at, _), job) = self.entries.pop_first()?;
+        if matches!(job, Job::Deliver(_)) {
             self.deliveries -= 1;
         }
-        Some((entry.at, entry.job))
+        Some((at, job))
+    }
+
+    /// The pending events, earliest first, each with its place `(time, sequence)`.
+    pub(super) fn pending(&self) -> impl Iterator<Item = ((u64, u64), &Job<M, Q, R>)> {
+        self.entries.iter().map(|(&place, job)| (place, job))
+    }
+
+    /// Takes the event at `place`, wherever it is in the order.
+    pub(super) fn take(&mut self, place: (u64, u64)) -> Option<Job<M, Q, R>> {
+        let job = self.entries.remove(&place)?;
+        if matches!(job, Job::Deliver(_)) {
+            self.deliveries -= 1;
+        }
+        Some(job)
     }
 
     /// How many message copies are still travelling.
@@ -142,5 +133,23 @@ mod tests {
             })
             .collect();
         assert_eq!(order, [(1, 1), (1, 3), (3, 4), (5, 0), (5, 2)]);
+    }
+
+    #[test]
+    fn any_pending_event_can_be_taken_and_the_rest_keep_their_order() {
+        let mut q: Queue<(), (), ()> = Queue::new();
+        for (at, call) in [(5, 0), (1, 1), (3, 2)] {
+            q.push(at, Job::ClientTimeout { client: 0, call });
+        }
+        let places: Vec<(u64, u64)> = q.pending().map(|(place, _)| place).collect();
+        assert_eq!(places, [(1, 1), (3, 2), (5, 0)]);
+        assert!(matches!(
+            q.take((3, 2)),
+            Some(Job::ClientTimeout { call: 2, .. })
+        ));
+        assert!(q.take((3, 2)).is_none());
+        assert_eq!(q.pop().map(|(at, _)| at), Some(1));
+        assert_eq!(q.pop().map(|(at, _)| at), Some(5));
+        assert!(q.pop().is_none());
     }
 }

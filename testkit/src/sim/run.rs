@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use super::effects::message;
+use super::names;
 use super::node::nanos;
 use super::queue::{Delivery, Job};
 use super::trace::{DropReason, Event, Fate, Payload};
@@ -42,7 +43,15 @@ impl<N: Node> World<N> {
             return false;
         };
         debug_assert!(at >= self.now, "the queue went back in time");
-        self.now = at;
+        self.fire(at, job);
+        true
+    }
+
+    /// Carries out `job`, scheduled at `at`: the clock moves to `at` unless it is past
+    /// it already (the explorer may take a later event first; an earlier one is then
+    /// late, as a message held up in the network).
+    pub(super) fn fire(&mut self, at: u64, job: Job<N::Msg, N::Request, N::Response>) {
+        self.now = self.now.max(at);
         match job {
             Job::Deliver(d) => self.deliver(d),
             Job::Tick {
@@ -56,7 +65,7 @@ impl<N: Node> World<N> {
                     // its new schedule replaces this one.
                     let every = slot.tick;
                     self.set_tick(node, every);
-                    self.handle(node, |n, ctx| n.on_tick(ctx));
+                    self.handle(node, names::TICK, |n, ctx| n.on_tick(ctx));
                 }
             }
             Job::Timer {
@@ -72,17 +81,18 @@ impl<N: Node> World<N> {
                     && slot.life == life
                 {
                     slot.timers.swap_remove(i);
-                    self.handle(node, |n, ctx| n.on_timer(ctx, name));
+                    let input = names::mix(names::TIMER, names::text(name));
+                    self.handle(node, input, |n, ctx| n.on_timer(ctx, name));
                 }
             }
             Job::ClientTimeout { client, call } => {
                 if self.waiting.get(&client) == Some(&call) {
-                    self.end_call(client, call, CallOutcome::TimedOut { at: self.now() });
+                    let outcome = CallOutcome::TimedOut { at: self.now() };
+                    self.end_call(client, call, outcome, 0);
                     self.note(|| Event::TimedOut { client, call });
                 }
             }
         }
-        true
     }
 
     /// Processes every event up to `span` from now, then sets the clock to exactly
@@ -150,6 +160,7 @@ impl<N: Node> World<N> {
     fn deliver(&mut self, d: Delivery<N::Msg, N::Request, N::Response>) {
         let Delivery {
             id,
+            name,
             from,
             to,
             from_life,
@@ -166,12 +177,12 @@ impl<N: Node> World<N> {
         self.note(|| message(id, from, to, payload.clone(), Fate::Delivered));
         match (payload, from, to) {
             (Payload::Msg(msg), Endpoint::Node(src), Endpoint::Node(dst)) => {
-                self.handle(dst, |n, ctx| n.on_message(ctx, src, msg));
+                self.handle(dst, name, |n, ctx| n.on_message(ctx, src, msg));
             }
             (Payload::Request { call, request }, Endpoint::Client(client), Endpoint::Node(dst)) => {
                 self.calls[call].delivered = true;
                 let reply = ReplyTo { client, call };
-                self.handle(dst, |n, ctx| n.on_request(ctx, reply, request));
+                self.handle(dst, name, |n, ctx| n.on_request(ctx, reply, request));
             }
             (Payload::Response { call, response }, _, Endpoint::Client(client)) => {
                 self.note(|| Event::Returned {
@@ -180,7 +191,7 @@ impl<N: Node> World<N> {
                     response: response.clone(),
                 });
                 let at = self.now();
-                self.end_call(client, call, CallOutcome::Returned { at, response });
+                self.end_call(client, call, CallOutcome::Returned { at, response }, name);
             }
             _ => unreachable!(
                 "the world only builds node-node, client-node and node-client messages"
@@ -221,7 +232,7 @@ impl<N: Node> World<N> {
     fn refuse(&mut self, call: usize) {
         let client = self.calls[call].client;
         if self.waiting.get(&client) == Some(&call) && !self.calls[call].delivered {
-            self.end_call(client, call, CallOutcome::Refused { at: self.now() });
+            self.end_call(client, call, CallOutcome::Refused { at: self.now() }, 0);
             self.note(|| Event::Refused { client, call });
         }
     }

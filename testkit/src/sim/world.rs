@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::client::history_of;
+use super::names;
 use super::net::Network;
 use super::node::{Effect, nanos};
 use super::queue::{Job, Queue};
@@ -32,6 +33,9 @@ pub(super) struct Slot<N> {
     pub timers: Vec<(&'static str, u64)>,
     pub timer_generation: u64,
     pub rng: Rng,
+    /// A digest of every input the node handled, with the time it handled it (see
+    /// `names`).
+    pub inputs: u64,
 }
 
 /// The trace type of a world of `N` nodes.
@@ -57,6 +61,8 @@ pub struct World<N: Node> {
     pub(super) effects: Vec<Effect<N::Msg, N::Response>>,
     pub(super) next_message: u64,
     pub(super) factory: Option<Box<dyn FnMut(NodeId) -> N>>,
+    /// A digest of how every call ended, in order (see `names`).
+    pub(super) endings: u64,
 }
 
 impl<N: Node> World<N> {
@@ -75,7 +81,8 @@ impl<N: Node> World<N> {
         let count = nodes.len();
         let slots = nodes
             .into_iter()
-            .map(|node| Slot {
+            .enumerate()
+            .map(|(index, node)| Slot {
                 node,
                 up: true,
                 life: 0,
@@ -84,6 +91,7 @@ impl<N: Node> World<N> {
                 timers: Vec::new(),
                 timer_generation: 0,
                 rng: rng.fork(),
+                inputs: names::mix(names::NODE, index as u64),
             })
             .collect();
         let peers = (0..count)
@@ -102,6 +110,7 @@ impl<N: Node> World<N> {
             effects: Vec::new(),
             next_message: 0,
             factory: None,
+            endings: 0,
         };
         for n in 0..count {
             world.note(|| Event::Started(n));
@@ -162,7 +171,13 @@ impl<N: Node> World<N> {
             request: request.clone(),
         });
         let payload = Payload::Request { call, request };
-        self.send(Endpoint::Client(client), Endpoint::Node(node), payload);
+        let name = names::mix(names::mix(names::REQUEST, client as u64), call as u64);
+        self.send(
+            Endpoint::Client(client),
+            Endpoint::Node(node),
+            payload,
+            name,
+        );
         if let Some(after) = self.config.client_timeout {
             let at = self.now.saturating_add(nanos(after));
             self.queue.push(at, Job::ClientTimeout { client, call });
@@ -269,14 +284,28 @@ impl<N: Node> World<N> {
         }
     }
 
-    /// Ends `client`'s wait for `call` with `outcome`.
+    /// Ends `client`'s wait for `call` with `outcome`; `answer` names the response
+    /// that ended it (0 for none).
     pub(super) fn end_call(
         &mut self,
         client: ClientId,
         call: CallId,
         outcome: CallOutcome<N::Response>,
+        answer: u64,
     ) {
         self.waiting.remove(&client);
+        let kind = match outcome {
+            CallOutcome::Pending => 0,
+            CallOutcome::Returned { .. } => 1,
+            CallOutcome::TimedOut { .. } => 2,
+            CallOutcome::Refused { .. } => 3,
+            CallOutcome::Lost { .. } => 4,
+        };
+        let ending = names::mix(names::mix(names::ENDED, call as u64), kind);
+        self.endings = names::mix(
+            names::mix(self.endings, ending),
+            names::mix(self.now, answer),
+        );
         self.calls[call].outcome = outcome;
     }
 }
