@@ -150,6 +150,31 @@ pub fn read_each(
         .collect()
 }
 
+/// Runs the world one event at a time until a node other than `coordinator` holds
+/// `key`=`value` in its `snapshot()`, and returns that node; `None` if none does within
+/// `limit`. A schedule steered this way follows the replica's own pace: it stops at the
+/// first moment the value has left its coordinator, whenever that is.
+pub fn step_until_held(
+    world: &mut World<Replica>,
+    coordinator: NodeId,
+    key: &str,
+    value: &str,
+    limit: Duration,
+) -> Option<NodeId> {
+    let until = world.now() + limit;
+    loop {
+        let holder = (0..world.len()).find(|&p| {
+            p != coordinator && world.node(p).snapshot().get(key).map(String::as_str) == Some(value)
+        });
+        if holder.is_some() {
+            return holder;
+        }
+        if !world.step() || world.now() > until {
+            return None;
+        }
+    }
+}
+
 /// The value of a read's answer, or a short description of any other answer.
 pub fn value_of(response: &Response) -> Result<Option<String>, String> {
     match response {
@@ -236,7 +261,7 @@ pub fn cp_stamp_breach(calls: &[Call<Request, Response>]) -> Option<String> {
                 (call, value, stamp, other, other_value, other_stamp),
                 (other, other_value, other_stamp, call, value, stamp),
             ] {
-                let before = a.outcome.ended().is_some_and(|end| end < b.called);
+                let before = a.outcome.ended().is_some_and(|end| end <= b.called);
                 if before && b_stamp < a_stamp {
                     return Some(format!(
                         "the write {key}={a_value} was acknowledged at {:?} with stamp \

@@ -7,6 +7,9 @@
 
 use cap::Replica;
 use cap_given::{Mode, Response};
+use testkit::check::ConsistencyCheck;
+use testkit::check::linearizable::Linearizable;
+use testkit::model::ModelKind;
 use testkit::rng::Rng;
 use testkit::shrink::{Budget, RunSize, shrink};
 use testkit::sim::{Config, NodeId, World};
@@ -30,26 +33,15 @@ pub fn a_read_writes_back_what_it_returns() {
     let mut w = fixed_world(Mode::Cp, n, ms(2));
     w.call_and_wait(9, 2, put("x", "old"));
     w.run_for(ms(20));
-    let started = w.now();
     w.call(0, 0, put("x", "new"));
-    // The schedule follows the replicas: stop at the first moment a node other than the
-    // coordinator holds the new value, whenever that is in this implementation.
-    let holds_new = |w: &World<Replica>, p: NodeId| {
-        w.node(p).snapshot().get("x").map(String::as_str) == Some("new")
-    };
-    let holder = loop {
-        if let Some(p) = (1..n).find(|&p| holds_new(&w, p)) {
-            break p;
-        }
-        if !w.step() || w.now() > started + ms(200) {
-            suite_harness::fail(
-                "5 CP replicas, every message 2ms; c0 writes x=new at n0 on a healthy network. \
-                 For 200ms no replica but n0 held x=new in its snapshot(), yet a write is \
-                 stored at a majority before it is acknowledged. If your replicas do store it, \
-                 snapshot() does not show what a replica holds: this also fails when \
-                 convergence.5 is broken, check it first.",
-            );
-        }
+    let Some(holder) = step_until_held(&mut w, 0, "x", "new", ms(200)) else {
+        suite_harness::fail(
+            "5 CP replicas, every message 2ms; c0 writes x=new at n0 on a healthy network. \
+             For 200ms no replica but n0 held x=new in its snapshot(), yet a write is \
+             stored at a majority before it is acknowledged. If your replicas do store it, \
+             snapshot() does not show what a replica holds: this also fails when \
+             convergence.5 is broken, check it first.",
+        );
     };
     let others: Vec<NodeId> = (1..n).filter(|&q| q != holder).collect();
     for &q in &others {
@@ -265,11 +257,9 @@ fn random_failure(w: &World<Replica>, size: &RunSize) -> Option<String> {
         return Some(breach);
     }
     let history = w.history().expect("the recorded history is well formed");
-    let verdict = testkit::check::ConsistencyCheck::check(
-        &testkit::check::linearizable::Linearizable::new(testkit::model::ModelKind::Kv),
-        &history,
-    )
-    .expect("a key-value history the checker can read");
+    let verdict = Linearizable::new(ModelKind::Kv)
+        .check(&history)
+        .expect("a key-value history the checker can read");
     if let Some(v) = verdict.violation() {
         return Some(format!(
             "the history is not linearizable: every read returns the latest acknowledged \
