@@ -18,7 +18,7 @@ use testkit::sim::{Config, Endpoint, Event, Fate, NodeId, World};
 use crate::common::*;
 
 /// How many seeds the random test runs, from the suite's seed on.
-const SEEDS: u64 = 30;
+const SEEDS: u64 = 100;
 
 /// Smaller runs a failure of the random test may try while it shrinks.
 const SHRINK_TRIES: usize = 60;
@@ -51,7 +51,8 @@ fn hold(w: &mut World<Replica>, keys: &[String]) -> Result<Vec<BTreeMap<String, 
             other => {
                 return Err(format!(
                     "a read of {key} at n{node}, made to see what it holds, got {other:?}: an AP \
-                     replica answers every read from its own copy (ap.1)"
+                     replica answers every read from its own copy (ap.1). This also fails when \
+                     task ap is wrong: check it first"
                 ));
             }
         }

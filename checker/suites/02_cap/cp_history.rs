@@ -18,7 +18,7 @@ use crate::common::*;
 use crate::cp::majority;
 
 /// How many seeds the random test runs, from the suite's seed on.
-const SEEDS: u64 = 40;
+const SEEDS: u64 = 100;
 
 /// Smaller runs a failure of the random test may try while it shrinks.
 const SHRINK_TRIES: usize = 60;

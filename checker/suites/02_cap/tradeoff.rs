@@ -8,6 +8,7 @@
 //! runs of the course's workload with the same replicas and seed: whatever those
 //! replicas do, the numbers must be the same.
 
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use cap::Replica;
@@ -147,14 +148,43 @@ pub fn tally_counts_every_outcome() {
 const WHAT: &str = "run_workload in each mode (healthy, then {n0 n1} | {n2 n3 n4} for 200ms, \
                     then healed)";
 
+/// The suite's count of the course's run of the workload in `mode` with `seed`, or a
+/// failure naming the task to fix first when the replicas cannot run it: `tradeoff`
+/// runs the same replicas, so it cannot be judged until they do.
+fn course_run(mode: Mode, seed: u64) -> Tally {
+    let run = || count(run_workload(mode, seed, Replica::new).calls());
+    match std::panic::catch_unwind(AssertUnwindSafe(run)) {
+        Ok(tally) => tally,
+        Err(payload) => {
+            let text = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            let task = match mode {
+                Mode::Cp => "cp",
+                Mode::Ap => "ap",
+            };
+            suite_harness::replay_from(seed);
+            suite_harness::fail(format!(
+                "{WHAT}.\nYour replicas panicked in the {mode:?} run of the course's workload \
+                 with seed {seed}: {text}\ntradeoff runs the same replicas, so its numbers \
+                 cannot be judged until they run. This also fails when task {task} is wrong: \
+                 check it first."
+            ))
+        }
+    }
+}
+
 /// `tradeoff(seed)` reports the counts of the course's runs with `seed`, one per mode,
 /// each in its field, for a few seeds.
 pub fn numbers_match_the_runs() {
     let base = suite_harness::seed();
     for seed in base..base + SEEDS {
-        let got: Tradeoff = cap::tradeoff(seed);
-        let run = |mode| count(run_workload(mode, seed, Replica::new).calls());
+        let run = |mode| course_run(mode, seed);
         let (cp, ap) = (run(Mode::Cp), run(Mode::Ap));
+        let got: Tradeoff = cap::tradeoff(seed);
+
         if got == (Tradeoff { cp, ap }) {
             continue;
         }
