@@ -92,10 +92,13 @@ impl Course {
             .join("Cargo.toml")
     }
 
-    /// The shared build folder.
+    /// The shared build folder, as a full path: cargo runs from other folders (a
+    /// runner's), where a relative `CARGO_TARGET_DIR` would name another place.
     pub fn target_dir(&self) -> PathBuf {
         match std::env::var_os("CARGO_TARGET_DIR") {
-            Some(dir) => PathBuf::from(dir),
+            Some(dir) => {
+                std::path::absolute(PathBuf::from(dir)).unwrap_or_else(|_| self.root.join("target"))
+            }
             None => self.root.join("target"),
         }
     }

@@ -472,3 +472,20 @@ fn the_watch_mode_answers_keys_and_checks_again_on_save() {
         }
     }
 }
+
+/// `CARGO_TARGET_DIR=target checker check` from the course folder: a relative build
+/// folder means the same place whichever folder cargo later runs in.
+#[test]
+fn a_relative_build_folder_is_taken_from_where_the_checker_runs() {
+    let root = course("relative-target");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_checker"))
+        .args(["check", "01_sums"])
+        .current_dir(&root)
+        // The shared build folder, named from the course folder.
+        .env("CARGO_TARGET_DIR", "../target")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("0/5 points"), "{}", stdout(&out));
+}

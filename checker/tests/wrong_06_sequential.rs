@@ -1,9 +1,10 @@
-//! The hidden suite of 06_sequential against wrong and spoofed implementations: each
-//! fixture under `tests/fixtures/wrong/06_sequential/` is the reference solution (or the
-//! skeleton) with one mistake or one spoof, and the real `checker` must give it exactly
-//! what its honest work is worth: the task a mistake breaks is not done, failed by the
-//! test written to catch it; a spoof adds nothing, and a copy of what the course gives
-//! does not even compile against the suite.
+//! The hidden suite of 06_sequential against wrong, spoofed and unusual implementations:
+//! each fixture under `tests/fixtures/wrong/06_sequential/` is the reference solution (or
+//! the skeleton) with one mistake or one spoof, or a correct register written another
+//! way, and the real `checker` must give it exactly what its honest work is worth. The
+//! task a mistake breaks is not done, failed by the test written to catch it, and every
+//! other task is done; a spoof adds nothing; a copy of what the course gives does not
+//! even compile against the suite; a correct register in another style earns full marks.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -66,17 +67,43 @@ fn passed(report: &Value, task: &str, name: &str) -> bool {
     test["passed"] == true
 }
 
-/// Asserts that `mistake` compiles, earns `score`, and fails test `test` of `task`.
-fn caught(mistake: &str, task: &str, test: &str, score: u64) {
+/// The tasks of 06_sequential and their points.
+const TASKS: [(&str, u64); 2] = [("sequential", 12), ("not_linearizable", 6)];
+
+/// The ids of the tasks not done, in `report`.
+fn not_done(report: &Value) -> Vec<String> {
+    report["tasks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no tasks: {report:#}"))
+        .iter()
+        .filter(|t| t["done"] != true)
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Asserts that `mistake` compiles, that exactly the tasks `broken` are not done (so
+/// it earns the points of the others), and that test `test` of the first of them fails.
+fn caught(mistake: &str, broken: &[&str], test: &str) {
     let report = fixture(mistake);
     assert_eq!(
         report["compiled"], true,
         "{mistake} must compile: {report:#}"
     );
-    assert!(
-        !passed(&report, task, test),
-        "{mistake}: test {test} of task {task} should fail: {report:#}"
+    assert_eq!(
+        not_done(&report),
+        broken,
+        "{mistake}: the tasks not done: {report:#}"
     );
+    assert!(
+        !passed(&report, broken[0], test),
+        "{mistake}: test {test} of task {} should fail: {report:#}",
+        broken[0]
+    );
+    let score: u64 = TASKS
+        .iter()
+        .filter(|(task, _)| !broken.contains(task))
+        .map(|(_, points)| points)
+        .sum();
     assert_eq!(
         report["score"], score,
         "{mistake} earns {score}: {report:#}"
@@ -113,13 +140,27 @@ fn the_solution_passes_every_task() {
     assert_eq!(report["score"], report["max_score"], "{report:#}");
 }
 
+/// The tasks a mistake in the replica breaks: the first alone.
+const REPLICA: &[&str] = &["sequential"];
+/// The tasks a mistake in the scenario breaks: the second alone.
+const SCENARIO: &[&str] = &["not_linearizable"];
+
+#[test]
+fn correct_registers_in_other_styles_earn_full_marks() {
+    for style in ["correct_log", "correct_relay"] {
+        let report = fixture(style);
+        assert_eq!(report["compiled"], true, "{style}: {report:#}");
+        assert!(not_done(&report).is_empty(), "{style}: {report:#}");
+        assert_eq!(report["score"], report["max_score"], "{style}: {report:#}");
+    }
+}
+
 #[test]
 fn applying_writes_in_arrival_order_fails_sequential() {
     caught(
         "arrival_order",
-        "sequential",
-        "random::random_schedules_are_sequentially_consistent",
-        0,
+        REPLICA,
+        "scripted::an_early_write_waits_for_its_turn",
     );
 }
 
@@ -127,9 +168,108 @@ fn applying_writes_in_arrival_order_fails_sequential() {
 fn answering_a_write_before_it_is_applied_fails_sequential() {
     caught(
         "ack_before_apply",
-        "sequential",
-        "random::a_client_reads_its_own_write",
-        0,
+        REPLICA,
+        "scripted::clients_sharing_a_replica_each_get_their_own_answer",
+    );
+}
+
+#[test]
+fn numbering_a_copy_of_a_submit_again_fails_sequential() {
+    caught(
+        "resubmit_numbered_twice",
+        REPLICA,
+        "scripted::a_copy_of_a_submit_is_numbered_once",
+    );
+}
+
+#[test]
+fn knowing_writes_by_their_value_fails_sequential() {
+    caught(
+        "dedup_by_value",
+        REPLICA,
+        "scripted::two_writes_of_one_value_are_two_writes",
+    );
+}
+
+#[test]
+fn a_text_key_that_two_digit_ids_collide_in_fails_sequential() {
+    caught("string_key", REPLICA, "scripted::clusters_of_every_size");
+}
+
+#[test]
+fn applying_a_late_copy_again_fails_sequential() {
+    caught(
+        "duplicate_apply_reapplied",
+        REPLICA,
+        "explored::every_order_of_copies",
+    );
+}
+
+#[test]
+fn room_for_one_waiting_client_fails_sequential() {
+    caught(
+        "one_pending_write",
+        REPLICA,
+        "scripted::clients_sharing_a_replica_each_get_their_own_answer",
+    );
+}
+
+#[test]
+fn answering_without_looking_at_the_origin_fails_sequential() {
+    caught(
+        "no_origin_check",
+        REPLICA,
+        "scripted::clients_sharing_a_replica_each_get_their_own_answer",
+    );
+}
+
+#[test]
+fn room_for_one_early_write_fails_sequential() {
+    caught(
+        "one_slot_holdback",
+        REPLICA,
+        "explored::every_order_of_writes_at_one_instant",
+    );
+}
+
+#[test]
+fn applying_one_held_write_per_arrival_fails_sequential() {
+    caught(
+        "one_step_drain",
+        REPLICA,
+        "explored::every_order_of_writes_at_one_instant",
+    );
+}
+
+#[test]
+fn applying_writes_on_the_tick_fails_sequential() {
+    caught(
+        "applies_on_tick",
+        REPLICA,
+        "scripted::writes_return_whatever_the_tick",
+    );
+}
+
+#[test]
+fn reads_that_wait_for_held_writes_fail_sequential() {
+    caught(
+        "read_waits_for_holdback",
+        REPLICA,
+        "scripted::a_read_is_answered_at_once_from_the_local_copy",
+    );
+}
+
+#[test]
+fn a_register_that_starts_at_zero_fails_sequential() {
+    caught("zero_not_nil", REPLICA, "scripted::a_new_replica_is_empty");
+}
+
+#[test]
+fn counting_held_writes_as_applied_fails_sequential() {
+    caught(
+        "applied_counts_arrivals",
+        REPLICA,
+        "scripted::an_early_write_waits_for_its_turn",
     );
 }
 
@@ -137,9 +277,8 @@ fn answering_a_write_before_it_is_applied_fails_sequential() {
 fn a_linearizable_run_fails_not_linearizable() {
     caught(
         "linearizable_history",
-        "not_linearizable",
+        SCENARIO,
         "stale::the_run_is_sequential_but_not_linearizable",
-        12,
     );
 }
 
@@ -147,34 +286,36 @@ fn a_linearizable_run_fails_not_linearizable() {
 fn a_run_that_is_not_even_sequential_fails_not_linearizable() {
     caught(
         "not_sequential_history",
-        "not_linearizable",
+        SCENARIO,
         "stale::the_run_is_sequential_but_not_linearizable",
-        12,
     );
 }
 
 #[test]
-fn a_replica_without_a_sequencer_earns_nothing_even_with_a_stale_read() {
-    // Its scenario does make a stale read, on every seed: only the rules of the first
-    // task, checked again in the second, keep the run from counting.
+fn a_guessed_wait_fails_not_linearizable_on_the_slowest_network() {
+    caught(
+        "guessed_wait",
+        SCENARIO,
+        "stale::the_run_makes_its_point_at_every_speed",
+    );
+}
+
+#[test]
+fn a_block_the_wrong_way_round_fails_not_linearizable() {
+    caught(
+        "block_wrong_way",
+        SCENARIO,
+        "stale::the_run_is_sequential_but_not_linearizable",
+    );
+}
+
+#[test]
+fn a_replica_without_a_sequencer_loses_only_its_own_task() {
+    // Its scenario (both links into n2 cut) makes a stale read on any register that
+    // keeps the rules, so it earns the second task; the replica earns nothing.
     let report = fixture("no_sequencer");
     assert_eq!(report["compiled"], true, "{report:#}");
-    assert!(
-        passed(
-            &report,
-            "not_linearizable",
-            "stale::the_run_is_sequential_but_not_linearizable"
-        ),
-        "{report:#}"
-    );
-    assert!(
-        !passed(
-            &report,
-            "not_linearizable",
-            "stale::the_run_comes_from_a_register_that_keeps_its_rules"
-        ),
-        "{report:#}"
-    );
+    assert_eq!(not_done(&report), REPLICA, "{report:#}");
     assert!(
         !passed(
             &report,
@@ -183,7 +324,7 @@ fn a_replica_without_a_sequencer_earns_nothing_even_with_a_stale_read() {
         ),
         "{report:#}"
     );
-    assert_eq!(report["score"], 0, "{report:#}");
+    assert_eq!(report["score"], 6, "{report:#}");
 }
 
 #[test]

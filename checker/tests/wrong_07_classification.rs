@@ -1,6 +1,9 @@
 //! The hidden suite of 07_classification catches the classic mistakes: each fixture under
 //! `tests/fixtures/wrong/07_classification/` is the reference solution with one mistake, and the
-//! real `checker` must mark the task that mistake breaks as not done.
+//! real `checker`, run with its default seed, must leave exactly the task that mistake
+//! breaks not done, through a test aimed at it (a deterministic one: nothing here hangs
+//! on a lucky seed). Two correct submissions in styles unlike the reference's must earn
+//! full marks, so the tests are not fitted to one way of writing the answer.
 //!
 //! The same folder holds spoofs: submissions that try to earn points without the work,
 //! by comparisons that always hold, a tampered copy of a given file, or the test kit's
@@ -103,14 +106,30 @@ fn assert_earns(name: &str, compiles: bool, score: u64, done: &[&str]) -> Value 
     report
 }
 
-fn assert_breaks(mistake: &str, task: &str) {
+/// Checks that the fixture `mistake` leaves exactly the tasks `not_done` not done, and
+/// that `test` (a test aimed at the mistake, run on every check) is among those failing.
+fn assert_breaks(mistake: &str, not_done: &[&str], test: &str) {
     let report = check_fixture(mistake);
-    let tasks = tasks(&report);
-    let done = tasks.iter().find(|(id, _)| id == task).map(|(_, d)| *d);
+    let missed: Vec<String> = tasks(&report)
+        .into_iter()
+        .filter(|(_, done)| !done)
+        .map(|(id, _)| id)
+        .collect();
     assert_eq!(
-        done,
-        Some(false),
-        "the mistake {mistake} must leave task {task} not done: {tasks:?}"
+        missed, not_done,
+        "the tasks the mistake {mistake} leaves not done: {report}"
+    );
+    let failing: Vec<&str> = report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["tests"].as_array().unwrap())
+        .filter(|t| !t["passed"].as_bool().unwrap())
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        failing.contains(&test),
+        "{test} must catch the mistake {mistake}; failing: {failing:?}"
     );
 }
 
@@ -121,34 +140,191 @@ fn the_solution_passes_every_task() {
     assert!(tasks.iter().all(|(_, done)| *done), "{tasks:?}");
 }
 
+// choose: every combination of requirements is enumerated, so each rule is read.
+
 #[test]
 fn latency_that_overrides_exact_data_fails_choose() {
-    assert_breaks("latency_over_exactness", "choose");
+    assert_breaks(
+        "latency_over_exactness",
+        &["choose"],
+        "choose::every_combination_follows_the_framework",
+    );
 }
 
 #[test]
 fn own_writes_ignored_when_order_does_not_matter_fails_choose() {
-    assert_breaks("own_writes_ignored", "choose");
+    assert_breaks(
+        "own_writes_ignored",
+        &["choose"],
+        "choose::every_combination_follows_the_framework",
+    );
 }
 
 #[test]
+fn one_order_taken_as_sequential_even_when_waiting_is_fine_fails_choose() {
+    assert_breaks(
+        "one_order_always_sequential",
+        &["choose"],
+        "choose::the_chapter_cases_get_their_level",
+    );
+}
+
+// pacelc: every cluster of up to twelve replicas, and large ones.
+
+#[test]
 fn quorums_that_only_touch_fail_pacelc() {
-    assert_breaks("quorum_off_by_one", "pacelc");
+    assert_breaks(
+        "quorum_off_by_one",
+        &["pacelc"],
+        "pacelc::every_setting_of_up_to_twelve_replicas",
+    );
 }
 
 #[test]
 fn reads_at_the_primary_ignored_fail_pacelc() {
-    assert_breaks("primary_ignored", "pacelc");
+    assert_breaks(
+        "primary_ignored",
+        &["pacelc"],
+        "pacelc::well_known_systems_land_in_their_class",
+    );
 }
 
 #[test]
+fn majorities_of_half_rounded_up_fail_pacelc_on_even_and_lopsided_clusters() {
+    assert_breaks(
+        "majority_quorums",
+        &["pacelc"],
+        "pacelc::every_setting_of_up_to_twelve_replicas",
+    );
+}
+
+#[test]
+fn three_replicas_assumed_fail_pacelc() {
+    assert_breaks(
+        "replicas_assumed_three",
+        &["pacelc"],
+        "pacelc::large_clusters_on_both_sides_of_the_overlap",
+    );
+}
+
+#[test]
+fn the_partition_letter_read_from_where_reads_go_fails_pacelc() {
+    assert_breaks(
+        "primary_refuses_when_cut_off",
+        &["pacelc"],
+        "pacelc::well_known_systems_land_in_their_class",
+    );
+}
+
+// histories: each mistake has hand-made histories of its own, run on every check.
+
+#[test]
 fn linearizability_without_real_time_fails_histories() {
-    assert_breaks("linearizable_without_real_time", "histories");
+    assert_breaks(
+        "linearizable_without_real_time",
+        &["histories"],
+        "cases::orders_of_all_operations",
+    );
 }
 
 #[test]
 fn happens_before_without_transitivity_fails_histories() {
-    assert_breaks("causal_without_transitivity", "histories");
+    assert_breaks(
+        "causal_without_transitivity",
+        &["histories"],
+        "cases::happens_before_and_stale_reads",
+    );
+}
+
+#[test]
+fn a_return_and_a_call_at_one_tick_read_as_overlap_fail_histories() {
+    assert_breaks(
+        "real_time_strict_at_ties",
+        &["histories"],
+        "cases::the_edges_of_the_scope",
+    );
+}
+
+#[test]
+fn nil_read_as_zero_fails_histories() {
+    assert_breaks(
+        "nil_as_zero",
+        &["histories"],
+        "cases::the_edges_of_the_scope",
+    );
+}
+
+#[test]
+fn clients_assumed_numbered_from_zero_fail_histories() {
+    assert_breaks(
+        "clients_numbered_densely",
+        &["histories"],
+        "cases::the_edges_of_the_scope",
+    );
+}
+
+#[test]
+fn a_client_order_taken_from_the_list_fails_histories() {
+    assert_breaks(
+        "client_order_by_position",
+        &["histories"],
+        "cases::the_edges_of_the_scope",
+    );
+}
+
+#[test]
+fn cycles_ignored_fail_histories() {
+    assert_breaks(
+        "cycles_ignored",
+        &["histories"],
+        "cases::thin_air_and_cycles",
+    );
+}
+
+#[test]
+fn cycles_through_other_clients_missed_fail_histories() {
+    assert_breaks(
+        "only_own_future_reads_are_cycles",
+        &["histories"],
+        "cases::thin_air_and_cycles",
+    );
+}
+
+#[test]
+fn reads_of_later_writes_taken_as_thin_air_fail_histories() {
+    assert_breaks(
+        "later_writes_not_eventual",
+        &["histories"],
+        "cases::thin_air_and_cycles",
+    );
+}
+
+#[test]
+fn older_writes_by_real_time_fail_histories() {
+    assert_breaks(
+        "older_by_real_time",
+        &["histories"],
+        "cases::happens_before_and_stale_reads",
+    );
+}
+
+#[test]
+fn a_search_without_backtracking_fails_histories() {
+    assert_breaks(
+        "greedy_search",
+        &["histories"],
+        "cases::orders_of_all_operations",
+    );
+}
+
+#[test]
+fn correct_submissions_in_other_styles_earn_full_marks() {
+    for style in [
+        "correct_weakest_first_and_memo",
+        "correct_table_and_fixpoint",
+    ] {
+        assert_earns(style, true, 24, &["choose", "pacelc", "histories"]);
+    }
 }
 
 #[test]

@@ -12,8 +12,11 @@
 //! as well as a duplicate, so a node cannot tell them apart by anything but their content,
 //! and the suite never clones a student's value.
 
-use causal::{CausalBroadcast, Message, VectorClock};
+use std::collections::BTreeMap;
+
+use causal::{CausalBroadcast, Message, Replica, VectorClock};
 use causal_given::Order;
+use testkit::sim::World;
 
 /// A message's payload in these tests: (sender, number among the sender's messages).
 pub type Id = (usize, u64);
@@ -61,6 +64,16 @@ pub fn listed(clock: &VectorClock) -> Entries {
     clock.entries().collect()
 }
 
+/// Sets the counter of `node` in `clock`.
+pub fn set(clock: &mut VectorClock, node: usize, count: u64) {
+    clock.set(node, count);
+}
+
+/// The sum of the counters of `clock`, as the clock says.
+pub fn total(clock: &VectorClock) -> u64 {
+    clock.total()
+}
+
 /// The clock with these entries, built by the student's own constructor.
 pub fn clock(entries: &[(usize, u64)]) -> VectorClock {
     VectorClock::from_entries(entries)
@@ -75,6 +88,11 @@ pub fn show(entries: &[(usize, u64)]) -> String {
 /// The broadcast end of node `me`.
 pub fn node(me: usize) -> CausalBroadcast<Id> {
     CausalBroadcast::new(me)
+}
+
+/// The node `node` says it belongs to.
+pub fn me(node: &CausalBroadcast<Id>) -> usize {
+    node.me()
 }
 
 /// What `node` has delivered, as entries.
@@ -99,11 +117,32 @@ pub fn send(node: &mut CausalBroadcast<Id>, payload: Id) -> Wire {
 
 /// `node` receives a fresh copy of `wire`; the payloads it delivers, in order.
 pub fn receive(node: &mut CausalBroadcast<Id>, wire: &Wire) -> Vec<Id> {
+    receive_wires(node, wire)
+        .into_iter()
+        .map(|m| m.payload)
+        .collect()
+}
+
+/// `node` receives a fresh copy of `wire`; the messages it delivers, in order, each
+/// with the three fields it came back with.
+pub fn receive_wires(node: &mut CausalBroadcast<Id>, wire: &Wire) -> Vec<Wire> {
     let copy = Message {
         sender: wire.sender,
         clock: clock(&wire.clock),
         payload: wire.payload,
     };
     let delivered: Vec<Message<Id>> = node.receive(copy);
-    delivered.into_iter().map(|m| m.payload).collect()
+    delivered
+        .into_iter()
+        .map(|m| Wire {
+            sender: m.sender,
+            clock: entries(&m.clock),
+            payload: m.payload,
+        })
+        .collect()
+}
+
+/// The copy of replica `node` of `world`, as its `snapshot` says.
+pub fn snapshot(world: &World<Replica>, node: usize) -> BTreeMap<String, String> {
+    world.node(node).snapshot()
 }

@@ -1,27 +1,28 @@
 //! What the tests share: clients whose every answer is held against what the course's
-//! cluster really did, history checks, random pauses.
+//! cluster really did, the outcome of one read as the test saw it, and the scheduling of
+//! client tasks.
 //!
 //! The given types come from `read_your_writes_given`, never through the exercise's
 //! re-exports: a submission could shadow a re-export with a type of its own, and naming
 //! the course's crate here makes the compiler hold the submission's API to the course's
-//! types. The only things of the submission used are `Router::new`, `Router::write`,
-//! `Router::read` and `Session::new`; no trait of a submission's type decides anything.
+//! types. Of the submission, the tests use `Router::new`, `cluster`, `write`, `read` and
+//! `Session::new`, `floor`, `wrote`, `read`, and read only std values and course types
+//! out of them; no trait of a submission's type decides anything.
 
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use read_your_writes::{Router, Session};
-use read_your_writes_given::{Cluster, Entry, Event, Read, ReadError, Version};
-use testkit::check::ConsistencyCheck;
-use testkit::check::causal::{Guarantee, Session as SessionCheck};
+use read_your_writes_given::{Cluster, Entry, Event, Node, Read, ReadError, Version};
 use testkit::history::record::Recorder;
 use testkit::history::{Action, History, Value};
-use testkit::report::CheckReport;
 use testkit::rng::Rng;
+use tokio::time::Instant;
 
-/// How many seeds each randomized test runs, from the suite's seed on.
-pub const SEEDS: u64 = 100;
+/// One millisecond, the unit every scenario is timed in.
+pub const MS: Duration = Duration::from_millis(1);
 
 /// How many of the cluster's events a failure shows, at most.
 const SHOWN_EVENTS: usize = 12;
@@ -42,18 +43,14 @@ pub struct Run {
     /// Where the clients record their operations.
     pub recorder: Recorder,
     matched: Arc<Mutex<BTreeSet<usize>>>,
-    scenario: &'static str,
-    seed: u64,
 }
 
 impl Run {
-    pub fn new(cluster: &Cluster, scenario: &'static str, seed: u64) -> Self {
+    pub fn new(cluster: &Cluster) -> Self {
         Run {
             cluster: cluster.clone(),
             recorder: Recorder::new(),
             matched: Arc::default(),
-            scenario,
-            seed,
         }
     }
 
@@ -68,7 +65,12 @@ impl Run {
     /// Answers are matched as their calls return, each with the earliest event that
     /// fits: an earlier call that returned later can still use any later event, so a
     /// correct router is never refused for an event another client took.
-    fn vouch(&self, mark: usize, expected: &Event, answer: impl FnOnce() -> String) {
+    fn vouch(
+        &self,
+        mark: usize,
+        expected: &Event,
+        answer: impl FnOnce() -> String,
+    ) -> Result<(), String> {
         let events = self.cluster.journal_since(mark);
         let mut matched = self.matched.lock().unwrap_or_else(|e| e.into_inner());
         let found = events
@@ -78,7 +80,7 @@ impl Run {
             .find(|(n, event)| *event == expected && !matched.contains(n));
         if let Some((n, _)) = found {
             matched.insert(n);
-            return;
+            return Ok(());
         }
         let mut shown: Vec<String> = events
             .iter()
@@ -90,47 +92,126 @@ impl Run {
         } else if events.len() > SHOWN_EVENTS {
             shown.push(format!("  ... and {} more", events.len() - SHOWN_EVENTS));
         }
-        panic!(
-            "{}\nEvery answer of the router must be what the course's cluster did during \
-             the call: a read answers what the node it names answered (Cluster::read_leader \
-             or read_replica), a write returns the version the leader gave it \
-             (Cluster::write). The tests hold each answer against the cluster's journal.\n\
-             {}, but the cluster did not do that during the call (seed {}).\n\
+        Err(format!(
+            "Every answer of the router must be what the course's cluster did during the \
+             call (ryw.1, ryw.3): a read answers what the node it names answered \
+             (Cluster::read_leader or read_replica), a write returns the version the leader \
+             gave it (Cluster::write). The tests hold each answer against the cluster's \
+             journal.\n{}, but the cluster did not do that during the call.\n\
              What the cluster did meanwhile:\n{}",
-            self.scenario,
             answer(),
-            self.seed,
             shown.join("\n")
-        );
+        ))
     }
 }
 
-/// One client of a test: the router it uses, its session, and the test's own memory of
-/// the floor (the highest version it wrote or was served), to judge every answer by.
+/// What one read did, as the test saw it from outside the router.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The key read.
+    pub key: String,
+    /// `Session::floor` when the read was called.
+    pub floor_before: Version,
+    /// `Session::floor` when it returned.
+    pub floor_after: Version,
+    /// Every replica's version when the read was called.
+    pub versions_at_call: Vec<Version>,
+    /// What the router answered.
+    pub result: Result<Read, ReadError>,
+    /// How long the call took, on tokio's clock.
+    pub took: Duration,
+    /// The reads the cluster's nodes served while the call ran (of any client).
+    pub served: Vec<Event>,
+}
+
+impl Outcome {
+    /// Whether some replica was at the floor when the read was called.
+    pub fn replica_was_ready(&self) -> bool {
+        self.versions_at_call
+            .iter()
+            .any(|&v| v >= self.floor_before)
+    }
+
+    /// The read in words: who answered what, at which version, how fast.
+    pub fn describe(&self, client: u32) -> String {
+        let answer = match &self.result {
+            Ok(read) => format!(
+                "{} answered {}={} at version {}",
+                node_name(read.node),
+                self.key,
+                value_text(read.value),
+                read.version
+            ),
+            Err(error) => format!("it failed with {error:?}"),
+        };
+        format!(
+            "client {client} read {} with session floor {} (replicas at {:?}); {answer}, \
+             after {} ms; afterwards session.floor() was {}",
+            self.key,
+            self.floor_before,
+            self.versions_at_call,
+            self.took.as_millis(),
+            self.floor_after
+        )
+    }
+
+    /// When the answer came from a node below the floor the session had when the read
+    /// was called: the evidence that the router does not respect its own floor, which is
+    /// rule ryw.3, whatever else a test of another task checks.
+    pub fn below_floor(&self, client: u32) -> Option<String> {
+        let read = self.result.as_ref().ok()?;
+        (read.version < self.floor_before).then(|| {
+            format!(
+                "{}.\nThe node was below the session's floor: a read goes only to a node at \
+                 the floor or beyond (ryw.3). This also fails when task ryw is wrong: check \
+                 it first.",
+                self.describe(client)
+            )
+        })
+    }
+}
+
+/// `the leader` or `replica 3`.
+pub fn node_name(node: Node) -> String {
+    match node {
+        Node::Leader => "the leader".to_owned(),
+        Node::Replica(i) => format!("replica {i}"),
+    }
+}
+
+/// A value as a client sees it: a number, or `nothing` for a key never written.
+pub fn value_text(value: Option<i64>) -> String {
+    value.map_or_else(|| "nothing".to_owned(), |v| v.to_string())
+}
+
+/// One client of a test: the router it uses and its session. Clients share a router by
+/// `Arc`, not by cloning it: a clone is the submission's code, a shared reference is not.
 pub struct Client {
     pub id: u32,
-    pub router: Arc<Router>,
-    pub session: Session,
-    pub floor: Version,
+    router: Arc<Router>,
+    session: Session,
     run: Run,
 }
 
 impl Client {
-    /// Client `id` of `run`, through `router`. Clients share a router by `Arc`, not by
-    /// cloning it: a clone is the submission's code, a shared reference is not.
+    /// Client `id` of `run`, through `router`, with a new session.
     pub fn new(id: u32, router: &Arc<Router>, run: &Run) -> Self {
         Client {
             id,
             router: Arc::clone(router),
             session: Session::new(),
-            floor: 0,
             run: run.clone(),
         }
     }
 
+    /// The session's floor now, as `Session::floor` says.
+    pub fn floor(&self) -> Version {
+        self.session.floor()
+    }
+
     /// Writes through the router, checks the version against the leader's journal and
     /// records the write.
-    pub async fn write(&mut self, key: &str, value: i64) -> Version {
+    pub async fn write(&mut self, key: &str, value: i64) -> Result<Version, String> {
         let op = self
             .run
             .recorder
@@ -143,20 +224,28 @@ impl Client {
                 format!(
                     "Client {id} wrote {key}={value} and Router::write returned version {version}"
                 )
-            });
+            })?;
         op.done();
-        self.floor = self.floor.max(version);
-        version
+        Ok(version)
     }
 
     /// Reads through the router, checks a successful answer against the journal and
-    /// records it (an error as a failed read). Also returns the floor the read had to
-    /// respect.
-    pub async fn read(&mut self, key: &str) -> (Version, Result<Read, ReadError>) {
-        let floor = self.floor;
+    /// records it (an error as a failed read).
+    pub async fn read(&mut self, key: &str) -> Result<Outcome, String> {
+        let floor_before = self.session.floor();
+        let versions_at_call = versions(&self.run.cluster);
         let op = self.run.recorder.call_on(self.id, key, Action::Read);
         let mark = self.run.cluster.journal_len();
+        let start = Instant::now();
         let result = self.router.read(&mut self.session, key).await;
+        let took = start.elapsed();
+        let served = self
+            .run
+            .cluster
+            .journal_since(mark)
+            .into_iter()
+            .filter(|e| matches!(e, Event::Served { .. }))
+            .collect();
         match &result {
             Ok(read) => {
                 let entry = Entry {
@@ -167,14 +256,28 @@ impl Client {
                 self.run
                     .vouch(mark, &Event::served(read.node, key, entry), || {
                         format!("Client {id} read {key} and the router answered {read:?}")
-                    });
+                    })?;
                 op.read(read.value.map(Value::Int));
-                self.floor = self.floor.max(read.version);
             }
             Err(_) => op.fail(),
         }
-        (floor, result)
+        Ok(Outcome {
+            key: key.to_owned(),
+            floor_before,
+            floor_after: self.session.floor(),
+            versions_at_call,
+            result,
+            took,
+            served,
+        })
     }
+}
+
+/// Every replica's version now.
+pub fn versions(cluster: &Cluster) -> Vec<Version> {
+    (0..cluster.replicas())
+        .map(|i| cluster.version(i))
+        .collect()
 }
 
 /// Sleeps between 0 and `max_ms` whole milliseconds, as drawn from `rng`.
@@ -185,34 +288,29 @@ pub async fn pause(rng: &mut Rng, max_ms: u64) {
     }
 }
 
-/// Fails with the checker's evidence when `history` breaks `guarantee`.
-pub fn assert_keeps(history: &History, guarantee: Guarantee, scenario: &str, seed: u64) {
-    let verdict = SessionCheck(guarantee)
-        .check(history)
-        .unwrap_or_else(|e| panic!("the checker could not read the history (seed {seed}): {e}"));
-    if let Some(v) = verdict.violation() {
-        let report = CheckReport::new(
-            format!("{scenario} (seed {seed})"),
-            guarantee.to_string(),
-            history,
-            None,
-            &verdict,
-        );
-        suite_harness::attach("check-report", &report.to_json());
-        panic!(
-            "{scenario}\nEvery client must keep {guarantee}: the router sends a read only to \
-             a node whose version is at least the session's floor.\n\
-             This run does not (seed {seed}):\n{}",
-            v.explain(history)
-        );
+/// A clock for hand-built scenarios: `at(ms)` sleeps until `ms` milliseconds after the
+/// scenario began, so that every step of a script is at a time of its own choosing.
+#[derive(Clone, Copy)]
+pub struct Clock(Instant);
+
+impl Clock {
+    /// A clock whose time zero is now.
+    pub fn start() -> Self {
+        Clock(Instant::now())
+    }
+
+    /// Sleeps until `ms` milliseconds after time zero.
+    pub async fn at(self, ms: u64) {
+        tokio::time::sleep_until(self.0 + Duration::from_millis(ms)).await;
     }
 }
 
-/// Runs client futures concurrently to the end and fails with the first message any
-/// of them returned.
+/// Runs client futures concurrently, each as a task of its own, to the end; returns the
+/// message of every client that failed, including one whose task panicked (in the
+/// submission's code: a test's own code never panics in a client).
 pub async fn run_all<F>(clients: Vec<F>) -> Vec<String>
 where
-    F: std::future::Future<Output = Result<(), String>> + Send + 'static,
+    F: Future<Output = Result<(), String>> + Send + 'static,
 {
     let handles: Vec<_> = clients.into_iter().map(tokio::spawn).collect();
     let mut failures = Vec::new();
@@ -220,7 +318,18 @@ where
         match handle.await {
             Ok(Ok(())) => {}
             Ok(Err(message)) => failures.push(message),
-            Err(error) => std::panic::resume_unwind(error.into_panic()),
+            Err(error) if error.is_panic() => {
+                let payload = error.into_panic();
+                let text = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a value that is not text".to_owned());
+                // Dropping a payload runs the submission's code, which may panic again.
+                std::mem::forget(payload);
+                failures.push(format!("the router panicked: {text}"));
+            }
+            Err(error) => failures.push(format!("a client task was cancelled: {error}")),
         }
     }
     failures

@@ -1,34 +1,43 @@
-//! The student's scenario of a stale read, played by the suite on the student's replicas:
-//! the run must tell sequential consistency and linearizability apart.
+//! The student's scenario of a stale read, played by the suite on the course's own
+//! register: the run must tell sequential consistency and linearizability apart.
 //!
-//! The student hands over a script, never a history: the suite builds every world from
-//! the student's `Replica`, plays the script on it with the course's player, and records
-//! what the calls returned with the course's mapping.
+//! The student hands over a script, never a history: the suite builds every world, from
+//! the course's replica (`course.rs`), plays the script on it with the course's player,
+//! and records what the calls returned with the course's mapping. The student's replica
+//! plays no part, so this task costs nothing when the replica is wrong, and a mistake
+//! here is the scenario's own.
+
+use std::time::Duration;
 
 use sequential_given::Scenario;
 use testkit::check::ConsistencyCheck;
 use testkit::check::linearizable::Linearizable;
 use testkit::check::sequential::Sequential;
-use testkit::history::History;
 use testkit::history::timeline::{Options, render};
 use testkit::model::ModelKind;
 use testkit::report::CheckReport;
+use testkit::sim::Config;
 
-use crate::random;
-use crate::world::{config, record, replica};
+use crate::course::CourseReplica;
+use crate::world::config;
 
-/// Seeds to play the scenario on: the run must make the point on each.
-const SEEDS: u64 = 100;
+/// Seeds of the exercise's network to play the scenario on: the run must make the
+/// point on each.
+const SEEDS: u64 = 40;
 
-/// `stale_read_scenario`, played on the student's replicas on every seed, writes each
-/// value at most once and gives a history that the sequential checker accepts and the
-/// linearizability checker rejects.
-pub fn the_run_is_sequential_but_not_linearizable() {
-    // Typed as the course's: a scenario type of the student's own does not compile here.
-    let scenario: Scenario = sequential::stale_read_scenario();
+/// The student's scenario, typed as the course's: a scenario type of the student's own
+/// does not compile here.
+fn scenario() -> Scenario {
+    sequential::stale_read_scenario()
+}
+
+/// `stale_read_scenario` can be played, and writes at least once and each value at
+/// most once.
+pub fn the_scenario_is_well_formed() {
+    let scenario = scenario();
     if let Err(e) = scenario.check() {
         suite_harness::fail(format!(
-            "stale_read_scenario cannot be played: {e}.\n{}",
+            "stale_read_scenario cannot be played: {e} (README rule not_linearizable.1).\n{}",
             steps(&scenario)
         ));
     }
@@ -40,85 +49,118 @@ pub fn the_run_is_sequential_but_not_linearizable() {
         suite_harness::fail(format!(
             "stale_read_scenario must write at least once, and each value at most once \
              (unique values make every read point at one write); it writes {writes} time(s), \
-             {} distinct value(s).\n{}",
+             {} distinct value(s) (README rule not_linearizable.2).\n{}",
             written.len(),
             steps(&scenario)
         ));
     }
+    if let Err(e) = scenario.run(config(suite_harness::seed()), |_| CourseReplica::default()) {
+        suite_harness::fail(format!(
+            "stale_read_scenario stopped: {e} (README rule not_linearizable.1).\n{}",
+            steps(&scenario)
+        ));
+    }
+}
+
+/// On every seed of the exercise's network, the run is sequentially consistent and not
+/// linearizable.
+pub fn the_run_is_sequential_but_not_linearizable() {
+    let scenario = scenario();
     let base = suite_harness::seed();
     for seed in base..base + SEEDS {
-        // Played without a trace (fast), and again with one to draw a failure: the seed
-        // makes both runs the same.
-        let play = |trace: bool| scenario.run(config(seed).trace(trace), replica);
-        let world = play(false).unwrap_or_else(|e| {
-            suite_harness::fail(format!(
-                "seed {seed}: stale_read_scenario stopped: {e}.\n{}",
-                steps(&scenario)
-            ))
-        });
-        let history = record(&world).unwrap_or_else(|why| {
-            suite_harness::fail(format!("seed {seed}: stale_read_scenario: {why}"))
-        });
-        let report = |check: &str, verdict| {
-            let traced = play(true).expect("the same scenario played the same way");
-            let report = CheckReport::new(
-                format!("stale_read_scenario (seed {seed})"),
-                check,
-                &history,
-                Some(ModelKind::Register),
-                verdict,
-            )
-            .with_trace(&history, traced.trace());
-            suite_harness::attach("check-report", &report.to_json());
-        };
-        let seq = Sequential::new(ModelKind::Register)
-            .check(&history)
-            .expect("a register history the checker can read");
-        if let Some(violation) = seq.violation() {
-            report("sequential consistency", &seq);
-            suite_harness::fail(format!(
-                "seed {seed}: the run of stale_read_scenario is not even sequentially \
-                 consistent, so it shows a broken register rather than the gap between the two \
-                 models. Keep each client at one replica: a client that reads a new value at \
-                 one replica and then an older one at another goes back on its own order.\n{}",
-                violation.explain(&history)
-            ));
+        let network = format!(
+            "the exercise's network (delays of 1 to 20 ms, reordering, duplicates), seed {seed}"
+        );
+        if let Err(why) = judge(&scenario, config(seed), &network) {
+            suite_harness::replay_from(seed);
+            suite_harness::fail(format!("seed {seed}: {why}"));
         }
-        if !seq.holds() {
-            suite_harness::fail(format!("seed {seed}: the sequential checker said {seq:?}"));
-        }
-        let lin = Linearizable::new(ModelKind::Register)
-            .check(&history)
-            .expect("a register history the checker can read");
-        if lin.holds() {
+    }
+}
+
+/// The run makes its point on the fastest and on the slowest network the exercise
+/// allows: every message 1 ms, and every message 20 ms.
+pub fn the_run_makes_its_point_at_every_speed() {
+    let scenario = scenario();
+    for delay in [1, 20] {
+        let d = Duration::from_millis(delay);
+        let config = Config::new(suite_harness::seed())
+            .delay(d, d)
+            .client_timeout(Duration::from_secs(10))
+            .trace(false);
+        let network = format!("a network whose every message takes {delay} ms");
+        if let Err(why) = judge(&scenario, config, &network) {
             suite_harness::fail(format!(
-                "seed {seed}: the run of stale_read_scenario is linearizable, so it does not \
-                 tell the two models apart:\n{}\n\
-                 Make a read start after a write has returned (await the write's answer \
-                 before the read is called), at a replica that has not applied that write \
-                 yet and cannot get it, so that it answers from its stale copy.",
-                timeline(&history)
-            ));
-        }
-        if lin.violation().is_none() {
-            suite_harness::fail(format!(
-                "seed {seed}: the linearizability checker said {lin:?}"
+                "{why}\nOn the exercise's network a message takes anything from 1 to 20 ms, \
+                 so the scenario must make its point whether messages are all fast or all \
+                 slow: wait for answers (Step::Await), not for a guessed span of time \
+                 (README rule not_linearizable.5)."
             ));
         }
     }
 }
 
-/// The run of the scenario counts only on a replica that keeps the rules of task
-/// `sequential`: a replica that answers at once and orders nothing shows stale reads
-/// too, but not the gap between the two models.
-pub fn the_run_comes_from_a_register_that_keeps_its_rules() {
-    if let Err(why) = random::the_rules_hold() {
-        suite_harness::fail(format!(
-            "A stale read only tells the two models apart when the register that served it \
-             is sequentially consistent, so this task counts once your Replica keeps the rules \
-             of task `sequential`. It breaks one:\n{why}"
+/// Plays `scenario` on the course's register on `config`, described as `network`, and
+/// judges its history: sequentially consistent, and not linearizable.
+fn judge(scenario: &Scenario, config: Config, network: &str) -> Result<(), String> {
+    let play =
+        |trace: bool| scenario.run(config.clone().trace(trace), |_| CourseReplica::default());
+    let world = play(false).map_err(|e| {
+        format!(
+            "stale_read_scenario stopped on {network}: {e} (README rule \
+             not_linearizable.1).\n{}",
+            steps(scenario)
+        )
+    })?;
+    let history = crate::world::record(&world)?;
+    // Played again with its trace to draw a failure: the seed makes both runs the same.
+    let report = |check: &str, verdict| {
+        let traced = play(true).expect("the same scenario played the same way");
+        let report = CheckReport::new(
+            format!("stale_read_scenario on {network}"),
+            check,
+            &history,
+            Some(ModelKind::Register),
+            verdict,
+        )
+        .with_trace(&history, traced.trace());
+        suite_harness::attach("check-report", &report.to_json());
+    };
+    let seq = Sequential::new(ModelKind::Register)
+        .check(&history)
+        .expect("a register history the checker can read");
+    if let Some(violation) = seq.violation() {
+        report("sequential consistency", &seq);
+        return Err(format!(
+            "played on {network}, on the course's own register (which keeps every rule of \
+             task `sequential`), the run of stale_read_scenario is not even sequentially \
+             consistent, so it shows no gap between the two models. Keep each client at \
+             one replica: a client that reads a new value at one replica and then an older \
+             one at another goes back on its own order (README rule not_linearizable.3).\n{}",
+            violation.explain(&history)
         ));
     }
+    if !seq.holds() {
+        return Err(format!("the sequential checker said {seq:?}"));
+    }
+    let lin = Linearizable::new(ModelKind::Register)
+        .check(&history)
+        .expect("a register history the checker can read");
+    if lin.holds() {
+        return Err(format!(
+            "played on {network}, on the course's own register, the run of \
+             stale_read_scenario is linearizable, so it does not tell the two models apart \
+             (README rule not_linearizable.4):\n{}\n\
+             Make a read start after a write has returned (await the write's answer before \
+             the read is called), at a replica that has not applied that write and cannot \
+             get it, so that it answers from its stale copy.",
+            render(&history, &Options::new())
+        ));
+    }
+    if lin.violation().is_none() {
+        return Err(format!("the linearizability checker said {lin:?}"));
+    }
+    Ok(())
 }
 
 /// The scenario's steps, one a line, for a failure message.
@@ -134,9 +176,4 @@ fn steps(scenario: &Scenario) -> String {
         scenario.replicas,
         lines.join("\n")
     )
-}
-
-/// The history drawn as a timeline.
-fn timeline(history: &History) -> String {
-    render(history, &Options::new())
 }

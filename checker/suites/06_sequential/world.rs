@@ -5,17 +5,33 @@ use std::time::Duration;
 
 use sequential::Replica;
 use sequential_given::{Msg, Request, Response};
+use testkit::check::ConsistencyCheck;
+use testkit::check::sequential::Sequential;
 use testkit::history::History;
+use testkit::model::ModelKind;
+use testkit::report::CheckReport;
 use testkit::sim::{Config, Node, NodeId, World};
 
+/// The longest delay of the exercise's network.
+pub const MAX_DELAY: Duration = Duration::from_millis(20);
+
 /// The network of the exercise on `seed`: delays of 1 to 20 ms, so messages overtake
-/// each other, and one copy in five delivered twice. Nothing is lost.
+/// each other, and one copy in four delivered twice. Nothing is lost.
 pub fn config(seed: u64) -> Config {
     Config::new(seed)
-        .delay(Duration::from_millis(1), Duration::from_millis(20))
-        .duplicate(0.2)
+        .delay(Duration::from_millis(1), MAX_DELAY)
+        .duplicate(0.25)
         .client_timeout(Duration::from_secs(10))
         .trace(false)
+}
+
+/// A network whose every message takes exactly `delay`: the order of events is fixed
+/// by the script alone, whatever the seed. Ticks are off: no test may depend on them.
+pub fn fixed(delay: Duration) -> Config {
+    Config::new(1)
+        .delay(delay, delay)
+        .tick(None)
+        .client_timeout(Duration::from_secs(10))
 }
 
 /// A fresh replica of the student's, to be node `_node` of a world.
@@ -41,12 +57,53 @@ pub fn replicas(nodes: usize) -> Vec<Replica> {
 
 /// The history of `world`'s calls, as the course records them, or why none can be made
 /// (an answer that does not fit its request).
-pub fn record(world: &World<Replica>) -> Result<History, String> {
+pub fn record<N>(world: &World<N>) -> Result<History, String>
+where
+    N: Node<Request = Request, Response = Response>,
+{
     sequential_given::history(world).map_err(|e| {
         format!(
             "the calls do not make a history: {e}. A read is answered with \
-             Response::Value and a write with Response::Written.\n{:?}",
+             Response::Value and a write with Response::Written (README rules sequential.2 \
+             and sequential.9).\n{:?}",
             world.calls()
         )
     })
+}
+
+/// Whether the history of `world` is sequentially consistent (README rule
+/// sequential.13); the violation drawn as a timeline if not, also attached as a report
+/// when `attach` (the run a failure shows, not each run tried while shrinking).
+pub fn sequential_history(
+    world: &World<Replica>,
+    scenario: &str,
+    attach: bool,
+) -> Result<(), String> {
+    let history = record(world)?;
+    let verdict = Sequential::new(ModelKind::Register)
+        .check(&history)
+        .expect("a register history the checker can read");
+    if let Some(violation) = verdict.violation() {
+        if attach {
+            let report = CheckReport::new(
+                scenario.to_owned(),
+                "sequential consistency",
+                &history,
+                Some(ModelKind::Register),
+                &verdict,
+            );
+            suite_harness::attach("check-report", &report.to_json());
+        }
+        return Err(format!(
+            "what the clients saw fits no single order of all writes (README rule \
+             sequential.13):\n{}",
+            violation.explain(&history)
+        ));
+    }
+    if !verdict.holds() {
+        return Err(format!(
+            "the sequential checker could not decide this history: {verdict:?}"
+        ));
+    }
+    Ok(())
 }

@@ -1,8 +1,10 @@
-//! Choosing a level: the chapter's use cases, then every combination of requirements.
+//! Choosing a level: the chapter's use cases, then every one of the 24 combinations of
+//! requirements, so that no rule of the framework goes unread and no mistake in `choose`
+//! depends on luck.
 //!
 //! The types come from the course's given crate, never through the exercise's
 //! re-exports, so the compiler holds `choose` to them; an answer is read by an exhaustive
-//! `match` into a name, never by a comparison the exercise could have written.
+//! `match` into a rank and a name, never by a comparison the exercise could have written.
 
 use classification::choose;
 use classification_given::{Exactness, Latency, Level, Order, Requirements};
@@ -15,15 +17,15 @@ struct Case {
     why: &'static str,
 }
 
-/// What a level is called in the chapter; an exhaustive match, so a level added to the
-/// course's type cannot slip through unread.
-fn level(l: Level) -> &'static str {
+/// A level's rank, strongest first, and its name in the chapter; an exhaustive match,
+/// so a level added to the course's type cannot slip through unread.
+fn level(l: Level) -> (u8, &'static str) {
     match l {
-        Level::Linearizable => "linearizable",
-        Level::Sequential => "sequential",
-        Level::Causal => "causal",
-        Level::ReadYourWrites => "read-your-writes",
-        Level::Eventual => "eventual",
+        Level::Linearizable => (0, "linearizable"),
+        Level::Sequential => (1, "sequential"),
+        Level::Causal => (2, "causal"),
+        Level::ReadYourWrites => (3, "read-your-writes"),
+        Level::Eventual => (4, "eventual"),
     }
 }
 
@@ -34,6 +36,31 @@ fn req(exactness: Exactness, order: Order, own_writes: bool, latency: Latency) -
         own_writes,
         latency,
     }
+}
+
+/// The requirements in words, read field by field.
+fn describe(r: &Requirements) -> String {
+    format!(
+        "exactness {}, order {}, own writes {}, latency {}",
+        match r.exactness {
+            Exactness::Exact => "Exact",
+            Exactness::MayLag => "MayLag",
+        },
+        match r.order {
+            Order::Irrelevant => "Irrelevant",
+            Order::CauseBeforeEffect => "CauseBeforeEffect",
+            Order::SameForEveryone => "SameForEveryone",
+        },
+        if r.own_writes {
+            "must be seen"
+        } else {
+            "need not be seen"
+        },
+        match r.latency {
+            Latency::Tolerant => "Tolerant",
+            Latency::Sensitive => "Sensitive",
+        },
+    )
 }
 
 fn cases() -> Vec<Case> {
@@ -110,52 +137,86 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-pub fn the_chapter_cases_get_their_level() {
-    for case in cases() {
-        let got: Level = choose(&case.req);
-        let (got, want) = (level(got), level(case.want));
-        if got != want {
-            suite_harness::fail(format!(
-                "use case: {} ({:?})\nthe framework chooses {want}; this chose {got}.\nwhy: {}",
-                case.name, case.req, case.why
-            ));
-        }
-    }
-}
-
-/// The framework of the README, written independently of the solution.
+/// The framework of the README, written independently of the solution: the level and
+/// the clause that gives it.
 fn framework(r: &Requirements) -> (Level, &'static str) {
     if matches!(r.exactness, Exactness::Exact) {
         return (
             Level::Linearizable,
-            "rule 1: exact data needs linearizability, whatever the latency",
+            "choose.1: exact data needs linearizable, whatever the latency",
         );
     }
     match (r.order, r.latency) {
         (Order::SameForEveryone, Latency::Tolerant) => (
             Level::Linearizable,
-            "rule 2: one order for everyone, and waiting is acceptable: linearizable",
+            "choose.2: one order for everyone, and waiting is acceptable: linearizable",
         ),
         (Order::SameForEveryone, Latency::Sensitive) => (
             Level::Sequential,
-            "rule 2: one order for everyone, read locally for speed: sequential",
+            "choose.3: one order for everyone, read locally for speed: sequential",
         ),
         (Order::CauseBeforeEffect, _) => (
             Level::Causal,
-            "rule 3: causes before effects: causal (which already gives read-your-writes)",
+            "choose.4: causes before effects: causal, which already gives read-your-writes",
         ),
         (Order::Irrelevant, _) if r.own_writes => (
             Level::ReadYourWrites,
-            "rule 4: only the writer's own view must be current: read-your-writes",
+            "choose.5: only the writer's own view must be current: read-your-writes",
         ),
         (Order::Irrelevant, _) => (
             Level::Eventual,
-            "rule 5: nothing more is needed: eventual, the cheapest and most available",
+            "choose.6: nothing more is needed: eventual, the cheapest and most available",
         ),
     }
 }
 
+/// What goes wrong in a use case with requirements `r` that gets `got` instead of the
+/// framework's `want`: the first requirement a weaker level leaves unmet, or the price
+/// of a stronger one.
+fn consequence(r: &Requirements, got: Level, want: Level) -> String {
+    let ((got_rank, got_name), (want_rank, _)) = (level(got), level(want));
+    if got_rank < want_rank {
+        return format!(
+            "{got_name} is stronger than needed: it coordinates more (a round trip to a leader \
+             or a quorum, refusals during partitions) for a guarantee no requirement asks for"
+        );
+    }
+    let unmet = if matches!(r.exactness, Exactness::Exact) {
+        "a read may miss a write that finished before it began, and a decision taken on that \
+         stale value cannot be undone"
+    } else if matches!(r.order, Order::SameForEveryone) && got_rank > level(Level::Sequential).0 {
+        "users may see the updates in different orders"
+    } else if matches!(r.order, Order::SameForEveryone) {
+        "reads may lag behind writes that finished, although this use case can wait for the \
+         real-time guarantee that costs little more"
+    } else if matches!(r.order, Order::CauseBeforeEffect) {
+        "an effect may be seen before its cause (a reply before its post)"
+    } else {
+        "a user may not see the write they just made"
+    };
+    format!("{got_name} is too weak here: {unmet}")
+}
+
+pub fn the_chapter_cases_get_their_level() {
+    for case in cases() {
+        let got: Level = choose(&case.req);
+        if level(got) != level(case.want) {
+            let (_, rule) = framework(&case.req);
+            suite_harness::fail(format!(
+                "use case: {} ({})\nthe framework chooses {} ({rule}); this chose {}.\n{}.\nwhy: {}",
+                case.name,
+                describe(&case.req),
+                level(case.want).1,
+                level(got).1,
+                consequence(&case.req, got, case.want),
+                case.why
+            ));
+        }
+    }
+}
+
 pub fn every_combination_follows_the_framework() {
+    let mut wrong = Vec::new();
     for exactness in [Exactness::Exact, Exactness::MayLag] {
         for order in [
             Order::Irrelevant,
@@ -167,14 +228,24 @@ pub fn every_combination_follows_the_framework() {
                     let r = req(exactness, order, own_writes, latency);
                     let (want, rule) = framework(&r);
                     let got: Level = choose(&r);
-                    let (got, want) = (level(got), level(want));
-                    if got != want {
-                        suite_harness::fail(format!(
-                            "requirements {r:?}\nthe framework chooses {want} ({rule}); this chose {got}."
+                    if level(got) != level(want) {
+                        wrong.push(format!(
+                            "- {}: the framework chooses {} ({rule}); this chose {}. {}.",
+                            describe(&r),
+                            level(want).1,
+                            level(got).1,
+                            consequence(&r, got, want)
                         ));
                     }
                 }
             }
         }
+    }
+    if !wrong.is_empty() {
+        suite_harness::fail(format!(
+            "{} of the 24 combinations of requirements get another level than the framework's:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        ));
     }
 }

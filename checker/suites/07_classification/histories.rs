@@ -1,32 +1,41 @@
-//! Classifying histories: the chapter's examples, then generated histories compared with
-//! the test kit's checkers.
-//!
-//! Every history is made here as a test kit history, which the reference checkers and
-//! the timelines read, and handed to the exercise converted into the course's own small
-//! history type; the exercise cannot reach the test kit at all. Its answer, a
-//! `classification_given::Models`, is read field by field.
+//! Classifying histories: what every test of the task shares. A history is made here as
+//! a test kit history, which the reference checkers and the timelines read, and handed
+//! to the exercise converted into the course's own small history type; the exercise
+//! cannot reach the test kit at all. Its answer, a `classification_given::Models`, is
+//! read field by field, and every call of `satisfies` is caught, so that a panic on one
+//! history is reported with that history.
+
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
 use classification::satisfies;
 use classification_given as given;
 use classification_given::Models;
-use testkit::check::ConsistencyCheck;
 use testkit::check::causal::{Causal, Guarantee, Session};
 use testkit::check::linearizable::Linearizable;
 use testkit::check::sequential::Sequential;
+use testkit::check::{ConsistencyCheck, Verdict};
 use testkit::history::timeline::{Options, render};
 use testkit::history::{Action, History, Operation, Output, Value};
 use testkit::model::ModelKind;
-use testkit::rng::Rng;
+use testkit::report::CheckReport;
 
-fn w(client: u32, v: i64, call: u64, ret: u64) -> Operation {
+use crate::explain;
+
+/// A write of `v` by `client`, called at `call` and returned at `ret`.
+pub fn w(client: u32, v: i64, call: u64, ret: u64) -> Operation {
     Operation::write(client, v, call, ret)
 }
 
-fn r(client: u32, v: Option<i64>, call: u64, ret: u64) -> Operation {
+/// A read by `client` that returned `v` (`None`: nil), called at `call`, returned at
+/// `ret`.
+pub fn r(client: u32, v: Option<i64>, call: u64, ret: u64) -> Operation {
     Operation::read(client, v.map(Value::Int), call, ret)
 }
 
-fn models(lin: bool, seq: bool, causal: bool, ryw: bool, eventual: bool) -> Models {
+/// The five verdicts, in the order of the course's type.
+pub fn models(lin: bool, seq: bool, causal: bool, ryw: bool, eventual: bool) -> Models {
     Models {
         linearizable: lin,
         sequential: seq,
@@ -36,9 +45,48 @@ fn models(lin: bool, seq: bool, causal: bool, ryw: bool, eventual: bool) -> Mode
     }
 }
 
-/// The five verdicts of `m`, each with the model's name. The destructuring names every
-/// field, so a verdict added to the course's type cannot go unread.
-fn verdicts(m: &Models) -> [(&'static str, bool); 5] {
+/// One of the five models, as the suite names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Model {
+    Linearizable,
+    Sequential,
+    Causal,
+    ReadYourWrites,
+    Eventual,
+}
+
+impl Model {
+    /// Its name in the README.
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Linearizable => "linearizable",
+            Model::Sequential => "sequential",
+            Model::Causal => "causal",
+            Model::ReadYourWrites => "read-your-writes",
+            Model::Eventual => "eventual",
+        }
+    }
+
+    /// The reference checker's verdict on `history`, or `None` for eventual, which the
+    /// suite decides itself (no value from thin air).
+    pub fn reference(self, history: &History) -> Option<Verdict> {
+        let check: &dyn ConsistencyCheck = match self {
+            Model::Linearizable => &Linearizable::new(ModelKind::Register),
+            Model::Sequential => &Sequential::new(ModelKind::Register),
+            Model::Causal => &Causal,
+            Model::ReadYourWrites => &Session(Guarantee::ReadYourWrites),
+            Model::Eventual => return None,
+        };
+        match check.check(history) {
+            Ok(verdict) => Some(verdict),
+            Err(e) => panic!("the reference checker refused a history of the suite: {e}"),
+        }
+    }
+}
+
+/// The five verdicts of `m`, each with its model. The destructuring names every field,
+/// so a verdict added to the course's type cannot go unread.
+pub fn verdicts(m: &Models) -> [(Model, bool); 5] {
     let Models {
         linearizable,
         sequential,
@@ -47,26 +95,49 @@ fn verdicts(m: &Models) -> [(&'static str, bool); 5] {
         eventual,
     } = *m;
     [
-        ("linearizable", linearizable),
-        ("sequential", sequential),
-        ("causal", causal),
-        ("read-your-writes", read_your_writes),
-        ("eventual", eventual),
+        (Model::Linearizable, linearizable),
+        (Model::Sequential, sequential),
+        (Model::Causal, causal),
+        (Model::ReadYourWrites, read_your_writes),
+        (Model::Eventual, eventual),
     ]
 }
 
-/// Whether `got` and `want` agree on every model, read field by field.
-fn agree(got: &Models, want: &Models) -> bool {
+/// The models on which `got` and `want` disagree, with the verdict wanted.
+pub fn disagreements(got: &Models, want: &Models) -> Vec<(Model, bool)> {
     verdicts(got)
         .into_iter()
         .zip(verdicts(want))
-        .all(|((_, g), (_, w))| g == w)
+        .filter(|((_, g), (_, w))| g != w)
+        .map(|(_, (model, w))| (model, w))
+        .collect()
+}
+
+/// `Models { .. }` spelt out by the suite, never through the course type's `Debug`.
+pub fn show(m: &Models) -> String {
+    let fields: Vec<String> = verdicts(m)
+        .iter()
+        .map(|(model, holds)| format!("{}: {holds}", model.name()))
+        .collect();
+    fields.join(", ")
+}
+
+/// What the test kit's checkers say about `history`, and no thin-air read for eventual.
+pub fn reference(history: &History) -> Models {
+    let holds = |model: Model| model.reference(history).is_some_and(|v| v.holds());
+    Models {
+        linearizable: holds(Model::Linearizable),
+        sequential: holds(Model::Sequential),
+        causal: holds(Model::Causal),
+        read_your_writes: holds(Model::ReadYourWrites),
+        eventual: explain::thin_air(history).is_empty(),
+    }
 }
 
 /// `history` as the task's input: the course's small history of one register. The suite
 /// only makes histories within the task's scope, so anything else is the suite's own
 /// mistake and stops the test.
-fn for_the_task(history: &History) -> given::History {
+pub fn for_the_task(history: &History) -> given::History {
     let ops = history.ops().iter().map(|op| {
         let ret = op
             .ret()
@@ -89,199 +160,136 @@ fn for_the_task(history: &History) -> given::History {
         .unwrap_or_else(|e| panic!("the suite made a history outside the task: {e}"))
 }
 
-/// Each model on which `got` and `want` disagree, explained.
-fn differences(history: &History, got: &Models, want: &Models) -> Vec<String> {
-    verdicts(got)
-        .into_iter()
-        .zip(verdicts(want))
-        .filter(|((_, g), (_, w))| g != w)
-        .map(|((name, _), (_, w))| {
-            let detail = if w {
-                format!("it satisfies {name}, but this said it does not")
-            } else {
-                format!(
-                    "it does not satisfy {name}, but this said it does.{}",
-                    reference_violation(name, history)
-                )
-            };
-            format!("- {detail}")
-        })
-        .collect()
+thread_local! {
+    /// Where the last panic on this thread happened, as the panic hook saw it.
+    static PANICKED_AT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// The reference checker's evidence that `history` breaks `name`.
-fn reference_violation(name: &str, history: &History) -> String {
-    let verdict = match name {
-        "linearizable" => Linearizable::new(ModelKind::Register).check(history),
-        "sequential" => Sequential::new(ModelKind::Register).check(history),
-        "causal" => Causal.check(history),
-        "read-your-writes" => Session(Guarantee::ReadYourWrites).check(history),
-        _ => {
-            return " A read returned a value that no operation wrote: no replica could ever hold it."
-                .to_owned();
-        }
-    };
-    match verdict {
-        Ok(v) => v
-            .violation()
-            .map_or_else(String::new, |v| format!("\n{}", v.explain(history))),
-        Err(e) => format!("({e})"),
-    }
-}
-
-pub fn the_chapter_examples_are_classified() {
-    let examples = [
-        (
-            "a read that starts after a write finished returns the new value: every model holds",
-            vec![w(0, 1, 0, 10), r(1, Some(1), 20, 30)],
-            models(true, true, true, true, true),
-        ),
-        (
-            "a stale read: B reads nil after A's write of 1 finished. Not linearizable (real time), but sequential: B's read may be ordered before the write",
-            vec![w(0, 1, 0, 10), r(1, None, 20, 30)],
-            models(false, true, true, true, true),
-        ),
-        (
-            "A writes 1 and then reads nil: A misses its own write, which breaks read-your-writes and everything above it, though not eventual",
-            vec![w(0, 1, 0, 10), r(0, None, 20, 30)],
-            models(false, false, false, false, true),
-        ),
-        (
-            "a reply seen before its post: A posts 1, B reads it and replies 2, C reads the reply 2 and then the older 1. Causality broken; C wrote nothing, so read-your-writes holds",
-            vec![
-                w(0, 1, 0, 10),
-                r(1, Some(1), 20, 30),
-                w(1, 2, 40, 50),
-                r(2, Some(2), 60, 70),
-                r(2, Some(1), 80, 90),
-            ],
-            models(false, false, false, true, true),
-        ),
-        (
-            "concurrent writes seen in different orders: C sees 1 then 2, D sees 2 then 1. Causal (the writes are concurrent) but no single order explains both clients",
-            vec![
-                w(0, 1, 0, 10),
-                w(1, 2, 1, 11),
-                r(2, Some(1), 20, 30),
-                r(2, Some(2), 40, 50),
-                r(3, Some(2), 21, 31),
-                r(3, Some(1), 41, 51),
-            ],
-            models(false, false, true, true, true),
-        ),
-        (
-            "a value from thin air: B reads 7, which nobody wrote. Even eventual consistency only returns written values",
-            vec![w(0, 1, 0, 10), r(1, Some(7), 20, 30)],
-            models(false, false, false, false, false),
-        ),
-    ];
-    for (what, ops, want) in examples {
-        let history = History::from_ops(ops).unwrap();
-        let got: Models = satisfies(&for_the_task(&history));
-        if !agree(&got, &want) {
-            suite_harness::fail(format!(
-                "{what}\n{}\nexpected {want:?}\ngot      {got:?}\n{}",
-                render(&history, &Options::new()),
-                differences(&history, &got, &want).join("\n")
-            ));
-        }
-    }
-}
-
-/// A random register history: 2 or 3 clients, 3 to 8 operations, each client's
-/// operations one after another, all times distinct, written values unique. Reads mostly
-/// return a value written by a write called before they return, sometimes nil, a future
-/// write or a value nobody wrote.
-fn generate(rng: &mut Rng) -> History {
-    let clients = rng.between(2, 3) as u32;
-    let total = rng.between(3, 8);
-    let mut clock = vec![0u64; clients as usize];
-    let mut next_value = 1;
-    let mut ops = Vec::new();
-    // First lay out the operations, then choose what each read returned.
-    for _ in 0..total {
-        let c = rng.below(u64::from(clients)) as u32;
-        let start = clock[c as usize] + rng.between(0, 4);
-        let end = start + rng.between(1, 6);
-        clock[c as usize] = end + 1;
-        // Times times 10 plus the client: distinct across clients, ordered within one.
-        let (call, ret) = (start * 10 + u64::from(c), end * 10 + u64::from(c));
-        let action = if rng.chance(0.45) {
-            next_value += 1;
-            Action::Write(Value::Int(next_value - 1))
-        } else {
-            Action::Read
-        };
-        ops.push((c, action, call, ret));
-    }
-    let writes: Vec<(i64, u64)> = ops
-        .iter()
-        .filter_map(|(_, a, call, _)| match a {
-            Action::Write(Value::Int(v)) => Some((*v, *call)),
-            _ => None,
-        })
-        .collect();
-    let history = ops.into_iter().map(|(c, action, call, ret)| {
-        if action != Action::Read {
-            return Operation::completed(c, action, call, ret, Output::Done);
-        }
-        let callable: Vec<i64> = writes
-            .iter()
-            .filter(|(_, wcall)| *wcall < ret)
-            .map(|(v, _)| *v)
-            .collect();
-        let roll = rng.below(100);
-        let value = if roll < 4 {
-            Some(Value::Int(99))
-        } else if roll < 12 && !writes.is_empty() {
-            Some(Value::Int(writes[rng.index(writes.len())].0))
-        } else if roll < 25 || callable.is_empty() {
-            None
-        } else {
-            Some(Value::Int(callable[rng.index(callable.len())]))
-        };
-        Operation::read(c, value, call, ret)
+/// Puts a hook in front of the current one (the harness's, which still runs) that notes
+/// where each panic happened: a caught panic's payload carries its message but not its
+/// place, and the place in the exercise's code is what a student needs.
+fn note_panic_places() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let place = info.location().map(ToString::to_string);
+            PANICKED_AT.with(|at| *at.borrow_mut() = place);
+            previous(info);
+        }));
     });
-    History::from_ops(history.collect::<Vec<_>>()).unwrap()
 }
 
-/// What the test kit's checkers say about `history`, and no thin-air reads for eventual.
-fn reference(history: &History) -> Models {
-    let holds = |check: &dyn ConsistencyCheck| check.check(history).unwrap().holds();
-    let written: Vec<&Value> = history
+/// What `satisfies` answered on `history`, or its panic: the message and where.
+pub fn answer(history: &History) -> Result<Models, String> {
+    note_panic_places();
+    let input = for_the_task(history);
+    catch_unwind(AssertUnwindSafe(|| satisfies(&input))).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_owned());
+        match PANICKED_AT.with(|at| at.borrow_mut().take()) {
+            Some(place) => format!("{message} (at {place})"),
+            None => message,
+        }
+    })
+}
+
+/// The history drawn as a timeline, then listed operation by operation with its times,
+/// as the task's input lists it (`history.ops()` order).
+pub fn picture(history: &History) -> String {
+    let listing: Vec<String> = history
         .ops()
         .iter()
-        .filter_map(|o| o.action.written())
+        .enumerate()
+        .map(|(id, op)| {
+            let ret = op.ret().map_or_else(|| "?".to_owned(), |t| t.to_string());
+            format!(
+                "  op {id}: client {} {} from {} to {ret}",
+                op.client,
+                explain::label(op),
+                op.call
+            )
+        })
         .collect();
-    let eventual = history.ops().iter().all(|o| match o.output() {
-        Some(Output::Value(Some(v))) => written.contains(&v),
-        _ => true,
-    });
-    Models {
-        linearizable: holds(&Linearizable::new(ModelKind::Register)),
-        sequential: holds(&Sequential::new(ModelKind::Register)),
-        causal: holds(&Causal),
-        read_your_writes: holds(&Session(Guarantee::ReadYourWrites)),
-        eventual,
-    }
+    format!(
+        "{}{}",
+        render(history, &Options::new()),
+        if listing.is_empty() {
+            String::new()
+        } else {
+            format!("{}\n", listing.join("\n"))
+        }
+    )
 }
 
-pub fn generated_histories_agree_with_the_checkers() {
-    let base = suite_harness::seed();
-    for seed in base..base + 100 {
-        let mut rng = Rng::new(seed);
-        for round in 0..10 {
-            let history = generate(&mut rng);
-            let want = reference(&history);
-            let got: Models = satisfies(&for_the_task(&history));
-            if !agree(&got, &want) {
-                suite_harness::fail(format!(
-                    "a generated history (seed {seed}, history {round} of that seed):\n{}\n\
-                     expected {want:?}\ngot      {got:?}\n{}",
-                    render(&history, &Options::new()),
-                    differences(&history, &got, &want).join("\n")
-                ));
-            }
+/// What a test shows when `satisfies` answered `got` on `history` instead of `want`,
+/// or panicked: the history, both answers, and for each model they disagree on the
+/// evidence. Attaches the reference's check report of the first disagreement, which
+/// `checker check` draws as a page.
+pub fn failure(
+    title: &str,
+    history: &History,
+    got: &Result<Models, String>,
+    want: &Models,
+) -> String {
+    let got = match got {
+        Ok(got) => got,
+        Err(panic) => {
+            return format!(
+                "{title}\n{}\nsatisfies panicked on this history: {panic}\n\
+                 what it should answer: {}",
+                picture(history),
+                show(want)
+            );
         }
+    };
+    let wrong = disagreements(got, want);
+    if let Some(&(model, _)) = wrong.first()
+        && let Some(verdict) = model.reference(history)
+    {
+        let report = CheckReport::new(
+            title,
+            model.name(),
+            history,
+            Some(ModelKind::Register),
+            &verdict,
+        );
+        suite_harness::attach("check-report", &report.to_json());
     }
+    let evidence: Vec<String> = wrong
+        .iter()
+        .map(|&(model, holds)| format!("- {}", explain::why(history, model, holds)))
+        .collect();
+    format!(
+        "{title}\n{}\nexpected {}\ngot      {}\n{}",
+        picture(history),
+        show(want),
+        show(got),
+        evidence.join("\n")
+    )
+}
+
+/// Fails unless `satisfies` answers `want` on the history of `ops`, and unless the
+/// reference checkers agree with `want` (a mistake of the suite, not of the exercise).
+pub fn expect(what: &str, ops: Vec<Operation>, want: Models) {
+    let history = History::from_ops(ops)
+        .unwrap_or_else(|e| panic!("the suite made a malformed history ({what}): {e}"));
+    let reference = reference(&history);
+    assert!(
+        disagreements(&reference, &want).is_empty(),
+        "the suite's expectation for \"{what}\" ({}) is not what the reference checkers say ({})",
+        show(&want),
+        show(&reference)
+    );
+    let got = answer(&history);
+    if got
+        .as_ref()
+        .is_ok_and(|got| disagreements(got, &want).is_empty())
+    {
+        return;
+    }
+    suite_harness::fail(failure(what, &history, &got, &want));
 }

@@ -10,14 +10,17 @@
 //!
 //! | file | concern |
 //! | --- | --- |
+//! | `crdt.rs` | [`Counter`] and [`Map`]: the operations a replica needs of the counter and the map it gossips |
 //! | `requests.rs` | [`Request`] and [`Response`]: what clients ask a replica and what it answers |
 //! | `stamp.rs` | [`Stamp`]: the order of writes to one key, time first, then node id |
 //! | `timing.rs` | [`ROUND`] and [`CONVERGE_ROUNDS`]: how often replicas gossip and how soon they must agree |
 
+mod crdt;
 mod requests;
 mod stamp;
 mod timing;
 
+pub use crdt::{Counter, Map};
 pub use requests::{Request, Response};
 pub use stamp::Stamp;
 pub use timing::{CONVERGE_ROUNDS, ROUND};

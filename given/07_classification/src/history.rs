@@ -1,11 +1,13 @@
 //! The input of the `histories` task: a small history of one register.
 //!
 //! The scope is the task's: one register of integers (no keys), reads and writes only,
-//! every operation completed (each has a return time), each client's operations one after
-//! another, every written value unique. [`History::from_ops`] refuses anything else, so a
-//! checker never has to guess what an open operation or a repeated value would mean.
+//! every operation completed (each has a return time later than its call), each client's
+//! operations one after another, every written value unique. [`History::from_ops`]
+//! refuses anything else, so a checker never has to guess what an open operation, an
+//! operation without duration or a repeated value would mean.
 //!
-//! Times are plain ticks: only their order matters. The register starts empty: a read
+//! Times are plain ticks: only their order matters. An operation that returns at the
+//! very tick another one is called comes before it. The register starts empty: a read
 //! that returns `None` saw nil, the value before any write.
 
 use std::collections::BTreeMap;
@@ -36,7 +38,7 @@ pub struct Operation {
     pub action: Action,
     /// When the client called it.
     pub call: Time,
-    /// When it returned to the client (never before `call`).
+    /// When it returned to the client (always after `call`).
     pub ret: Time,
 }
 
@@ -95,6 +97,14 @@ pub enum HistoryError {
         /// The offending operation.
         op: usize,
     },
+    /// An operation returned at the very tick it was called. Operations take time:
+    /// "a return at a tick comes before a call at that tick" would otherwise put such an
+    /// operation's return before its own call, and two of them at one tick, of one
+    /// client, would have no order at all.
+    NoDuration {
+        /// The offending operation.
+        op: usize,
+    },
     /// A client called `second` while `first` was still open.
     Overlap {
         /// The client.
@@ -121,6 +131,10 @@ impl fmt::Display for HistoryError {
             HistoryError::ReturnBeforeCall { op } => {
                 write!(f, "operation {op} returns before it is called")
             }
+            HistoryError::NoDuration { op } => write!(
+                f,
+                "operation {op} returns at the very tick it is called; an operation takes time"
+            ),
             HistoryError::Overlap {
                 client,
                 first,
@@ -160,6 +174,9 @@ impl History {
         for (id, op) in ops.iter().enumerate() {
             if op.ret < op.call {
                 return Err(HistoryError::ReturnBeforeCall { op: id });
+            }
+            if op.ret == op.call {
+                return Err(HistoryError::NoDuration { op: id });
             }
             if let Action::Write(value) = op.action
                 && let Some(&first) = writers.get(&value)
@@ -252,6 +269,13 @@ mod tests {
         assert_eq!(
             History::from_ops([Operation::read(0, None, 10, 5)]),
             Err(HistoryError::ReturnBeforeCall { op: 0 })
+        );
+        assert_eq!(
+            History::from_ops([
+                Operation::write(4, 1, 0, 10),
+                Operation::read(4, None, 10, 10)
+            ]),
+            Err(HistoryError::NoDuration { op: 1 })
         );
         assert_eq!(
             History::from_ops([

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use testkit::sim::NodeId;
 
+use crate::Counter;
+
 /// A counter that only grows, replicated on many nodes.
 ///
 /// Each node counts its own increments in an entry of its own; the value is the sum of
@@ -29,21 +31,26 @@ impl GCounter {
     pub fn new() -> Self {
         GCounter::default()
     }
+}
 
+/// The counter's operations are those of the course's [`Counter`] trait, so that a
+/// [`Replica`](crate::Replica) can gossip any counter that has them. Call them with
+/// `use eventual::Counter;` in scope.
+impl Counter for GCounter {
     /// Counts one increment made at `node`. Only `node` itself should call this for its
-    /// own entry; other nodes learn about it through [`merge`](GCounter::merge).
-    pub fn increment(&mut self, node: NodeId) {
+    /// own entry; other nodes learn about it through [`merge`](Counter::merge).
+    fn increment(&mut self, node: NodeId) {
         *self.counts.entry(node).or_insert(0) += 1;
     }
 
     /// The counter's value: the increments of every node this copy knows about.
-    pub fn value(&self) -> u64 {
+    fn value(&self) -> u64 {
         self.counts.values().sum()
     }
 
     /// How many increments made at each node this copy knows about (nodes with none are
     /// left out).
-    pub fn counts(&self) -> BTreeMap<NodeId, u64> {
+    fn counts(&self) -> BTreeMap<NodeId, u64> {
         self.counts
             .iter()
             .filter(|&(_, &n)| n > 0)
@@ -56,7 +63,7 @@ impl GCounter {
     /// Adding the counts instead would count an increment once more each time the same
     /// state arrives again (a duplicated or retransmitted message); the maximum of an
     /// entry with itself is itself, so repeats are harmless.
-    pub fn merge(&mut self, other: &GCounter) {
+    fn merge(&mut self, other: &Self) {
         for (&node, &n) in &other.counts {
             let mine = self.counts.entry(node).or_insert(0);
             *mine = (*mine).max(n);

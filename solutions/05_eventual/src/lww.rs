@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::Stamp;
+use crate::{Map, Stamp};
 
 /// A map from strings to strings where, for each key, the write with the largest
 /// [`Stamp`] wins on every replica.
@@ -19,7 +19,12 @@ impl LwwMap {
     pub fn new() -> Self {
         LwwMap::default()
     }
+}
 
+/// The map's operations are those of the course's [`Map`] trait, so that a
+/// [`Replica`](crate::Replica) can gossip any map that has them. Call them with
+/// `use eventual::Map;` in scope.
+impl Map for LwwMap {
     /// Offers the write `key = value` stamped `stamp`: it takes effect if its stamp is
     /// larger than the stamp of the value held for `key` (or the key has none). Returns
     /// whether it took effect.
@@ -28,7 +33,7 @@ impl LwwMap {
     /// one write, it is that same write arriving again. Letting an equal *time* from
     /// another node win because it arrived later was rejected: two replicas that see the
     /// same two writes in opposite orders would then keep different values forever.
-    pub fn set(&mut self, key: &str, value: &str, stamp: Stamp) -> bool {
+    fn set(&mut self, key: &str, value: &str, stamp: Stamp) -> bool {
         match self.entries.get(key) {
             Some((held, _)) if *held >= stamp => false,
             _ => {
@@ -40,23 +45,23 @@ impl LwwMap {
     }
 
     /// The value held for `key`, if any write of it is known.
-    pub fn get(&self, key: &str) -> Option<&str> {
+    fn get(&self, key: &str) -> Option<&str> {
         self.entries.get(key).map(|(_, v)| v.as_str())
     }
 
     /// The stamp of the value held for `key`.
-    pub fn stamp(&self, key: &str) -> Option<Stamp> {
+    fn stamp(&self, key: &str) -> Option<Stamp> {
         self.entries.get(key).map(|(s, _)| *s)
     }
 
     /// Every key with its winning stamp and value.
-    pub fn entries(&self) -> BTreeMap<String, (Stamp, String)> {
+    fn entries(&self) -> BTreeMap<String, (Stamp, String)> {
         self.entries.clone()
     }
 
     /// Folds `other` into this copy: for each key, the write with the larger stamp.
     /// Commutative, associative and idempotent, because "the larger of two stamps" is.
-    pub fn merge(&mut self, other: &LwwMap) {
+    fn merge(&mut self, other: &Self) {
         for (key, (stamp, value)) in &other.entries {
             self.set(key, value, *stamp);
         }

@@ -2,7 +2,7 @@
 
 use testkit::sim::{Context, Node, NodeId, ReplyTo};
 
-use crate::{GCounter, LwwMap, ROUND, Request, Response, Stamp};
+use crate::{Counter, GCounter, LwwMap, Map, ROUND, Request, Response, Stamp};
 
 /// What replicas send each other: the sender's whole state.
 ///
@@ -11,44 +11,52 @@ use crate::{GCounter, LwwMap, ROUND, Request, Response, Stamp};
 /// sent every round repairs everything the next round that gets through, and since the
 /// merges are idempotent, states that arrive twice or out of order do no harm.
 #[derive(Clone, Debug)]
-pub enum Msg {
+pub enum Msg<C, M> {
     /// The sender's counter and map as they stand.
     State {
         /// The sender's counter.
-        counter: GCounter,
+        counter: C,
         /// The sender's map.
-        map: LwwMap,
+        map: M,
     },
 }
 
-/// One replica of the shared counter and map.
+/// One replica of the shared counter and map, for any counter `C` and map `M` (by
+/// default the crate's own [`GCounter`] and [`LwwMap`]).
+///
+/// Gossip never looks inside a state: it copies states into messages and merges what
+/// arrives, so the replica is written once for every pair of types that can do that.
 #[derive(Clone, Debug, Default)]
-pub struct Replica {
-    counter: GCounter,
-    map: LwwMap,
+pub struct Replica<C = GCounter, M = LwwMap> {
+    counter: C,
+    map: M,
     /// The time of the last stamp this node gave, so that two writes accepted at the
     /// same instant still get different stamps.
     last_stamp: u64,
 }
 
-impl Replica {
+impl<C: Counter, M: Map> Replica<C, M> {
     /// A replica with a zero counter and an empty map.
     pub fn new() -> Self {
         Replica::default()
     }
 
     /// This replica's copy of the counter.
-    pub fn counter(&self) -> &GCounter {
+    pub fn counter(&self) -> &C {
         &self.counter
     }
 
     /// This replica's copy of the map.
-    pub fn map(&self) -> &LwwMap {
+    pub fn map(&self) -> &M {
         &self.map
     }
 
     /// A stamp for a write accepted now: the virtual time in nanoseconds, moved one
-    /// nanosecond past this node's previous stamp if the clock has not advanced.
+    /// nanosecond past this node's previous stamp if the clock has not passed it.
+    ///
+    /// Bumping only when the time equals the previous stamp was rejected: after one bump
+    /// the previous stamp is ahead of the clock, and a third write at the same instant
+    /// would get the first one's stamp again.
     fn next_stamp(&mut self, ctx: &Context<'_, Self>) -> Stamp {
         let now = u64::try_from(ctx.now().as_nanos()).unwrap_or(u64::MAX);
         self.last_stamp = now.max(self.last_stamp + 1);
@@ -59,16 +67,17 @@ impl Replica {
     }
 }
 
-impl Node for Replica {
-    type Msg = Msg;
+impl<C: Counter, M: Map> Node for Replica<C, M> {
+    type Msg = Msg<C, M>;
     type Request = Request;
     type Response = Response;
 
     fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+        // The replica sets its own pace: the world's tick may be off, or another length.
         ctx.set_tick_interval(Some(ROUND));
     }
 
-    fn on_message(&mut self, _ctx: &mut Context<'_, Self>, _from: NodeId, msg: Msg) {
+    fn on_message(&mut self, _ctx: &mut Context<'_, Self>, _from: NodeId, msg: Self::Msg) {
         let Msg::State { counter, map } = msg;
         self.counter.merge(&counter);
         self.map.merge(&map);

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use eventual::{CONVERGE_ROUNDS, GCounter, LwwMap, ROUND, Replica, Request, Response, Stamp};
+use eventual::{
+    CONVERGE_ROUNDS, Counter, GCounter, LwwMap, Map, ROUND, Replica, Request, Response, Stamp,
+};
 use testkit::sim::{Config, World};
 
 #[test]
@@ -38,7 +40,9 @@ fn the_larger_stamp_wins_a_key() {
 
 #[test]
 fn replicas_agree_after_a_partition_heals() {
-    let mut w = World::new(Config::new(1), (0..3).map(|_| Replica::new()).collect());
+    // `Replica` alone is the replica of your own counter and map.
+    let replicas: Vec<Replica> = (0..3).map(|_| Replica::new()).collect();
+    let mut w = World::new(Config::new(1), replicas);
     w.isolate(0);
     w.call_and_wait(0, 0, Request::Increment);
     w.call_and_wait(0, 2, Request::Increment);

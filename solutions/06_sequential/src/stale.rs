@@ -2,9 +2,10 @@
 
 use crate::{Request, SEQUENCER, Scenario, Step};
 
-/// A scenario that, played on a world of your [`Replica`](crate::Replica)s, gives a
-/// history the sequential checker accepts and the linearizability checker rejects,
-/// whatever the seed. It writes each value at most once.
+/// A scenario that, played on a world of replicas that keep the rules of task
+/// `sequential` (yours, like [`Replica`](crate::Replica); the hidden tests use the
+/// course's own), gives a history the sequential checker accepts and the
+/// linearizability checker rejects, whatever the seed. It writes each value at most once.
 ///
 /// The script cuts the sequencer's link to replica 2 (one direction only), lets client 0
 /// write 1 through replica 1 until it returns, then lets client 1 read at replica 2,

@@ -1,8 +1,11 @@
 //! Which models a small register history satisfies, by checkers small enough to read.
 //!
-//! Scope: one register (no keys), reads and writes only, every operation completed,
-//! every written value unique, each client's operations one after another, and at most
-//! about eight operations (few enough that trying every order of them is fast).
+//! Scope: one register (no keys), reads and writes only, every operation completed and
+//! taking time (it returns after its call), every written value unique, each client's
+//! operations one after another, and at most eight operations (few enough that trying
+//! every order of them is fast). The operations come in no particular order, client ids
+//! are any `u32` and values any `i64`, zero included: the README's clauses
+//! `histories.1` to `histories.3` say what that asks of a checker.
 //!
 //! The [`History`] (with its [`Operation`]s) and the verdict, [`Models`], are the
 //! course's: they live in the given crate (`given/07_classification/src/history.rs` and
@@ -14,7 +17,14 @@ use classification_given::{Action, History, Models, Operation};
 pub fn satisfies(history: &History) -> Models {
     let ops = history.ops();
     let n = ops.len();
-    let realtime = |a: usize, b: usize| ops[a].ret < ops[b].call;
+    // Real time: `a` returned before `b` was called. A return and a call at the same
+    // tick count as one after the other (the return first), as in the given history's
+    // own rule for one client; reading the tie as overlap, `<` here, would let a read
+    // that starts as a write ends still miss it. Operations take time, so no operation
+    // comes before itself.
+    let realtime = |a: usize, b: usize| ops[a].ret <= ops[b].call;
+    // Each client's order is the order of its calls, never the order of the list: the
+    // history's operations come in no particular order.
     let session = |a: usize, b: usize| ops[a].client == ops[b].client && ops[a].call < ops[b].call;
     let hb = happens_before(ops);
     let thin_air = ops

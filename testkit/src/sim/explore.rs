@@ -112,12 +112,15 @@ impl Default for Bounds {
 #[derive(Clone, Debug)]
 pub struct Script<Q> {
     clients: Vec<Vec<(NodeId, Q)>>,
+    /// The virtual time a run lasts at least, in nanoseconds.
+    until: u64,
 }
 
 impl<Q> Default for Script<Q> {
     fn default() -> Self {
         Script {
             clients: Vec::new(),
+            until: 0,
         }
     }
 }
@@ -138,6 +141,14 @@ impl<Q: Clone> Script<Q> {
     /// How many clients the script has.
     pub fn clients(&self) -> usize {
         self.clients.len()
+    }
+
+    /// Makes every run last at least until virtual time `at`, clients done or not: for
+    /// what nodes do on their own (gossip on each tick, retries), which goes on after
+    /// the last answer. [`Bounds::steps`] still ends a run first.
+    pub fn run_until(mut self, at: std::time::Duration) -> Self {
+        self.until = u64::try_from(at.as_nanos()).unwrap_or(u64::MAX);
+        self
     }
 }
 
@@ -457,11 +468,12 @@ pub fn replay<N: Node>(
     play(&bounds, make, script, choices, None).world
 }
 
-/// Whether the run is over: every client has made all its calls and none waits, no
-/// message is in flight, and no running node has a named timer pending (periodic ticks
-/// do not count: they never end).
+/// Whether the run is over: its time ([`Script::run_until`]) has come, every client has
+/// made all its calls and none waits, no message is in flight, and no running node has
+/// a named timer pending (periodic ticks do not count: they never end).
 fn script_done<N: Node>(world: &World<N>, script: &Script<N::Request>, next: &[usize]) -> bool {
-    world.is_quiet()
+    world.now >= script.until
+        && world.is_quiet()
         && world.slots.iter().all(|s| !s.up || s.timers.is_empty())
         && next
             .iter()

@@ -227,3 +227,49 @@ fn a_choice_after_the_last_option_moves_to_the_next_kind() {
     assert_eq!(Choice::Take(0).to_string(), "next");
     assert_eq!(Choice::Drop(2).to_string(), "drop #2");
 }
+
+/// Counts its ticks; a run that ends with the last answer sees none.
+#[derive(Default)]
+struct Ticker(u32);
+
+impl Node for Ticker {
+    type Msg = ();
+    type Request = ();
+    type Response = ();
+
+    fn on_message(&mut self, _: &mut Context<'_, Self>, _: NodeId, _: ()) {}
+
+    fn on_request(&mut self, ctx: &mut Context<'_, Self>, reply: ReplyTo, _: ()) {
+        ctx.reply(reply, ());
+    }
+
+    fn on_tick(&mut self, _: &mut Context<'_, Self>) {
+        self.0 += 1;
+    }
+}
+
+#[test]
+fn a_run_can_be_made_to_last_for_what_nodes_do_on_their_own() {
+    let ms = Duration::from_millis;
+    let make = || World::new(config().tick(Some(ms(10))), vec![Ticker::default()]);
+    let ticked = |world: &World<Ticker>| match world.node(0).0 {
+        0 => Err("no tick".to_owned()),
+        _ => Ok(()),
+    };
+    let script = Script::new().client(vec![(0, ())]);
+    let found = explore(&Bounds::default(), &make, &script, ticked);
+    assert!(found.violation.is_some(), "the run ended with the answer");
+    let longer = script.run_until(ms(35));
+    let found = explore(&Bounds::default(), &make, &longer, ticked);
+    assert!(found.violation.is_none(), "{found:?}");
+    // Every run lasts past the third tick.
+    let three = |world: &World<Ticker>| match world.node(0).0 {
+        0..=2 => Err(format!("{} ticks", world.node(0).0)),
+        _ => Ok(()),
+    };
+    assert!(
+        explore(&Bounds::default(), &make, &longer, three)
+            .violation
+            .is_none()
+    );
+}
