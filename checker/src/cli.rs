@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use testkit::check::DEFAULT_STEP_BUDGET;
 use testkit::model::ModelKind;
 
-/// Checks distributed systems for consistency: linearizability of recorded histories.
+/// The consistency-lab course: work through its exercises, grade a class, check
+/// recorded histories.
 #[derive(Debug, Parser)]
 #[command(name = "checker", version)]
 pub struct Cli {

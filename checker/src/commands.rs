@@ -9,15 +9,14 @@ pub mod figures;
 pub mod hint;
 pub mod list;
 pub mod mutants;
-pub mod progress_bar;
 pub mod reset;
 pub mod watch;
 
 use std::path::Path;
 
-use crate::Status;
-use crate::course::Course;
 use crate::output;
+use checker_core::Status;
+use checker_core::course::Course;
 
 /// Runs `f` on the opened course; an error of any kind becomes one line on standard
 /// error and [`Status::ToolError`].

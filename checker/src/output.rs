@@ -2,7 +2,7 @@
 //!
 //! Results go to standard output, one file at a time as each check ends. Errors go to
 //! standard error, one line each, through [`error`]; a run that fails on its input prints
-//! no results at all (see [`crate::history_cmd::check`]).
+//! no results at all (see [`crate::history::check`]).
 
 pub mod human;
 pub mod json;
@@ -14,7 +14,7 @@ use testkit::history::History;
 use testkit::model::ModelKind;
 
 use crate::cli::OutputFormat;
-use crate::style::Style;
+use checker_core::style::Style;
 
 /// One checked file, as the printers see it.
 #[derive(Clone, Copy, Debug)]

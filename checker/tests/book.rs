@@ -26,9 +26,10 @@
 //!   names its data model when the check needs one: `linearizable`, `sequential`), and
 //!   every history in the folder has an entry.
 //!
-//! Headings are ATX headings (`#` to `######`); code is fenced code blocks and inline
-//! code spans. `checker/tests/fixtures/book/` is a small book with one mistake of each
-//! kind, all of which must be reported, and correct links that must not be.
+//! Pages are read with pulldown-cmark, the Markdown parser mdBook renders with, so that
+//! what counts as a link, a heading or code is what the rendered book shows.
+//! `checker/tests/fixtures/book/` is a small book with one mistake of each kind, all of
+//! which must be reported, and correct links that must not be.
 //!
 //! A last test runs the consistency checker each figure names on its history and
 //! compares the verdict with what the book says of it ([`VERDICTS`]).
@@ -37,6 +38,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use testkit::check::causal::{Causal, Guarantee, Session};
 use testkit::check::linearizable::Linearizable;
 use testkit::check::sequential::Sequential;
@@ -756,124 +758,81 @@ fn next_directive(text: &str) -> Option<(&str, Directive<'_>, &str)> {
     None
 }
 
-/// The heading ids and links of a page's lines, outside code.
+/// The heading ids and links of a page's lines, read by pulldown-cmark, the Markdown
+/// parser mdBook itself renders with: links and images (inline or by reference) and
+/// reference definitions, wherever they stand outside code, each with the line it starts
+/// on; and the id of every heading.
 fn read_markdown(lines: &[Line]) -> Page {
-    let mut page = Page::default();
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut fence: Option<(char, usize)> = None;
-    // The lines of the paragraph (or list, or table) being gathered: a link's text may
-    // run over several lines, so links are looked for in whole blocks.
-    let mut block: Vec<&Line> = Vec::new();
-    for line in lines {
-        let trimmed = line.text.trim_start();
-        if let Some((c, n)) = fence {
-            let run = trimmed.chars().take_while(|&x| x == c).count();
-            if run >= n && trimmed[run..].trim().is_empty() {
-                fence = None;
-            }
-            continue;
-        }
-        let opening = ['`', '~']
-            .into_iter()
-            .map(|c| (c, trimmed.chars().take_while(|&x| x == c).count()))
-            .find(|&(_, run)| run >= 3);
-        if let Some(opening) = opening {
-            scan_block(&mut block, &mut page);
-            fence = Some(opening);
-            continue;
-        }
-        if trimmed.is_empty() {
-            scan_block(&mut block, &mut page);
-            continue;
-        }
-        let indent = line.text.len() - trimmed.len();
-        if let Some(text) = heading_text(trimmed).filter(|_| indent <= 3) {
-            scan_block(&mut block, &mut page);
-            let id = heading_id(text);
-            let count = counts.entry(id.clone()).or_insert(0);
-            page.ids.insert(match *count {
-                0 => id,
-                n => format!("{id}-{n}"),
-            });
-            *count += 1;
-            block.push(line);
-            scan_block(&mut block, &mut page);
-            continue;
-        }
-        if let Some(dest) = reference_definition(&mask_code_spans(&line.text)) {
-            page.links.push(Link {
-                dest: dest.to_owned(),
-                origin: line.origin.clone(),
-                number: line.number,
-            });
-            continue;
-        }
-        block.push(line);
-    }
-    scan_block(&mut block, &mut page);
-    page
-}
-
-/// Adds the links of a block of lines to `page`, each with the line it starts on, and
-/// empties the block.
-fn scan_block(block: &mut Vec<&Line>, page: &mut Page) {
     let mut text = String::new();
     let mut starts = Vec::new();
-    for line in block.iter() {
+    for line in lines {
         starts.push(text.len());
         text.push_str(&line.text);
         text.push('\n');
     }
-    for span in link_spans(&mask_code_spans(&text)) {
-        let line = block[starts.partition_point(|&s| s <= span.whole.start) - 1];
+    let line_at = |offset: usize| &lines[starts.partition_point(|&s| s <= offset) - 1];
+    let mut page = Page::default();
+    let mut add_link = |dest: &str, offset: usize| {
+        let line = line_at(offset);
         page.links.push(Link {
-            dest: text[span.dest].to_owned(),
+            dest: dest.to_owned(),
             origin: line.origin.clone(),
             number: line.number,
         });
+    };
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let parser = Parser::new_ext(&text, options);
+    for (_, definition) in parser.reference_definitions().iter() {
+        add_link(&definition.dest, definition.span.start);
     }
-    block.clear();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut ids = Vec::new();
+    // The heading being read: its explicit id, if any, and its text so far.
+    let mut heading: Option<(Option<String>, String)> = None;
+    for (event, range) in parser.into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                add_link(&dest_url, range.start);
+            }
+            Event::Start(Tag::Heading { id, .. }) => {
+                heading = Some((id.map(|id| id.to_string()), String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, words)) = heading.as_mut() {
+                    words.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((explicit, words)) = heading.take() {
+                    ids.push(match explicit {
+                        Some(id) => id,
+                        None => {
+                            let id = heading_id(&words);
+                            let count = counts.entry(id.clone()).or_insert(0);
+                            *count += 1;
+                            match *count - 1 {
+                                0 => id,
+                                n => format!("{id}-{n}"),
+                            }
+                        }
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    page.ids.extend(ids);
+    page
 }
 
-/// The text of an ATX heading (`## Text ##`), without its marks.
-fn heading_text(line: &str) -> Option<&str> {
-    let level = line.chars().take_while(|&c| c == '#').count();
-    if !(1..=6).contains(&level) {
-        return None;
-    }
-    let rest = &line[level..];
-    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
-        return None;
-    }
-    let text = rest.trim();
-    let without_closing = text.trim_end_matches('#');
-    Some(
-        if without_closing.is_empty() || without_closing.ends_with([' ', '\t']) {
-            without_closing.trim_end()
-        } else {
-            text
-        },
-    )
-}
-
-/// The id mdBook gives a heading: an explicit `{#id}`, or the text (code kept, link
-/// targets and marks dropped) lowercased, with letters, digits, `-` and `_` kept, spaces
-/// turned into `-` and everything else dropped.
-fn heading_id(text: &str) -> String {
-    if let Some(start) = text.rfind("{#").filter(|_| text.ends_with('}')) {
-        let attrs = &text[start + 2..text.len() - 1];
-        return attrs.split_whitespace().next().unwrap_or("").to_owned();
-    }
-    let masked = mask_code_spans(text);
-    let mut plain = String::new();
-    let mut at = 0;
-    for span in link_spans(&masked) {
-        plain.push_str(&text[at..span.whole.start]);
-        plain.push_str(&text[span.text]);
-        at = span.whole.end;
-    }
-    plain.push_str(&text[at..]);
-    plain
+/// The id mdBook gives a heading of text `words` (code kept, link targets and marks
+/// already dropped by the parser): lowercased, with letters, digits, `-` and `_` kept,
+/// spaces turned into `-` and everything else dropped.
+fn heading_id(words: &str) -> String {
+    words
         .trim()
         .chars()
         .filter_map(|c| {
@@ -886,139 +845,6 @@ fn heading_id(text: &str) -> String {
             }
         })
         .collect()
-}
-
-/// `text` with every inline code span (backticks included) turned into spaces, byte for
-/// byte, so that positions stay the same.
-fn mask_code_spans(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = bytes.to_vec();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'`' {
-            i += 1;
-            continue;
-        }
-        let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
-        let mut j = i + run;
-        let mut closed = None;
-        while j < bytes.len() {
-            if bytes[j] == b'`' {
-                let close = bytes[j..].iter().take_while(|&&b| b == b'`').count();
-                if close == run {
-                    closed = Some(j + close);
-                    break;
-                }
-                j += close;
-            } else {
-                j += 1;
-            }
-        }
-        match closed {
-            Some(end) => {
-                out[i..end].fill(b' ');
-                i = end;
-            }
-            None => i += run,
-        }
-    }
-    String::from_utf8(out).expect("only whole code spans are replaced")
-}
-
-/// Where an inline link or image is in a line.
-struct Span {
-    /// From `[` (or `![`) to the closing `)`.
-    whole: std::ops::Range<usize>,
-    /// The text between the brackets.
-    text: std::ops::Range<usize>,
-    /// The destination, without `<>` or a title.
-    dest: std::ops::Range<usize>,
-}
-
-/// The inline links and images `[text](dest "title")` of a line whose code spans are
-/// masked.
-fn link_spans(line: &str) -> Vec<Span> {
-    let bytes = line.as_bytes();
-    let mut spans = Vec::new();
-    let mut open = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 1,
-            b'[' => open.push(i),
-            b']' => {
-                let start = open.pop();
-                let found = match start {
-                    Some(start) if bytes.get(i + 1) == Some(&b'(') => {
-                        destination(line, i + 2).map(|(dest, end)| (start, dest, end))
-                    }
-                    _ => None,
-                };
-                if let Some((start, dest, end)) = found {
-                    let whole_start = if start > 0 && bytes[start - 1] == b'!' {
-                        start - 1
-                    } else {
-                        start
-                    };
-                    spans.push(Span {
-                        whole: whole_start..end,
-                        text: start + 1..i,
-                        dest,
-                    });
-                    i = end;
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    spans
-}
-
-/// Reads a link destination starting at `from` (just after the `(`): its range, and the
-/// position after the closing `)`.
-fn destination(line: &str, from: usize) -> Option<(std::ops::Range<usize>, usize)> {
-    let bytes = line.as_bytes();
-    let mut i = from;
-    while bytes.get(i).is_some_and(|b| *b == b' ') {
-        i += 1;
-    }
-    let dest = if bytes.get(i) == Some(&b'<') {
-        let end = i + 1 + line[i + 1..].find('>')?;
-        let range = i + 1..end;
-        i = end + 1;
-        range
-    } else {
-        let start = i;
-        let mut depth = 0usize;
-        while let Some(&b) = bytes.get(i) {
-            match b {
-                b'\\' => i += 1,
-                b'(' => depth += 1,
-                b')' if depth == 0 => break,
-                b')' => depth -= 1,
-                b' ' | b'\t' | b'\n' => break,
-                _ => {}
-            }
-            i += 1;
-        }
-        start..i.min(bytes.len())
-    };
-    // An optional title, then the closing parenthesis.
-    let close = i + line.get(i..)?.find(')')?;
-    Some((dest, close + 1))
-}
-
-/// The destination of a reference definition, `[label]: dest`.
-fn reference_definition(line: &str) -> Option<&str> {
-    let trimmed = line.trim_start();
-    if line.len() - trimmed.len() > 3 || !trimmed.starts_with('[') || trimmed.starts_with("[^") {
-        return None;
-    }
-    let close = trimmed.find("]:")?;
-    let dest = trimmed[close + 2..].split_whitespace().next()?;
-    Some(dest.trim_start_matches('<').trim_end_matches('>'))
 }
 
 /// Every `.md` file under `dir`.

@@ -51,3 +51,33 @@ fn an_unknown_model_is_a_usage_error_that_lists_the_models() {
         run.stderr
     );
 }
+
+/// A reader that stops reading (`checker list | head -1`) ends the command quietly:
+/// exit 0 and nothing on standard error, where a panic would exit 101 with a backtrace.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::os::unix::net::UnixStream;
+    use std::process::Stdio;
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
+    for args in [&["list", "--format", "json"][..], &["list"], &["--help"]] {
+        // A pipe whose reading end is closed before the command writes anything.
+        let (reader, writer) = UnixStream::pair().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_checker"))
+            .arg("--course")
+            .arg(root)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(std::os::fd::OwnedFd::from(writer)))
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

@@ -12,14 +12,14 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
-use crate::Status;
-use crate::catalog::Exercise;
-use crate::course::{Course, Source};
-use crate::grade::{Build, ExerciseReport, TaskVerdict, TestReport};
-use crate::pages;
-use crate::runner::{Attachment, BuildError, RunOptions, Runner, SuiteError};
-use crate::state::Progress;
-use crate::style::Style;
+use checker_core::Status;
+use checker_core::catalog::Exercise;
+use checker_core::course::{Course, Source};
+use checker_core::pages;
+use checker_core::progress::CourseState;
+use checker_core::report::{Build, ExerciseReport, TaskVerdict, TestReport};
+use checker_core::runner::{Attachment, BuildError, RunOptions, Runner, SuiteError};
+use checker_core::style::Style;
 use testkit::report::CheckReport;
 
 /// The seed used when none is given: checks are reproducible by default, and
@@ -31,7 +31,7 @@ pub const TEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What to check and how to print it.
 #[derive(Clone, Debug)]
-pub struct Request {
+pub struct CheckRequest {
     /// The exercise; `None` means the current one.
     pub exercise: Option<String>,
     /// Every exercise.
@@ -51,17 +51,17 @@ pub struct Request {
 }
 
 /// Runs `checker check`.
-pub fn run(course: &Course, req: &Request) -> Result<Status> {
-    let (mut progress, notice) = Progress::load(&course.state_dir());
-    if let Some(n) = notice {
-        eprintln!("note: {n}");
+pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
+    let mut state = CourseState::load(course);
+    if let Some(notice) = state.notice() {
+        eprintln!("note: {notice}");
     }
     let exercises: Vec<&Exercise> = match (&req.exercise, req.all) {
         (Some(_), true) => bail!("give an exercise or --all, not both"),
         (Some(name), false) => vec![course.catalog.find(name)?],
         (None, true) => course.catalog.exercises.iter().collect(),
-        (None, false) => match crate::commands::watch::current_exercise(course, &progress) {
-            Some(name) => vec![course.catalog.find(&name)?],
+        (None, false) => match state.current() {
+            Some(current) => vec![current],
             None => bail!("the course has no exercises yet"),
         },
     };
@@ -90,7 +90,7 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
             status = Status::Failed;
         }
         if source == Source::Student && req.test.is_none() {
-            record(&mut progress, &report);
+            state.record(&report);
         }
         if req.json {
             reports.push(report);
@@ -99,7 +99,7 @@ pub fn run(course: &Course, req: &Request) -> Result<Status> {
         }
     }
     if source == Source::Student {
-        progress.save(&course.state_dir())?;
+        state.save()?;
     }
     if req.json {
         let json: Vec<JsonReport> = reports.iter().map(JsonReport::from).collect();
@@ -220,7 +220,7 @@ pub fn pages_dir(course: &Course, exercise: &Exercise, source: &Source) -> PathB
         Source::Solution => "solution".to_owned(),
         Source::Folder(dir) => {
             let dir = dir.canonicalize().unwrap_or_else(|_| dir.clone());
-            format!("folder-{}", crate::runner::manifest::fingerprint(&[&dir]))
+            format!("folder-{}", checker_core::digest::of_paths(&[&dir]))
         }
     };
     pages.join(copy).join(&exercise.name)
@@ -276,18 +276,6 @@ fn replay_flags(source: &Source) -> String {
     }
 }
 
-/// Remembers which tasks of a student's exercise are done.
-pub fn record(progress: &mut Progress, report: &ExerciseReport) {
-    let entry = progress.exercise(&report.exercise.name);
-    entry.checked = true;
-    entry.done = report
-        .tasks()
-        .into_iter()
-        .filter(|t| t.done)
-        .map(|t| t.id)
-        .collect();
-}
-
 /// The output without the standard panic reports (`thread 'main' panicked at ...`, the
 /// message, the note about backtraces): the harness already shows the panic, and printing
 /// it twice hides what the test itself printed.
@@ -321,7 +309,7 @@ mod tests {
 
     #[test]
     fn the_last_replay_seed_attached_is_the_one_replayed() {
-        use crate::runner::Attachment;
+        use checker_core::runner::Attachment;
         let attach = |kind: &str, body: &str| Attachment {
             kind: kind.into(),
             body: body.into(),

@@ -10,10 +10,10 @@
 //!   hidden suite (a task the skeleton passes gives points for nothing);
 //! - the solution passes every task, and is rustfmt- and clippy-clean;
 //! - every task states its rules as numbered clauses in the README, and every clause is
-//!   named by a hidden test (see [`clauses`](crate::clauses)): a clause no test names is
+//!   named by a hidden test (see [`clauses`](checker_core::clauses)): a clause no test names is
 //!   a rule nothing checks;
 //! - neither the skeleton nor the solution carries an integrity flag (see
-//!   [`integrity`](crate::grading::integrity)): they are what honest work looks like, so
+//!   [`integrity`](checker_grader::integrity)): they are what honest work looks like, so
 //!   a pattern that flags them would flag every honest submission.
 //!
 //! The report lists every problem found, one line each, and exits 1 when there is any.
@@ -23,13 +23,13 @@ use std::process::Command;
 
 use anyhow::Result;
 
-use crate::Status;
-use crate::catalog::Exercise;
-use crate::clauses;
 use crate::commands::check::{DEFAULT_SEED, TEST_TIMEOUT, check_one};
-use crate::course::{Course, Source};
-use crate::grade::Build;
-use crate::grading::integrity;
+use checker_core::Status;
+use checker_core::catalog::Exercise;
+use checker_core::clauses;
+use checker_core::course::{self, Course, Source};
+use checker_core::report::Build;
+use checker_grader::integrity;
 
 /// Verifies the course; `only` restricts it to some exercises.
 pub fn verify(course: &Course, only: &[String]) -> Result<Status> {
@@ -63,20 +63,17 @@ pub fn verify(course: &Course, only: &[String]) -> Result<Status> {
     Ok(Status::Failed)
 }
 
+/// The folders of the course that hold a folder per exercise, by role.
+const ROLES: [&str; 4] = [
+    course::EXERCISES,
+    course::SKELETONS,
+    course::SOLUTIONS,
+    course::SUITES,
+];
+
 /// The folders each exercise needs, by role.
 fn folders(course: &Course, name: &str) -> [(&'static str, PathBuf); 4] {
-    [
-        ("exercises", course.root.join("exercises").join(name)),
-        (
-            "checker/skeletons",
-            course.root.join("checker/skeletons").join(name),
-        ),
-        ("solutions", course.root.join("solutions").join(name)),
-        (
-            "checker/suites",
-            course.root.join("checker/suites").join(name),
-        ),
-    ]
+    ROLES.map(|role| (role, course.root.join(role).join(name)))
 }
 
 fn folder_problems(course: &Course) -> Vec<String> {
@@ -88,12 +85,7 @@ fn folder_problems(course: &Course) -> Vec<String> {
             }
         }
     }
-    for role in [
-        "exercises",
-        "checker/skeletons",
-        "solutions",
-        "checker/suites",
-    ] {
+    for role in ROLES {
         let Ok(entries) = std::fs::read_dir(course.root.join(role)) else {
             continue;
         };
@@ -267,20 +259,11 @@ fn same_tree(a: &Path, b: &Path) -> bool {
 
 /// Every file below `dir`, leaving out `target/` and `Cargo.lock`.
 fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        if path.is_dir() {
-            if name != "target" {
-                out.extend(walk(&path));
-            }
-        } else if name != "Cargo.lock" {
-            out.push(path);
-        }
-    }
-    out
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| !(e.file_type().is_dir() && e.file_name() == "target"))
+        .flatten()
+        .filter(|e| !e.file_type().is_dir() && e.file_name() != "Cargo.lock")
+        .map(walkdir::DirEntry::into_path)
+        .collect()
 }

@@ -19,28 +19,31 @@ use anyhow::{Context, Result, bail};
 use toml::{Table, Value};
 
 use super::reset::copy_tree;
-use crate::Status;
-use crate::course::Course;
+use checker_core::Status;
+use checker_core::course::{self, Course};
 
 /// Files of the course root copied as they are.
 const FILES: [&str; 3] = ["Cargo.lock", "README.md", ".gitignore"];
 
-/// Folders copied whole (build output left out).
-const FOLDERS: [&str; 7] = [
+/// Folders copied whole (build output left out): the checker's three crates, what
+/// the exercises build on, the hidden suites and skeletons, the book.
+const FOLDERS: [&str; 9] = [
     "testkit",
     "harness",
     "given",
     "docs/src",
     "checker/src",
-    "checker/suites",
-    "checker/skeletons",
+    "checker/core",
+    "checker/grader",
+    course::SUITES,
+    course::SKELETONS,
 ];
 
 /// Single files below the root, copied as they are.
 const NESTED_FILES: [&str; 4] = [
     "docs/book.toml",
     "checker/Cargo.toml",
-    "checker/catalog.toml",
+    course::CATALOG,
     "exercises/README.md",
 ];
 
@@ -79,7 +82,7 @@ pub fn run(course: &Course, out: &Path) -> Result<Status> {
     }
     // Students start from the pristine skeletons, whatever the instructor's copy holds.
     for exercise in &course.catalog.exercises {
-        let skeleton = root.join("checker/skeletons").join(&exercise.name);
+        let skeleton = course.skeleton_dir(exercise);
         let to = out.join("exercises").join(&exercise.name);
         copy_tree(&skeleton, &to).with_context(|| {
             format!(

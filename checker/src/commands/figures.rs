@@ -29,9 +29,9 @@ use testkit::history::json::from_json_str;
 use testkit::model::ModelKind;
 use testkit::report::CheckReport;
 
-use crate::Status;
-use crate::course::Course;
-use crate::pages;
+use checker_core::Status;
+use checker_core::course::Course;
+use checker_core::pages;
 
 /// Where the figures are, below the course root.
 const FOLDER: &str = "docs/src/figures";

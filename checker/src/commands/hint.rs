@@ -2,48 +2,41 @@
 
 use anyhow::Result;
 
-use crate::Status;
-use crate::course::Course;
-use crate::state::Progress;
+use checker_core::Status;
+use checker_core::course::Course;
+use checker_core::progress::{CourseState, Hint};
 
 /// Shows the next hint of `name` (every hint with `all`) and remembers how far it got.
 pub fn run(course: &Course, name: &str, all: bool) -> Result<Status> {
     let exercise = course.catalog.find(name)?;
-    let hints = &exercise.hints;
-    if hints.is_empty() {
+    let mut state = CourseState::load(course);
+    if let Some(notice) = state.notice() {
+        eprintln!("note: {notice}");
+    }
+    let shown: Vec<Hint> = if all {
+        state.all_hints(exercise)
+    } else {
+        state.next_hint(exercise).into_iter().collect()
+    };
+    if shown.is_empty() {
         println!(
             "{} has no hints; its README explains each task.",
             exercise.name
         );
         return Ok(Status::Passed);
     }
-    let state_dir = course.state_dir();
-    let (mut progress, notice) = Progress::load(&state_dir);
-    if let Some(n) = notice {
-        eprintln!("note: {n}");
-    }
-    let entry = progress.exercise(&exercise.name);
-    let upto = if all {
-        hints.len()
-    } else {
-        (entry.hints_shown + 1).min(hints.len())
-    };
-    let from = if all { 0 } else { upto - 1 };
-    for (i, hint) in hints.iter().enumerate().take(upto).skip(from) {
+    for hint in &shown {
         println!(
-            "Hint {} of {} for {}:\n  {hint}",
-            i + 1,
-            hints.len(),
-            exercise.name
+            "Hint {} of {} for {}:\n  {}",
+            hint.number, hint.of, exercise.name, hint.text
         );
     }
-    if !all && entry.hints_shown >= hints.len() {
+    if !all && shown.iter().any(|h| h.number == h.of) {
         println!(
             "(that was the last hint; `checker hint {} --all` shows them all)",
             exercise.name
         );
     }
-    entry.hints_shown = entry.hints_shown.max(upto);
-    progress.save(&state_dir)?;
+    state.save()?;
     Ok(Status::Passed)
 }

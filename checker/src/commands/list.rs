@@ -3,11 +3,11 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::Status;
-use crate::commands::progress_bar::bar;
-use crate::course::Course;
-use crate::state::Progress;
-use crate::style::Style;
+use checker_core::Status;
+use checker_core::bar::bar;
+use checker_core::course::Course;
+use checker_core::progress::CourseState;
+use checker_core::style::Style;
 
 #[derive(Serialize)]
 struct JsonExercise<'a> {
@@ -28,9 +28,9 @@ struct JsonTask<'a> {
 
 /// Prints the course with the student's progress.
 pub fn run(course: &Course, json: bool) -> Result<Status> {
-    let (progress, notice) = Progress::load(&course.state_dir());
-    if let Some(n) = notice {
-        eprintln!("note: {n}");
+    let state = CourseState::load(course);
+    if let Some(notice) = state.notice() {
+        eprintln!("note: {notice}");
     }
     if json {
         let all: Vec<JsonExercise> = course
@@ -49,49 +49,30 @@ pub fn run(course: &Course, json: bool) -> Result<Status> {
                         id: &t.id,
                         title: &t.title,
                         points: t.points,
-                        done: done(&progress, &ex.name, &t.id),
+                        done: state.is_done(ex, &t.id),
                     })
                     .collect(),
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&all)?);
     } else {
-        print!("{}", render(course, &progress, Style::stdout()));
+        print!("{}", render(&state, Style::stdout()));
     }
     Ok(Status::Passed)
 }
 
-fn done(progress: &Progress, exercise: &str, task: &str) -> bool {
-    progress
-        .exercises
-        .get(exercise)
-        .is_some_and(|e| e.done.contains(task))
-}
-
 /// The course status: a progress bar, then each topic's exercises and tasks.
-pub fn render(course: &Course, progress: &Progress, style: Style) -> String {
-    let exercises = &course.catalog.exercises;
+pub fn render(state: &CourseState<'_>, style: Style) -> String {
+    let exercises = &state.course().catalog.exercises;
     if exercises.is_empty() {
         return "The course has no exercises yet.\n".to_owned();
     }
-    let total: u32 = exercises.iter().map(|e| e.points()).sum();
-    let earned: u32 = exercises
-        .iter()
-        .flat_map(|e| {
-            e.tasks
-                .iter()
-                .filter(|t| done(progress, &e.name, &t.id))
-                .map(|t| t.points)
-        })
-        .sum();
-    let finished = exercises
-        .iter()
-        .filter(|e| progress.all_done(&e.name, e.tasks.iter().map(|t| t.id.as_str())))
-        .count();
+    let (earned, total) = state.points();
+    let (finished, count) = state.exercises_finished();
+    let current = state.current().map(|e| e.name.as_str());
     let mut out = format!(
-        "Progress {}  {earned}/{total} points, {finished} of {} exercises done\n",
+        "Progress {}  {earned}/{total} points, {finished} of {count} exercises done\n",
         bar(earned, total, 30),
-        exercises.len()
     );
     let mut topic = "";
     for ex in exercises {
@@ -99,14 +80,12 @@ pub fn render(course: &Course, progress: &Progress, style: Style) -> String {
             topic = &ex.topic;
             out.push_str(&format!("\n{}\n", style.bold(topic)));
         }
-        let got: u32 = ex
-            .tasks
-            .iter()
-            .filter(|t| done(progress, &ex.name, &t.id))
-            .map(|t| t.points)
-            .sum();
-        let current = progress.current.as_deref() == Some(ex.name.as_str());
-        let marker = if current { ">" } else { " " };
+        let got = state.points_of(ex);
+        let marker = if current == Some(ex.name.as_str()) {
+            ">"
+        } else {
+            " "
+        };
         out.push_str(&format!(
             "{marker} {:<24} {:<50} {got:>3}/{}\n",
             ex.name,
@@ -114,7 +93,7 @@ pub fn render(course: &Course, progress: &Progress, style: Style) -> String {
             ex.points()
         ));
         for t in &ex.tasks {
-            let mark = if done(progress, &ex.name, &t.id) {
+            let mark = if state.is_done(ex, &t.id) {
                 style.green("[x]")
             } else {
                 "[ ]".to_owned()

@@ -27,10 +27,10 @@ use serde::Deserialize;
 
 use super::check::{DEFAULT_SEED, check_one};
 use super::reset::copy_tree;
-use crate::Status;
-use crate::catalog::Exercise;
-use crate::course::{Course, Source};
-use crate::grade::Build;
+use checker_core::Status;
+use checker_core::catalog::Exercise;
+use checker_core::course::{Course, Source};
+use checker_core::report::Build;
 
 /// The environment variable naming the cargo-mutants program.
 pub const MUTANTS_VAR: &str = "CARGO_MUTANTS";

@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::Status;
-use crate::course::{Course, Source};
+use checker_core::Status;
+use checker_core::course::{Course, Source};
 
 /// Restores the skeleton of `name`.
 pub fn run(course: &Course, name: &str) -> Result<Status> {
     let exercise = course.catalog.find(name)?;
-    let skeleton = course.root.join("checker/skeletons").join(&exercise.name);
+    let skeleton = course.skeleton_dir(exercise);
     if !skeleton.join("Cargo.toml").is_file() {
         bail!(
             "exercise {}: its skeleton {} is missing; the course folder is incomplete",

@@ -16,14 +16,16 @@ use std::time::Duration;
 use anyhow::Result;
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 use crossterm::terminal;
-use notify::{RecursiveMode, Watcher};
+use notify_debouncer_mini::notify::RecursiveMode;
+use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
 
-use crate::Status;
-use crate::commands::progress_bar::bar;
 use crate::commands::{check, list};
-use crate::course::{Course, Source};
-use crate::state::Progress;
-use crate::style::Style;
+use checker_core::Status;
+use checker_core::bar::bar;
+use checker_core::catalog::Exercise;
+use checker_core::course::{Course, Source};
+use checker_core::progress::CourseState;
+use checker_core::style::Style;
 
 /// Saves that come closer together than this are checked once.
 const SETTLE: Duration = Duration::from_millis(300);
@@ -35,18 +37,19 @@ enum Event {
 
 /// Runs the watch mode, or prints the status once without a terminal.
 pub fn run(course: &Course) -> Result<Status> {
-    let (mut progress, notice) = Progress::load(&course.state_dir());
-    if let Some(n) = notice {
-        eprintln!("note: {n}");
+    let mut state = CourseState::load(course);
+    if let Some(notice) = state.notice() {
+        eprintln!("note: {notice}");
     }
-    let Some(mut current) = current_exercise(course, &progress) else {
-        print!("{}", list::render(course, &progress, Style::stdout()));
+    let Some(mut current) = state.current() else {
+        print!("{}", list::render(&state, Style::stdout()));
         return Ok(Status::Passed);
     };
     if !(std::io::stdout().is_terminal() && std::io::stdin().is_terminal()) {
-        print!("{}", list::render(course, &progress, Style::stdout()));
+        print!("{}", list::render(&state, Style::stdout()));
         println!(
-            "\nCurrent exercise: {current}. Check it with `checker check {current}`; run `checker` in a terminal to watch it."
+            "\nCurrent exercise: {0}. Check it with `checker check {0}`; run `checker` in a terminal to watch it.",
+            current.name
         );
         return Ok(Status::Passed);
     }
@@ -55,71 +58,73 @@ pub fn run(course: &Course) -> Result<Status> {
     std::thread::spawn(move || read_keys(keys));
     let _raw = RawMode::enter()?;
     loop {
-        progress.current = Some(current.clone());
-        progress.save(&course.state_dir())?;
-        let exercise = course.catalog.find(&current)?.clone();
-        let dir = course.exercise_dir(&exercise, &Source::Student);
+        state.set_current(current);
+        state.save()?;
+        let dir = course.exercise_dir(current, &Source::Student);
         // A new watcher per exercise: it only watches that exercise's folder.
+        // A burst of saves (an editor writes, renames, touches) settles into one event.
         let watch_tx = tx.clone();
-        let watcher = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
-            if e.is_ok_and(|e| e.kind.is_modify() || e.kind.is_create() || e.kind.is_remove()) {
+        let watcher = new_debouncer(SETTLE, move |events: DebounceEventResult| {
+            if events.is_ok_and(|events| !events.is_empty()) {
                 let _ = watch_tx.send(Event::Changed);
             }
         })
-        .and_then(|mut w| w.watch(&dir, RecursiveMode::Recursive).map(|()| w));
+        .and_then(|mut w| {
+            w.watcher()
+                .watch(&dir, RecursiveMode::Recursive)
+                .map(|()| w)
+        });
         let watching = watcher.is_ok();
         'exercise: loop {
-            screen(&redraw(course, &current, watching));
+            screen(&format!(
+                "{}checking {}...\n",
+                header(&state, current, watching),
+                current.name
+            ));
             let report = check::check_one(
                 course,
-                &exercise,
+                current,
                 &Source::Student,
                 check::DEFAULT_SEED,
                 None,
                 check::TEST_TIMEOUT,
             );
-            let (mut progress_now, _) = Progress::load(&course.state_dir());
-            progress_now.current = Some(current.clone());
+            // Read once per check: another `checker` (a `check` in another terminal)
+            // may have changed the file meanwhile.
+            state = CourseState::load(course);
+            state.set_current(current);
             let text = match &report {
                 Ok(r) => {
-                    check::record(&mut progress_now, r);
-                    progress_now.save(&course.state_dir())?;
+                    state.record(r);
                     r.render(Style::stdout(), "")
                 }
                 Err(e) => format!("{} {e:#}\n", Style::stdout().red("error:")),
             };
-            progress = progress_now;
-            screen(&format!(
-                "{}{}",
-                header(course, &progress, &current, watching),
-                text
-            ));
+            state.save()?;
+            screen(&format!("{}{}", header(&state, current, watching), text));
             // Wait for a save or a key.
             loop {
                 match rx.recv() {
-                    Ok(Event::Changed) => {
-                        // Let a burst of saves settle, then check once.
-                        while rx
-                            .recv_timeout(SETTLE)
-                            .is_ok_and(|e| matches!(e, Event::Changed))
-                        {}
-                        continue 'exercise;
-                    }
+                    Ok(Event::Changed) => continue 'exercise,
                     Ok(Event::Key('q')) | Err(_) => return Ok(Status::Passed),
                     Ok(Event::Key('r')) => continue 'exercise,
                     Ok(Event::Key('h')) => {
-                        let hint = next_hint(course, &mut progress, &current)?;
-                        screen_append(&format!("\n{hint}\n"));
+                        let text = match state.next_hint(current) {
+                            Some(hint) => {
+                                format!("Hint {} of {}: {}", hint.number, hint.of, hint.text)
+                            }
+                            None => "No hints for this exercise; its README explains each task."
+                                .to_owned(),
+                        };
+                        state.save()?;
+                        screen_append(&format!("\n{text}\n"));
                     }
                     Ok(Event::Key('l')) => {
-                        screen_append(&format!(
-                            "\n{}",
-                            list::render(course, &progress, Style::stdout())
-                        ));
+                        screen_append(&format!("\n{}", list::render(&state, Style::stdout())));
                     }
-                    Ok(Event::Key('n')) => match course.catalog.after(&current) {
+                    Ok(Event::Key('n')) => match state.next() {
                         Some(next) => {
-                            current = next.name.clone();
+                            current = next;
                             break 'exercise;
                         }
                         None => screen_append("\nThis is the last exercise.\n"),
@@ -132,68 +137,20 @@ pub fn run(course: &Course) -> Result<Status> {
     }
 }
 
-/// The exercise to work on: the remembered one, else the first not finished.
-pub fn current_exercise(course: &Course, progress: &Progress) -> Option<String> {
-    let exercises = &course.catalog.exercises;
-    if let Some(name) = &progress.current
-        && exercises.iter().any(|e| &e.name == name)
-    {
-        return Some(name.clone());
-    }
-    exercises
-        .iter()
-        .find(|e| !progress.all_done(&e.name, e.tasks.iter().map(|t| t.id.as_str())))
-        .or(exercises.last())
-        .map(|e| e.name.clone())
-}
-
-fn header(course: &Course, progress: &Progress, current: &str, watching: bool) -> String {
-    let all = &course.catalog.exercises;
-    let total: u32 = all.iter().map(|e| e.points()).sum();
-    let earned: u32 = all
-        .iter()
-        .flat_map(|e| {
-            let done = progress.exercises.get(&e.name);
-            e.tasks
-                .iter()
-                .filter(move |t| done.is_some_and(|d| d.done.contains(&t.id)))
-                .map(|t| t.points)
-        })
-        .sum();
+/// The lines above a check: the course's progress bar, the exercise and the keys.
+fn header(state: &CourseState<'_>, current: &Exercise, watching: bool) -> String {
+    let (earned, total) = state.points();
     let how = if watching {
         "checks again on save"
     } else {
         "file watching unavailable: press r to check"
     };
     format!(
-        "Course {}  {earned}/{total} points   exercise {current} ({how})\n\
+        "Course {}  {earned}/{total} points   exercise {} ({how})\n\
          keys: h hint  n next  l list  r check again  q quit\n\n",
-        bar(earned, total, 24)
+        bar(earned, total, 24),
+        current.name
     )
-}
-
-fn redraw(course: &Course, current: &str, watching: bool) -> String {
-    let (progress, _) = Progress::load(&course.state_dir());
-    format!(
-        "{}checking {current}...\n",
-        header(course, &progress, current, watching)
-    )
-}
-
-fn next_hint(course: &Course, progress: &mut Progress, current: &str) -> Result<String> {
-    let exercise = course.catalog.find(current)?;
-    let entry = progress.exercise(current);
-    if exercise.hints.is_empty() {
-        return Ok("No hints for this exercise; its README explains each task.".into());
-    }
-    let n = (entry.hints_shown + 1).min(exercise.hints.len());
-    entry.hints_shown = entry.hints_shown.max(n);
-    progress.save(&course.state_dir())?;
-    Ok(format!(
-        "Hint {n} of {}: {}",
-        exercise.hints.len(),
-        exercise.hints[n - 1]
-    ))
 }
 
 /// Clears the terminal and shows `text` (raw mode needs explicit carriage returns).

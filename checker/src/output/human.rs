@@ -12,7 +12,7 @@
 use testkit::check::{Evidence, Verdict, Violation};
 
 use crate::output::{Checked, millis};
-use crate::style::Style;
+use checker_core::style::Style;
 
 /// How many operations of the legal prefix to show: the last few explain the state.
 const PREFIX_SHOWN: usize = 5;

@@ -1,0 +1,396 @@
+//! The student's place in the course: [`CourseState`], read once per action from
+//! `.checker/progress.json` at the course root ([`ProgressFile`], the file's contents), and
+//! the one place that answers "which exercise am I on, what is done, how many points,
+//! which hint is next".
+//!
+//! It remembers which tasks passed at the last check of each exercise, how many hints
+//! were shown, and the exercise being worked on. It is a cache of results, never the only
+//! copy of anything a student wrote: a missing, corrupted or old file is reported in one
+//! line and rebuilt empty (the next check fills it again), never a crash.
+//!
+//! Writes go to a temporary file that is then renamed over the old one, so an
+//! interrupted write leaves the previous state, not half a file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Exercise;
+use crate::course::Course;
+use crate::files::write_atomically;
+use crate::report::ExerciseReport;
+
+/// The version of the file's layout.
+const VERSION: u32 = 1;
+
+/// ProgressFile through the course.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressFile {
+    version: u32,
+    /// The exercise the student is on.
+    #[serde(default)]
+    pub current: Option<String>,
+    /// Per exercise, by name.
+    #[serde(default)]
+    pub exercises: BTreeMap<String, ExerciseProgress>,
+}
+
+/// ProgressFile on one exercise.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExerciseProgress {
+    /// Ids of the tasks that passed at the last check.
+    #[serde(default)]
+    pub done: BTreeSet<String>,
+    /// How many hints have been shown.
+    #[serde(default)]
+    pub hints_shown: usize,
+    /// Whether the exercise was ever checked.
+    #[serde(default)]
+    pub checked: bool,
+}
+
+impl ProgressFile {
+    /// The progress file in `state_dir`.
+    pub fn path(state_dir: &Path) -> PathBuf {
+        state_dir.join("progress.json")
+    }
+
+    /// Loads the progress, with a one-line notice when the file was missing, unreadable,
+    /// corrupted or of another version and an empty progress is used instead.
+    pub fn load(state_dir: &Path) -> (ProgressFile, Option<String>) {
+        let path = Self::path(state_dir);
+        let fresh = ProgressFile {
+            version: VERSION,
+            ..ProgressFile::default()
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (fresh, None),
+            Err(e) => {
+                return (
+                    fresh,
+                    Some(format!(
+                        "{}: cannot read it ({e}); starting a new one",
+                        path.display()
+                    )),
+                );
+            }
+        };
+        match serde_json::from_str::<ProgressFile>(&text) {
+            Ok(p) if p.version == VERSION => (p, None),
+            Ok(p) => (
+                fresh,
+                Some(format!(
+                    "{}: written by another version of the checker ({}), starting a new one; the next check brings your results back",
+                    path.display(),
+                    p.version
+                )),
+            ),
+            Err(_) => (
+                fresh,
+                Some(format!(
+                    "{}: corrupted, starting a new one; the next check brings your results back",
+                    path.display()
+                )),
+            ),
+        }
+    }
+
+    /// Saves the progress.
+    pub fn save(&self, state_dir: &Path) -> Result<()> {
+        let text = serde_json::to_string_pretty(self).expect("progress serialises");
+        write_atomically(&Self::path(state_dir), (text + "\n").as_bytes())?;
+        Ok(())
+    }
+
+    /// The progress on `exercise`, created when missing.
+    pub fn exercise(&mut self, exercise: &str) -> &mut ExerciseProgress {
+        self.exercises.entry(exercise.to_owned()).or_default()
+    }
+
+    /// Whether task `task` of `exercise` passed at the last check.
+    pub fn is_done(&self, exercise: &str, task: &str) -> bool {
+        self.exercises
+            .get(exercise)
+            .is_some_and(|e| e.done.contains(task))
+    }
+}
+
+/// A hint, as shown: its number, how many there are, and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hint {
+    /// Its number, from 1.
+    pub number: usize,
+    /// How many hints the exercise has.
+    pub of: usize,
+    /// The hint.
+    pub text: String,
+}
+
+/// The student's place in the course: the catalog and the progress file together, read
+/// once per action and saved once after it.
+#[derive(Clone, Debug)]
+pub struct CourseState<'c> {
+    course: &'c Course,
+    progress: ProgressFile,
+    notice: Option<String>,
+}
+
+impl<'c> CourseState<'c> {
+    /// The state of `course`, its progress file read (a missing or damaged one is
+    /// replaced by an empty progress, with a [notice](CourseState::notice)).
+    pub fn load(course: &'c Course) -> Self {
+        let (progress, notice) = ProgressFile::load(&course.state_dir());
+        CourseState {
+            course,
+            progress,
+            notice,
+        }
+    }
+
+    /// Saves the progress file.
+    pub fn save(&self) -> Result<()> {
+        self.progress.save(&self.course.state_dir())
+    }
+
+    /// The course.
+    pub fn course(&self) -> &'c Course {
+        self.course
+    }
+
+    /// The one-line notice of a progress file that was damaged or of another version.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// What the progress file holds.
+    pub fn progress(&self) -> &ProgressFile {
+        &self.progress
+    }
+
+    /// The exercise the student is on: the one chosen last, else the first not
+    /// finished, else the last; `None` only for a course without exercises.
+    pub fn current(&self) -> Option<&'c Exercise> {
+        let exercises = &self.course.catalog.exercises;
+        if let Some(name) = &self.progress.current
+            && let Some(chosen) = exercises.iter().find(|e| &e.name == name)
+        {
+            return Some(chosen);
+        }
+        exercises
+            .iter()
+            .find(|e| !self.finished(e))
+            .or(exercises.last())
+    }
+
+    /// Makes `exercise` the current one.
+    pub fn set_current(&mut self, exercise: &Exercise) {
+        self.progress.current = Some(exercise.name.clone());
+    }
+
+    /// The exercise after the current one, in course order.
+    pub fn next(&self) -> Option<&'c Exercise> {
+        self.course.catalog.after(&self.current()?.name)
+    }
+
+    /// The exercise before the current one, in course order.
+    pub fn previous(&self) -> Option<&'c Exercise> {
+        let current = self.current()?;
+        let exercises = &self.course.catalog.exercises;
+        let at = exercises.iter().position(|e| e.name == current.name)?;
+        at.checked_sub(1).map(|i| &exercises[i])
+    }
+
+    /// Whether task `task` of `exercise` passed at its last check.
+    pub fn is_done(&self, exercise: &Exercise, task: &str) -> bool {
+        self.progress.is_done(&exercise.name, task)
+    }
+
+    /// Whether every task of `exercise` passed at its last check.
+    pub fn finished(&self, exercise: &Exercise) -> bool {
+        exercise.tasks.iter().all(|t| self.is_done(exercise, &t.id))
+    }
+
+    /// The points earned on `exercise` at its last check.
+    pub fn points_of(&self, exercise: &Exercise) -> u32 {
+        exercise
+            .tasks
+            .iter()
+            .filter(|t| self.is_done(exercise, &t.id))
+            .map(|t| t.points)
+            .sum()
+    }
+
+    /// The points earned over the course, and the points there are.
+    pub fn points(&self) -> (u32, u32) {
+        let exercises = &self.course.catalog.exercises;
+        let earned = exercises.iter().map(|e| self.points_of(e)).sum();
+        let total = exercises.iter().map(Exercise::points).sum();
+        (earned, total)
+    }
+
+    /// How many exercises are finished, and how many there are.
+    pub fn exercises_finished(&self) -> (usize, usize) {
+        let exercises = &self.course.catalog.exercises;
+        let finished = exercises.iter().filter(|e| self.finished(e)).count();
+        (finished, exercises.len())
+    }
+
+    /// Remembers what a check of the student's copy of an exercise found.
+    pub fn record(&mut self, report: &ExerciseReport) {
+        let entry = self.progress.exercise(&report.exercise.name);
+        entry.checked = true;
+        entry.done = report
+            .tasks()
+            .into_iter()
+            .filter(|t| t.done)
+            .map(|t| t.id)
+            .collect();
+    }
+
+    /// How many hints of `exercise` were shown.
+    pub fn hints_shown(&self, exercise: &Exercise) -> usize {
+        self.progress
+            .exercises
+            .get(&exercise.name)
+            .map_or(0, |e| e.hints_shown)
+    }
+
+    /// The next hint of `exercise` (the last one again once all were shown), counted as
+    /// shown; `None` when the exercise has no hints.
+    pub fn next_hint(&mut self, exercise: &Exercise) -> Option<Hint> {
+        let hints = &exercise.hints;
+        if hints.is_empty() {
+            return None;
+        }
+        let entry = self.progress.exercise(&exercise.name);
+        let number = (entry.hints_shown + 1).min(hints.len());
+        entry.hints_shown = entry.hints_shown.max(number);
+        Some(Hint {
+            number,
+            of: hints.len(),
+            text: hints[number - 1].clone(),
+        })
+    }
+
+    /// Every hint of `exercise`, all counted as shown.
+    pub fn all_hints(&mut self, exercise: &Exercise) -> Vec<Hint> {
+        let hints = &exercise.hints;
+        self.progress.exercise(&exercise.name).hints_shown = hints.len();
+        hints
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Hint {
+                number: i + 1,
+                of: hints.len(),
+                text: text.clone(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("checker-progress-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn round_trips_and_a_missing_file_is_silent() {
+        let dir = scratch("round");
+        let (mut p, notice) = ProgressFile::load(&dir);
+        assert_eq!(notice, None);
+        p.current = Some("01_x".into());
+        p.exercise("01_x").done.insert("a".into());
+        p.save(&dir).unwrap();
+        let (back, notice) = ProgressFile::load(&dir);
+        assert_eq!((back, notice), (p, None));
+        assert!(!dir.join("progress.json.tmp").exists());
+    }
+
+    #[test]
+    fn corrupted_or_old_files_are_reported_and_replaced() {
+        let dir = scratch("bad");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(ProgressFile::path(&dir), "{ not json").unwrap();
+        let (p, notice) = ProgressFile::load(&dir);
+        assert!(p.exercises.is_empty());
+        assert!(notice.unwrap().contains("corrupted"));
+        std::fs::write(
+            ProgressFile::path(&dir),
+            r#"{"version": 0, "exercises": {}}"#,
+        )
+        .unwrap();
+        let (_, notice) = ProgressFile::load(&dir);
+        assert!(notice.unwrap().contains("another version"));
+    }
+
+    fn course(name: &str) -> Course {
+        let catalog = crate::catalog::Catalog::parse(
+            "[[exercise]]\nname = \"01_a\"\ntopic = \"a\"\ntitle = \"A\"\n\
+             hints = [\"first\", \"second\"]\n\
+             [[exercise.task]]\nid = \"x\"\ntitle = \"X\"\npoints = 3\n\
+             [[exercise.task]]\nid = \"y\"\ntitle = \"Y\"\npoints = 2\n\
+             [[exercise]]\nname = \"02_b\"\ntopic = \"b\"\ntitle = \"B\"\n\
+             [[exercise.task]]\nid = \"z\"\ntitle = \"Z\"\npoints = 4\n",
+        )
+        .unwrap();
+        Course {
+            root: scratch(name),
+            catalog,
+        }
+    }
+
+    #[test]
+    fn the_current_exercise_is_the_chosen_one_else_the_first_unfinished() {
+        let course = course("current");
+        let mut state = CourseState::load(&course);
+        let [a, b] = [&course.catalog.exercises[0], &course.catalog.exercises[1]];
+        assert_eq!(state.current().unwrap().name, "01_a");
+        assert_eq!(state.previous(), None);
+        assert_eq!(state.next().unwrap().name, "02_b");
+        state.progress.exercise("01_a").done = ["x".into(), "y".into()].into();
+        assert!(state.finished(a));
+        assert_eq!(state.current().unwrap().name, "02_b");
+        state.set_current(a);
+        assert_eq!(state.current().unwrap().name, "01_a");
+        state.set_current(b);
+        assert_eq!(state.previous().unwrap().name, "01_a");
+        assert_eq!(state.next(), None);
+        // Saved once, read back the same.
+        state.save().unwrap();
+        let again = CourseState::load(&course);
+        assert_eq!(again.progress(), state.progress());
+        assert_eq!(again.notice(), None);
+    }
+
+    #[test]
+    fn points_and_hints_are_counted_in_one_place() {
+        let course = course("points");
+        let mut state = CourseState::load(&course);
+        let a = &course.catalog.exercises[0];
+        assert_eq!(state.points(), (0, 9));
+        state.progress.exercise("01_a").done = ["x".into()].into();
+        assert_eq!(state.points_of(a), 3);
+        assert_eq!(state.points(), (3, 9));
+        assert_eq!(state.exercises_finished(), (0, 2));
+        let first = state.next_hint(a).unwrap();
+        assert_eq!(
+            (first.number, first.of, first.text.as_str()),
+            (1, 2, "first")
+        );
+        assert_eq!(state.next_hint(a).unwrap().number, 2);
+        // Past the last, the last again.
+        assert_eq!(state.next_hint(a).unwrap().text, "second");
+        assert_eq!(state.hints_shown(a), 2);
+        assert_eq!(state.next_hint(&course.catalog.exercises[1]), None);
+        assert_eq!(state.all_hints(a).len(), 2);
+    }
+}

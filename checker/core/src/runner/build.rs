@@ -1,0 +1,196 @@
+//! Building a suite against an exercise with cargo, and telling a student's compile
+//! errors from the tool's own trouble.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use super::error::BuildError;
+use super::manifest::{self, CourseManifest};
+use crate::files::write_if_changed;
+use crate::manifests::copy_lock;
+
+/// How many compile errors are shown; the first ones matter, later ones often follow.
+const SHOWN_ERRORS: usize = 5;
+
+/// One build: the runner package's files, then cargo.
+pub(super) struct Job<'a> {
+    /// Where the course's root manifest and lock file are.
+    pub(super) course_root: &'a Path,
+    /// The shared target directory.
+    pub(super) target_dir: &'a Path,
+    /// The cargo program.
+    pub(super) cargo: &'a OsString,
+    /// The exercise's name; without its leading number it names the crate in suites.
+    pub(super) exercise: &'a str,
+    /// The exercise's folder: only its `src/` is used.
+    pub(super) exercise_dir: &'a Path,
+    /// The course's manifest of the exercise (its skeleton's): what the exercise crate
+    /// is called and built with.
+    pub(super) manifest: &'a Path,
+    /// The suite's `main.rs`.
+    pub(super) suite_main: &'a Path,
+}
+
+/// Writes the runner package and builds it; returns the binary and the warnings about
+/// the exercise's code.
+pub(super) fn build(job: &Job<'_>) -> Result<(PathBuf, Vec<String>), BuildError> {
+    let key = crate::catalog::crate_key(job.exercise);
+    if !manifest::valid_exercise_name(&key) {
+        return Err(BuildError::BadExerciseName {
+            name: job.exercise.to_owned(),
+        });
+    }
+    let exercise_dir = canonical(
+        job.exercise_dir,
+        "an exercise crate (a folder with src/lib.rs)",
+    )?;
+    let lib = exercise_dir.join("src/lib.rs");
+    if !lib.is_file() {
+        return Err(BuildError::NotFound {
+            what: "an exercise crate (a folder with src/lib.rs)",
+            path: exercise_dir,
+        });
+    }
+    let suite_main = canonical(job.suite_main, "a suite's main.rs")?;
+    let course_root = canonical(job.course_root, "a course (a folder with a Cargo.toml)")?;
+    let course: CourseManifest = manifest::read_course(&course_root)?;
+    let declared = manifest::read_declared(&course, job.manifest)?;
+
+    let name = format!(
+        "{}-suite-{}",
+        key,
+        crate::digest::of_paths(&[&exercise_dir, &suite_main])
+    );
+    let dir = manifest::runner_dir(job.target_dir, &name);
+    let package_dir = dir.join("exercise");
+    let exercise_manifest = package_dir.join("Cargo.toml");
+    write_if_changed(
+        &exercise_manifest,
+        manifest::exercise_manifest(
+            &course,
+            &declared,
+            &manifest::exercise_package(&name),
+            &key,
+            &lib,
+        )
+        .as_bytes(),
+    )
+    .map_err(|error| BuildError::Io {
+        path: exercise_manifest.clone(),
+        error,
+    })?;
+    let runner = manifest::RunnerPackage {
+        name: &name,
+        suite_main: &suite_main,
+        exercise_key: &key,
+        declared: &declared,
+        exercise_package_dir: &package_dir,
+    };
+    let runner_manifest = dir.join("Cargo.toml");
+    write_if_changed(
+        &runner_manifest,
+        manifest::runner_manifest(&course, &runner).as_bytes(),
+    )
+    .map_err(|error| BuildError::Io {
+        path: runner_manifest.clone(),
+        error,
+    })?;
+    copy_lock(&course_root, &dir).map_err(|error| BuildError::Io {
+        path: dir.join("Cargo.lock"),
+        error,
+    })?;
+    cargo_build(&dir.join("Cargo.toml"), &name, job, &exercise_dir)
+}
+
+/// The absolute form of `path`, or [`BuildError::NotFound`].
+fn canonical(path: &Path, what: &'static str) -> Result<PathBuf, BuildError> {
+    path.canonicalize().map_err(|_| BuildError::NotFound {
+        what,
+        path: path.to_owned(),
+    })
+}
+
+/// Runs `cargo build` on the runner and reads its JSON messages.
+fn cargo_build(
+    manifest: &Path,
+    bin: &str,
+    job: &Job<'_>,
+    exercise_dir: &Path,
+) -> Result<(PathBuf, Vec<String>), BuildError> {
+    // From the runner's own folder: cargo's configuration and rustup's toolchain file
+    // are then the course's, never those of the folder being checked.
+    let output = Command::new(job.cargo)
+        .args(["build", "--message-format=json", "--manifest-path"])
+        .arg(manifest)
+        .current_dir(manifest.parent().unwrap_or(Path::new("/")))
+        .env("CARGO_TARGET_DIR", job.target_dir)
+        .output()
+        .map_err(|error| BuildError::Cargo {
+            reason: format!("cannot start {}: {error}", job.cargo.to_string_lossy()),
+        })?;
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut binary = None;
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        match message["reason"].as_str() {
+            Some("compiler-message") => {
+                errors.extend(compile_error(&message["message"]));
+                let ours = message["target"]["src_path"]
+                    .as_str()
+                    .is_some_and(|src| Path::new(src).starts_with(exercise_dir));
+                if ours && message["message"]["level"] == "warning" {
+                    warnings.extend(message["message"]["rendered"].as_str().map(str::to_owned));
+                }
+            }
+            Some("compiler-artifact") if message["target"]["name"] == bin => {
+                binary = message["executable"].as_str().map(PathBuf::from);
+            }
+            _ => {}
+        }
+    }
+    if !errors.is_empty() {
+        let more = errors.len().saturating_sub(SHOWN_ERRORS);
+        errors.truncate(SHOWN_ERRORS);
+        return Err(BuildError::DoesNotCompile { errors, more });
+    }
+    match binary {
+        Some(binary) if output.status.success() => Ok((binary, warnings)),
+        _ => Err(BuildError::Cargo {
+            reason: cargo_complaint(&String::from_utf8_lossy(&output.stderr)),
+        }),
+    }
+}
+
+/// The rendered text of a compiler error; warnings and the closing "aborting due to"
+/// summary are left out.
+fn compile_error(message: &Value) -> Option<String> {
+    let level = message["level"].as_str()?;
+    let text = message["message"].as_str()?;
+    if !level.starts_with("error") || text.starts_with("aborting due to") {
+        return None;
+    }
+    message["rendered"].as_str().map(str::to_owned)
+}
+
+/// The part of cargo's standard error that explains a failure: from its first `error`
+/// line on, at most 40 lines.
+fn cargo_complaint(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let first = lines
+        .iter()
+        .position(|line| line.starts_with("error"))
+        .unwrap_or(0);
+    let end = lines.len().min(first + 40);
+    let text = lines[first..end].join("\n");
+    if text.is_empty() {
+        "it failed without saying why".to_owned()
+    } else {
+        text
+    }
+}

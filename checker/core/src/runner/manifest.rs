@@ -1,0 +1,429 @@
+//! The runner package: manifests written in a scratch directory that tie a suite to an
+//! exercise's sources, so that neither of them is changed.
+//!
+//! Two packages are written. The exercise package takes only the sources of the
+//! exercise folder (`src/lib.rs` and what it declares): its manifest is the course's, made
+//! from the exercise's manifest in the course (its skeleton's), so a copy's own
+//! `Cargo.toml` never decides what is built. A build script, a dependency the course does
+//! not give, a `[patch]` or a renamed library in a student's manifest are never seen,
+//! exactly as when `checker grade` compiles a submission with the compiler alone.
+//!
+//! The runner manifest has an empty `[workspace]` table, so cargo never attaches it to a
+//! workspace around the scratch directory; one `[[bin]]` whose source is the suite's
+//! `main.rs`, by absolute path; and dependencies on the exercise package, on what the
+//! exercise is built with (its given crate, say), and on the course's crates, as the
+//! course's own manifest declares them. The course's `[profile]` settings come along, so
+//! suites run as fast as the course's tests.
+
+use std::path::{Path, PathBuf};
+
+use toml::{Table, Value};
+
+use super::error::BuildError;
+use crate::manifests::{absolute_paths, merge, resolve};
+
+/// The course crates a suite may use, by their names in `[workspace.dependencies]`.
+const COURSE_DEPENDENCIES: [&str; 4] = ["suite-harness", "testkit", "tokio", "pretty_assertions"];
+
+/// What the runner manifest takes from the course's root manifest.
+#[derive(Debug)]
+pub(super) struct CourseManifest {
+    /// The course's root folder.
+    root: PathBuf,
+    /// The course's `[workspace.dependencies]`, as written.
+    workspace: Table,
+    /// The course crates, their paths made absolute.
+    dependencies: Table,
+    /// The course's `[profile]` table, if any.
+    profiles: Option<Value>,
+    /// The edition of the course's crates.
+    edition: String,
+}
+
+/// Reads the course's root `Cargo.toml`.
+pub(super) fn read_course(root: &Path) -> Result<CourseManifest, BuildError> {
+    let path = root.join("Cargo.toml");
+    let manifest = read_manifest(&path).map_err(|reason| BuildError::Course {
+        reason: format!("{}: {reason}", path.display()),
+    })?;
+    let declared = manifest
+        .get("workspace")
+        .and_then(|workspace| workspace.get("dependencies"))
+        .and_then(Value::as_table);
+    let mut dependencies = Table::new();
+    for name in COURSE_DEPENDENCIES {
+        let Some(entry) = declared.and_then(|declared| declared.get(name)) else {
+            return Err(BuildError::Course {
+                reason: format!(
+                    "{} declares no workspace dependency `{name}`",
+                    path.display()
+                ),
+            });
+        };
+        dependencies.insert(name.to_owned(), absolute_paths(entry.clone(), root));
+    }
+    let edition = manifest
+        .get("workspace")
+        .and_then(|workspace| workspace.get("package"))
+        .and_then(|package| package.get("edition"))
+        .and_then(Value::as_str)
+        .unwrap_or("2024")
+        .to_owned();
+    Ok(CourseManifest {
+        root: root.to_owned(),
+        workspace: declared.cloned().unwrap_or_default(),
+        dependencies,
+        profiles: manifest.get("profile").cloned(),
+        edition,
+    })
+}
+
+/// What the course declares an exercise crate to be.
+#[derive(Debug)]
+pub(super) struct Declared {
+    /// What it is built with, resolved against the course's workspace, paths absolute.
+    dependencies: Table,
+}
+
+/// Reads the course's manifest of an exercise (its skeleton's `Cargo.toml`). Every
+/// failure is the course's: the exercise's own manifest is never read.
+pub(super) fn read_declared(course: &CourseManifest, path: &Path) -> Result<Declared, BuildError> {
+    let broken = |reason: String| BuildError::Course {
+        reason: format!("{}: {reason}", path.display()),
+    };
+    let manifest = read_manifest(path).map_err(broken)?;
+    // The name is not used (each runner names its own exercise package), but a manifest
+    // without one is no manifest of an exercise.
+    manifest
+        .get("package")
+        .and_then(|package| package.get("name"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| broken("it has no [package] table with a name".to_owned()))?;
+    let base = path.parent().unwrap_or(Path::new("/"));
+    let mut dependencies = Table::new();
+    for (name, entry) in manifest
+        .get("dependencies")
+        .and_then(Value::as_table)
+        .into_iter()
+        .flatten()
+    {
+        let resolved = resolve(name, entry, &course.workspace, &course.root, base)
+            .map_err(|why| broken(format!("dependency `{name}`: {why}")))?;
+        merge(&mut dependencies, name, resolved);
+    }
+    Ok(Declared { dependencies })
+}
+
+/// Reads and parses a manifest; the error is one line.
+fn read_manifest(path: &Path) -> Result<Table, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| error.to_string())?;
+    text.parse::<Table>().map_err(|error| {
+        // toml's message draws the place over several lines; the first says what.
+        let message = error.to_string();
+        message.lines().next().unwrap_or_default().trim().to_owned()
+    })
+}
+
+/// Everything that goes into one runner manifest.
+pub(super) struct RunnerPackage<'a> {
+    /// The runner package's name, also its binary's name.
+    pub(super) name: &'a str,
+    /// The suite's `main.rs`, absolute.
+    pub(super) suite_main: &'a Path,
+    /// The name suites use for the exercise crate.
+    pub(super) exercise_key: &'a str,
+    /// What the course declares the exercise crate to be.
+    pub(super) declared: &'a Declared,
+    /// The folder of the exercise package (written by [`exercise_manifest`]), absolute.
+    pub(super) exercise_package_dir: &'a Path,
+}
+
+/// The exercise package's name in the runner called `runner`: one of its own. Cargo
+/// hashes a workspace member by its path inside the workspace, the same `exercise/` in
+/// every runner, so two runners' exercise packages of one name would share build
+/// output and rebuild each other's every time.
+pub(super) fn exercise_package(runner: &str) -> String {
+    format!("{runner}-exercise")
+}
+
+/// The text of the exercise package's `Cargo.toml`: the course's dependencies of the
+/// exercise, the library `exercise_key` at `lib` (the copy's `src/lib.rs`), no build
+/// script, no other targets; the package is called `package`.
+pub(super) fn exercise_manifest(
+    course: &CourseManifest,
+    declared: &Declared,
+    package_name: &str,
+    exercise_key: &str,
+    lib: &Path,
+) -> String {
+    let mut package = Table::new();
+    package.insert("name".into(), package_name.into());
+    package.insert("version".into(), "0.0.0".into());
+    package.insert("edition".into(), course.edition.as_str().into());
+    package.insert("publish".into(), false.into());
+    // Only the library: whatever else the copy's folder holds is not built.
+    package.insert("build".into(), false.into());
+    for auto in ["autobins", "autoexamples", "autotests", "autobenches"] {
+        package.insert(auto.into(), false.into());
+    }
+    let mut library = Table::new();
+    library.insert("name".into(), exercise_key.into());
+    library.insert("path".into(), lib.to_string_lossy().into_owned().into());
+    let mut text = String::from(
+        "# Written by the checker: the exercise as the course declares it, with the sources\n\
+         # of the copy being checked. Rewritten on every build.\n",
+    );
+    text += &section("package", package.into());
+    // No `[workspace]`: the package sits in the runner's folder, whose workspace it joins.
+    text += "\n";
+    text += &section("lib", library.into());
+    text += "\n";
+    text += &section("dependencies", declared.dependencies.clone().into());
+    text
+}
+
+/// A TOML table holding only `key`, as text: one table per section, in the order
+/// people expect to read them (a single table would come out sorted by name).
+fn section(key: &str, value: Value) -> String {
+    let mut table = Table::new();
+    table.insert(key.into(), value);
+    table.to_string()
+}
+
+/// The text of the runner package's `Cargo.toml`.
+pub(super) fn runner_manifest(course: &CourseManifest, runner: &RunnerPackage<'_>) -> String {
+    let path_text = |path: &Path| Value::String(path.to_string_lossy().into_owned());
+    let mut package = Table::new();
+    package.insert("name".into(), runner.name.into());
+    package.insert("version".into(), "0.0.0".into());
+    package.insert("edition".into(), course.edition.as_str().into());
+    package.insert("publish".into(), false.into());
+
+    let mut bin = Table::new();
+    bin.insert("name".into(), runner.name.into());
+    bin.insert("path".into(), path_text(runner.suite_main));
+
+    let mut exercise = Table::new();
+    exercise.insert("path".into(), path_text(runner.exercise_package_dir));
+    exercise.insert("package".into(), exercise_package(runner.name).into());
+    let mut dependencies = course.dependencies.clone();
+    // What the exercise is built with, the suite may use too (its given crate).
+    for (name, entry) in &runner.declared.dependencies {
+        merge(&mut dependencies, name, entry.clone());
+    }
+    dependencies.insert(runner.exercise_key.into(), exercise.into());
+
+    let mut text = String::from(
+        "# Written by the checker to build a hidden suite; rewritten on every build.\n",
+    );
+    text += &section("package", package.into());
+    text += "\n# Not part of any workspace around the target directory.\n[workspace]\n\n";
+    text += &section("bin", Value::Array(vec![bin.into()]));
+    text += "\n";
+    text += &section("dependencies", dependencies.into());
+    if let Some(profiles) = &course.profiles {
+        text += "\n";
+        text += &section("profile", profiles.clone());
+    }
+    text
+}
+
+/// Whether `name` can name an exercise: it becomes a crate name and a folder name.
+pub(super) fn valid_exercise_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|first| first.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        && !COURSE_DEPENDENCIES
+            .iter()
+            .any(|taken| taken.replace('-', "_") == name.replace('-', "_"))
+}
+
+/// The scratch directory of a runner package under the target directory.
+pub(super) fn runner_dir(target_dir: &Path, name: &str) -> PathBuf {
+    target_dir.join("checker").join("runners").join(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn course() -> CourseManifest {
+        let mut dependencies = Table::new();
+        let mut testkit = Table::new();
+        testkit.insert("path".into(), "/course/testkit".into());
+        dependencies.insert("testkit".into(), testkit.into());
+        dependencies.insert("tokio".into(), "1.48".into());
+        let workspace: Table = "kv-given = { path = \"given/kv\" }\ntokio = \"1.48\""
+            .parse()
+            .unwrap();
+        CourseManifest {
+            root: PathBuf::from("/course"),
+            workspace,
+            dependencies,
+            profiles: None,
+            edition: "2024".into(),
+        }
+    }
+
+    /// Writes `text` as a manifest in a fresh scratch folder named `name`.
+    fn scratch_manifest(name: &str, text: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "checker-manifest-test-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("Cargo.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn the_course_declares_the_exercise_crate_and_its_dependencies() {
+        let path = scratch_manifest(
+            "declared",
+            "[package]\nname = \"kv-store\"\n\n[dependencies]\n\
+             kv-given.workspace = true\ntokio = { workspace = true, features = [\"net\"] }\n\
+             local = { path = \"../local\" }\n",
+        );
+        let declared = read_declared(&course(), &path).unwrap();
+        let deps = &declared.dependencies;
+        assert_eq!(deps["kv-given"]["path"].as_str(), Some("/course/given/kv"));
+        assert_eq!(deps["tokio"]["version"].as_str(), Some("1.48"));
+        assert_eq!(deps["tokio"]["features"][0].as_str(), Some("net"));
+        let local = path.parent().unwrap().join("../local");
+        assert_eq!(deps["local"]["path"].as_str(), local.to_str());
+
+        let text = exercise_manifest(
+            &course(),
+            &declared,
+            &exercise_package("kv-suite-0123"),
+            "kv",
+            Path::new("/home/student/kv/src/lib.rs"),
+        );
+        let table: Table = text.parse().unwrap();
+        assert_eq!(
+            table["package"]["name"].as_str(),
+            Some("kv-suite-0123-exercise")
+        );
+        assert_eq!(table["package"]["build"].as_bool(), Some(false));
+        assert_eq!(table["package"]["autotests"].as_bool(), Some(false));
+        assert_eq!(table["lib"]["name"].as_str(), Some("kv"));
+        assert_eq!(
+            table["lib"]["path"].as_str(),
+            Some("/home/student/kv/src/lib.rs")
+        );
+        assert_eq!(
+            table["dependencies"]["kv-given"]["path"].as_str(),
+            Some("/course/given/kv")
+        );
+        assert!(table.get("workspace").is_none(), "{text}");
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_broken_course_manifest_is_the_courses_error_naming_the_file() {
+        for (name, text, says) in [
+            ("syntax", "[package\n", "Cargo.toml: "),
+            (
+                "nameless",
+                "[dependencies]\n",
+                "no [package] table with a name",
+            ),
+            (
+                "undeclared",
+                "[package]\nname = \"kv\"\n[dependencies]\nnope.workspace = true\n",
+                "dependency `nope`: `workspace = true`, but the course declares no such",
+            ),
+        ] {
+            let path = scratch_manifest(name, text);
+            let error = read_declared(&course(), &path).unwrap_err();
+            assert!(matches!(error, BuildError::Course { .. }), "{error}");
+            assert!(error.to_string().contains(says), "{name}: {error}");
+            std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_runner_manifest_is_its_own_workspace_and_names_the_exercise() {
+        let declared = Declared {
+            dependencies: "kv-given = { path = \"/course/given/kv\" }"
+                .parse()
+                .unwrap(),
+        };
+        let runner = RunnerPackage {
+            name: "kv-suite-0123",
+            suite_main: Path::new("/course/suites/kv/main.rs"),
+            exercise_key: "kv",
+            declared: &declared,
+            exercise_package_dir: Path::new("/target/runners/kv-suite-0123/exercise"),
+        };
+        let text = runner_manifest(&course(), &runner);
+        assert!(text.contains("build.\n[package]\n"), "{text}");
+        let table: Table = text.parse().unwrap();
+        assert_eq!(table["package"]["name"].as_str(), Some("kv-suite-0123"));
+        assert_eq!(table["workspace"], Value::Table(Table::new()));
+        assert_eq!(
+            table["bin"][0]["path"].as_str(),
+            Some("/course/suites/kv/main.rs")
+        );
+        let exercise = &table["dependencies"]["kv"];
+        assert_eq!(exercise["package"].as_str(), Some("kv-suite-0123-exercise"));
+        assert_eq!(
+            exercise["path"].as_str(),
+            Some("/target/runners/kv-suite-0123/exercise")
+        );
+        // The suite may use what the exercise is built with.
+        assert_eq!(
+            table["dependencies"]["kv-given"]["path"].as_str(),
+            Some("/course/given/kv")
+        );
+        assert_eq!(
+            table["dependencies"]["testkit"]["path"].as_str(),
+            Some("/course/testkit")
+        );
+        assert_eq!(table["dependencies"]["tokio"].as_str(), Some("1.48"));
+    }
+
+    #[test]
+    fn relative_course_paths_become_absolute_and_versions_stay() {
+        let entry: Table = "path = \"testkit\"\nfeatures = [\"x\"]".parse().unwrap();
+        let resolved = absolute_paths(entry.into(), Path::new("/course"));
+        assert_eq!(resolved["path"].as_str(), Some("/course/testkit"));
+        assert_eq!(resolved["features"][0].as_str(), Some("x"));
+        let version = absolute_paths("1.4".into(), Path::new("/course"));
+        assert_eq!(version.as_str(), Some("1.4"));
+    }
+
+    #[test]
+    fn merging_unites_features() {
+        let mut deps = Table::new();
+        merge(&mut deps, "tokio", "1.4".into());
+        let with: Value = "x = { version = \"1.4\", features = [\"time\"] }"
+            .parse::<Table>()
+            .unwrap()["x"]
+            .clone();
+        merge(&mut deps, "tokio", with.clone());
+        merge(&mut deps, "tokio", with);
+        assert_eq!(deps["tokio"]["version"].as_str(), Some("1.4"));
+        assert_eq!(deps["tokio"]["features"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn exercise_names_are_crate_names_not_taken_by_the_course() {
+        for good in ["kv", "kv-store", "causal_2"] {
+            assert!(valid_exercise_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "2kv",
+            "Kv",
+            "kv store",
+            "../kv",
+            "testkit",
+            "suite_harness",
+            "tokio",
+        ] {
+            assert!(!valid_exercise_name(bad), "{bad}");
+        }
+    }
+}
