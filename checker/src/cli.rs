@@ -35,11 +35,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
-    /// Show the next hint for an exercise.
+    /// Show the next hint for the task you are on (the first one not done).
     Hint {
-        /// The exercise (its name, number or topic).
-        exercise: String,
-        /// Show every hint at once.
+        /// The exercise (its name, number or topic); default: the one whose folder you
+        /// are in, else the current one.
+        exercise: Option<String>,
+        /// The task to ask about, by id (`checker list` shows them); default: the first
+        /// one not done at the last check.
+        #[arg(long, value_name = "ID")]
+        task: Option<String>,
+        /// Show every hint of the task at once.
         #[arg(long)]
         all: bool,
     },

@@ -105,8 +105,17 @@ pub fn run(cli: Cli) -> ExitCode {
             let json = format == cli::OutputFormat::Json;
             commands::with_course(course, |c| commands::list::run(c, json))
         }
-        Some(Command::Hint { exercise, all }) => {
-            commands::with_course(course, |c| commands::hint::run(c, &exercise, all))
+        Some(Command::Hint {
+            exercise,
+            task,
+            all,
+        }) => {
+            let request = commands::hint::HintRequest {
+                exercise,
+                task,
+                all,
+            };
+            commands::with_course(course, |c| commands::hint::run(c, &request))
         }
         Some(Command::Reset { exercise }) => {
             commands::with_course(course, |c| commands::reset::run(c, &exercise))

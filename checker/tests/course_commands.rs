@@ -212,11 +212,11 @@ fn a_test_that_hangs_is_killed_and_fails() {
 }
 
 #[test]
-fn hints_come_one_level_at_a_time() {
+fn hints_come_one_level_at_a_time_for_the_task_not_done() {
     let root = course("hints");
     let first = stdout(&checker(&root, &["hint", "01_sums"]));
     assert!(
-        first.contains("Hint 1 of 2") && first.contains("+ operator"),
+        first.contains("Hint 1 of 2 for task add") && first.contains("+ operator"),
         "{first}"
     );
     let second = stdout(&checker(&root, &["hint", "1"]));
@@ -225,11 +225,43 @@ fn hints_come_one_level_at_a_time() {
         "{second}"
     );
     let again = stdout(&checker(&root, &["hint", "warmup"]));
-    assert!(again.contains("that was the last hint"), "{again}");
+    assert!(again.contains("that was the last hint of add"), "{again}");
     let all = stdout(&checker(&root, &["hint", "01_sums", "--all"]));
     assert!(
         all.contains("Hint 1 of 2") && all.contains("Hint 2 of 2"),
         "{all}"
+    );
+    // Once add passes, the hints are about total; add's stay counted.
+    set_add(&root, "    a + b");
+    assert_eq!(checker(&root, &["check", "01_sums"]).status.code(), Some(1));
+    let next = stdout(&checker(&root, &["hint"]));
+    assert!(
+        next.contains("Hint 1 of 1 for task total") && next.contains("Iterator::sum"),
+        "{next}"
+    );
+    let asked = stdout(&checker(&root, &["hint", "--task", "add"]));
+    assert!(asked.contains("Hint 2 of 2 for task add"), "{asked}");
+    let wrong = checker(&root, &["hint", "--task", "sum"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        stderr(&wrong).contains("01_sums has no task \"sum\"; its tasks are add, total"),
+        "{}",
+        stderr(&wrong)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&checker(&root, &["list", "--format", "json"]))).unwrap();
+    let tasks = &json[0]["tasks"];
+    assert_eq!(
+        (
+            &tasks[0]["hints"],
+            &tasks[0]["hints_shown"],
+            &tasks[1]["hints"]
+        ),
+        (
+            &serde_json::json!(2),
+            &serde_json::json!(2),
+            &serde_json::json!(1)
+        )
     );
 }
 

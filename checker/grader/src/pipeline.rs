@@ -298,6 +298,7 @@ impl Grader {
             seed: self.seed,
             warnings: Vec::new(),
             notes: Vec::new(),
+            done_before: Default::default(),
         };
         let mut grade = scored(planned, &report, ExerciseStatus::Graded);
         grade.message = message;
@@ -406,6 +407,7 @@ fn not_graded(planned: &Planned, seed: u64, status: ExerciseStatus, why: &str) -
         seed,
         warnings: Vec::new(),
         notes: Vec::new(),
+        done_before: Default::default(),
     };
     let mut grade = scored(planned, &report, status);
     grade.message = clean(why);
@@ -420,6 +422,7 @@ pub fn with_private_tasks(exercise: &Exercise, private: Option<&PrivateSuite>) -
             id: task.id.clone(),
             title: task.title.clone(),
             points: task.points,
+            hints: Vec::new(),
         });
     }
     exercise

@@ -58,12 +58,8 @@ pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
     }
     let exercises: Vec<&Exercise> = match (&req.exercise, req.all) {
         (Some(_), true) => bail!("give an exercise or --all, not both"),
-        (Some(name), false) => vec![course.catalog.find(name)?],
         (None, true) => course.catalog.exercises.iter().collect(),
-        (None, false) => match state.current() {
-            Some(current) => vec![current],
-            None => bail!("the course has no exercises yet"),
-        },
+        (name, false) => vec![super::chosen(course, &state, name.as_deref())?],
     };
     if req.path.is_some() && exercises.len() != 1 {
         bail!("--path checks one exercise: name it");
@@ -74,11 +70,16 @@ pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
         (None, true) => Source::Solution,
         (None, false) => Source::Student,
     };
+    // Checking one exercise of one's own makes it the one being worked on.
+    if let ([one], Source::Student, false) = (&exercises[..], &source, req.all) {
+        state.set_current(one);
+    }
     let seed = req.seed.unwrap_or(DEFAULT_SEED);
     let mut status = Status::Passed;
     let mut reports = Vec::new();
+    let mut totals = Total::default();
     for exercise in exercises {
-        let report = check_one(
+        let mut report = check_one(
             course,
             exercise,
             &source,
@@ -89,8 +90,12 @@ pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
         if !report.all_done() {
             status = Status::Failed;
         }
-        if source == Source::Student && req.test.is_none() {
-            state.record(&report);
+        totals.add(&report);
+        if source == Source::Student {
+            report.done_before = state.done_tasks(exercise);
+            if req.test.is_none() {
+                state.record(&report);
+            }
         }
         if req.json {
             reports.push(report);
@@ -101,11 +106,43 @@ pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
     if source == Source::Student {
         state.save()?;
     }
+    if req.all && !req.json {
+        println!("\n{}", totals.render(Style::stdout()));
+    }
     if req.json {
         let json: Vec<JsonReport> = reports.iter().map(JsonReport::from).collect();
         println!("{}", serde_json::to_string_pretty(&json)?);
     }
     Ok(status)
+}
+
+/// What `check --all` adds up over the exercises it checked.
+#[derive(Default)]
+struct Total {
+    earned: u32,
+    points: u32,
+    complete: usize,
+    exercises: usize,
+}
+
+impl Total {
+    fn add(&mut self, report: &ExerciseReport) {
+        self.earned += report.score();
+        self.points += report.exercise.points();
+        self.complete += usize::from(report.all_done());
+        self.exercises += 1;
+    }
+
+    fn render(&self, style: Style) -> String {
+        format!(
+            "{}  {}/{} points, {} of {} exercises complete",
+            style.bold("course total"),
+            self.earned,
+            self.points,
+            self.complete,
+            self.exercises
+        )
+    }
 }
 
 /// Builds and runs the hidden suite of `exercise` against `source`. A compile failure is
@@ -136,6 +173,7 @@ pub fn check_one(
         seed,
         warnings: Vec::new(),
         notes: exercise.unused_copies(&dir),
+        done_before: Default::default(),
     };
     let manifest = course.skeleton_manifest(exercise);
     let built = match runner.build(&exercise.name, &dir, &manifest, &suite) {

@@ -19,7 +19,7 @@ use crossterm::terminal;
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
 
-use crate::commands::{check, list};
+use crate::commands::{check, hint, list};
 use checker_core::Status;
 use checker_core::bar::bar;
 use checker_core::catalog::Exercise;
@@ -93,9 +93,10 @@ pub fn run(course: &Course) -> Result<Status> {
             // may have changed the file meanwhile.
             state = CourseState::load(course);
             state.set_current(current);
-            let text = match &report {
-                Ok(r) => {
-                    state.record(r);
+            let text = match report {
+                Ok(mut r) => {
+                    r.done_before = state.done_tasks(current);
+                    state.record(&r);
                     r.render(Style::stdout(), "")
                 }
                 Err(e) => format!("{} {e:#}\n", Style::stdout().red("error:")),
@@ -109,12 +110,9 @@ pub fn run(course: &Course) -> Result<Status> {
                     Ok(Event::Key('q')) | Err(_) => return Ok(Status::Passed),
                     Ok(Event::Key('r')) => continue 'exercise,
                     Ok(Event::Key('h')) => {
-                        let text = match state.next_hint(current) {
-                            Some(hint) => {
-                                format!("Hint {} of {}: {}", hint.number, hint.of, hint.text)
-                            }
-                            None => "No hints for this exercise; its README explains each task."
-                                .to_owned(),
+                        let text = match state.next_hint(current, None) {
+                            Ok(hint) => hint::render(current, &[hint], false),
+                            Err(why) => hint::no_hint(current, &why),
                         };
                         state.save()?;
                         screen_append(&format!("\n{text}\n"));
