@@ -350,6 +350,45 @@ fn reset_restores_the_skeleton_and_keeps_a_backup() {
     );
 }
 
+/// In a terminal, a check says at once what it is busy with (cargo's count of crates,
+/// then the tests), and clears that line before the report.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_check_in_a_terminal_shows_how_far_it_is() {
+    let root = course("busy");
+    // A change, so that cargo has something to compile.
+    set_add(&root, "    a + b");
+    let command = format!(
+        "{} --course {} check 01_sums",
+        env!("CARGO_BIN_EXE_checker"),
+        root.display()
+    );
+    let out = Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .env("CARGO_TARGET_DIR", course::shared_target())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("script starts");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.starts_with("\r\x1b[2Kchecking 01_sums..."),
+        "{shown:?}"
+    );
+    assert!(shown.contains("checking 01_sums: compiling, "), "{shown:?}");
+    assert!(shown.contains("your 01_sums"), "{shown:?}");
+    assert!(
+        shown.contains("checking 01_sums: 3/3 tests run"),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains("\r\x1b[2K01_sums  Adding numbers  2/5 points"),
+        "{shown:?}"
+    );
+    // Without a terminal, none of it.
+    let out = checker(&root, &["check", "01_sums"]);
+    assert!(!stderr(&out).contains("checking"), "{}", stderr(&out));
+}
+
 /// In a terminal, reset asks, and anything but yes leaves the files as they are.
 #[cfg(target_os = "linux")]
 #[test]

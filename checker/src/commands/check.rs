@@ -6,8 +6,10 @@
 //! (including an exercise that does not compile), 2 when the checker itself could not do
 //! its job (no course, an unknown exercise, a broken Cargo.toml, cargo missing).
 
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
@@ -18,7 +20,9 @@ use checker_core::course::{Course, Source};
 use checker_core::pages;
 use checker_core::progress::CourseState;
 use checker_core::report::{Build, ExerciseReport, TaskVerdict, TestReport};
-use checker_core::runner::{Attachment, BuildError, RunOptions, Runner, SuiteError};
+use checker_core::runner::{
+    Activity, Attachment, BuildError, Observer, RunOptions, Runner, SuiteError,
+};
 use checker_core::style::Style;
 use testkit::report::CheckReport;
 
@@ -78,15 +82,26 @@ pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
     let mut status = Status::Passed;
     let mut reports = Vec::new();
     let mut totals = Total::default();
+    // On a terminal, one line that shows what the check is busy with: the first build of
+    // the course's dependencies takes minutes.
+    let status_line = (!req.json && std::io::stderr().is_terminal()).then(StatusLine::default);
     for exercise in exercises {
-        let mut report = check_one(
+        let observer = status_line
+            .as_ref()
+            .map(|line| line.observer(&exercise.name));
+        let report = check_one_observed(
             course,
             exercise,
             &source,
             seed,
             req.test.as_deref(),
             req.timeout,
-        )?;
+            observer,
+        );
+        if let Some(line) = &status_line {
+            line.clear();
+        }
+        let mut report = report?;
         if !report.all_done() {
             status = Status::Failed;
         }
@@ -114,6 +129,77 @@ pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
         println!("{}", serde_json::to_string_pretty(&json)?);
     }
     Ok(status)
+}
+
+/// One line on standard error, redrawn in place, saying what a check is busy with.
+#[derive(Default)]
+struct StatusLine {
+    drawn: Arc<Mutex<bool>>,
+}
+
+impl StatusLine {
+    /// An observer that draws the activity of checking `exercise`, after a first line
+    /// at once.
+    fn observer(&self, exercise: &str) -> Observer {
+        let drawn = Arc::clone(&self.drawn);
+        let exercise = exercise.to_owned();
+        let started = Instant::now();
+        redraw(&drawn, &format!("checking {exercise}..."));
+        Arc::new(move |activity: &Activity| {
+            let secs = started.elapsed().as_secs();
+            let text = match activity {
+                Activity::Compiling { done, total, now } => format!(
+                    "checking {exercise}: compiling, {done}/{total} crates ({secs} s): {}",
+                    crate_names(now, &exercise)
+                ),
+                Activity::Testing { done, total } => {
+                    format!("checking {exercise}: {done}/{total} tests run ({secs} s)")
+                }
+            };
+            redraw(&drawn, &text);
+        })
+    }
+
+    /// Removes the line, before the report is printed.
+    fn clear(&self) {
+        let mut drawn = self.drawn.lock().unwrap();
+        if *drawn {
+            eprint!("\r\x1b[2K");
+            let _ = std::io::stderr().flush();
+            *drawn = false;
+        }
+    }
+}
+
+/// The crates cargo says it is compiling, with the checker's own packages named for
+/// people: the exercise's code and its hidden suite.
+fn crate_names(now: &str, exercise: &str) -> String {
+    now.split(", ")
+        .map(|name| {
+            if name.contains("-exercise") {
+                format!("your {exercise}")
+            } else if name.contains("-suite-") {
+                "the hidden suite".to_owned()
+            } else {
+                name.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Redraws the status line as `text`, cut to the terminal's width.
+fn redraw(drawn: &Mutex<bool>, text: &str) {
+    // A terminal that does not know its size (0 columns) gets the usual 80.
+    let width = match crossterm::terminal::size() {
+        Ok((w, _)) if w >= 20 => usize::from(w),
+        _ => 80,
+    };
+    let text: String = text.chars().take(width - 1).collect();
+    let mut drawn = drawn.lock().unwrap();
+    eprint!("\r\x1b[2K{text}");
+    let _ = std::io::stderr().flush();
+    *drawn = true;
 }
 
 /// What `check --all` adds up over the exercises it checked.
@@ -155,6 +241,19 @@ pub fn check_one(
     only: Option<&str>,
     timeout: Duration,
 ) -> Result<ExerciseReport> {
+    check_one_observed(course, exercise, source, seed, only, timeout, None)
+}
+
+/// [`check_one`], telling `observer` how far the build and the tests are.
+pub fn check_one_observed(
+    course: &Course,
+    exercise: &Exercise,
+    source: &Source,
+    seed: u64,
+    only: Option<&str>,
+    timeout: Duration,
+    observer: Option<Observer>,
+) -> Result<ExerciseReport> {
     let dir = course.existing_dir(exercise, source)?;
     let suite = course.suite_main(exercise);
     if !suite.is_file() {
@@ -164,7 +263,10 @@ pub fn check_one(
             suite.display()
         );
     }
-    let runner = Runner::new(&course.root, course.target_dir());
+    let mut runner = Runner::new(&course.root, course.target_dir());
+    if let Some(observer) = observer {
+        runner = runner.observed(observer);
+    }
     let mut report = ExerciseReport {
         exercise: exercise.clone(),
         source: dir.display().to_string(),

@@ -11,7 +11,7 @@
 //!   named by a hidden test (see [`clauses`](checker_core::clauses)): a clause no test names is
 //!   a rule nothing checks;
 //! - neither the skeleton nor the solution carries an integrity flag (see
-//!   [`integrity`](checker_grader::integrity)): they are what honest work looks like, so
+//!   [`integrity`](checker_core::integrity)): they are what honest work looks like, so
 //!   a pattern that flags them would flag every honest submission.
 //!
 //! The report lists every problem found, one line each, and exits 1 when there is any.
@@ -31,8 +31,8 @@ use checker_core::Status;
 use checker_core::catalog::Exercise;
 use checker_core::clauses;
 use checker_core::course::{self, Course, Source};
+use checker_core::integrity;
 use checker_core::report::Build;
-use checker_grader::integrity;
 
 /// Verifies the course; `only` restricts it to some exercises.
 pub fn verify(course: &Course, only: &[String]) -> Result<Status> {
