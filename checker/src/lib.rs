@@ -73,6 +73,9 @@ pub fn run(cli: Cli) -> ExitCode {
             command: cli::DevCommand::Verify { exercises },
         }) => commands::with_course(course, |c| commands::dev::verify(c, &exercises)),
         Some(Command::Dev {
+            command: cli::DevCommand::Pristine,
+        }) => commands::with_course(course, commands::dev::pristine),
+        Some(Command::Dev {
             command: cli::DevCommand::Mutants { exercises, timeout },
         }) => commands::with_course(course, |c| {
             commands::mutants::run(c, &exercises, std::time::Duration::from_secs(timeout))
@@ -117,8 +120,9 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             commands::with_course(course, |c| commands::hint::run(c, &request))
         }
-        Some(Command::Reset { exercise }) => {
-            commands::with_course(course, |c| commands::reset::run(c, &exercise))
+        Some(Command::Reset { exercise, yes }) => {
+            let request = commands::reset::ResetRequest { exercise, yes };
+            commands::with_course(course, |c| commands::reset::run(c, &request))
         }
     };
     status.into()

@@ -278,6 +278,15 @@ impl<'c> CourseState<'c> {
         }
     }
 
+    /// Forgets what the checks of `exercise` found (its copy was put back to the
+    /// skeleton); the hints shown stay counted.
+    pub fn forget_results(&mut self, exercise: &Exercise) {
+        let entry = self.progress.exercise(&exercise.name);
+        entry.done.clear();
+        entry.broken = None;
+        entry.checked = false;
+    }
+
     /// Where the last check of `exercise` found its first compile error, when the copy
     /// does not compile now.
     pub fn broken(&self, exercise: &Exercise) -> Option<&str> {

@@ -214,6 +214,7 @@ impl Built {
                 .find(|test| test.name == name)
                 .ok_or_else(|| SuiteError::NoSuchTest {
                     name: name.to_owned(),
+                    known: tests.iter().map(|t| t.name.clone()).collect(),
                 })?;
         self.run_test(test, options)
     }

@@ -249,19 +249,24 @@ pub fn check_one(
     Ok(report)
 }
 
-/// Where the pages of a check of `exercise` in `source` go: a folder per copy, so that
-/// checking the reference solution or another folder never removes the student's.
+/// Where the pages of a check of `exercise` in `source` go: the student's own under
+/// `.checker/pages/NAME/` in the course; those of the reference solution or of another
+/// folder in the build folder (`target/checker-pages/`), a folder per copy, so that they
+/// never remove the student's and never add to the course folder.
 pub fn pages_dir(course: &Course, exercise: &Exercise, source: &Source) -> PathBuf {
-    let pages = course.state_dir().join("pages");
     let copy = match source {
-        Source::Student => return pages.join(&exercise.name),
+        Source::Student => return course.state_dir().join("pages").join(&exercise.name),
         Source::Solution => "solution".to_owned(),
         Source::Folder(dir) => {
             let dir = dir.canonicalize().unwrap_or_else(|_| dir.clone());
             format!("folder-{}", checker_core::digest::of_paths(&[&dir]))
         }
     };
-    pages.join(copy).join(&exercise.name)
+    course
+        .target_dir()
+        .join("checker-pages")
+        .join(copy)
+        .join(&exercise.name)
 }
 
 /// Draws the first check report a failed test attached as a page in `dir`, and keeps
@@ -363,6 +368,33 @@ mod tests {
             super::replay_seed(&[attach("replay", r#"{"seed":"x"}"#)]),
             None
         );
+    }
+
+    #[test]
+    fn only_the_students_own_pages_go_in_the_course() {
+        use checker_core::course::{Course, Source};
+        let course = Course {
+            root: "/course".into(),
+            catalog: checker_core::catalog::Catalog::parse(
+                "[[exercise]]\nname = \"01_a\"\ntopic = \"a\"\ntitle = \"A\"\n\
+                 [[exercise.task]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\n",
+            )
+            .unwrap(),
+        };
+        let ex = &course.catalog.exercises[0];
+        let target = course.target_dir();
+        assert_eq!(
+            super::pages_dir(&course, ex, &Source::Student),
+            std::path::Path::new("/course/.checker/pages/01_a")
+        );
+        for source in [Source::Solution, Source::Folder("/elsewhere/01_a".into())] {
+            let dir = super::pages_dir(&course, ex, &source);
+            assert!(
+                dir.starts_with(target.join("checker-pages")) && dir.ends_with("01_a"),
+                "{}",
+                dir.display()
+            );
+        }
     }
 
     #[test]
