@@ -6,7 +6,8 @@
 //!
 //! Whether a hint is right, or gives away another task, is for a reader to judge; these
 //! tests catch what a reader misses after an edit elsewhere: a hint copied to a second
-//! task, a task left without hints, a name that a rename of the skeleton left behind.
+//! task, a task left without hints, a name that a rename of the skeleton left behind, a
+//! clause number that a rewrite of the README moved.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -171,6 +172,59 @@ fn hints_name_only_what_the_student_can_read() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// The clauses of the README (`register.4`, named by a task id and a number) that `hint`
+/// cites.
+fn cited_clauses(hint: &str, tasks: &[&str]) -> Vec<String> {
+    let mut cited = Vec::new();
+    for task in tasks {
+        let prefix = format!("{task}.");
+        for (at, _) in hint.match_indices(&prefix) {
+            let whole_word = !hint[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+            let number: String = hint[at + prefix.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if whole_word && !number.is_empty() {
+                cited.push(format!("{task}.{number}"));
+            }
+        }
+    }
+    cited
+}
+
+#[test]
+fn hints_cite_clauses_the_readme_states() {
+    let catalog = catalog();
+    let mut wrong = Vec::new();
+    for ex in &catalog.exercises {
+        let readme = course()
+            .join("checker/skeletons")
+            .join(&ex.name)
+            .join("README.md");
+        let readme = std::fs::read_to_string(&readme).unwrap_or_default();
+        let ids: Vec<&str> = ex.tasks.iter().map(|t| t.id.as_str()).collect();
+        for task in &ex.tasks {
+            for (i, hint) in task.hints.iter().enumerate() {
+                for clause in cited_clauses(hint, &ids) {
+                    if !readme.contains(&format!("**{clause}**")) {
+                        wrong.push(format!(
+                            "{} task {}, hint {} cites {clause}, which the exercise's README \
+                             does not state",
+                            ex.name,
+                            task.id,
+                            i + 1
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 #[test]
 fn first_hints_are_ideas_without_code() {
     let catalog = catalog();
@@ -206,5 +260,16 @@ fn code_words_are_names_not_prose() {
     assert_eq!(
         code_words("the total() of {n0: 1} past STALE_AFTER (lww_map.2)"),
         ["total", "STALE_AFTER"]
+    );
+}
+
+#[test]
+fn cited_clauses_are_task_ids_with_a_number() {
+    assert_eq!(
+        cited_clauses(
+            "Reread cp.1 to cp.11 and ap.3; map.2 and the cp. rules are not clauses.",
+            &["cp", "ap", "lww_map"]
+        ),
+        ["cp.1", "cp.11", "ap.3"]
     );
 }
