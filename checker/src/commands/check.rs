@@ -89,7 +89,7 @@ pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
         let observer = status_line
             .as_ref()
             .map(|line| line.observer(&exercise.name));
-        let report = check_one_observed(
+        let report = check_one(
             course,
             exercise,
             &source,
@@ -231,21 +231,10 @@ impl Total {
     }
 }
 
-/// Builds and runs the hidden suite of `exercise` against `source`. A compile failure is
-/// part of the report; only failures of the checker itself are errors.
+/// Builds and runs the hidden suite of `exercise` against `source`, telling `observer`
+/// (when there is one) how far the build and the tests are. A compile failure is part of
+/// the report; only failures of the checker itself are errors.
 pub fn check_one(
-    course: &Course,
-    exercise: &Exercise,
-    source: &Source,
-    seed: u64,
-    only: Option<&str>,
-    timeout: Duration,
-) -> Result<ExerciseReport> {
-    check_one_observed(course, exercise, source, seed, only, timeout, None)
-}
-
-/// [`check_one`], telling `observer` how far the build and the tests are.
-pub fn check_one_observed(
     course: &Course,
     exercise: &Exercise,
     source: &Source,

@@ -147,6 +147,7 @@ fn verify_exercise(course: &Course, exercise: &Exercise) -> Result<Vec<String>> 
         DEFAULT_SEED,
         None,
         TEST_TIMEOUT,
+        None,
     )?;
     let warnings = &report.warnings;
     match &report.build {
@@ -177,6 +178,7 @@ fn verify_exercise(course: &Course, exercise: &Exercise) -> Result<Vec<String>> 
         DEFAULT_SEED,
         None,
         TEST_TIMEOUT,
+        None,
     )?;
     let readme = skeleton.join("README.md");
     match std::fs::read_to_string(&readme) {

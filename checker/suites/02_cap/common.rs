@@ -20,6 +20,7 @@ use testkit::check::ConsistencyCheck;
 use testkit::check::linearizable::Linearizable;
 use testkit::model::ModelKind;
 use testkit::report::CheckReport;
+use testkit::rng::Rng;
 use testkit::sim::{Call, Config, Endpoint, Event, Fate, Node, NodeId, World};
 
 /// The slowest a message travels with the default configuration.
@@ -58,6 +59,17 @@ pub fn fixed_world(mode: Mode, nodes: usize, delay: Duration) -> World<Replica> 
 /// requests and answers, and say so here rather than at some `match` further on.
 fn course_types<N: Node<Request = Request, Response = Response>>(world: World<N>) -> World<N> {
     world
+}
+
+/// Cuts the world's `n` nodes into two random non-empty sides, and says how (`[2, 0]|[1]`),
+/// for the run's story.
+pub fn random_split(world: &mut World<Replica>, n: usize, rng: &mut Rng) -> String {
+    let mut ids: Vec<NodeId> = (0..n).collect();
+    rng.shuffle(&mut ids);
+    let cut = 1 + rng.index(n - 1);
+    let (a, b) = ids.split_at(cut);
+    world.partition(&[a, b]);
+    format!("{a:?}|{b:?}")
 }
 
 pub fn get(key: &str) -> Request {

@@ -189,12 +189,7 @@ fn random_run(seed: u64, size: &RunSize, trace: bool) -> (World<Replica>, Vec<St
     let mut value = 0;
     for round in 0..size.ops {
         if round % 6 == 0 && round / 6 < size.faults {
-            let mut ids: Vec<NodeId> = (0..n).collect();
-            rng.shuffle(&mut ids);
-            let cut = 1 + rng.index(n - 1);
-            let (a, b) = ids.split_at(cut);
-            w.partition(&[a, b]);
-            splits.push(format!("{a:?}|{b:?}"));
+            splits.push(random_split(&mut w, n, &mut rng));
         }
         for c in 0..size.clients as u32 {
             if w.is_waiting(c) || !rng.chance(0.6) {
