@@ -100,8 +100,7 @@ fn gcounter_merges_keep_every_increment_once() {
             a.counts(),
             both,
             "gcounter.7: n0's copy {{n0: 1}} merged with n1's copy {{n1: 2}} shows each \
-             node's increments exactly once. Adding the counts would count an increment \
-             twice as soon as a copy arrives twice; one shared number cannot tell them apart"
+             node's increments exactly once, n1's included, which it had not heard of before"
         );
         a.merge(&b);
         assert_eq!(
