@@ -88,6 +88,7 @@ pub fn run(course: &Course) -> Result<Status> {
                 check::DEFAULT_SEED,
                 None,
                 check::TEST_TIMEOUT,
+                None,
             );
             // Read once per check: another `checker` (a `check` in another terminal)
             // may have changed the file meanwhile.
