@@ -24,9 +24,10 @@ use std::time::Duration;
 use course::{shared_target, workspace};
 use serde_json::Value;
 
-/// The exercises whose visible tests are checked here. (`02_cap` is not yet among them.)
-const EXERCISES: [&str; 6] = [
+/// The exercises whose visible tests are checked here.
+const EXERCISES: [&str; 7] = [
     "01_linearizable",
+    "02_cap",
     "03_causal",
     "04_read_your_writes",
     "05_eventual",
@@ -81,6 +82,30 @@ fn cases(exercise: &str) -> (Vec<Wrong>, Wrong) {
                 "hangs",
                 "register_one_client_sees_versions_count_up",
                 "write(5) did not return within 1s of tokio time",
+            ),
+        ),
+        "02_cap" => (
+            vec![
+                wrong(
+                    "minority_serves_reads",
+                    "cp_serves_with_a_majority_and_refuses_without",
+                    "of 3 replicas n0 reaches 1, itself included",
+                ),
+                wrong(
+                    "majority_rounded_up",
+                    "cp_an_even_split_has_no_majority",
+                    "a majority of the whole cluster is 3 (`4 / 2 + 1`)",
+                ),
+                wrong(
+                    "apply_before_refuse",
+                    "cp_a_refused_write_leaves_no_trace",
+                    "cp.5: n0 refused the put of x=refused while cut off",
+                ),
+            ],
+            wrong(
+                "hangs",
+                "cp_serves_with_a_majority_and_refuses_without",
+                "instead the call ended as TimedOut",
             ),
         ),
         "03_causal" => (
@@ -524,6 +549,11 @@ fn check(exercise: &str) {
 #[test]
 fn visible_tests_of_01_linearizable_teach_and_end() {
     check("01_linearizable");
+}
+
+#[test]
+fn visible_tests_of_02_cap_teach_and_end() {
+    check("02_cap");
 }
 
 #[test]
