@@ -300,7 +300,8 @@ fn mirror(rel: &str) {
 }
 
 /// The scratch course's manifest: a workspace of the cases, whose dependencies are the
-/// course's own (`given/`, `testkit/`, ...) at their place in this workspace.
+/// course's own (`given/`, `testkit/`, ...) at their place in this workspace, built with
+/// the course's profiles.
 fn root_manifest() -> String {
     let ws = workspace();
     let text = std::fs::read_to_string(ws.join("Cargo.toml")).unwrap();
@@ -322,6 +323,11 @@ fn root_manifest() -> String {
     workspace.insert("dependencies".into(), dependencies.into());
     let mut root = toml::Table::new();
     root.insert("workspace".into(), workspace.into());
+    // The course's profiles, so that the tests build and run as a student's
+    // `cargo test -p PACKAGE` does (line tables only, an optimized test kit).
+    if let Some(profile) = course.get("profile") {
+        root.insert("profile".into(), profile.clone());
+    }
     toml::to_string(&root).unwrap()
 }
 
@@ -432,6 +438,9 @@ fn build() -> BTreeMap<String, PathBuf> {
         .args(["test", "--workspace", "--no-run", "--message-format=json"])
         .current_dir(&root)
         .env("CARGO_TARGET_DIR", shared_target())
+        // Each case is built once and then only when its files change: the incremental
+        // caches of some forty small crates would take gigabytes and save nothing.
+        .env("CARGO_INCREMENTAL", "0")
         .output()
         .expect("cargo starts");
     let stdout = String::from_utf8_lossy(&out.stdout);
