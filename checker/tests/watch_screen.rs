@@ -1,0 +1,416 @@
+//! The watch mode as a student sees it: the real `checker` in a pseudo-terminal (`script`
+//! from util-linux, sized with `stty`), its output read back into a screen of rows by a
+//! terminal emulator (vt100), on the fixture course.
+//!
+//! Every test waits for the screen it expects to appear; the deadline only catches a
+//! watch mode that hangs (the first check of a fresh fixture builds its libraries, which
+//! takes minutes on a loaded machine). Nothing waits for a fixed time.
+
+#![cfg(target_os = "linux")]
+
+#[path = "support/course.rs"]
+mod course;
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use course::{course, shared_target, two_exercises};
+
+/// How long any one screen may take to appear before the test calls it a hang.
+const DEADLINE: Duration = Duration::from_secs(600);
+
+/// What the terminal shows and whether its output has ended, with a signal for each
+/// change.
+type Shared = Arc<(Mutex<Term>, Condvar)>;
+
+struct Term {
+    parser: vt100::Parser,
+    ended: bool,
+}
+
+/// The watch mode running in a pseudo-terminal of a given size.
+struct Tty {
+    child: Child,
+    keys: ChildStdin,
+    screen: Shared,
+    columns: u16,
+}
+
+impl Tty {
+    /// Starts `checker` on the course at `root` in a `columns` x `rows` terminal.
+    fn start(root: &Path, columns: u16, rows: u16) -> Tty {
+        let command = format!(
+            "stty cols {columns} rows {rows} && exec '{}' --course '{}'",
+            env!("CARGO_BIN_EXE_checker"),
+            root.display()
+        );
+        let mut child = Command::new("script")
+            .args(["-qfec", &command, "/dev/null"])
+            .env("CARGO_TARGET_DIR", shared_target())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("script (util-linux) starts");
+        let size = |n: u16| NonZeroU16::new(n).unwrap();
+        let screen: Shared = Arc::new((
+            Mutex::new(Term {
+                parser: vt100::Parser::new(size(rows), size(columns), 0),
+                ended: false,
+            }),
+            Condvar::new(),
+        ));
+        let mut out = child.stdout.take().unwrap();
+        let sink = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.0.lock().unwrap().parser.process(&buf[..n]);
+                sink.1.notify_all();
+            }
+            sink.0.lock().unwrap().ended = true;
+            sink.1.notify_all();
+        });
+        let keys = child.stdin.take().unwrap();
+        Tty {
+            child,
+            keys,
+            screen,
+            columns,
+        }
+    }
+
+    /// Waits until the screen's rows satisfy `ready`, and returns them; `what` says what
+    /// was awaited when it never comes.
+    fn wait(&self, what: &str, ready: impl Fn(&[String]) -> bool) -> Vec<String> {
+        let deadline = Instant::now() + DEADLINE;
+        let mut term = self.screen.0.lock().unwrap();
+        loop {
+            let shown = rows(term.parser.screen(), self.columns);
+            if ready(&shown) {
+                return shown;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero(),
+                "the screen never showed {what}; it shows:\n{}",
+                shown.join("\n")
+            );
+            term = self.screen.1.wait_timeout(term, left).unwrap().0;
+        }
+    }
+
+    /// Waits for the first check of the exercise to be on the screen.
+    fn checked(&self, exercise: &str) -> Vec<String> {
+        self.wait(&format!("a finished check of {exercise}"), |rows| {
+            rows[0].starts_with(exercise)
+                && !rows
+                    .iter()
+                    .any(|r| r.contains("not checked") || r.starts_with("checking"))
+                && rows.iter().any(|r| r.starts_with("saving a file"))
+        })
+    }
+
+    /// Types `keys`.
+    fn press(&mut self, keys: &[u8]) {
+        self.keys.write_all(keys).unwrap();
+        self.keys.flush().unwrap();
+    }
+
+    /// Whether the terminal shows the alternate screen.
+    fn alternate(&self) -> bool {
+        self.screen
+            .0
+            .lock()
+            .unwrap()
+            .parser
+            .screen()
+            .alternate_screen()
+    }
+
+    /// Waits for the terminal's output to end, then for the process.
+    fn exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + DEADLINE;
+        let mut term = self.screen.0.lock().unwrap();
+        while !term.ended {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let shown = rows(term.parser.screen(), self.columns);
+            assert!(
+                !left.is_zero(),
+                "the watch mode did not end:\n{}",
+                shown.join("\n")
+            );
+            term = self.screen.1.wait_timeout(term, left).unwrap().0;
+        }
+        drop(term);
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Tty {
+    fn drop(&mut self) {
+        // Ending `script` hangs up its terminal, which ends the checker in it.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn rows(screen: &vt100::Screen, columns: u16) -> Vec<String> {
+    screen.rows(0, columns).collect()
+}
+
+/// The progress file's current exercise.
+fn current(root: &Path) -> String {
+    let text = std::fs::read_to_string(root.join(".checker/progress.json")).unwrap();
+    let progress: serde_json::Value = serde_json::from_str(&text).unwrap();
+    progress["current"].as_str().unwrap_or_default().to_owned()
+}
+
+/// Replaces the body of `add` in the fixture course at `root`.
+fn set_add(root: &Path, body: &str) {
+    let lib = root.join("exercises/01_sums/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    let text = text.replace(
+        "    // TODO: return the sum.\n    todo!(\"add {a} and {b}\")",
+        body,
+    );
+    std::fs::write(lib, text).unwrap();
+}
+
+/// An `add` that is wrong and prints a long story: a line of 60 numbered words (wider
+/// than any terminal here), then twelve short lines. Both failing tests of task `add`
+/// show all of it, so the explanation is longer than the screen.
+const LONG_FAILURE: &str = "    let words: Vec<String> = (1..=60).map(|i| format!(\"w{i:03}\")).collect();\n    println!(\"{}\", words.join(\" \"));\n    for i in 0..12 {\n        println!(\"step {i}: the register was read\");\n    }\n    a - b";
+
+/// The rows of a failing check with a long explanation, at one size: the header first,
+/// the tasks under it, the keys last, whatever the length of the explanation.
+fn a_long_failure_keeps_the_frame(test: &str, columns: u16, rows: u16) {
+    let root = course(test);
+    set_add(&root, LONG_FAILURE);
+    let tty = Tty::start(&root, columns, rows);
+    let shown = tty.wait("the explanation of add", |rows| {
+        rows.iter()
+            .any(|r| r.starts_with("x adds_small_numbers: panicked"))
+    });
+    let all = shown.join("\n");
+    assert_eq!(shown.len(), usize::from(rows));
+    assert!(tty.alternate(), "{all}");
+    assert!(
+        shown[0].starts_with("01_sums  0/5 points") && shown[0].contains("course ["),
+        "{all}"
+    );
+    assert!(
+        shown[1].contains("failing") && shown[1].contains("add"),
+        "{all}"
+    );
+    assert!(
+        shown[2].contains("not started") && shown[2].contains("total"),
+        "{all}"
+    );
+    let last = &shown[usize::from(rows) - 1];
+    assert!(
+        last.starts_with("h hint  l list  n next  p previous"),
+        "{all}"
+    );
+    let position = &shown[usize::from(rows) - 2];
+    assert!(position.starts_with("lines 1-"), "{all}");
+    assert!(
+        position.contains("PgUp/PgDn"),
+        "the body is longer than the screen:\n{all}"
+    );
+    // The task not started takes no room beyond its row and one line of the body.
+    assert!(!all.contains("not yet implemented"), "{all}");
+}
+
+#[test]
+fn a_long_failure_keeps_the_header_first_and_the_keys_last_at_80x24() {
+    a_long_failure_keeps_the_frame("watch-frame-80", 80, 24);
+}
+
+#[test]
+fn a_long_failure_keeps_the_header_first_and_the_keys_last_at_120x40() {
+    a_long_failure_keeps_the_frame("watch-frame-120", 120, 40);
+}
+
+#[test]
+fn j_and_page_down_scroll_the_body_and_the_header_stays() {
+    let root = course("watch-scroll");
+    set_add(&root, LONG_FAILURE);
+    let mut tty = Tty::start(&root, 80, 24);
+    let before = tty.wait("the explanation of add", |rows| {
+        rows[4].starts_with("add: ") && rows[22].starts_with("lines 1-18 of ")
+    });
+    tty.press(b"j");
+    let after = tty.wait("the body one row further", |rows| {
+        rows[22].starts_with("lines 2-19 of ")
+    });
+    assert_eq!(after[..4], before[..4], "the header and the tasks stay");
+    assert_eq!(after[4..21], before[5..22], "the body moved up one row");
+    assert_eq!(after[23], before[23], "the keys stay");
+    tty.press(b"\x1b[6~");
+    let paged = tty.wait("the body a page further", |rows| {
+        rows[22].starts_with("lines 20-37 of ")
+    });
+    assert_eq!(paged[..4], before[..4]);
+    assert_eq!(paged[23], before[23]);
+    tty.press(b"k");
+    let back = tty.wait("the body one row back", |rows| {
+        rows[22].starts_with("lines 19-36 of ")
+    });
+    assert_eq!(
+        back[4], after[21],
+        "a page down starts after the last row shown"
+    );
+}
+
+#[test]
+fn h_opens_the_hints_of_the_first_task_not_done_and_esc_closes_them() {
+    let root = course("watch-hints");
+    set_add(&root, "    a + b");
+    let mut tty = Tty::start(&root, 80, 24);
+    let before = tty.checked("01_sums");
+    assert!(
+        before[1].contains("done") && before[1].contains("add"),
+        "{}",
+        before.join("\n")
+    );
+    tty.press(b"h");
+    let shown = tty.wait("the hints panel", |rows| {
+        rows.iter().any(|r| r.starts_with("Hints (Esc or h closes"))
+    });
+    let all = shown.join("\n");
+    assert!(
+        all.contains("Hint 1 of 1 for task total of 01_sums:"),
+        "{all}"
+    );
+    assert!(all.contains("Iterator::sum adds up a slice."), "{all}");
+    assert!(
+        !all.contains("task add"),
+        "add is done: no hint about it\n{all}"
+    );
+    assert_eq!(shown[..4], before[..4], "the header and the tasks stay");
+    assert!(shown[23].starts_with("Esc or h close"), "{all}");
+    tty.press(b"\x1b");
+    let closed = tty.wait("the check again", |rows| {
+        !rows.iter().any(|r| r.starts_with("Hints ("))
+    });
+    assert_eq!(closed, before, "Esc brings back the screen as it was");
+}
+
+#[test]
+fn l_down_and_enter_go_to_the_second_exercise_and_p_comes_back() {
+    let root = two_exercises("watch-list");
+    let mut tty = Tty::start(&root, 80, 24);
+    tty.checked("01_sums");
+    tty.press(b"l");
+    tty.wait("the list, its cursor on 01_sums", |rows| {
+        rows.iter().any(|r| r.starts_with("→ > 01_sums"))
+    });
+    tty.press(b"\x1b[B");
+    tty.wait("the cursor on 02_words", |rows| {
+        rows.iter().any(|r| r.starts_with("→   02_words"))
+    });
+    tty.press(b"\r");
+    let shown = tty.checked("02_words");
+    assert!(shown[1].contains("count"), "{}", shown.join("\n"));
+    assert_eq!(current(&root), "02_words");
+    tty.press(b"p");
+    tty.checked("01_sums");
+    assert_eq!(current(&root), "01_sums");
+}
+
+#[test]
+fn saving_a_file_of_another_exercise_makes_it_current_and_checks_it() {
+    let root = two_exercises("watch-follow");
+    let tty = Tty::start(&root, 80, 24);
+    tty.checked("01_sums");
+    let lib = root.join("exercises/02_words/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    let solved = text.replace(
+        "    // TODO: count the words.\n    todo!(\"count the words of {text:?}\")",
+        "    text.split_whitespace().count()",
+    );
+    assert_ne!(solved, text);
+    std::fs::write(&lib, solved).unwrap();
+    let shown = tty.wait("02_words checked and done", |rows| {
+        rows[0].starts_with("02_words  4/4 points") && rows[1].contains("done")
+    });
+    assert!(shown[1].contains("count"), "{}", shown.join("\n"));
+    assert_eq!(current(&root), "02_words");
+}
+
+#[test]
+fn a_line_wider_than_the_screen_is_wrapped_at_spaces() {
+    let root = course("watch-wrap");
+    set_add(&root, LONG_FAILURE);
+    let tty = Tty::start(&root, 80, 24);
+    let shown = tty.wait("the printed words", |rows| {
+        rows.iter().any(|r| r.contains("w001")) && rows.iter().any(|r| r.contains("w060"))
+    });
+    let first = shown.iter().position(|r| r.contains("w001")).unwrap();
+    let last = shown.iter().position(|r| r.contains("w060")).unwrap();
+    assert!(last > first, "the words take more than one row");
+    let words: Vec<&str> = shown[first..=last]
+        .iter()
+        .flat_map(|row| row.split_whitespace())
+        .collect();
+    let expected: Vec<String> = (1..=60).map(|i| format!("w{i:03}")).collect();
+    assert_eq!(
+        words,
+        expected,
+        "every row breaks between words:\n{}",
+        shown.join("\n")
+    );
+    // Each row holds as many words as fit: the next word would not have.
+    for row in &shown[first..last] {
+        assert!(row.trim_end().len() + " w000".len() > 80, "{row:?}");
+    }
+}
+
+#[test]
+fn q_leaves_the_alternate_screen_and_exits_0() {
+    let root = course("watch-quit");
+    let mut tty = Tty::start(&root, 80, 24);
+    tty.checked("01_sums");
+    assert!(tty.alternate());
+    tty.press(b"q");
+    let status = tty.exit();
+    assert!(status.success(), "{status}");
+    assert!(!tty.alternate(), "the shell's screen is back");
+}
+
+/// The whole loop once: a check at start, a hint on `h`, a check again on save, `q`.
+#[test]
+fn the_watch_mode_answers_keys_and_checks_again_on_save() {
+    let root = course("watch-tty");
+    let mut tty = Tty::start(&root, 80, 24);
+    let shown = tty.checked("01_sums");
+    assert!(
+        shown[0].starts_with("01_sums  0/5 points"),
+        "{}",
+        shown.join("\n")
+    );
+    tty.press(b"h");
+    tty.wait("the first hint", |rows| {
+        rows.iter()
+            .any(|r| r.starts_with("Hint 1 of 2 for task add"))
+    });
+    tty.press(b"h");
+    set_add(&root, "    a + b");
+    let shown = tty.wait("add done", |rows| rows[1].contains("done"));
+    assert!(
+        shown[0].starts_with("01_sums  2/5 points"),
+        "{}",
+        shown.join("\n")
+    );
+    tty.press(b"q");
+    assert!(tty.exit().success());
+}
