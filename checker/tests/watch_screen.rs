@@ -414,3 +414,75 @@ fn the_watch_mode_answers_keys_and_checks_again_on_save() {
     tty.press(b"q");
     assert!(tty.exit().success());
 }
+
+/// Whether process `pid` has ended (gone, or a zombie nobody has reaped yet).
+fn ended(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the command's name, which is in parentheses.
+        Ok(stat) => stat
+            .rsplit_once(") ")
+            .is_some_and(|(_, rest)| rest.starts_with('Z')),
+        Err(_) => true,
+    }
+}
+
+/// Kills the processes named in a folder when dropped: a test that fails must not leave
+/// a looping process behind.
+struct Reap(std::path::PathBuf);
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        for entry in std::fs::read_dir(&self.0).into_iter().flatten().flatten() {
+            let pid = entry.file_name().to_string_lossy().into_owned();
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid])
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}
+
+/// Quitting while a test of the check loops for ever ends that test too: nothing is
+/// left running once the watch mode is gone.
+#[test]
+fn quitting_during_a_check_ends_the_tests_it_started() {
+    let root = course("watch-quit-busy");
+    let pids = root.join("pids");
+    std::fs::create_dir_all(&pids).unwrap();
+    let _reap = Reap(pids.clone());
+    set_add(
+        &root,
+        &format!(
+            "    std::fs::write(format!(\"{}/{{}}\", std::process::id()), \"\").unwrap();\n    loop {{\n        std::hint::black_box(a + b);\n    }}",
+            pids.display()
+        ),
+    );
+    let mut tty = Tty::start(&root, 80, 24);
+    // The looping tests say they started by leaving their process ids; nothing on the
+    // screen shows it, so the folder is looked at until then.
+    let deadline = Instant::now() + DEADLINE;
+    let running = loop {
+        let found: Vec<String> = std::fs::read_dir(&pids)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        if !found.is_empty() {
+            break found;
+        }
+        assert!(Instant::now() < deadline, "no test of add started");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let shown = tty.wait("the check running", |rows| {
+        rows[3].starts_with("checking 01_sums")
+    });
+    assert!(shown[1].contains("add"), "{}", shown.join("\n"));
+    tty.press(b"q");
+    assert!(tty.exit().success());
+    for pid in &running {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !ended(pid) {
+            assert!(Instant::now() < deadline, "test process {pid} still runs");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}

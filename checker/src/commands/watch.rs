@@ -41,6 +41,7 @@ use crate::commands::list;
 use app::{App, Event, Flow, Key};
 use checker_core::Status;
 use checker_core::course::Course;
+use checker_core::group::ProcessGroup;
 use checker_core::progress::CourseState;
 use checker_core::style::Style;
 use terminal::Terminal;
@@ -73,6 +74,8 @@ pub fn run(course: &Course) -> Result<Status> {
     let watcher = saves::watch(course, events.clone());
     let unwatched = watcher.as_ref().err().cloned();
     let jobs = worker::start(course.clone(), events)?;
+    // However the mode ends, the tests of a check still running end with it.
+    let _checks = StopChecks;
     let mut terminal = Terminal::enter()?;
     let mut app = App::new(course, jobs, unwatched)?;
     let mut size = Terminal::size();
@@ -103,6 +106,17 @@ pub fn run(course: &Course) -> Result<Status> {
     drop(terminal);
     drop(watcher);
     Ok(Status::Passed)
+}
+
+/// Ends the test processes of a check still running when dropped. Leaving them to the
+/// checks' thread would not do: it ends with the process, before their timeout, and a
+/// test that loops for ever would run on.
+struct StopChecks;
+
+impl Drop for StopChecks {
+    fn drop(&mut self) {
+        ProcessGroup::kill_all();
+    }
 }
 
 /// Sends each key pressed and each change of the terminal's size.
