@@ -37,14 +37,17 @@ struct Tty {
     child: Child,
     keys: ChildStdin,
     screen: Shared,
-    columns: u16,
+    /// The file the pseudo-terminal's name is written to, for resizing it.
+    name: std::path::PathBuf,
 }
 
 impl Tty {
     /// Starts `checker` on the course at `root` in a `columns` x `rows` terminal.
     fn start(root: &Path, columns: u16, rows: u16) -> Tty {
+        let name = root.join("tty-name");
         let command = format!(
-            "stty cols {columns} rows {rows} && exec '{}' --course '{}'",
+            "tty > '{}' && stty cols {columns} rows {rows} && exec '{}' --course '{}'",
+            name.display(),
             env!("CARGO_BIN_EXE_checker"),
             root.display()
         );
@@ -84,8 +87,25 @@ impl Tty {
             child,
             keys,
             screen,
-            columns,
+            name,
         }
+    }
+
+    /// Gives the terminal a new size, as a window resized by its user: the process in it
+    /// gets SIGWINCH.
+    fn resize(&mut self, columns: u16, rows: u16) {
+        let name = std::fs::read_to_string(&self.name).unwrap();
+        let size = |n: u16| NonZeroU16::new(n).unwrap();
+        // Held while the size changes, so that nothing drawn for the new size is read
+        // at the old one.
+        let mut term = self.screen.0.lock().unwrap();
+        term.parser.set_size(size(rows), size(columns));
+        let status = Command::new("stty")
+            .args(["-F", name.trim()])
+            .args(["cols", &columns.to_string(), "rows", &rows.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "stty -F {name} failed");
     }
 
     /// Waits until the screen's rows satisfy `ready`, and returns them; `what` says what
@@ -94,16 +114,19 @@ impl Tty {
         let deadline = Instant::now() + DEADLINE;
         let mut term = self.screen.0.lock().unwrap();
         loop {
-            let shown = rows(term.parser.screen(), self.columns);
+            let shown = rows(term.parser.screen());
             if ready(&shown) {
                 return shown;
             }
             let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero(),
-                "the screen never showed {what}; it shows:\n{}",
-                shown.join("\n")
-            );
+            if left.is_zero() {
+                // Let go of the screen first: its reader would find it poisoned.
+                drop(term);
+                panic!(
+                    "the screen never showed {what}; it shows:\n{}",
+                    shown.join("\n")
+                );
+            }
             term = self.screen.1.wait_timeout(term, left).unwrap().0;
         }
     }
@@ -142,12 +165,11 @@ impl Tty {
         let mut term = self.screen.0.lock().unwrap();
         while !term.ended {
             let left = deadline.saturating_duration_since(Instant::now());
-            let shown = rows(term.parser.screen(), self.columns);
-            assert!(
-                !left.is_zero(),
-                "the watch mode did not end:\n{}",
-                shown.join("\n")
-            );
+            if left.is_zero() {
+                let shown = rows(term.parser.screen());
+                drop(term);
+                panic!("the watch mode did not end:\n{}", shown.join("\n"));
+            }
             term = self.screen.1.wait_timeout(term, left).unwrap().0;
         }
         drop(term);
@@ -163,8 +185,8 @@ impl Drop for Tty {
     }
 }
 
-fn rows(screen: &vt100::Screen, columns: u16) -> Vec<String> {
-    screen.rows(0, columns).collect()
+fn rows(screen: &vt100::Screen) -> Vec<String> {
+    screen.rows(0, screen.size().1.get()).collect()
 }
 
 /// The progress file's current exercise.
@@ -375,16 +397,72 @@ fn a_line_wider_than_the_screen_is_wrapped_at_spaces() {
     }
 }
 
-#[test]
-fn q_leaves_the_alternate_screen_and_exits_0() {
-    let root = course("watch-quit");
+/// How the watch mode ends: `q` and Ctrl-C (a key in raw mode, not a signal) alike.
+fn quit_with(test: &str, key: &[u8]) {
+    let root = course(test);
     let mut tty = Tty::start(&root, 80, 24);
     tty.checked("01_sums");
     assert!(tty.alternate());
-    tty.press(b"q");
+    tty.press(key);
     let status = tty.exit();
     assert!(status.success(), "{status}");
     assert!(!tty.alternate(), "the shell's screen is back");
+}
+
+#[test]
+fn q_leaves_the_alternate_screen_and_exits_0() {
+    quit_with("watch-quit", b"q");
+}
+
+#[test]
+fn ctrl_c_leaves_the_alternate_screen_and_exits_0() {
+    quit_with("watch-ctrl-c", b"\x03");
+}
+
+/// An error of the tool itself (the progress file cannot be written) restores the
+/// terminal before its one line is printed.
+#[test]
+fn an_error_leaves_the_alternate_screen_and_says_what_went_wrong() {
+    let root = course("watch-error");
+    std::fs::write(
+        root.join(".checker"),
+        "a file where the checker keeps a folder",
+    )
+    .unwrap();
+    let mut tty = Tty::start(&root, 80, 24);
+    let status = tty.exit();
+    assert_eq!(status.code(), Some(2), "{status}");
+    assert!(!tty.alternate());
+    let term = tty.screen.0.lock().unwrap();
+    let shown = rows(term.parser.screen()).join("\n");
+    assert!(
+        shown.contains("error: ") && shown.contains(".checker"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_resized_terminal_gets_the_frame_at_its_new_size() {
+    let root = course("watch-resize");
+    set_add(&root, LONG_FAILURE);
+    let mut tty = Tty::start(&root, 80, 24);
+    tty.wait("the explanation of add", |rows| {
+        rows.iter().any(|r| r.starts_with("x adds_small_numbers"))
+    });
+    tty.resize(120, 40);
+    let shown = tty.wait("the frame at 120x40", |rows| {
+        rows[39].starts_with("h hint") && rows[38].starts_with("lines 1-34 of ")
+    });
+    // The header has room for the title now.
+    assert!(
+        shown[0].starts_with("01_sums  0/5 points  Adding numbers"),
+        "{}",
+        shown.join("\n")
+    );
+    tty.resize(60, 20);
+    tty.wait("the frame at 60x20", |rows| {
+        rows.len() == 20 && rows[19].starts_with("h hint") && rows[18].starts_with("lines 1-14 of ")
+    });
 }
 
 /// The whole loop once: a check at start, a hint on `h`, a check again on save, `q`.
