@@ -655,8 +655,9 @@ mod tests {
             line: line.into(),
         };
         app.handle(Event::Started(2)).unwrap();
-        app.handle(progress(1, "compiling the old one")).unwrap();
         app.handle(progress(2, "compiling tokio (12/40)")).unwrap();
+        // A line of the check that `r` replaced, arriving late.
+        app.handle(progress(1, "compiling the old one")).unwrap();
         let status = app.frame(80).status.text();
         assert!(status.starts_with("checking 01_a... "), "{status}");
         assert!(status.ends_with(" · compiling tokio (12/40)"), "{status}");
