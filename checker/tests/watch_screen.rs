@@ -397,6 +397,32 @@ fn a_line_wider_than_the_screen_is_wrapped_at_spaces() {
     }
 }
 
+#[test]
+fn a_compile_error_shows_the_errors_and_the_tasks_done_before() {
+    let root = course("watch-broken");
+    set_add(&root, "    a + b");
+    let tty = Tty::start(&root, 80, 24);
+    tty.checked("01_sums");
+    let lib = root.join("exercises/01_sums/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, text.replace("    a + b", "    a + b +")).unwrap();
+    let shown = tty.wait("the compile error", |rows| {
+        rows[4].starts_with("01_sums does not compile (first error at ")
+    });
+    let all = shown.join("\n");
+    assert!(shown[4].contains("src/lib.rs:"), "{all}");
+    assert!(
+        shown[1].contains("done before") && shown[1].contains("add"),
+        "{all}"
+    );
+    assert!(
+        shown[2].contains("not done") && shown[2].contains("total"),
+        "{all}"
+    );
+    assert!(shown.iter().any(|r| r.starts_with("  error")), "{all}");
+    assert!(shown[23].starts_with("h hint"), "{all}");
+}
+
 /// How the watch mode ends: `q` and Ctrl-C (a key in raw mode, not a signal) alike.
 fn quit_with(test: &str, key: &[u8]) {
     let root = course(test);
@@ -550,10 +576,16 @@ fn quitting_during_a_check_ends_the_tests_it_started() {
         assert!(Instant::now() < deadline, "no test of add started");
         std::thread::sleep(Duration::from_millis(50));
     };
-    let shown = tty.wait("the check running", |rows| {
-        rows[3].starts_with("checking 01_sums")
-    });
-    assert!(shown[1].contains("add"), "{}", shown.join("\n"));
+    // Keys work while the check runs, which counts its seconds.
+    tty.press(b"l");
+    tty.wait(
+        "the list, the check still running for a second or more",
+        |rows| {
+            rows.iter().any(|r| r.starts_with("→ > 01_sums"))
+                && rows[3].starts_with("checking 01_sums... ")
+                && !rows[3].starts_with("checking 01_sums... 0 s")
+        },
+    );
     tty.press(b"q");
     assert!(tty.exit().success());
     for pid in &running {
