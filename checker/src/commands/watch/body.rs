@@ -11,8 +11,8 @@
 use std::path::Path;
 
 use checker_core::catalog::Exercise;
-use checker_core::progress::{CourseState, first_error_place};
-use checker_core::report::{Build, ExerciseReport, TaskVerdict, TestReport};
+use checker_core::progress::CourseState;
+use checker_core::report::{Build, ExerciseReport, TaskVerdict, TestReport, first_error_place};
 
 use super::screen::{Line, Look};
 use super::wrap::{clean, columns, fit};

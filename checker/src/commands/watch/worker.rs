@@ -8,11 +8,13 @@
 //! the watch mode records without showing it over the new exercise's screen.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::sync::mpsc::{self, Sender};
 
 use checker_core::catalog::Exercise;
 use checker_core::course::{Course, Source};
 use checker_core::report::ExerciseReport;
+use checker_core::runner::{Activity, Observer};
 
 use super::app::Event;
 use crate::commands::check;
@@ -65,12 +67,17 @@ pub fn start(course: Course, events: Sender<Event>) -> std::io::Result<Sender<Jo
 
 /// Runs one check, with the student's copy, the default seed and timeout.
 fn run(course: &Course, job: &Job, events: &Sender<Event>) -> Result<ExerciseReport, String> {
-    // The line under the header while the check runs. The runner will report what the
-    // build compiles and how far it is: that goes to the screen through this sender, as
-    // more `Event::Progress` lines of the same job.
-    let _ = events.send(Event::Progress {
-        id: job.id,
-        line: "building it with its hidden tests, then running them".into(),
+    // What the build compiles and how many tests have run, for the line under the header.
+    let (id, to, name) = (job.id, events.clone(), job.exercise.name.clone());
+    let observer: Observer = Arc::new(move |activity: &Activity| {
+        let line = match activity {
+            Activity::Compiling { done, total, now } => format!(
+                "compiling, {done}/{total} crates: {}",
+                check::crate_names(now, &name)
+            ),
+            Activity::Testing { done, total } => format!("{done}/{total} tests run"),
+        };
+        let _ = to.send(Event::Progress { id, line });
     });
     let checked = catch_unwind(AssertUnwindSafe(|| {
         check::check_one(
@@ -80,6 +87,7 @@ fn run(course: &Course, job: &Job, events: &Sender<Event>) -> Result<ExerciseRep
             check::DEFAULT_SEED,
             None,
             check::TEST_TIMEOUT,
+            Some(observer),
         )
     }));
     match checked {
