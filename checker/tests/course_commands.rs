@@ -7,7 +7,7 @@ mod course;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use course::{checker, copy, course, fixtures, stderr, stdout, workspace};
+use course::{checker, copy, course, fixtures, stderr, stdout};
 use serde_json::Value;
 
 fn json(o: &Output) -> Value {
@@ -638,84 +638,6 @@ fn a_students_edits_pass_verify_and_only_pristine_names_them() {
         "{}",
         stdout(&out)
     );
-}
-
-/// The watch mode in a real pseudo-terminal (`script` from util-linux): it checks the
-/// current exercise, shows a hint on `h`, checks again when a file is saved, and quits on
-/// `q`. The test waits for each screen to appear rather than for a fixed time.
-#[cfg(target_os = "linux")]
-#[test]
-fn the_watch_mode_answers_keys_and_checks_again_on_save() {
-    use std::io::{Read, Write};
-    use std::process::Stdio;
-    use std::sync::{Arc, Condvar, Mutex};
-    use std::time::{Duration, Instant};
-
-    let root = course("watch-tty");
-    let command = format!(
-        "{} --course {}",
-        env!("CARGO_BIN_EXE_checker"),
-        root.display()
-    );
-    let mut child = Command::new("script")
-        .args(["-qfec", &command, "/dev/null"])
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace().join("target/course-tests/target"),
-        )
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("script starts");
-    // Everything shown so far, and a signal for each new piece.
-    let screen = Arc::new((Mutex::new(String::new()), Condvar::new()));
-    let mut out = child.stdout.take().unwrap();
-    let sink = Arc::clone(&screen);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = out.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            let text = String::from_utf8_lossy(&buf[..n]).into_owned();
-            sink.0.lock().unwrap().push_str(&text);
-            sink.1.notify_all();
-        }
-    });
-    // Waits until `text` has been shown `times` times (the generous limit only catches a
-    // watch mode that never shows it).
-    let wait_for = |text: &str, times: usize| {
-        let deadline = Instant::now() + Duration::from_secs(180);
-        let mut shown = screen.0.lock().unwrap();
-        while shown.matches(text).count() < times {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "no {text:?} on screen:\n{shown}");
-            shown = screen.1.wait_timeout(shown, left).unwrap().0;
-        }
-    };
-    let mut keys = child.stdin.take().unwrap();
-    wait_for("replay: checker check 01_sums", 1);
-    assert!(screen.0.lock().unwrap().contains("0/5 points"));
-    keys.write_all(b"h").unwrap();
-    wait_for("Hint 1 of 2", 1);
-    set_add(&root, "    a + b");
-    wait_for("done  add", 1);
-    assert!(screen.0.lock().unwrap().contains("2/5 points"));
-    keys.write_all(b"q").unwrap();
-    let (done, exited) = std::sync::mpsc::channel();
-    let pid = child.id();
-    std::thread::spawn(move || {
-        let _ = done.send(child.wait());
-    });
-    match exited.recv_timeout(Duration::from_secs(30)) {
-        Ok(status) => assert!(status.unwrap().success()),
-        Err(_) => {
-            let _ = Command::new("kill").arg(pid.to_string()).status();
-            panic!("the watch mode did not quit on q");
-        }
-    }
 }
 
 /// `CARGO_TARGET_DIR=target checker check` from the course folder: a relative build

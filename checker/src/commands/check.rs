@@ -173,7 +173,7 @@ impl StatusLine {
 
 /// The crates cargo says it is compiling, with the checker's own packages named for
 /// people: the exercise's code and its hidden suite.
-fn crate_names(now: &str, exercise: &str) -> String {
+pub(crate) fn crate_names(now: &str, exercise: &str) -> String {
     now.split(", ")
         .map(|name| {
             if name.contains("-exercise") {
