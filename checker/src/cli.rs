@@ -48,10 +48,14 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Restore an exercise's skeleton, keeping a backup of your files.
+    /// Restore an exercise's skeleton, keeping a backup of your files (asks first).
     Reset {
-        /// The exercise (its name, number or topic).
-        exercise: String,
+        /// The exercise (its name, number or topic); default: the one whose folder you
+        /// are in, else the current one.
+        exercise: Option<String>,
+        /// Do it without asking (for scripts; without a terminal it is required).
+        #[arg(long)]
+        yes: bool,
     },
     /// Check exercises against their hidden suites.
     ///
@@ -247,6 +251,9 @@ pub enum DevCommand {
         /// Only these exercises (default: all).
         exercises: Vec<String>,
     },
+    /// Check that each student's copy in exercises/ is its skeleton, as the course's
+    /// repository ships it (for CI of the course; in a student's checkout they differ).
+    Pristine,
     /// Mutation testing of the hidden suites: each mutant of a reference solution (made
     /// by cargo-mutants) checked with the exercise's hidden suite; reports caught,
     /// missed and unviable mutants (a benchmark: minutes per exercise).

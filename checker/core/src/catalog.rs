@@ -245,6 +245,24 @@ impl Catalog {
                 return Ok(one);
             }
         }
+        if let Ok(n) = name.parse::<u32>() {
+            let numbers: Vec<u32> = self
+                .exercises
+                .iter()
+                .filter_map(|e| number(&e.name))
+                .collect();
+            return Err(CatalogError(
+                match (numbers.iter().min(), numbers.iter().max()) {
+                    (Some(low), Some(high)) => format!(
+                        "no exercise numbered {n}: the course's exercises are numbered {low} to \
+                     {high} (`checker list` shows them)"
+                    ),
+                    _ => {
+                        format!("no exercise numbered {n}: the course's exercises have no numbers")
+                    }
+                },
+            ));
+        }
         let closest = self
             .exercises
             .iter()
@@ -284,7 +302,7 @@ fn number(name: &str) -> Option<u32> {
 }
 
 /// Levenshtein distance, for suggestions.
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -355,6 +373,12 @@ mod tests {
         assert_eq!(c.find("cap").unwrap().name, "02_cap");
         let err = c.find("linearisable").unwrap_err();
         assert!(err.0.contains("did you mean \"01_linearizable\"?"), "{err}");
+        // A number out of range is not "close" to any name.
+        let err = c.find("8").unwrap_err();
+        assert_eq!(
+            err.0,
+            "no exercise numbered 8: the course's exercises are numbered 1 to 2 (`checker list` shows them)"
+        );
     }
 
     #[test]

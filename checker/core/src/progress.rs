@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{Exercise, Task};
 use crate::course::Course;
 use crate::files::write_atomically;
-use crate::report::{Build, ExerciseReport};
+use crate::report::{Build, ExerciseReport, first_error_place};
 
 /// The version of the file's layout.
 const VERSION: u32 = 1;
@@ -278,6 +278,15 @@ impl<'c> CourseState<'c> {
         }
     }
 
+    /// Forgets what the checks of `exercise` found (its copy was put back to the
+    /// skeleton); the hints shown stay counted.
+    pub fn forget_results(&mut self, exercise: &Exercise) {
+        let entry = self.progress.exercise(&exercise.name);
+        entry.done.clear();
+        entry.broken = None;
+        entry.checked = false;
+    }
+
     /// Where the last check of `exercise` found its first compile error, when the copy
     /// does not compile now.
     pub fn broken(&self, exercise: &Exercise) -> Option<&str> {
@@ -378,31 +387,6 @@ fn hint(task: &Task, number: usize) -> Hint {
         of: task.hints.len(),
         text: task.hints[number - 1].clone(),
     }
-}
-
-/// Where the compiler's first error is, as `path:line` (the `--> path:line:col` line of
-/// its report) with the path relative to `base` when it lies inside it, or the error's
-/// first line when it names no place.
-pub fn first_error_place(errors: &str, base: &Path) -> String {
-    let place = errors.lines().find_map(|line| {
-        let rest = line.trim_start().strip_prefix("--> ")?;
-        let mut parts = rest.rsplitn(3, ':');
-        let _column = parts.next()?;
-        let line = parts.next()?;
-        let path = parts.next()?;
-        line.parse::<u32>().ok()?;
-        let path = Path::new(path);
-        let path = path.strip_prefix(base).unwrap_or(path);
-        Some(format!("{}:{line}", path.display()))
-    });
-    place.unwrap_or_else(|| {
-        errors
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or("the compiler gave no message")
-            .to_owned()
-    })
 }
 
 #[cfg(test)]

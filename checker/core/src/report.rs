@@ -6,6 +6,7 @@
 //! as a problem of the suite.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -201,10 +202,7 @@ impl ExerciseReport {
             out.push_str(&format!(
                 "  {} the exercise does not compile (first error at {}):\n",
                 style.red("FAIL"),
-                crate::progress::first_error_place(
-                    errors,
-                    &std::env::current_dir().unwrap_or_default()
-                )
+                first_error_place(errors, &std::env::current_dir().unwrap_or_default())
             ));
             out.push_str(&indent(errors, "    "));
             for task in &ex.tasks {
@@ -284,6 +282,31 @@ impl ExerciseReport {
         }
         out
     }
+}
+
+/// Where the compiler's first error is, as `path:line` (the `--> path:line:col` line of
+/// its report) with the path relative to `base` when it lies inside it, or the error's
+/// first line when it names no place.
+pub fn first_error_place(errors: &str, base: &Path) -> String {
+    let place = errors.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("--> ")?;
+        let mut parts = rest.rsplitn(3, ':');
+        let _column = parts.next()?;
+        let line = parts.next()?;
+        let path = parts.next()?;
+        line.parse::<u32>().ok()?;
+        let path = Path::new(path);
+        let path = path.strip_prefix(base).unwrap_or(path);
+        Some(format!("{}:{line}", path.display()))
+    });
+    place.unwrap_or_else(|| {
+        errors
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("the compiler gave no message")
+            .to_owned()
+    })
 }
 
 fn indent(text: &str, prefix: &str) -> String {

@@ -161,7 +161,7 @@ impl Grader {
         exercises_dir: Option<&Path>,
         work: &Path,
         notes: &mut Vec<String>,
-        flags: &mut Vec<super::integrity::Flag>,
+        flags: &mut Vec<checker_core::integrity::Flag>,
     ) -> ExerciseGrade {
         let name = &planned.exercise.name;
         let not = |status, why: &str| not_graded(planned, self.seed, status, why);
@@ -191,7 +191,7 @@ impl Grader {
             Err(error) => return not(ExerciseStatus::Rejected, &error.to_string()),
         }
         // What was copied is what is compiled: scan that, before anything runs.
-        flags.extend(super::integrity::scan_dir(name, &work));
+        flags.extend(checker_core::integrity::scan_dir(name, &work));
         let tool = |error: anyhow::Error| not(ExerciseStatus::ToolError, &format!("{error:#}"));
         let make = |folder: &str| {
             let dir = work.join(folder);

@@ -95,7 +95,13 @@ pub fn checker_with(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Output 
     for (name, value) in env {
         command.env(name, value);
     }
-    command.output().expect("the checker starts")
+    let out = command.output().expect("the checker starts");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("is built with the grade feature"),
+        "this test grades, and the checker was built without grading: run it with \
+         `cargo test -p checker --features grade` (the root `cargo test` turns grading on)"
+    );
+    out
 }
 
 /// Standard output, as text.
