@@ -21,7 +21,8 @@
 //! The history is in the documented history format (see [`crate::history::json`]), so
 //! its operation ids are its positions there, as in the evidence. Trace times are
 //! nanoseconds of virtual time, the unit of simulated histories; `"times": "lines"` says
-//! a history's times are line numbers of a log instead.
+//! a history's times are line numbers of a log instead, `"times": "ticks"` plain numbers
+//! of a history written by hand.
 //!
 //! A report made for a student tells the smallest story ([`CheckReport::smallest`]): the
 //! few operations the checker still rejects for the same reason (see
@@ -72,7 +73,8 @@ pub struct CheckReport {
     /// How many trace events were left out.
     #[serde(default)]
     pub trace_left_out: usize,
-    /// What the history's times count: nanoseconds unless it was read from a log.
+    /// What the history's times count: nanoseconds unless it was read from a log or
+    /// written by hand.
     #[serde(default, skip_serializing_if = "TimeUnit::is_nanoseconds")]
     pub times: TimeUnit,
     /// The smallest part of the history the checker still rejects for the same reason,
@@ -239,7 +241,8 @@ impl CheckReport {
         self
     }
 
-    /// The same report, its history's times counting `unit` (line numbers of a log).
+    /// The same report, its history's times counting `unit` (line numbers of a log, plain
+    /// numbers of a history written by hand).
     pub fn times_in(mut self, unit: TimeUnit) -> Self {
         self.times = unit;
         self

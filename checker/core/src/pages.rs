@@ -559,6 +559,25 @@ mod tests {
     }
 
     #[test]
+    fn a_history_written_by_hand_keeps_its_plain_numbers_on_the_page() {
+        let history = History::from_ops([
+            Operation::write(0, 1, 0, 10),
+            Operation::read(1, None, 20, 30),
+        ])
+        .unwrap();
+        let verdict = Linearizable::new(ModelKind::Register)
+            .check(&history)
+            .unwrap();
+        let report = CheckReport::new("by hand", "linearizability", &history, None, &verdict)
+            .times_in(TimeUnit::Ticks);
+        let page = render(&report).unwrap();
+        assert!(page.contains("called at 20, returned at 30"), "{page}");
+        assert!(page.contains(">time</text>"), "{page}");
+        assert!(!page.contains(" ms"), "{page}");
+        assert!(!page.contains("0.00002"), "{page}");
+    }
+
+    #[test]
     fn a_long_history_is_drawn_around_the_evidence() {
         let mut ops = Vec::new();
         for i in 0..1000u64 {

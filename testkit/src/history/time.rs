@@ -21,8 +21,9 @@
 //! µs`, `1.2 s`) because times side by side must compare at a glance. Most times the
 //! course records are whole milliseconds or close to them, and so read short.
 //!
-//! Histories read from Jepsen and EDN logs count lines, not nanoseconds: a
-//! [`TimeUnit`] says which, and writes `line 12` for those.
+//! Histories read from Jepsen and EDN logs count lines, not nanoseconds, and histories
+//! written out by hand (the ones a student classifies) count plain steps: a [`TimeUnit`]
+//! says which, and writes `line 12` or `12` for those.
 
 use std::fmt;
 use std::time::Duration;
@@ -73,22 +74,27 @@ pub enum TimeUnit {
     Nanoseconds,
     /// Line numbers of a log file: shown as `line 12`.
     Lines,
+    /// Plain numbers with no unit, as in a history written by hand (`w(0, 1, 0, 10)`):
+    /// shown as they are, `12`, so that they read as they were written.
+    Ticks,
 }
 
 impl TimeUnit {
-    /// `at` in words: `19.25 ms`, or `line 12`.
+    /// `at` in words: `19.25 ms`, `line 12`, or `12`.
     pub fn show(self, at: Time) -> String {
         match self {
             TimeUnit::Nanoseconds => millis(at).to_string(),
             TimeUnit::Lines => format!("line {at}"),
+            TimeUnit::Ticks => at.to_string(),
         }
     }
 
-    /// The unit an axis of these times is labelled with: `ms` or `line`.
+    /// The unit an axis of these times is labelled with: `ms`, `line` or `time`.
     pub fn axis(self) -> &'static str {
         match self {
             TimeUnit::Nanoseconds => "ms",
             TimeUnit::Lines => "line",
+            TimeUnit::Ticks => "time",
         }
     }
 
@@ -96,7 +102,7 @@ impl TimeUnit {
     pub fn tick(self, at: Time) -> String {
         match self {
             TimeUnit::Nanoseconds => millis(at).number(),
-            TimeUnit::Lines => at.to_string(),
+            TimeUnit::Lines | TimeUnit::Ticks => at.to_string(),
         }
     }
 
@@ -173,5 +179,11 @@ mod tests {
         );
         assert_eq!(TimeUnit::Nanoseconds.tick(2_500_000), "2.5");
         assert_eq!(TimeUnit::Lines.tick(12), "12");
+        assert_eq!(
+            TimeUnit::Ticks.span(&ok),
+            "called at 19000000, returned at 21500000"
+        );
+        assert_eq!(TimeUnit::Ticks.tick(12), "12");
+        assert_eq!(TimeUnit::Ticks.axis(), "time");
     }
 }
