@@ -133,6 +133,10 @@ impl Point {
 
 /// The time this thread has spent on a processor, in ms, where Linux reports it.
 fn cpu_ms() -> Option<f64> {
+    // Linux brings a running thread's total up to date only when the scheduler looks at
+    // it (a tick, a switch); yielding is such a moment, so the figure is exact rather
+    // than a tick behind.
+    std::thread::yield_now();
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
     Some(ns / 1e6)

@@ -34,9 +34,24 @@ fn best_time(model: ModelKind, history: &History, runs: usize) -> (Duration, &'s
     (best, verdict)
 }
 
+/// The first `shared/data/porcupine` found beside the project or beside a folder
+/// above it: a checkout sits either directly beside `shared` or one level deeper (a
+/// worktree). Falls back to the nearest, which is then reported as not found.
+fn data_dir() -> PathBuf {
+    let project = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let project = std::fs::canonicalize(&project).unwrap_or(project);
+    let beside = |up: &std::path::Path| up.join("../shared/data/porcupine");
+    project
+        .ancestors()
+        .take(3)
+        .map(beside)
+        .find(|d| d.is_dir())
+        .unwrap_or_else(|| beside(&project))
+}
+
 /// Runs the section.
 pub fn run() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/porcupine");
+    let dir = data_dir();
     let Ok(table) = std::fs::read_to_string(dir.join("EXPECTED.tsv")) else {
         println!(
             "Porcupine's histories: {} not found; this section did not run",
