@@ -217,14 +217,17 @@ impl<'a, M: Facts> Search<'a, M> {
         if known.is_some() {
             return known.map(|r| r.2);
         }
-        self.optional
+        // The optional operations are kept in the order of their ranks: start after
+        // `after` rather than ranking them all again, which made a dead end that tries
+        // each optional operation in turn cost their number squared.
+        let start = match after {
+            Some(a) if a.0 => self.optional.partition_point(|&op| self.rank(op) <= a),
+            _ => 0,
+        };
+        self.optional[start..]
             .iter()
             .copied()
-            .filter(|&op| self.optional_ready(op))
-            .map(|op| self.rank(op))
-            .filter(later)
-            .min()
-            .map(|r| r.2)
+            .find(|&op| self.optional_ready(op))
     }
 
     /// A client's next operation that is an observer legal now, if there is one.
@@ -243,8 +246,8 @@ impl<'a, M: Facts> Search<'a, M> {
         None
     }
 
-    /// Runs at most `*steps` steps (placements and moves back); `None` when it paused
-    /// undecided.
+    /// Runs at most `*steps` steps (placements, tries that failed, and moves back);
+    /// `None` when it paused undecided.
     pub(crate) fn run(&mut self, steps: &mut u64) -> Option<Found> {
         while self.required_left > 0 {
             if self.reached {
@@ -283,9 +286,12 @@ impl<'a, M: Facts> Search<'a, M> {
                         }
                         continue;
                     };
-                    if self.try_place(op, false) {
-                        *steps -= 1;
-                    } else {
+                    // A try that fails counts as a step too: at a dead end every
+                    // optional operation may be tried in turn, and a slice of steps
+                    // must bound the work, so that the linearizability search this one
+                    // runs in turns with gets its share (see the parent module).
+                    *steps -= 1;
+                    if !self.try_place(op, false) {
                         self.cursor = Cursor::Choose(Some(self.rank(op)));
                     }
                 }
