@@ -160,6 +160,13 @@ pub(crate) struct Search<'a, M: Facts> {
     /// Per operation: whether it certainly changes the state (exact models: a
     /// completed write or a swap that succeeded).
     changes: Vec<bool>,
+    /// Per operation: its class of equal effects (see [`Search::next_main`]), or
+    /// [`NO_CLASS`].
+    class: Vec<u32>,
+    /// Per class: the stamp of the last scan that saw it, and the earliest return entry
+    /// among its operations that can go next in that scan.
+    class_seen: Vec<(u64, u32)>,
+    scan: u64,
     list: Entries,
     unplaced: Unplaced,
     optional_placed: Bits,
@@ -191,6 +198,39 @@ pub(crate) struct Search<'a, M: Facts> {
     reached: bool,
 }
 
+/// The class of an operation that shares its effects with no other (see
+/// [`Search::next_main`]).
+const NO_CLASS: u32 = u32::MAX;
+
+/// Per operation, a class shared by the operations with equal effects in every state:
+/// in an exact model, the completed writes and successful swaps with the same
+/// [`Facts::mentions`] and [`Facts::writes`] (see [`Search::next_main`]); [`NO_CLASS`]
+/// for the rest. Also how many classes there are.
+fn classes<M: Facts>(prep: &Prepared<'_>, states: &mut States<'_, M>) -> (Vec<u32>, usize) {
+    let model = states.model();
+    let mut ids: hashbrown::HashMap<(StateId, StateId), u32> = hashbrown::HashMap::new();
+    let mut class = vec![NO_CLASS; prep.len()];
+    if !model.exact() {
+        return (class, 0);
+    }
+    for (i, op) in prep.ops.iter().enumerate() {
+        let certain = matches!(op.output(), Some(Output::Done | Output::Swapped(true)));
+        let Some(w) = model
+            .writes(op)
+            .filter(|_| certain && prep.deadline[i].is_some())
+        else {
+            continue;
+        };
+        let w = states.intern(w);
+        let m = model
+            .mentions(op)
+            .map_or(StateId::MAX, |m| states.intern(m));
+        let next = ids.len() as u32;
+        class[i] = *ids.entry((m, w)).or_insert(next);
+    }
+    (class, ids.len())
+}
+
 /// How many of the earliest returns [`Search::strands`] looks at.
 const LOOKAHEAD: usize = 8;
 
@@ -214,6 +254,7 @@ impl<'a, M: Facts> Search<'a, M> {
     /// A search over `prep`, whose states `states` interned.
     pub(crate) fn new(prep: Prepared<'a>, mut states: States<'a, M>) -> Self {
         let list = Entries::new(&prep.times());
+        let (class, class_count) = classes(&prep, &mut states);
         let n = prep.len();
         let returns = prep.deadline.iter().filter(|d| d.is_some()).count();
         let mut optional: Vec<u32> = (0..n as u32)
@@ -258,6 +299,9 @@ impl<'a, M: Facts> Search<'a, M> {
                 .iter()
                 .map(|o| matches!(o.output(), Some(Output::Done | Output::Swapped(true))))
                 .collect(),
+            class,
+            class_seen: vec![(0, 0); class_count],
+            scan: 0,
             unplaced: Unplaced::new(optional),
             optional_placed,
             list,
@@ -409,12 +453,39 @@ impl<'a, M: Facts> Search<'a, M> {
     /// clients: with unique values, a write and its readers must stay together in any
     /// order, and the group that must finish first is the one whose first return comes
     /// first.
-    fn next_main(&self, from: u64) -> (Option<u32>, u32) {
+    ///
+    /// Of several operations that can go next with equal effects in every state (see
+    /// [`classes`]), only the one that returns first is tried: in any order that places
+    /// another one `b` of them now, exchanging `b` with the first one `a` gives an order
+    /// too. Every state along it is the same; `a` can go now; and `b` takes `a`'s later
+    /// place, which nothing before it had to follow, since what `b` must precede `a`
+    /// must precede too (`a` returns no later). With five repeated values and 64 clients
+    /// most writes that can go next have such a twin, and trying each made the search
+    /// explore the same orders dozens of times over.
+    fn next_main(&mut self, from: u64) -> (Option<u32>, u32) {
+        self.scan += 1;
+        let scan = self.scan;
+        let mut e = self.list.first();
+        while self.list.is_call(e) {
+            let op = self.list.op[e as usize] as usize;
+            let class = self.class[op];
+            if class != NO_CLASS {
+                let ret = self.list.ret[e as usize];
+                let seen = &mut self.class_seen[class as usize];
+                if seen.0 != scan || ret < seen.1 {
+                    *seen = (scan, ret);
+                }
+            }
+            e = self.list.next[e as usize];
+        }
         let mut best: Option<(u64, u32)> = None;
         let mut e = self.list.first();
         while self.list.is_call(e) {
             let op = self.list.op[e as usize];
-            if !self.observer[op as usize] {
+            let class = self.class[op as usize];
+            let twin =
+                class != NO_CLASS && self.class_seen[class as usize].1 != self.list.ret[e as usize];
+            if !self.observer[op as usize] && !twin {
                 let u = self.urgency(e);
                 if u >= from && best.is_none_or(|(b, _)| u < b) {
                     best = Some((u, e));
