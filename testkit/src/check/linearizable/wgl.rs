@@ -196,6 +196,9 @@ pub(crate) struct Search<'a, M: Facts> {
     target: Option<u32>,
     /// Set when the search found its target and the evidence is in `best`.
     reached: bool,
+    /// Set when, looking for evidence, a placement would strand the target: the
+    /// stranding rule is off from then on (see [`Search::try_place`]).
+    lenient: bool,
 }
 
 /// The class of an operation that shares its effects with no other (see
@@ -323,6 +326,7 @@ impl<'a, M: Facts> Search<'a, M> {
             agree: 0,
             target: None,
             reached: false,
+            lenient: false,
             ids: prep.ids,
             ops: prep.ops,
             deadline: prep.deadline,
@@ -398,7 +402,7 @@ impl<'a, M: Facts> Search<'a, M> {
                     if self.target == Some(op) {
                         // Everything that had to come before the operation to blame is
                         // placed, and it cannot go next: that is the evidence.
-                        self.reach(None);
+                        self.reach();
                         continue;
                     }
                     // Nothing with a known outcome can go before this return.
@@ -514,10 +518,19 @@ impl<'a, M: Facts> Search<'a, M> {
             return Try::Illegal;
         }
         if next != self.state
+            && !self.lenient
             && let Some(culprit) = self.strands(op, next)
         {
-            self.note_refusal(op, next, culprit);
-            return Try::Illegal;
+            if self.target == Some(culprit) {
+                // The evidence sought is near: from here on the search places what is
+                // legal without this rule, so that the order it reports goes on to
+                // everything that must come before the operation to blame (a stale
+                // read's evidence then shows the overwrite), not just to this step.
+                self.lenient = true;
+            } else {
+                self.note_refusal(op, next, culprit);
+                return Try::Illegal;
+            }
         }
         self.apply(op, how, next);
         if self.returns_left > 0 && self.failed_before() {
@@ -707,12 +720,6 @@ impl<'a, M: Facts> Search<'a, M> {
     /// `op` was legal but strands `culprit`: the order so far plus `op` is still a legal
     /// order, and may be the longest, with `culprit` to blame.
     fn note_refusal(&mut self, op: u32, next: StateId, culprit: u32) {
-        if self.target == Some(culprit) {
-            // The evidence sought: a legal order, then an operation that must come
-            // before the one to blame and leaves a state from which it never works.
-            self.reach(Some((op, next)));
-            return;
-        }
         let length = self.stack.len() + 1;
         if length <= self.record.length {
             return;
@@ -727,16 +734,11 @@ impl<'a, M: Facts> Search<'a, M> {
         self.record_unsaved = true;
     }
 
-    /// Takes the current order (and `extra`, an operation and the state after it) as the
-    /// evidence against the target, and stops the search.
-    fn reach(&mut self, extra: Option<(u32, StateId)>) {
-        let order = self.stack.iter().map(|&(p, _)| self.op_of(p));
-        let state = extra.map_or(self.state, |(_, s)| s);
-        self.best = (
-            order.chain(extra.map(|(op, _)| op)).collect(),
-            state,
-            self.target,
-        );
+    /// Takes the current order as the evidence against the target, and stops the
+    /// search.
+    fn reach(&mut self) {
+        let order = self.stack.iter().map(|&(p, _)| self.op_of(p)).collect();
+        self.best = (order, self.state, self.target);
         self.record_unsaved = false;
         self.reached = true;
     }
