@@ -94,6 +94,9 @@ enum Outcome {
 /// Steps each search gets in the first round; every round doubles it.
 const FIRST_SLICE: u64 = 2_000;
 
+/// Steps per operation in the linearizability search's first turn (see [`check_key`]).
+const LIN_FIRST_STEPS_PER_OP: u64 = 4;
+
 /// Steps the search gets to find evidence for a violation the pre-check found, at
 /// least (more for long histories: it walks the whole order before the operation).
 const EVIDENCE_STEPS: u64 = 200_000;
@@ -134,6 +137,7 @@ fn check_key<M: Facts>(model: &M, history: &History, ids: Vec<OpId>, left: &mut 
         };
         return Outcome::Violated(found);
     }
+    let len = prep.len() as u64;
     let mut sequential = order::Search::new(prep, states);
     // The linearizability search, unless its pre-check already knows it would fail.
     let mut lin_states = States::new(model);
@@ -142,9 +146,14 @@ fn check_key<M: Facts>(model: &M, history: &History, ids: Vec<OpId>, left: &mut 
         .is_none()
         .then(|| linearizable::Search::new(lin_prep, lin_states));
     let mut slice = FIRST_SLICE;
+    // The linearizability search's first turn is long enough for it to walk the whole
+    // history a few times: on a linearizable history it then decides at its own cost,
+    // without the sequential search's turns, which cost more per step.
+    let mut lin_slice = slice.max(LIN_FIRST_STEPS_PER_OP * len);
     loop {
         if let Some(search) = &mut lin {
-            let mut steps = slice.min(*left);
+            let mut steps = lin_slice.min(*left);
+            lin_slice = slice.saturating_mul(2);
             let before = steps;
             let found = search.run(&mut steps);
             *left -= before - steps;
