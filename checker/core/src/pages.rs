@@ -105,11 +105,11 @@ fn page(report: &CheckReport, whole: Option<&str>) -> Result<String> {
     }
     body.push_str("</header>\n");
     body.push_str(LEGEND);
-    let axis = Some(report.times);
+    let unit = report.times;
     match &story {
         Some(ops) => body.push_str(&format!(
             "<section id=\"history\"><h2>The smallest failing part</h2>{}</section>\n",
-            timeline::draw(&history, ops, &roles, axis).html()
+            timeline::draw(&history, ops, &roles, unit, true).html()
         )),
         None => {
             let shown = shown(&history, violation.as_ref().map(|v| v.focus().0));
@@ -124,7 +124,7 @@ fn page(report: &CheckReport, whole: Option<&str>) -> Result<String> {
             }
             body.push_str(&format!(
                 "{}</section>\n",
-                timeline::draw(&history, &shown, &roles, axis).html()
+                timeline::draw(&history, &shown, &roles, unit, true).html()
             ));
         }
     }
@@ -160,7 +160,7 @@ fn page(report: &CheckReport, whole: Option<&str>) -> Result<String> {
              </summary><p class=\"note\">{note}the smallest failing part in colour.</p>{}\
              </details></section>\n",
             history.len(),
-            timeline::draw(&history, &shown, &roles, axis).html()
+            timeline::draw(&history, &shown, &roles, unit, true).html()
         ));
     }
     Ok(format!(
@@ -190,7 +190,13 @@ pub fn figure(report: &CheckReport) -> Result<String> {
         .history()
         .map_err(|e| anyhow::anyhow!("the report's history cannot be read: {e}"))?;
     let all: Vec<OpId> = (0..history.len()).collect();
-    let drawing = timeline::draw(&history, &all, &roles(report.evidence()), None);
+    let drawing = timeline::draw(
+        &history,
+        &all,
+        &roles(report.evidence()),
+        report.times,
+        false,
+    );
     // The style and a white ground go first inside the root element.
     Ok(drawing.svg(&format!(
         "<style>{SVG_CSS}</style>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"
@@ -590,12 +596,19 @@ mod tests {
             .check(&history)
             .unwrap();
         let violation = verdict.violation().unwrap();
-        let shown = shown(&history, Some(violation.focus().0));
+        let focus = violation.focus().0;
+        let shown = shown(&history, Some(focus.clone()));
         assert_eq!(shown.len(), MAX_OPS);
         assert!(shown.contains(&1000));
-        // Kept: the operations nearest in time to those of the evidence (the order's
-        // last ones, near the start, and the read, near the end); left out: the middle.
-        assert!(shown.contains(&900) && shown.contains(&10), "{shown:?}");
-        assert!(!shown.contains(&500), "{shown:?}");
+        // Kept: every operation of the evidence, and those nearest to it in time; left
+        // out: the write farthest from all of them.
+        assert!(
+            focus.iter().all(|id| shown.contains(id)),
+            "{focus:?} {shown:?}"
+        );
+        let distance = |id: OpId| focus.iter().map(|&f| f.abs_diff(id)).min().unwrap();
+        let farthest = (0..1000).max_by_key(|&id| distance(id)).unwrap();
+        assert!(distance(farthest) > MAX_OPS, "{focus:?}");
+        assert!(!shown.contains(&farthest), "{farthest} {shown:?}");
     }
 }

@@ -240,13 +240,12 @@ fn summary(
     format!(
         "no order of the operations on {what} explains what the clients saw. The longest \
          order that works places {} operation(s) and leaves {what} at {state}; then \
-         client {}'s {} (called at {}, returned at {}) must come next, and neither it nor \
-         any operation that could go before it is legal there.",
+         client {}'s {} (op {}) must come next, and neither it nor any operation that \
+         could go before it is legal there.",
         prefix.len(),
         op.client,
         op.label(),
-        op.call,
-        op.ret().map_or("?".to_owned(), |t| t.to_string()),
+        first,
     )
 }
 

@@ -197,7 +197,15 @@ fn violation(history: &History, what: &str, found: Found) -> Verdict {
     else {
         unreachable!("only a search that found no order is a violation");
     };
-    let next: Vec<String> = blocked.iter().map(|&i| history.op(i).to_string()).collect();
+    // Named by client, label and number: the times are the report's to show, in the
+    // history's own unit (milliseconds, or a log's line numbers).
+    let next: Vec<String> = blocked
+        .iter()
+        .map(|&i| {
+            let op = history.op(i);
+            format!("client {}'s {} (op {i})", op.client, op.label())
+        })
+        .collect();
     let summary = format!(
         "no order of the operations on {what} that keeps each client's own order \
          explains what the clients saw. The longest such order places {} \

@@ -107,14 +107,16 @@ impl Drawing {
     }
 }
 
-/// Draws `ops` of `history` with `roles`, under a time axis in `axis`'s unit (none for
-/// figures, whose times are only an order).
+/// Draws `ops` of `history` with `roles`, their times (on hover) in `unit`, under a time
+/// axis when `axis` (none for figures, whose times are only an order).
 pub fn draw(
     history: &History,
     ops: &[OpId],
     roles: &HashMap<OpId, Role>,
-    axis: Option<TimeUnit>,
+    unit: TimeUnit,
+    axis: bool,
 ) -> Drawing {
+    let axis = axis.then_some(unit);
     // The operation to look at gets room for both its times on the axis.
     let culprit = roles
         .iter()
@@ -171,7 +173,7 @@ pub fn draw(
             Outcome::Failed { .. } => " failed",
             Outcome::Unknown => " unknown",
         };
-        let details = details(history, id, role, axis.unwrap_or_default());
+        let details = details(history, id, role, unit);
         rows.push_str(&format!(
             "<g class=\"op {}{outcome}\" data-op=\"{id}\" data-details=\"{}\">\
              <title>{}</title>\

@@ -41,7 +41,8 @@ fn bars_follow_the_order_of_events_carry_their_role_and_say_their_times() {
         &history,
         &[0, 1],
         &roles,
-        Some(TimeUnit::Nanoseconds),
+        TimeUnit::Nanoseconds,
+        true,
     ));
     let doc = Document::parse(&rows).unwrap();
     let bars = ops(&doc);
@@ -91,7 +92,8 @@ fn labels_fit_their_bars_up_to_a_length_and_hover_shows_them_whole() {
         &history,
         &all,
         &HashMap::new(),
-        Some(TimeUnit::Nanoseconds),
+        TimeUnit::Nanoseconds,
+        true,
     ));
     let doc = Document::parse(&rows).unwrap();
     for bar in ops(&doc) {
@@ -127,7 +129,8 @@ fn names_stay_apart_from_the_rows_and_line_up_with_them() {
         &history,
         &[0, 1],
         &HashMap::new(),
-        Some(TimeUnit::Nanoseconds),
+        TimeUnit::Nanoseconds,
+        true,
     );
     let (names, rows) = parts(&drawing);
     let names = Document::parse(&names).unwrap();
@@ -185,7 +188,7 @@ fn the_axis_writes_milliseconds_that_do_not_crowd_and_those_of_the_culprit() {
     .unwrap();
     let all: Vec<OpId> = (0..history.len()).collect();
     let roles = HashMap::from([(21, Role::Culprit)]);
-    let (_, rows) = parts(&draw(&history, &all, &roles, Some(TimeUnit::Nanoseconds)));
+    let (_, rows) = parts(&draw(&history, &all, &roles, TimeUnit::Nanoseconds, true));
     let doc = Document::parse(&rows).unwrap();
     let ticks: Vec<(f64, String)> = doc
         .descendants()
@@ -205,7 +208,7 @@ fn the_axis_writes_milliseconds_that_do_not_crowd_and_those_of_the_culprit() {
         assert!(ticks.iter().any(|t| t.1 == tick), "{tick} in {ticks:?}");
     }
     // Without a unit, as for the book's figures, there is no axis.
-    let plain = draw(&history, &all, &roles, None).svg("");
+    let plain = draw(&history, &all, &roles, TimeUnit::Nanoseconds, false).svg("");
     assert!(!plain.contains("class=\"axis\""), "{plain}");
 }
 
@@ -218,7 +221,13 @@ fn an_operation_that_takes_no_time_is_drawn() {
         Operation::write(1, 1, 0, 10),
     ])
     .unwrap();
-    let (_, rows) = parts(&draw(&history, &[0, 1], &HashMap::new(), None));
+    let (_, rows) = parts(&draw(
+        &history,
+        &[0, 1],
+        &HashMap::new(),
+        TimeUnit::Nanoseconds,
+        false,
+    ));
     let doc = Document::parse(&rows).unwrap();
     let bars = ops(&doc);
     let (read, write) = (child(bars[0], "rect"), child(bars[1], "rect"));
@@ -232,7 +241,13 @@ fn labels_are_cut_to_their_bar_and_escaped() {
     assert_eq!(fit("cas(1->2):no", 40), "cas(…");
     assert_eq!(fit("anything", 3), "");
     let history = History::from_ops([Operation::write(0, "<b>", 0, 10)]).unwrap();
-    let drawing = draw(&history, &[0], &HashMap::new(), None);
+    let drawing = draw(
+        &history,
+        &[0],
+        &HashMap::new(),
+        TimeUnit::Nanoseconds,
+        false,
+    );
     Document::parse(&drawing.svg("")).unwrap();
     assert!(!drawing.html().contains("<b>"));
 }
