@@ -218,6 +218,20 @@ impl Watch {
         self.needed[state as usize] > own && self.restorers[state as usize] == 0
     }
 
+    /// The state that placing operation `op` without writing it, leaving the state at
+    /// `next`, strands (exact models only): one `op` could write, that no other unplaced
+    /// operation could write, and that an unplaced operation other than `op` needs.
+    /// After the placement the state is not that one and nothing can make it so.
+    pub(crate) fn forgoes(&self, op: usize, next: StateId) -> Option<StateId> {
+        if !self.exact {
+            return None;
+        }
+        self.restores.get(op).iter().copied().find(|&s| {
+            let own = u32::from(self.needs[op] == s);
+            s != next && self.restorers[s as usize] == 1 && self.needed[s as usize] > own
+        })
+    }
+
     /// The state operation `op` needs, if it is required and needs one.
     pub(crate) fn needs(&self, op: usize) -> Option<StateId> {
         Some(self.needs[op]).filter(|&s| s != NONE)

@@ -517,10 +517,15 @@ impl<'a, M: Facts> Search<'a, M> {
             // An optional operation that changes nothing: leaving it out does the same.
             return Try::Illegal;
         }
-        if next != self.state
-            && !self.lenient
-            && let Some(culprit) = self.strands(op, next)
-        {
+        let culprit = match self.lenient {
+            true => None,
+            false => self.forgoes(op, next).or_else(|| {
+                (next != self.state)
+                    .then(|| self.strands(op, next))
+                    .flatten()
+            }),
+        };
+        if let Some(culprit) = culprit {
             if self.target == Some(culprit) {
                 // The evidence sought is near: from here on the search places what is
                 // legal without this rule, so that the order it reports goes on to
@@ -682,6 +687,21 @@ impl<'a, M: Facts> Search<'a, M> {
             e = self.list.next[e as usize];
         }
         None
+    }
+
+    /// Whether placing `op` without the effect it could have (it leaves the state at
+    /// `next`, not at the state it writes) strands an operation, and which: in an exact
+    /// model, when `op` is the last unplaced writer of a state another unplaced
+    /// operation needs, nothing can write that state after it. This is what an
+    /// operation of unknown outcome given a deadline (see `reduce`) meets when it is
+    /// placed where it changes nothing, as a swap from another state does.
+    fn forgoes(&self, op: u32, next: StateId) -> Option<u32> {
+        let state = self.watch.forgoes(op as usize, next)?;
+        let placed = &self.placed;
+        let left = self
+            .watch
+            .stranded(state, |i| i == op as usize || placed.contains(i));
+        Some(left.unwrap_or(op as usize) as u32)
     }
 
     /// Of the unplaced operations other than `op` that need `state`, the one called
