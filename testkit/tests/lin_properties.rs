@@ -449,6 +449,28 @@ fn many_clients_agree_with_the_reference() {
 }
 
 #[test]
+fn dozens_of_clients_agree_with_the_reference() {
+    // Nearly every operation open at once: many writes nobody reads can go next together
+    // (tried once, as twins), and a swap of unknown outcome that is the only writer of a
+    // value someone read may be placed where it would change nothing (refused).
+    for (seed, model, unique, clients) in [
+        (31, ModelKind::CasRegister, true, 12),
+        (32, ModelKind::CasRegister, true, 24),
+        (33, ModelKind::CasRegister, false, 12),
+        (34, ModelKind::Register, true, 24),
+    ] {
+        let shape = Shape {
+            model,
+            clients,
+            ops: 12,
+            keys: 1,
+            unique,
+        };
+        assert_mix(compare(shape, seed, 800), 800);
+    }
+}
+
+#[test]
 fn sequential_consistency_agrees_with_the_reference() {
     // The same random histories against the search in each client's order: its
     // reductions (dropped effects, its pre-check, observers, stranding, the memo) and

@@ -209,6 +209,13 @@ const NO_CLASS: u32 = u32::MAX;
 /// in an exact model, the completed writes and successful swaps with the same
 /// [`Facts::mentions`] and [`Facts::writes`] (see [`Search::next_main`]); [`NO_CLASS`]
 /// for the rest. Also how many classes there are.
+///
+/// Written states that no operation mentions or needs count as one ([`UNOBSERVED`]):
+/// the states two such operations leave differ, but no operation can tell them apart
+/// (a read needs neither, a swap fails on both, a write replaces either), so the
+/// exchange of [`Search::next_main`] keeps every operation's result. With unique values
+/// most writes are never read, and 64 clients keep dozens of them open at once; trying
+/// each made the search explore every subset of them when it backed up.
 fn classes<M: Facts>(prep: &Prepared<'_>, states: &mut States<'_, M>) -> (Vec<u32>, usize) {
     let model = states.model();
     let mut ids: hashbrown::HashMap<(StateId, StateId), u32> = hashbrown::HashMap::new();
@@ -216,6 +223,14 @@ fn classes<M: Facts>(prep: &Prepared<'_>, states: &mut States<'_, M>) -> (Vec<u3
     if !model.exact() {
         return (class, 0);
     }
+    // The states some operation looks at; a written state outside them is unobserved.
+    let looked_at: hashbrown::HashSet<StateId> = prep
+        .ops
+        .iter()
+        .flat_map(|op| [model.mentions(op), model.needs(op)])
+        .flatten()
+        .map(|s| states.intern(s))
+        .collect();
     for (i, op) in prep.ops.iter().enumerate() {
         let certain = matches!(op.output(), Some(Output::Done | Output::Swapped(true)));
         let Some(w) = model
@@ -224,7 +239,9 @@ fn classes<M: Facts>(prep: &Prepared<'_>, states: &mut States<'_, M>) -> (Vec<u3
         else {
             continue;
         };
-        let w = states.intern(w);
+        let w = Some(states.intern(w))
+            .filter(|w| looked_at.contains(w))
+            .unwrap_or(UNOBSERVED);
         let m = model
             .mentions(op)
             .map_or(StateId::MAX, |m| states.intern(m));
@@ -233,6 +250,10 @@ fn classes<M: Facts>(prep: &Prepared<'_>, states: &mut States<'_, M>) -> (Vec<u3
     }
     (class, ids.len())
 }
+
+/// What [`classes`] files every written state under that no operation mentions or
+/// needs: such states are alike to every operation (see [`Search::next_main`]).
+const UNOBSERVED: StateId = StateId::MAX - 1;
 
 /// How many of the earliest returns [`Search::strands`] looks at.
 const LOOKAHEAD: usize = 8;
