@@ -1,0 +1,131 @@
+//! The causal checker against a reference that computes the definitions the slow way
+//! (`causal_support::reference`), on thousands of small random histories: every check
+//! must find exactly the thin-air reads, the cycle and the stale reads the reference
+//! finds, and its evidence must end at the read it blames.
+
+mod causal_support;
+
+use std::collections::BTreeSet;
+
+use causal_support::reference::{self, Found};
+use testkit::check::causal::{AllSessions, Causal, Guarantee, Session};
+use testkit::check::{ConsistencyCheck, Violation};
+use testkit::history::{History, OpId};
+
+const SEEDS: u64 = 4000;
+
+/// What the checker's list of violations says, in the reference's terms.
+fn found(h: &History, violations: &[Violation], structural: &str) -> Found {
+    let mut f = Found {
+        thin_air: BTreeSet::new(),
+        cycle: false,
+        stale: BTreeSet::new(),
+    };
+    for v in violations {
+        let ops = v.ops();
+        if v.summary.contains("circle") {
+            f.cycle = true;
+        } else if v.summary.contains("no operation wrote that value") {
+            assert_eq!(v.broken, structural);
+            f.thin_air.insert(ops[0]);
+        } else {
+            let read: OpId = *ops.last().expect("evidence names the read");
+            assert!(
+                v.summary.contains(&format!("at op {read}")),
+                "{}\n{}",
+                v.summary,
+                v.explain(h)
+            );
+            f.stale.insert(read);
+        }
+    }
+    f
+}
+
+fn compare(h: &History, seed: u64, name: &str) {
+    let checks: Vec<(Option<Guarantee>, Vec<Violation>, Box<dyn ConsistencyCheck>)> = vec![
+        (None, Causal.violations(h).unwrap(), Box::new(Causal)),
+        (
+            Some(Guarantee::ReadYourWrites),
+            Session(Guarantee::ReadYourWrites).violations(h).unwrap(),
+            Box::new(Session(Guarantee::ReadYourWrites)),
+        ),
+        (
+            Some(Guarantee::MonotonicReads),
+            Session(Guarantee::MonotonicReads).violations(h).unwrap(),
+            Box::new(Session(Guarantee::MonotonicReads)),
+        ),
+        (
+            Some(Guarantee::MonotonicWrites),
+            Session(Guarantee::MonotonicWrites).violations(h).unwrap(),
+            Box::new(Session(Guarantee::MonotonicWrites)),
+        ),
+        (
+            Some(Guarantee::WritesFollowReads),
+            Session(Guarantee::WritesFollowReads).violations(h).unwrap(),
+            Box::new(Session(Guarantee::WritesFollowReads)),
+        ),
+    ];
+    for (guarantee, violations, check) in checks {
+        let structural = check.name();
+        let got = found(h, &violations, structural);
+        let want = reference::check(h, guarantee);
+        assert_eq!(got, want, "{name} seed {seed}, {structural}:\n{h:?}");
+        let first = check.check(h).unwrap();
+        assert_eq!(first.violation(), violations.first(), "{name} seed {seed}");
+    }
+    // All four guarantees at once list the stale reads of each, guarantee by guarantee.
+    let stale = |vs: Vec<Violation>| -> Vec<(String, Vec<OpId>)> {
+        vs.into_iter()
+            .filter(|v| !v.summary.contains("circle") && !v.summary.contains("nobody wrote"))
+            .filter(|v| !v.summary.contains("no operation wrote that value"))
+            .map(|v| (v.broken.clone(), v.ops()))
+            .collect()
+    };
+    let each: Vec<_> = Guarantee::ALL
+        .into_iter()
+        .flat_map(|g| stale(Session(g).violations(h).unwrap()))
+        .collect();
+    assert_eq!(
+        stale(AllSessions.violations(h).unwrap()),
+        each,
+        "{name} seed {seed}"
+    );
+}
+
+#[test]
+fn every_check_agrees_with_the_reference_on_random_histories() {
+    let mut stale = 0;
+    for seed in 0..SEEDS {
+        let h = causal_support::arbitrary(seed);
+        compare(&h, seed, "arbitrary");
+        stale += usize::from(!reference::check(&h, None).stale.is_empty());
+    }
+    // Enough of them break causal consistency for the comparison to mean something.
+    assert!(stale > SEEDS as usize / 4, "{stale}");
+}
+
+#[test]
+fn every_check_agrees_with_the_reference_on_lagging_stores() {
+    for seed in 0..300 {
+        let cfg = causal_support::StoreConfig {
+            clients: 1 + seed as u32 % 6,
+            ops: 30 + seed as usize % 40,
+            keys: 1 + seed as usize % 3,
+            unknown: 0.1,
+            lag: 10,
+            seed,
+            ..Default::default()
+        };
+        let h = causal_support::store(&cfg);
+        compare(&h, seed, "store");
+        assert!(reference::check(&h, None).stale.is_empty(), "seed {seed}");
+        if let Some(bad) = causal_support::plant_stale_read(&h) {
+            compare(&bad, seed, "planted");
+            assert!(
+                !reference::check(&bad, None).stale.is_empty(),
+                "seed {seed}"
+            );
+        }
+    }
+}
