@@ -42,8 +42,11 @@ fn found(h: &History, violations: &[Violation], structural: &str) -> Found {
     f
 }
 
+/// A check as the reference names it, its violations and the check itself.
+type Run = (Option<Guarantee>, Vec<Violation>, Box<dyn ConsistencyCheck>);
+
 fn compare(h: &History, seed: u64, name: &str) {
-    let checks: Vec<(Option<Guarantee>, Vec<Violation>, Box<dyn ConsistencyCheck>)> = vec![
+    let checks: Vec<Run> = vec![
         (None, Causal.violations(h).unwrap(), Box::new(Causal)),
         (
             Some(Guarantee::ReadYourWrites),

@@ -66,10 +66,12 @@
 //! The checker keeps, for every operation, a bit per write: the writes that happen before
 //! it. A few thousand operations take a few megabytes and milliseconds.
 
-mod bits;
+mod clock;
 mod explain;
 mod graph;
 mod rules;
+mod sessions;
+mod stale;
 
 use std::fmt;
 
@@ -201,22 +203,25 @@ fn run(
         .into_iter()
         .map(|f| (name, f))
         .collect();
-    if graph.cycle.is_none() {
+    let mut swept = None;
+    if graph.cycle.is_none() && found.len() < limit {
+        let sw = stale::sweep(&graph);
         for &rule in rules {
             if found.len() >= limit {
                 break;
             }
             found.extend(
-                rules::stale_reads(&graph, rule)
+                rules::stale_reads(&graph, &sw, rule)
                     .into_iter()
                     .map(|f| (rule.name(), f)),
             );
         }
+        swept = Some(sw);
     }
     Ok(found
         .iter()
         .take(limit)
-        .map(|(broken, f)| explain::explain(history, &graph, broken, f))
+        .map(|(broken, f)| explain::explain(history, &graph, swept.as_ref(), broken, f))
         .collect())
 }
 

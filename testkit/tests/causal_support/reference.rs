@@ -116,20 +116,19 @@ pub fn check(h: &History, guarantee: Option<Guarantee>) -> Found {
         x.client == y.client && x.done && (x.call, x.op) < (y.call, y.op)
     };
     // hb[a][b]: a happens before b.
-    let mut hb = vec![vec![false; n]; n];
-    for b in 0..n {
-        for a in 0..n {
-            hb[a][b] = before(a, b) || source[b] == Some(Some(a)) && evs[b].read.is_some();
-        }
-    }
+    let mut hb: Vec<Vec<bool>> = (0..n)
+        .map(|a| {
+            (0..n)
+                .map(|b| before(a, b) || source[b] == Some(Some(a)) && evs[b].read.is_some())
+                .collect()
+        })
+        .collect();
+    // Warshall: after round k, paths through events below k+1 are closed.
     for k in 0..n {
-        for a in 0..n {
-            if hb[a][k] {
-                for b in 0..n {
-                    if hb[k][b] {
-                        hb[a][b] = true;
-                    }
-                }
+        let through = hb[k].clone();
+        for row in hb.iter_mut().filter(|row| row[k]) {
+            for (cell, &next) in row.iter_mut().zip(&through) {
+                *cell |= next;
             }
         }
     }

@@ -1,0 +1,212 @@
+//! Causal consistency's stale reads, found while the clocks are swept.
+//!
+//! A read `r` of key `k` that returned write `src` is stale when some write `w` of `k`
+//! has `src` happen before it and happens before `r` ("a newer write"); when `r` returned
+//! nil, any write of `k` before `r` is newer. The writes of `k` that `r` knows fall into
+//! a few chains, and along a chain "`src` happens before it" holds from some point on, so
+//! each chain answers with one look at its last write and, only for a stale read, a walk
+//! back over its newer ones:
+//!
+//! - the completed writes of `r`'s own client before it, in session order;
+//! - on each column, the writes of `k` at positions `r`'s clock passes, leaving out those
+//!   whose horizon `r` is beyond (see [`crate::check::causal::clock`]);
+//! - writes off the columns, found through the column events that first learned of them
+//!   (only those learned after `src` could be newer), and through private events of
+//!   `r`'s own client.
+//!
+//! Comparing `r` with every write of `k` was the rejected alternative: the same answers,
+//! but a cost that grows with the square of the history.
+
+use std::collections::HashMap;
+
+use crate::check::causal::clock::{Clocks, at};
+use crate::check::causal::graph::{Ev, Graph, Source};
+
+/// A stale read with one newer write, and the clock of what happened before it.
+#[derive(Clone, Debug)]
+pub(crate) struct Stale {
+    /// The read.
+    pub(crate) read: Ev,
+    /// The write it returned, or `None` for nil.
+    pub(crate) returned: Option<Ev>,
+    /// A newer write: of those first in their chain, the earliest in the input.
+    pub(crate) newer: Ev,
+    /// The clock of what happens before the read.
+    pub(crate) clock: Vec<u32>,
+}
+
+/// Each client's completed writes per key, in session order.
+#[derive(Debug)]
+pub(crate) struct OwnWrites(HashMap<(usize, usize), Vec<Ev>>);
+
+impl OwnWrites {
+    /// Collects them.
+    pub(crate) fn new(g: &Graph) -> Self {
+        let mut own: HashMap<(usize, usize), Vec<Ev>> = HashMap::new();
+        for (s, (_, evs)) in g.sessions.iter().enumerate() {
+            for &ev in evs {
+                let e = &g.events[ev];
+                if e.done && e.writes {
+                    own.entry((s, e.key)).or_default().push(ev);
+                }
+            }
+        }
+        OwnWrites(own)
+    }
+
+    /// The completed writes of `key` by session `s` before position `pos`, in order.
+    pub(crate) fn before(&self, g: &Graph, s: usize, key: usize, pos: usize) -> &[Ev] {
+        let all = self.0.get(&(s, key)).map_or(&[][..], Vec::as_slice);
+        &all[..all.partition_point(|&w| g.events[w].pos < pos)]
+    }
+}
+
+/// What the sweep learns: the clocks, the own writes and every stale read (in the order
+/// of the input operations).
+#[derive(Debug)]
+pub(crate) struct Swept {
+    /// The layout and clocks.
+    pub(crate) clocks: Clocks,
+    /// Each client's own writes.
+    pub(crate) own: OwnWrites,
+    /// The stale reads.
+    pub(crate) stale: Vec<Stale>,
+}
+
+/// Sweeps the (acyclic) graph, finding every stale read.
+pub(crate) fn sweep(g: &Graph) -> Swept {
+    let own = OwnWrites::new(g);
+    let mut stale = Vec::new();
+    let clocks = Clocks::sweep(g, |c, r, clock| {
+        let newer = match Newer::of(g, c, &own, r, clock) {
+            Some(newer) => newer,
+            None => return,
+        };
+        let mut best: Option<Ev> = None;
+        newer.each(false, |w| {
+            if best.is_none_or(|b| g.events[w].op < g.events[b].op) {
+                best = Some(w);
+            }
+        });
+        if let Some(w) = best {
+            stale.push(Stale {
+                read: r,
+                returned: newer.src,
+                newer: w,
+                clock: clock.to_vec(),
+            });
+        }
+    });
+    stale.sort_by_key(|s| g.events[s.read].op);
+    Swept { clocks, own, stale }
+}
+
+/// The writes newer than what read `r` returned, among those before it.
+pub(crate) struct Newer<'a> {
+    g: &'a Graph,
+    c: &'a Clocks,
+    own: &'a OwnWrites,
+    r: Ev,
+    /// What `r` returned: a write, or `None` for nil.
+    pub(crate) src: Option<Ev>,
+    clock: &'a [u32],
+}
+
+impl<'a> Newer<'a> {
+    /// The newer writes of read `r`, whose clock (of what happens before it) is `clock`;
+    /// `None` when `r` returned a value nobody wrote.
+    pub(crate) fn of(
+        g: &'a Graph,
+        c: &'a Clocks,
+        own: &'a OwnWrites,
+        r: Ev,
+        clock: &'a [u32],
+    ) -> Option<Self> {
+        let src = match g.events[r].read? {
+            Source::Write(w) => Some(w),
+            Source::Initial => None,
+            Source::Nowhere => return None,
+        };
+        Some(Newer {
+            g,
+            c,
+            own,
+            r,
+            src,
+            clock,
+        })
+    }
+
+    /// Whether write `w`, known to happen before `r`, is newer than what `r` returned.
+    pub(crate) fn after(&self, w: Ev) -> bool {
+        w != self.r
+            && match self.src {
+                None => true,
+                Some(s) => {
+                    w != s && self.g.rank[w] > self.g.rank[s] && self.c.le_kept(self.g, s, w)
+                }
+            }
+    }
+
+    /// Calls `found` with newer writes: every one (`all`), or the first of each chain.
+    /// The same write may come more than once.
+    pub(crate) fn each(&self, all: bool, mut found: impl FnMut(Ev)) {
+        let (g, c, e) = (self.g, self.c, &self.g.events[self.r]);
+        // Whether column event `y` whose position `r`'s clock passes happens before `r`:
+        // not if `r` is beyond its horizon (see `clock`).
+        let alive = |y: Ev| c.le(g, y, self.r, self.clock);
+        let own = self.own.before(g, e.session, e.key, e.pos);
+        self.chain(own.iter().rev().copied(), all, &mut found);
+        for (col, list) in c.writes_on.of_key(e.key) {
+            let known = &list[..list.partition_point(|&(pos, _)| pos < at(self.clock, col))];
+            let newest_first = known.iter().rev().map(|&(_, w)| w).filter(|&w| alive(w));
+            self.chain(newest_first, all, &mut found);
+        }
+        for (col, list) in c.proxies.of_key(e.key) {
+            let known = &list[..list.partition_point(|p| p.pos < at(self.clock, col))];
+            let mut known = known.iter().rev().filter(|p| alive(p.via));
+            match self.src {
+                // Every write before a read of nil is newer.
+                None if all => known.for_each(|p| found(p.write)),
+                None => known.next().into_iter().for_each(|p| found(p.write)),
+                // A write learned of no later than `src` was written before it.
+                Some(s) => known
+                    .take_while(|p| g.rank[p.via] > g.rank[s])
+                    .filter(|p| self.after(p.write))
+                    .for_each(|p| found(p.write)),
+            }
+        }
+        if let Some(list) = c.private_proxies.get(&(e.session, e.key)) {
+            list.iter()
+                .filter(|&&(pos, w)| pos < e.pos && self.after(w))
+                .for_each(|&(_, w)| found(w));
+        }
+    }
+
+    /// The newer writes of one chain, given newest first: those down to the first newer
+    /// one (`all`), or just that one.
+    fn chain(&self, newest_first: impl Iterator<Item = Ev>, all: bool, found: &mut impl FnMut(Ev)) {
+        let mut first = None;
+        for w in newest_first {
+            if !self.after(w) {
+                break;
+            }
+            if all {
+                found(w);
+            }
+            first = Some(w);
+        }
+        if !all && let Some(w) = first {
+            found(w);
+        }
+    }
+
+    /// Every newer write, once each, in the order of the input operations.
+    pub(crate) fn all(&self) -> Vec<Ev> {
+        let mut all = Vec::new();
+        self.each(true, |w| all.push(w));
+        all.sort_by_key(|&w| self.g.events[w].op);
+        all.dedup();
+        all
+    }
+}
