@@ -132,3 +132,36 @@ fn every_check_agrees_with_the_reference_on_lagging_stores() {
         }
     }
 }
+
+/// Long-running stores with many clients that are often replaced (every operation of
+/// unknown outcome starts a new client): the checker hands chains from client to client
+/// there, which short histories rarely exercise.
+#[test]
+fn every_check_agrees_with_the_reference_on_stores_with_many_short_lived_clients() {
+    let seeds: u64 = std::env::var("CAUSAL_REFERENCE_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
+    let mut stale = 0;
+    for seed in 0..seeds {
+        let cfg = causal_support::StoreConfig {
+            clients: 3 + seed as u32 % 10,
+            ops: 120 + seed as usize % 60,
+            keys: 1 + seed as usize % 4,
+            unknown: 0.15 + (seed % 3) as f64 * 0.1,
+            lag: 5 + seed as usize % 40,
+            seed: 1000 + seed,
+            ..Default::default()
+        };
+        let h = causal_support::store(&cfg);
+        compare(&h, seed, "long store");
+        if let Some(bad) = causal_support::plant_stale_read(&h) {
+            compare(&bad, seed, "long planted");
+        }
+        let share = [0.01, 0.05, 0.2][seed as usize % 3];
+        let corrupted = causal_support::corrupt(&h, share, seed);
+        compare(&corrupted, seed, "long corrupted");
+        stale += usize::from(!reference::check(&corrupted, None).stale.is_empty());
+    }
+    assert!(stale > seeds as usize / 3, "{stale}");
+}

@@ -257,3 +257,27 @@ pub fn arbitrary(seed: u64) -> History {
     }
     History::from_ops(ops).expect("a generated history is well formed")
 }
+
+/// Rewrites a share of the completed reads of `h` to return an older value of their key
+/// (one written earlier in the input, or nil): stale reads scattered through a long
+/// history, mostly not cycles.
+pub fn corrupt(h: &History, share: f64, seed: u64) -> History {
+    let mut rng = Rng::new(seed);
+    let mut written: HashMap<Option<String>, Vec<Value>> = HashMap::new();
+    let mut ops = h.ops().to_vec();
+    for op in &mut ops {
+        let seen = written.entry(op.key.clone()).or_default();
+        if op.read_value().is_some() && matches!(op.action, Action::Read) && rng.chance(share) {
+            let old =
+                (!seen.is_empty() && rng.chance(0.9)).then(|| seen[rng.index(seen.len())].clone());
+            let (client, call, ret) = (op.client, op.call, op.ret().expect("a completed read"));
+            let mut read = Operation::read(client, old, call, ret);
+            read.key = op.key.clone();
+            *op = read;
+        }
+        if let Some(v) = op.action.written() {
+            seen.push(v.clone());
+        }
+    }
+    History::from_ops(ops).expect("only values changed")
+}

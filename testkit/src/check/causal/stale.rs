@@ -159,20 +159,35 @@ impl<'a> Newer<'a> {
         self.chain(own.iter().rev().copied(), all, &mut found);
         for (col, list) in c.writes_on.of_key(e.key) {
             let known = &list[..list.partition_point(|&(pos, _)| pos < at(self.clock, col))];
+            // Ranks grow along a column: when its newest write `r` knows is ranked no later
+            // than `src`, none of them can be newer. Asking that first keeps a read that
+            // returned a recent value to one look per column.
+            if let (Some(s), Some(&(_, w))) = (self.src, known.last())
+                && g.rank[w] <= g.rank[s]
+            {
+                continue;
+            }
             let newest_first = known.iter().rev().map(|&(_, w)| w).filter(|&w| alive(w));
             self.chain(newest_first, all, &mut found);
         }
         for (col, list) in c.proxies.of_key(e.key) {
             let known = &list[..list.partition_point(|p| p.pos < at(self.clock, col))];
-            let mut known = known.iter().rev().filter(|p| alive(p.via));
+            let newest_first = known.iter().rev();
             match self.src {
                 // Every write before a read of nil is newer.
-                None if all => known.for_each(|p| found(p.write)),
-                None => known.next().into_iter().for_each(|p| found(p.write)),
-                // A write learned of no later than `src` was written before it.
-                Some(s) => known
+                None if all => newest_first
+                    .filter(|p| alive(p.via))
+                    .for_each(|p| found(p.write)),
+                None => {
+                    if let Some(p) = newest_first.clone().find(|p| alive(p.via)) {
+                        found(p.write);
+                    }
+                }
+                // A write learned of no later than `src` was written before it. Ranks grow
+                // along the column, so the cheap cut on rank comes before asking the clocks.
+                Some(s) => newest_first
                     .take_while(|p| g.rank[p.via] > g.rank[s])
-                    .filter(|p| self.after(p.write))
+                    .filter(|p| alive(p.via) && self.after(p.write))
                     .for_each(|p| found(p.write)),
             }
         }
