@@ -157,7 +157,70 @@ impl<'a> Newer<'a> {
         let alive = |y: Ev| c.le(g, y, self.r, self.clock);
         let own = self.own.before(g, e.session, e.key, e.pos);
         self.chain(own.iter().rev().copied(), all, &mut found);
-        for (col, list) in c.writes_on.of_key(e.key) {
+        match self.since_src() {
+            Some(since) => {
+                // The tests run debug builds: there both ways must agree.
+                #[cfg(debug_assertions)]
+                {
+                    let (mut a, mut b) = (Vec::new(), Vec::new());
+                    self.on_columns_since(since, all, &mut |w| a.push(w));
+                    self.on_columns(all, &mut |w| b.push(w));
+                    a.sort_unstable();
+                    b.sort_unstable();
+                    assert_eq!(a, b, "two ways to the newer column writes differ");
+                }
+                self.on_columns_since(since, all, &mut found)
+            }
+            None => self.on_columns(all, &mut found),
+        }
+        match self.src {
+            // A write learned of no later than `src` was written before it, so only the
+            // entries added after the sweep passed `src` can be newer.
+            Some(s) => {
+                let added = c.proxies.in_order(e.key);
+                let from = added.partition_point(|(_, p)| g.rank[p.via] <= g.rank[s]);
+                for &(col, p) in &added[from..] {
+                    if p.pos < at(self.clock, col) && alive(p.via) && self.after(p.write) {
+                        found(p.write);
+                    }
+                }
+            }
+            None => {
+                for (col, list) in c.proxies.of_key(e.key) {
+                    let known = &list[..list.partition_point(|p| p.pos < at(self.clock, col))];
+                    let mut newest_first = known.iter().rev().filter(|p| alive(p.via));
+                    // Every write before a read of nil is newer.
+                    if all {
+                        newest_first.for_each(|p| found(p.write));
+                    } else if let Some(p) = newest_first.next() {
+                        found(p.write);
+                    }
+                }
+            }
+        }
+        if let Some(list) = c.private_proxies.get(&(e.session, e.key)) {
+            list.iter()
+                .filter(|&&(pos, w)| pos < e.pos && self.after(w))
+                .for_each(|&(_, w)| found(w));
+        }
+    }
+
+    /// The column writes of the read's key ranked after `src`, when there are fewer of
+    /// them than columns with writes of the key: then looking at each of them is cheaper
+    /// than a look at every column.
+    fn since_src(&self) -> Option<&'a [(u32, (u32, Ev))]> {
+        let (g, c) = (self.g, self.c);
+        let (s, key) = (self.src?, g.events[self.r].key);
+        let added = c.writes_on.in_order(key);
+        let since = &added[added.partition_point(|&(_, (_, w))| g.rank[w] <= g.rank[s])..];
+        (since.len() < c.writes_on.columns(key)).then_some(since)
+    }
+
+    /// The newer column writes, found column by column: on each, the known writes newest
+    /// first down to the first that is not newer.
+    fn on_columns(&self, all: bool, found: &mut impl FnMut(Ev)) {
+        let (g, c) = (self.g, self.c);
+        for (col, list) in c.writes_on.of_key(g.events[self.r].key) {
             let known = &list[..list.partition_point(|&(pos, _)| pos < at(self.clock, col))];
             // Ranks grow along a column: when its newest write `r` knows is ranked no later
             // than `src`, none of them can be newer. Asking that first keeps a read that
@@ -167,34 +230,31 @@ impl<'a> Newer<'a> {
             {
                 continue;
             }
-            let newest_first = known.iter().rev().map(|&(_, w)| w).filter(|&w| alive(w));
-            self.chain(newest_first, all, &mut found);
+            let newest_first = known
+                .iter()
+                .rev()
+                .map(|&(_, w)| w)
+                .filter(|&w| c.le(g, w, self.r, self.clock));
+            self.chain(newest_first, all, found);
         }
-        for (col, list) in c.proxies.of_key(e.key) {
-            let known = &list[..list.partition_point(|p| p.pos < at(self.clock, col))];
-            let newest_first = known.iter().rev();
-            match self.src {
-                // Every write before a read of nil is newer.
-                None if all => newest_first
-                    .filter(|p| alive(p.via))
-                    .for_each(|p| found(p.write)),
-                None => {
-                    if let Some(p) = newest_first.clone().find(|p| alive(p.via)) {
-                        found(p.write);
-                    }
-                }
-                // A write learned of no later than `src` was written before it. Ranks grow
-                // along the column, so the cheap cut on rank comes before asking the clocks.
-                Some(s) => newest_first
-                    .take_while(|p| g.rank[p.via] > g.rank[s])
-                    .filter(|p| alive(p.via) && self.after(p.write))
-                    .for_each(|p| found(p.write)),
+    }
+
+    /// The same writes as [`Newer::on_columns`], from the column writes ranked after
+    /// `src` (`since`), oldest first. Being newer holds along a column from some write on,
+    /// so the first one found on a column is the one `on_columns` stops at.
+    fn on_columns_since(&self, since: &[(u32, (u32, Ev))], all: bool, found: &mut impl FnMut(Ev)) {
+        let (g, c) = (self.g, self.c);
+        let mut done: Vec<u32> = Vec::new();
+        for &(col, (pos, w)) in since {
+            if pos >= at(self.clock, col) || (!all && done.contains(&col)) {
+                continue;
             }
-        }
-        if let Some(list) = c.private_proxies.get(&(e.session, e.key)) {
-            list.iter()
-                .filter(|&&(pos, w)| pos < e.pos && self.after(w))
-                .for_each(|&(_, w)| found(w));
+            if c.le(g, w, self.r, self.clock) && self.after(w) {
+                found(w);
+                if !all {
+                    done.push(col);
+                }
+            }
         }
     }
 
