@@ -35,18 +35,27 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
-    /// Show the next hint for an exercise.
+    /// Show the next hint for the task you are on (the first one not done).
     Hint {
-        /// The exercise (its name, number or topic).
-        exercise: String,
-        /// Show every hint at once.
+        /// The exercise (its name, number or topic); default: the one whose folder you
+        /// are in, else the current one.
+        exercise: Option<String>,
+        /// The task to ask about, by id (`checker list` shows them); default: the first
+        /// one not done at the last check.
+        #[arg(long, value_name = "ID")]
+        task: Option<String>,
+        /// Show every hint of the task at once.
         #[arg(long)]
         all: bool,
     },
-    /// Restore an exercise's skeleton, keeping a backup of your files.
+    /// Restore an exercise's skeleton, keeping a backup of your files (asks first).
     Reset {
-        /// The exercise (its name, number or topic).
-        exercise: String,
+        /// The exercise (its name, number or topic); default: the one whose folder you
+        /// are in, else the current one.
+        exercise: Option<String>,
+        /// Do it without asking (for scripts; without a terminal it is required).
+        #[arg(long)]
+        yes: bool,
     },
     /// Check exercises against their hidden suites.
     ///
@@ -242,6 +251,9 @@ pub enum DevCommand {
         /// Only these exercises (default: all).
         exercises: Vec<String>,
     },
+    /// Check that each student's copy in exercises/ is its skeleton, as the course's
+    /// repository ships it (for CI of the course; in a student's checkout they differ).
+    Pristine,
     /// Mutation testing of the hidden suites: each mutant of a reference solution (made
     /// by cargo-mutants) checked with the exercise's hidden suite; reports caught,
     /// missed and unviable mutants (a benchmark: minutes per exercise).

@@ -20,11 +20,13 @@
 //! | --- | --- |
 //! | [`cli`] | the command line, declared with clap |
 //! | [`commands`] | the course commands: watch, list, check, hint, reset, student-edition, dev |
+//! | [`grading`] | `grade`, `gradebook` and the sandbox's steps, with the `grade` feature |
 //! | [`history`] | the `history` commands: checking and generating history files |
 //! | [`output`] | what a history check prints, for people and as JSON lines |
 
 pub mod cli;
 pub mod commands;
+pub mod grading;
 pub mod history;
 pub mod output;
 
@@ -50,28 +52,18 @@ pub fn run(cli: Cli) -> ExitCode {
             };
             commands::with_course(course, |c| commands::check::run(c, &request))
         }
-        Some(Command::Grade(args)) => {
-            let request = checker_grader::command::GradeRequest {
-                submissions: args.submissions,
-                out: args.out,
-                exercises: args.exercise,
-                jobs: args.jobs,
-                shard: args.shard,
-                private_suite: args.private_suite,
-                seed: args.seed,
-                timeout: std::time::Duration::from_secs(args.timeout),
-                regrade: args.regrade,
-                no_sandbox: args.no_sandbox,
-                sandbox_uid: args.sandbox_uid,
-            };
-            commands::with_course(course, |c| checker_grader::command::run(c, &request))
-        }
-        Some(Command::Gradebook { out, from }) => {
-            commands::with_course(course, |c| checker_grader::gradebook::merge(c, &out, &from))
-        }
+        Some(
+            command @ (Command::Grade(_)
+            | Command::Gradebook { .. }
+            | Command::SandboxEnter { .. }
+            | Command::SandboxExec(_)),
+        ) => return grading::run(course, command),
         Some(Command::Dev {
             command: cli::DevCommand::Verify { exercises },
         }) => commands::with_course(course, |c| commands::dev::verify(c, &exercises)),
+        Some(Command::Dev {
+            command: cli::DevCommand::Pristine,
+        }) => commands::with_course(course, commands::dev::pristine),
         Some(Command::Dev {
             command: cli::DevCommand::Mutants { exercises, timeout },
         }) => commands::with_course(course, |c| {
@@ -84,32 +76,25 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::StudentEdition { out }) => {
             commands::with_course(course, |c| commands::edition::run(c, &out))
         }
-        Some(Command::SandboxEnter { join, program }) => {
-            return checker_grader::confine::enter(&join, &program);
-        }
-        Some(Command::SandboxExec(args)) => {
-            return checker_grader::confine::exec(&checker_grader::confine::Confinement {
-                limits: checker_grader::confine::Limits {
-                    memory: args.memory,
-                    cpu_seconds: args.cpu,
-                    processes: args.processes,
-                    file_size: args.file_size,
-                    open_files: args.open_files,
-                    tmp_files: args.tmp_files,
-                },
-                user: args.user,
-                program: args.program,
-            });
-        }
         Some(Command::List { format }) => {
             let json = format == cli::OutputFormat::Json;
             commands::with_course(course, |c| commands::list::run(c, json))
         }
-        Some(Command::Hint { exercise, all }) => {
-            commands::with_course(course, |c| commands::hint::run(c, &exercise, all))
+        Some(Command::Hint {
+            exercise,
+            task,
+            all,
+        }) => {
+            let request = commands::hint::HintRequest {
+                exercise,
+                task,
+                all,
+            };
+            commands::with_course(course, |c| commands::hint::run(c, &request))
         }
-        Some(Command::Reset { exercise }) => {
-            commands::with_course(course, |c| commands::reset::run(c, &exercise))
+        Some(Command::Reset { exercise, yes }) => {
+            let request = commands::reset::ResetRequest { exercise, yes };
+            commands::with_course(course, |c| commands::reset::run(c, &request))
         }
     };
     status.into()

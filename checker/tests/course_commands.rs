@@ -7,7 +7,7 @@ mod course;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use course::{checker, copy, course, fixtures, stderr, stdout, workspace};
+use course::{checker, copy, course, fixtures, stderr, stdout};
 use serde_json::Value;
 
 fn json(o: &Output) -> Value {
@@ -128,6 +128,41 @@ fn a_folder_copy_is_checked_without_being_changed() {
     assert_eq!(snapshot(&copy_dir), before);
 }
 
+/// A copy anywhere works, also outside the course and with a manifest that only makes
+/// sense inside its workspace (`edition.workspace = true`): the copy's manifest is never
+/// read.
+#[test]
+fn a_copy_outside_the_course_is_checked_from_anywhere() {
+    let root = course("outside");
+    let outside = std::env::temp_dir().join(format!("checker-outside-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&outside);
+    let copy_dir = outside.join("my-sums");
+    copy(&root.join("solutions/01_sums"), &copy_dir);
+    std::fs::write(
+        copy_dir.join("Cargo.toml"),
+        "[package]\nname = \"sums\"\nversion = \"0.1.0\"\nedition.workspace = true\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_checker"))
+        .arg("--course")
+        .arg(&root)
+        .args(["check", "1", "--path", "my-sums"])
+        .current_dir(&outside)
+        .env("CARGO_TARGET_DIR", course::shared_target())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&outside);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("5/5 points"), "{}", stdout(&out));
+}
+
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -212,11 +247,11 @@ fn a_test_that_hangs_is_killed_and_fails() {
 }
 
 #[test]
-fn hints_come_one_level_at_a_time() {
+fn hints_come_one_level_at_a_time_for_the_task_not_done() {
     let root = course("hints");
     let first = stdout(&checker(&root, &["hint", "01_sums"]));
     assert!(
-        first.contains("Hint 1 of 2") && first.contains("+ operator"),
+        first.contains("Hint 1 of 2 for task add") && first.contains("+ operator"),
         "{first}"
     );
     let second = stdout(&checker(&root, &["hint", "1"]));
@@ -225,11 +260,43 @@ fn hints_come_one_level_at_a_time() {
         "{second}"
     );
     let again = stdout(&checker(&root, &["hint", "warmup"]));
-    assert!(again.contains("that was the last hint"), "{again}");
+    assert!(again.contains("that was the last hint of add"), "{again}");
     let all = stdout(&checker(&root, &["hint", "01_sums", "--all"]));
     assert!(
         all.contains("Hint 1 of 2") && all.contains("Hint 2 of 2"),
         "{all}"
+    );
+    // Once add passes, the hints are about total; add's stay counted.
+    set_add(&root, "    a + b");
+    assert_eq!(checker(&root, &["check", "01_sums"]).status.code(), Some(1));
+    let next = stdout(&checker(&root, &["hint"]));
+    assert!(
+        next.contains("Hint 1 of 1 for task total") && next.contains("Iterator::sum"),
+        "{next}"
+    );
+    let asked = stdout(&checker(&root, &["hint", "--task", "add"]));
+    assert!(asked.contains("Hint 2 of 2 for task add"), "{asked}");
+    let wrong = checker(&root, &["hint", "--task", "sum"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        stderr(&wrong).contains("01_sums has no task \"sum\"; its tasks are add, total"),
+        "{}",
+        stderr(&wrong)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&checker(&root, &["list", "--format", "json"]))).unwrap();
+    let tasks = &json[0]["tasks"];
+    assert_eq!(
+        (
+            &tasks[0]["hints"],
+            &tasks[0]["hints_shown"],
+            &tasks[1]["hints"]
+        ),
+        (
+            &serde_json::json!(2),
+            &serde_json::json!(2),
+            &serde_json::json!(1)
+        )
     );
 }
 
@@ -238,13 +305,31 @@ fn reset_restores_the_skeleton_and_keeps_a_backup() {
     let root = course("reset");
     set_add(&root, "    a + b // mine");
     std::fs::write(root.join("exercises/01_sums/notes.txt"), "my notes").unwrap();
+    // Without a terminal to ask in, it changes nothing unless told --yes.
     let out = checker(&root, &["reset", "01_sums"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("confirm with `checker reset 01_sums --yes`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(root.join("exercises/01_sums/notes.txt").exists());
+    let out = checker(&root, &["reset", "01_sums", "--yes"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     let backup = text
         .lines()
         .find_map(|l| l.strip_prefix("Your files are kept in "))
         .unwrap_or_else(|| panic!("no backup named: {text}"));
+    // Named by the date and time in UTC: 01_sums-YYYYMMDD-HHMMSS.
+    let name = Path::new(backup).file_name().unwrap().to_str().unwrap();
+    let stamp = name.strip_prefix("01_sums-").unwrap();
+    assert!(
+        stamp.len() == 15
+            && stamp.as_bytes()[8] == b'-'
+            && stamp.chars().filter(char::is_ascii_digit).count() == 14,
+        "{name}"
+    );
     let kept = std::fs::read_to_string(Path::new(backup).join("src/lib.rs")).unwrap();
     assert!(kept.contains("a + b // mine"));
     assert_eq!(
@@ -256,6 +341,93 @@ fn reset_restores_the_skeleton_and_keeps_a_backup() {
         std::fs::read_to_string(root.join("checker/skeletons/01_sums/src/lib.rs")).unwrap();
     assert_eq!(restored, skeleton);
     assert!(!root.join("exercises/01_sums/notes.txt").exists());
+    // Once it is the skeleton, there is nothing to back up.
+    let out = checker(&root, &["reset", "01_sums", "--yes"]);
+    assert!(
+        stdout(&out).contains("01_sums is its skeleton already"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// In a terminal, a check says at once what it is busy with (cargo's count of crates,
+/// then the tests), and clears that line before the report.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_check_in_a_terminal_shows_how_far_it_is() {
+    let root = course("busy");
+    // A change, so that cargo has something to compile.
+    set_add(&root, "    a + b");
+    let command = format!(
+        "{} --course {} check 01_sums",
+        env!("CARGO_BIN_EXE_checker"),
+        root.display()
+    );
+    let out = Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .env("CARGO_TARGET_DIR", course::shared_target())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("script starts");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.starts_with("\r\x1b[2Kchecking 01_sums..."),
+        "{shown:?}"
+    );
+    assert!(shown.contains("checking 01_sums: compiling, "), "{shown:?}");
+    assert!(shown.contains("your 01_sums"), "{shown:?}");
+    assert!(
+        shown.contains("checking 01_sums: 3/3 tests run"),
+        "{shown:?}"
+    );
+    assert!(
+        shown.contains("\r\x1b[2K01_sums  Adding numbers  2/5 points"),
+        "{shown:?}"
+    );
+    // Without a terminal, none of it.
+    let out = checker(&root, &["check", "01_sums"]);
+    assert!(!stderr(&out).contains("checking"), "{}", stderr(&out));
+}
+
+/// In a terminal, reset asks, and anything but yes leaves the files as they are.
+#[cfg(target_os = "linux")]
+#[test]
+fn reset_asks_in_a_terminal() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let root = course("reset-asks");
+    set_add(&root, "    a + b // mine");
+    let lib = root.join("exercises/01_sums/src/lib.rs");
+    let answer = |text: &str| {
+        let command = format!(
+            "{} --course {} reset 01_sums",
+            env!("CARGO_BIN_EXE_checker"),
+            root.display()
+        );
+        let mut child = Command::new("script")
+            .args(["-qfec", &command, "/dev/null"])
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("script starts");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let said = answer("n\n");
+    assert!(said.contains("Reset 01_sums to its skeleton? "), "{said}");
+    assert!(said.contains("Nothing changed."), "{said}");
+    assert!(std::fs::read_to_string(&lib).unwrap().contains("// mine"));
+    let said = answer("y\n");
+    assert!(said.contains("01_sums is back to its skeleton."), "{said}");
+    assert!(!std::fs::read_to_string(&lib).unwrap().contains("// mine"));
 }
 
 #[test]
@@ -308,6 +480,58 @@ fn bad_input_is_one_line_and_exit_code_2() {
         stderr(&out).contains("checker reset 01_sums"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn numbers_out_of_range_and_unknown_tests_say_what_there_is() {
+    let root = course("names");
+    for args in [
+        &["check", "8"][..],
+        &["reset", "9", "--yes"],
+        &["hint", "3"],
+    ] {
+        let out = checker(&root, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let said = stderr(&out);
+        assert!(
+            said.contains("the course's exercises are numbered 1 to 1")
+                && !said.contains("did you mean"),
+            "{args:?}: {said}"
+        );
+    }
+    let out = checker(&root, &["check", "01_sums", "--test", "adds_smal_numbers"]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = stderr(&out);
+    assert!(
+        said.contains("did you mean `adds_small_numbers`?"),
+        "{said}"
+    );
+    assert!(
+        said.contains("its tests: adds_small_numbers, adds_negative_numbers, totals_a_slice"),
+        "{said}"
+    );
+    assert_eq!(said.lines().count(), 1, "{said}");
+}
+
+#[test]
+fn check_all_ends_with_the_course_total() {
+    let root = course::two_exercises("total");
+    set_add(&root, "    a + b");
+    let out = checker(&root, &["check", "--all"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.trim_end()
+            .ends_with("course total  2/9 points, 0 of 2 exercises complete"),
+        "{text}"
+    );
+    let out = checker(&root, &["check", "--all", "--solution"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains("course total  9/9 points, 2 of 2 exercises complete"),
+        "{}",
+        stdout(&out)
     );
 }
 
@@ -395,82 +619,25 @@ fn dev_verify_accepts_the_course_and_catches_a_skeleton_that_passes() {
     );
 }
 
-/// The watch mode in a real pseudo-terminal (`script` from util-linux): it checks the
-/// current exercise, shows a hint on `h`, checks again when a file is saved, and quits on
-/// `q`. The test waits for each screen to appear rather than for a fixed time.
-#[cfg(target_os = "linux")]
+/// A student's edits are their work, not a problem of the course: `dev verify` (which
+/// the README's `cargo test` runs) accepts them; `dev pristine`, for CI of the course's
+/// repository, names the exercise that is no longer its skeleton.
 #[test]
-fn the_watch_mode_answers_keys_and_checks_again_on_save() {
-    use std::io::{Read, Write};
-    use std::process::Stdio;
-    use std::sync::{Arc, Condvar, Mutex};
-    use std::time::{Duration, Instant};
-
-    let root = course("watch-tty");
-    let command = format!(
-        "{} --course {}",
-        env!("CARGO_BIN_EXE_checker"),
-        root.display()
-    );
-    let mut child = Command::new("script")
-        .args(["-qfec", &command, "/dev/null"])
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace().join("target/course-tests/target"),
-        )
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("script starts");
-    // Everything shown so far, and a signal for each new piece.
-    let screen = Arc::new((Mutex::new(String::new()), Condvar::new()));
-    let mut out = child.stdout.take().unwrap();
-    let sink = Arc::clone(&screen);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = out.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            let text = String::from_utf8_lossy(&buf[..n]).into_owned();
-            sink.0.lock().unwrap().push_str(&text);
-            sink.1.notify_all();
-        }
-    });
-    // Waits until `text` has been shown `times` times (the generous limit only catches a
-    // watch mode that never shows it).
-    let wait_for = |text: &str, times: usize| {
-        let deadline = Instant::now() + Duration::from_secs(180);
-        let mut shown = screen.0.lock().unwrap();
-        while shown.matches(text).count() < times {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "no {text:?} on screen:\n{shown}");
-            shown = screen.1.wait_timeout(shown, left).unwrap().0;
-        }
-    };
-    let mut keys = child.stdin.take().unwrap();
-    wait_for("replay: checker check 01_sums", 1);
-    assert!(screen.0.lock().unwrap().contains("0/5 points"));
-    keys.write_all(b"h").unwrap();
-    wait_for("Hint 1 of 2", 1);
+fn a_students_edits_pass_verify_and_only_pristine_names_them() {
+    let root = course("pristine");
+    let out = checker(&root, &["dev", "pristine"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     set_add(&root, "    a + b");
-    wait_for("done  add", 1);
-    assert!(screen.0.lock().unwrap().contains("2/5 points"));
-    keys.write_all(b"q").unwrap();
-    let (done, exited) = std::sync::mpsc::channel();
-    let pid = child.id();
-    std::thread::spawn(move || {
-        let _ = done.send(child.wait());
-    });
-    match exited.recv_timeout(Duration::from_secs(30)) {
-        Ok(status) => assert!(status.unwrap().success()),
-        Err(_) => {
-            let _ = Command::new("kill").arg(pid.to_string()).status();
-            panic!("the watch mode did not quit on q");
-        }
-    }
+    std::fs::write(root.join("exercises/01_sums/notes.txt"), "mine").unwrap();
+    let out = checker(&root, &["dev", "verify"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = checker(&root, &["dev", "pristine"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("problem: exercises/01_sums differs from checker/skeletons/01_sums"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 /// `CARGO_TARGET_DIR=target checker check` from the course folder: a relative build

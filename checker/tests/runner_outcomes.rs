@@ -176,6 +176,8 @@ fn asking_for_a_test_the_suite_lacks_is_an_error_not_a_result() {
     assert!(!error.is_student_result());
     assert_eq!(
         error.to_string(),
-        "the suite has no test called `no_such_test`"
+        "the suite has no test called `no_such_test` (its tests: exits_early, \
+         prints_a_fake_report, spins_forever, hangs_with_a_child, aborts, forges_a_pass, \
+         reports_the_seed)"
     );
 }

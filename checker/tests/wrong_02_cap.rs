@@ -1,6 +1,9 @@
-//! The hidden suite of 02_cap catches the classic mistakes: each fixture under
-//! `tests/fixtures/wrong/02_cap/` is the reference solution with one mistake, and the
-//! real `checker` must mark the task that mistake breaks as not done.
+//! The hidden suite of 02_cap catches the classic mistakes, each on the task it breaks
+//! and only there: each fixture under `tests/fixtures/wrong/02_cap/` is the reference
+//! solution (or another correct solution) with one mistake, and the real `checker` must
+//! leave exactly the tasks that mistake breaks not done, with the test written to catch
+//! it among the failures, on the default seed. Two correct solutions in other styles
+//! earn every task.
 //!
 //! It also earns nothing from a spoof: fixtures that answer in look-alikes of the
 //! course's types (with comparisons that always hold, or a `Recordable` that records
@@ -68,19 +71,38 @@ fn tasks(report: &Value) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn assert_breaks(mistake: &str, task: &str) {
+/// The points of each task, as the catalog gives them.
+const POINTS: [(&str, u64); 4] = [("cp", 10), ("ap", 8), ("convergence", 6), ("tradeoff", 4)];
+
+/// The fixture `mistake` compiles, leaves exactly the tasks `lost` not done (and earns
+/// the points of the others), and each of `tests`, tests of the lost tasks, fails.
+fn caught(mistake: &str, lost: &[&str], tests: &[&str]) {
     let report = check_fixture(mistake);
     assert_eq!(
         report["compiled"], true,
         "{mistake} must compile: {report:#}"
     );
-    let tasks = tasks(&report);
-    let done = tasks.iter().find(|(id, _)| id == task).map(|(_, d)| *d);
-    assert_eq!(
-        done,
-        Some(false),
-        "the mistake {mistake} must leave task {task} not done: {tasks:?}"
-    );
+    let not_done: Vec<String> = tasks(&report)
+        .into_iter()
+        .filter(|(_, done)| !done)
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(not_done, lost, "the tasks {mistake} loses: {report:#}");
+    let score: u64 = POINTS
+        .iter()
+        .filter(|(id, _)| !lost.contains(id))
+        .map(|(_, points)| points)
+        .sum();
+    assert_eq!(report["score"], score, "{mistake}: {report:#}");
+    for test in tests {
+        let failed = report["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|t| t["tests"].as_array().unwrap())
+            .any(|t| t["name"] == *test && t["passed"] == false);
+        assert!(failed, "{test} must catch {mistake}: {report:#}");
+    }
 }
 
 /// The fixture `spoof` compiles and earns exactly the tasks `done`, worth `score`.
@@ -134,33 +156,226 @@ fn the_solution_passes_every_task() {
 }
 
 #[test]
-fn a_minority_that_serves_reads_fails_cp() {
-    assert_breaks("minority_serves_reads", "cp");
+fn a_solution_with_digests_and_reads_that_skip_a_needless_write_back_passes() {
+    assert_earns(
+        "correct_digests",
+        &["cp", "ap", "convergence", "tradeoff"],
+        28,
+    );
 }
 
 #[test]
-fn a_majority_of_half_the_nodes_fails_cp() {
-    assert_breaks("majority_half", "cp");
+fn a_solution_with_deadline_timers_and_a_sorted_store_passes() {
+    assert_earns(
+        "correct_timers",
+        &["cp", "ap", "convergence", "tradeoff"],
+        28,
+    );
+}
+
+const MINORITY: &str = "cp::minority_refuses_promptly_and_leaves_no_trace";
+
+#[test]
+fn a_minority_that_serves_reads_fails_cp() {
+    caught("minority_serves_reads", &["cp"], &[MINORITY]);
+}
+
+#[test]
+fn a_majority_of_half_the_nodes_fails_cp_only() {
+    // It never refuses in the trade-off's workload either; that costs nothing there.
+    caught(
+        "majority_half",
+        &["cp"],
+        &[
+            MINORITY,
+            "cp_history::histories_are_linearizable_under_partitions",
+            "cp_network::small_worlds_are_linearizable_in_every_schedule",
+        ],
+    );
+}
+
+#[test]
+fn a_majority_of_half_rounded_up_fails_cp_on_even_sizes() {
+    caught("majority_rounded_up", &["cp"], &[MINORITY]);
 }
 
 #[test]
 fn a_write_applied_before_its_refusal_fails_cp() {
-    assert_breaks("apply_before_refuse", "cp");
+    caught("apply_before_refuse", &["cp"], &[MINORITY]);
 }
 
 #[test]
-fn ties_broken_by_arrival_order_fail_ap() {
-    assert_breaks("ties_by_arrival", "ap");
+fn cp_reads_marked_stale_fail_cp() {
+    caught("cp_reads_marked_stale", &["cp"], &[MINORITY]);
 }
 
 #[test]
-fn replicas_that_never_exchange_state_fail_convergence() {
-    assert_breaks("no_anti_entropy", "convergence");
+fn a_reach_timeout_misread_as_nanoseconds_fails_cp() {
+    caught(
+        "reach_timeout_in_nanos",
+        &["cp"],
+        &["cp::a_slow_majority_is_waited_for_and_a_slower_one_refused"],
+    );
+}
+
+#[test]
+fn one_refusal_per_round_fails_cp() {
+    caught(
+        "one_refusal_per_round",
+        &["cp"],
+        &["cp::many_requests_at_one_node_each_get_their_answer"],
+    );
+}
+
+#[test]
+fn versions_unique_for_two_writes_only_fail_cp() {
+    caught(
+        "versions_unique_for_two",
+        &["cp"],
+        &["cp::many_requests_at_one_node_each_get_their_answer"],
+    );
+}
+
+#[test]
+fn answers_counted_per_message_fail_cp() {
+    caught(
+        "answers_counted_per_message",
+        &["cp"],
+        &["cp_network::duplicated_answers_count_once"],
+    );
+}
+
+#[test]
+fn a_read_without_write_back_fails_cp() {
+    caught(
+        "read_without_write_back",
+        &["cp"],
+        &["cp_history::a_read_writes_back_what_it_returns"],
+    );
+}
+
+#[test]
+fn a_stamp_from_the_local_copy_fails_cp() {
+    caught(
+        "stamp_from_local_copy",
+        &["cp"],
+        &[
+            "cp_history::a_coordinator_that_missed_writes_stamps_above_them",
+            "cp_network::small_worlds_are_linearizable_in_every_schedule",
+        ],
+    );
+}
+
+#[test]
+fn a_write_back_that_forgets_its_coordinator_fails_cp() {
+    caught(
+        "write_back_forgets_its_coordinator",
+        &["cp"],
+        &["cp_history::a_coordinator_that_missed_writes_stamps_above_them"],
+    );
+}
+
+#[test]
+fn stores_sent_only_once_fail_cp() {
+    caught(
+        "stores_sent_once",
+        &["cp"],
+        &["cp_network::lost_messages_are_sent_again"],
+    );
+}
+
+#[test]
+fn a_replica_without_a_round_of_its_own_fails_both_modes_rounds() {
+    // The mistake is in `on_start`, shared by both modes: CP never checks its deadlines
+    // and AP never runs anti-entropy.
+    caught(
+        "no_own_tick",
+        &["cp", "convergence"],
+        &[
+            "cp_network::refusals_come_on_the_replicas_own_round",
+            "convergence::rounds_are_the_replicas_own",
+        ],
+    );
+}
+
+const TIES: &str = "ap::ties_break_by_node_id_not_arrival";
+const STALENESS: &str = "ap_stale::every_node_answers_and_owns_up_to_staleness";
+
+#[test]
+fn ties_broken_by_arrival_order_fail_ap_only() {
+    caught("ties_by_arrival", &["ap"], &[TIES]);
+}
+
+#[test]
+fn node_ids_compared_as_text_fail_ap() {
+    caught("ties_by_name", &["ap"], &[TIES]);
+}
+
+#[test]
+fn stamps_in_milliseconds_fail_ap() {
+    caught(
+        "stamp_in_millis",
+        &["ap"],
+        &["ap::later_writes_win_whatever_arrives_last"],
+    );
+}
+
+#[test]
+fn stale_only_when_no_peer_is_heard_fails_ap() {
+    caught("stale_only_when_alone", &["ap"], &[STALENESS]);
+}
+
+#[test]
+fn stale_reads_before_the_first_round_fail_ap() {
+    caught("stale_before_first_round", &["ap"], &[STALENESS]);
+}
+
+#[test]
+fn stale_from_exactly_stale_after_on_fails_ap() {
+    caught(
+        "stale_at_stale_after",
+        &["ap"],
+        &["ap_stale::staleness_starts_past_stale_after"],
+    );
+}
+
+const CONVERGE: &str = "convergence::replicas_converge_after_the_heal";
+
+#[test]
+fn replicas_that_exchange_state_only_on_writes_fail_convergence_only() {
+    caught("no_anti_entropy", &["convergence"], &[CONVERGE]);
+}
+
+#[test]
+fn gossip_only_to_peers_heard_lately_fails_convergence() {
+    caught("gossip_only_to_live_peers", &["convergence"], &[CONVERGE]);
 }
 
 #[test]
 fn timeouts_counted_as_refusals_fail_tradeoff() {
-    assert_breaks("timeouts_counted_as_refused", "tradeoff");
+    caught(
+        "timeouts_counted_as_refused",
+        &["tradeoff"],
+        &["tradeoff::tally_counts_every_outcome"],
+    );
+}
+
+#[test]
+fn stale_reads_counted_only_with_a_value_fail_tradeoff() {
+    caught(
+        "stale_reads_need_a_value",
+        &["tradeoff"],
+        &["tradeoff::tally_counts_every_outcome"],
+    );
+}
+
+#[test]
+fn the_two_modes_on_different_seeds_fail_tradeoff() {
+    caught(
+        "modes_on_different_seeds",
+        &["tradeoff"],
+        &["tradeoff::numbers_match_the_runs"],
+    );
 }
 
 #[test]

@@ -23,7 +23,7 @@ fi
 
 checker=${CHECKER_BIN:-"${CARGO_TARGET_DIR:-$course/target}/debug/checker"}
 if [ -z "${CHECKER_BIN:-}" ]; then
-  (cd "$course" && cargo build --locked -q -p checker)
+  (cd "$course" && cargo build --locked -q -p checker --features grade)
 fi
 args=(--course "$course" grade "$work/submissions" --out "$work/gradebook" --jobs 1)
 for exercise in ${EXERCISES:-}; do args+=(--exercise "$exercise"); done

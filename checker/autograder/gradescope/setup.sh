@@ -29,7 +29,7 @@ fi
 cd "$source"
 checker=${CHECKER_BIN:-"${CARGO_TARGET_DIR:-$source/target}/debug/checker"}
 if [ -z "${CHECKER_BIN:-}" ]; then
-  cargo build --locked -p checker
+  cargo build --locked -p checker --features grade
 fi
 
 # Build the course's dependencies now, by grading an empty class: once per image, not

@@ -2,22 +2,23 @@
 //!
 //! It lists the exercises in the order a student takes them. Each has a folder name (the
 //! same under `exercises/`, `solutions/` and `checker/suites/`), a topic, a title, its
-//! tasks (each with an id, a title and points) and hints in stages, the gentlest first:
+//! tasks, each with an id, a title, points and its own hints in stages, the gentlest first
+//! (a hint of one task never gives away another):
 //!
 //! ```toml
 //! [[exercise]]
 //! name = "01_linearizable"
 //! topic = "linearizable"
 //! title = "A linearizable register with compare-and-swap"
-//! hints = [
-//!     "What must a read return if a write finished before the read began?",
-//!     "Keep the value and its version under one lock.",
-//! ]
 //!
 //! [[exercise.task]]
 //! id = "register"
 //! title = "Reads, writes and compare-and-swap are linearizable"
 //! points = 10
+//! hints = [
+//!     "What must a read return if a write finished before the read began?",
+//!     "Keep the value and its version under one lock.",
+//! ]
 //! ```
 //!
 //! Two optional fields say what the exercise is built with beyond the student's code:
@@ -59,9 +60,6 @@ pub struct Exercise {
     pub topic: String,
     /// A one-line title.
     pub title: String,
-    /// Hints, gentlest first; `checker hint` reveals one more each time.
-    #[serde(default)]
-    pub hints: Vec<String>,
     /// What is graded.
     #[serde(rename = "task")]
     pub tasks: Vec<Task>,
@@ -84,6 +82,10 @@ pub struct Task {
     pub title: String,
     /// What it is worth.
     pub points: u32,
+    /// Hints about this task alone, gentlest first; `checker hint` reveals one more
+    /// each time.
+    #[serde(default)]
+    pub hints: Vec<String>,
 }
 
 impl Exercise {
@@ -165,8 +167,15 @@ impl Catalog {
 
     /// Parses and checks catalog text.
     pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
-        let catalog: Catalog = toml::from_str(text)
-            .map_err(|e| CatalogError(e.to_string().lines().collect::<Vec<_>>().join(" ")))?;
+        let catalog: Catalog = toml::from_str(text).map_err(|e| {
+            let mut why = e.to_string().lines().collect::<Vec<_>>().join(" ");
+            if why.contains("unknown field `hints`") {
+                why.push_str(
+                    " (hints belong to tasks: move each into the [[exercise.task]] it helps with)",
+                );
+            }
+            CatalogError(why)
+        })?;
         catalog.validate()?;
         Ok(catalog)
     }
@@ -236,6 +245,24 @@ impl Catalog {
                 return Ok(one);
             }
         }
+        if let Ok(n) = name.parse::<u32>() {
+            let numbers: Vec<u32> = self
+                .exercises
+                .iter()
+                .filter_map(|e| number(&e.name))
+                .collect();
+            return Err(CatalogError(
+                match (numbers.iter().min(), numbers.iter().max()) {
+                    (Some(low), Some(high)) => format!(
+                        "no exercise numbered {n}: the course's exercises are numbered {low} to \
+                     {high} (`checker list` shows them)"
+                    ),
+                    _ => {
+                        format!("no exercise numbered {n}: the course's exercises have no numbers")
+                    }
+                },
+            ));
+        }
         let closest = self
             .exercises
             .iter()
@@ -247,6 +274,18 @@ impl Catalog {
             ),
             None => format!("no exercise named {name:?}: the course has no exercises yet"),
         }))
+    }
+
+    /// The task of `exercise` whose id is `id`, or an error listing the ids there are.
+    pub fn task<'e>(exercise: &'e Exercise, id: &str) -> Result<&'e Task, CatalogError> {
+        exercise.tasks.iter().find(|t| t.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = exercise.tasks.iter().map(|t| t.id.as_str()).collect();
+            CatalogError(format!(
+                "{} has no task {id:?}; its tasks are {}",
+                exercise.name,
+                ids.join(", ")
+            ))
+        })
     }
 
     /// The exercise after `name`, if any.
@@ -263,7 +302,7 @@ fn number(name: &str) -> Option<u32> {
 }
 
 /// Levenshtein distance, for suggestions.
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -288,11 +327,11 @@ mod tests {
         name = "01_linearizable"
         topic = "linearizable"
         title = "A register"
-        hints = ["first", "second"]
         [[exercise.task]]
         id = "register"
         title = "Reads and writes"
         points = 10
+        hints = ["first", "second"]
         [[exercise.task]]
         id = "lock"
         title = "A lock"
@@ -314,7 +353,14 @@ mod tests {
         let names: Vec<&str> = c.exercises.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, ["01_linearizable", "02_cap"]);
         assert_eq!(c.exercises[0].points(), 15);
-        assert_eq!(c.exercises[0].hints, ["first", "second"]);
+        assert_eq!(c.exercises[0].tasks[0].hints, ["first", "second"]);
+        assert!(c.exercises[0].tasks[1].hints.is_empty());
+        assert_eq!(Catalog::task(&c.exercises[0], "lock").unwrap().points, 5);
+        let err = Catalog::task(&c.exercises[0], "locks").unwrap_err();
+        assert_eq!(
+            err.0,
+            "01_linearizable has no task \"locks\"; its tasks are register, lock"
+        );
         assert_eq!(c.after("01_linearizable").unwrap().name, "02_cap");
         assert!(c.after("02_cap").is_none());
     }
@@ -327,6 +373,12 @@ mod tests {
         assert_eq!(c.find("cap").unwrap().name, "02_cap");
         let err = c.find("linearisable").unwrap_err();
         assert!(err.0.contains("did you mean \"01_linearizable\"?"), "{err}");
+        // A number out of range is not "close" to any name.
+        let err = c.find("8").unwrap_err();
+        assert_eq!(
+            err.0,
+            "no exercise numbered 8: the course's exercises are numbered 1 to 2 (`checker list` shows them)"
+        );
     }
 
     #[test]
@@ -379,6 +431,10 @@ mod tests {
             (
                 TWO.replace("title = \"CAP\"", "title = \"CAP\"\nlevel = 3"),
                 "unknown field `level`",
+            ),
+            (
+                TWO.replace("title = \"CAP\"", "title = \"CAP\"\nhints = [\"x\"]"),
+                "hints belong to tasks",
             ),
             (
                 TWO.replace("name = \"02_cap\"", "name = \"02 cap\""),

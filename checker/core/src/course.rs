@@ -149,6 +149,23 @@ impl Course {
     }
 }
 
+impl Course {
+    /// The exercise whose student's copy holds `path` (a file or folder anywhere inside
+    /// `exercises/NAME/`), if any: what a command run from there, or a file saved there,
+    /// is about.
+    pub fn exercise_at(&self, path: &Path) -> Option<&Exercise> {
+        let path = std::path::absolute(path).ok()?;
+        let path = path.canonicalize().unwrap_or(path);
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        let inside = path.strip_prefix(root.join(EXERCISES)).ok()?;
+        let name = inside.components().next()?.as_os_str().to_str()?;
+        self.catalog.exercises.iter().find(|e| e.name == name)
+    }
+}
+
 fn find_root(start: &Path) -> Result<PathBuf> {
     for dir in start.ancestors() {
         if dir.join(CATALOG).is_file() {

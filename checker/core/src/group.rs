@@ -8,6 +8,7 @@
 use std::io;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command};
+use std::sync::{Mutex, PoisonError};
 
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
@@ -15,6 +16,9 @@ use nix::unistd::Pid;
 /// The process group a child leads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ProcessGroup(Pid);
+
+/// The groups started and not killed yet, for [`ProcessGroup::kill_all`].
+static LIVE: Mutex<Vec<Pid>> = Mutex::new(Vec::new());
 
 impl ProcessGroup {
     /// Makes `command` start its process as the leader of a group of its own.
@@ -26,12 +30,29 @@ impl ProcessGroup {
     /// command.
     pub fn led_by(child: &Child) -> io::Result<ProcessGroup> {
         let pid = i32::try_from(child.id()).map_err(io::Error::other)?;
+        LIVE.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Pid::from_raw(pid));
         Ok(ProcessGroup(Pid::from_raw(pid)))
     }
 
     /// Kills every process of the group at once; a group already gone is fine.
     pub fn kill(self) {
+        LIVE.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|pid| *pid != self.0);
         _ = killpg(self.0, Signal::SIGKILL);
+    }
+
+    /// Kills every group this process started and has not killed yet: for a program
+    /// that ends while a check runs (the watch mode, quit during a check). The thread
+    /// that would kill a test at its timeout ends with the program, so a test that never
+    /// returns would otherwise run on with nobody to stop it.
+    pub fn kill_all() {
+        let live = std::mem::take(&mut *LIVE.lock().unwrap_or_else(PoisonError::into_inner));
+        for pid in live {
+            _ = killpg(pid, Signal::SIGKILL);
+        }
     }
 }
 

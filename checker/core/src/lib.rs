@@ -9,6 +9,7 @@
 //! | [`progress`] | the student's place in the course: current exercise, what is done, points, hints |
 //! | [`runner`] | building hidden suites against an exercise and running each test under the trusted harness |
 //! | [`report`] | from test results to tasks, points and the report of one exercise |
+//! | [`integrity`] | flags for the instructor: what no honest solution needs, found in the sources |
 //! | [`pages`] | the HTML page of a history check: the history and the network, drawn |
 //! | [`bar`] | a text progress bar |
 //! | [`digest`] | digests that never change between runs (FNV-1a) |
@@ -29,6 +30,7 @@ pub mod course;
 pub mod digest;
 pub mod files;
 pub mod group;
+pub mod integrity;
 pub mod manifests;
 pub mod pages;
 pub mod progress;

@@ -3,8 +3,10 @@
 //! the one place that answers "which exercise am I on, what is done, how many points,
 //! which hint is next".
 //!
-//! It remembers which tasks passed at the last check of each exercise, how many hints
-//! were shown, and the exercise being worked on. It is a cache of results, never the only
+//! It remembers which tasks passed at the last check of each exercise that compiled,
+//! whether the exercise compiles now (a compile error does not take back what was done
+//! before: those tasks show as done before, and the first error's place is kept), how
+//! many hints of each task were shown, and the exercise being worked on. It is a cache of results, never the only
 //! copy of anything a student wrote: a missing, corrupted or old file is reported in one
 //! line and rebuilt empty (the next check fills it again), never a crash.
 //!
@@ -17,10 +19,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Exercise;
+use crate::catalog::{Exercise, Task};
 use crate::course::Course;
 use crate::files::write_atomically;
-use crate::report::ExerciseReport;
+use crate::report::{Build, ExerciseReport, first_error_place};
 
 /// The version of the file's layout.
 const VERSION: u32 = 1;
@@ -40,15 +42,19 @@ pub struct ProgressFile {
 /// ProgressFile on one exercise.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExerciseProgress {
-    /// Ids of the tasks that passed at the last check.
+    /// Ids of the tasks that passed at the last check that compiled.
     #[serde(default)]
     pub done: BTreeSet<String>,
-    /// How many hints have been shown.
+    /// How many hints of each task (by id) have been shown.
     #[serde(default)]
-    pub hints_shown: usize,
+    pub hints: BTreeMap<String, usize>,
     /// Whether the exercise was ever checked.
     #[serde(default)]
     pub checked: bool,
+    /// When the last check found that the copy does not compile: where the first error
+    /// is (`src/register.rs:42`, or the first line of the error when it names no file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broken: Option<String>,
 }
 
 impl ProgressFile {
@@ -118,15 +124,27 @@ impl ProgressFile {
     }
 }
 
-/// A hint, as shown: its number, how many there are, and its text.
+/// A hint, as shown: the task it helps with, its number, how many there are, and its
+/// text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hint {
+    /// The id of the task it is about.
+    pub task: String,
     /// Its number, from 1.
     pub number: usize,
-    /// How many hints the exercise has.
+    /// How many hints the task has.
     pub of: usize,
     /// The hint.
     pub text: String,
+}
+
+/// Why no hint was shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoHint {
+    /// Every task of the exercise passed at its last check.
+    AllDone,
+    /// The task (by id) has no hints.
+    NoneWritten(String),
 }
 
 /// The student's place in the course: the catalog and the progress file together, read
@@ -238,56 +256,136 @@ impl<'c> CourseState<'c> {
         (finished, exercises.len())
     }
 
-    /// Remembers what a check of the student's copy of an exercise found.
+    /// Remembers what a check of the student's copy of an exercise found. A copy that
+    /// does not compile (or whose suite cannot start) keeps the tasks done before, marked
+    /// as broken at the first error, until a check that compiles says again.
     pub fn record(&mut self, report: &ExerciseReport) {
         let entry = self.progress.exercise(&report.exercise.name);
         entry.checked = true;
-        entry.done = report
-            .tasks()
-            .into_iter()
-            .filter(|t| t.done)
-            .map(|t| t.id)
-            .collect();
+        match &report.build {
+            Build::Compiled => {
+                entry.broken = None;
+                entry.done = report
+                    .tasks()
+                    .into_iter()
+                    .filter(|t| t.done)
+                    .map(|t| t.id)
+                    .collect();
+            }
+            Build::Failed(errors) | Build::Unlisted(errors) => {
+                entry.broken = Some(first_error_place(errors, &self.course.root));
+            }
+        }
     }
 
-    /// How many hints of `exercise` were shown.
-    pub fn hints_shown(&self, exercise: &Exercise) -> usize {
+    /// Forgets what the checks of `exercise` found (its copy was put back to the
+    /// skeleton); the hints shown stay counted.
+    pub fn forget_results(&mut self, exercise: &Exercise) {
+        let entry = self.progress.exercise(&exercise.name);
+        entry.done.clear();
+        entry.broken = None;
+        entry.checked = false;
+    }
+
+    /// Where the last check of `exercise` found its first compile error, when the copy
+    /// does not compile now.
+    pub fn broken(&self, exercise: &Exercise) -> Option<&str> {
+        self.progress
+            .exercises
+            .get(&exercise.name)?
+            .broken
+            .as_deref()
+    }
+
+    /// The tasks of `exercise` that passed at its last check that compiled, by id.
+    pub fn done_tasks(&self, exercise: &Exercise) -> BTreeSet<String> {
         self.progress
             .exercises
             .get(&exercise.name)
-            .map_or(0, |e| e.hints_shown)
+            .map(|e| e.done.clone())
+            .unwrap_or_default()
     }
 
-    /// The next hint of `exercise` (the last one again once all were shown), counted as
-    /// shown; `None` when the exercise has no hints.
-    pub fn next_hint(&mut self, exercise: &Exercise) -> Option<Hint> {
-        let hints = &exercise.hints;
-        if hints.is_empty() {
-            return None;
-        }
-        let entry = self.progress.exercise(&exercise.name);
-        let number = (entry.hints_shown + 1).min(hints.len());
-        entry.hints_shown = entry.hints_shown.max(number);
-        Some(Hint {
-            number,
-            of: hints.len(),
-            text: hints[number - 1].clone(),
-        })
-    }
-
-    /// Every hint of `exercise`, all counted as shown.
-    pub fn all_hints(&mut self, exercise: &Exercise) -> Vec<Hint> {
-        let hints = &exercise.hints;
-        self.progress.exercise(&exercise.name).hints_shown = hints.len();
-        hints
+    /// The first task of `exercise`, in catalog order, that is not done: the one the
+    /// student is on, which hints are about.
+    pub fn first_open_task(&self, exercise: &'c Exercise) -> Option<&'c Task> {
+        exercise
+            .tasks
             .iter()
-            .enumerate()
-            .map(|(i, text)| Hint {
-                number: i + 1,
-                of: hints.len(),
-                text: text.clone(),
-            })
-            .collect()
+            .find(|t| !self.is_done(exercise, &t.id))
+    }
+
+    /// How many hints of `task` of `exercise` were shown.
+    pub fn hints_shown(&self, exercise: &Exercise, task: &Task) -> usize {
+        self.progress
+            .exercises
+            .get(&exercise.name)
+            .and_then(|e| e.hints.get(&task.id))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The task a hint is wanted for: `task` when given, else the first one not done.
+    fn hint_task(
+        &self,
+        exercise: &'c Exercise,
+        task: Option<&'c Task>,
+    ) -> Result<&'c Task, NoHint> {
+        match task.or_else(|| self.first_open_task(exercise)) {
+            Some(task) if task.hints.is_empty() => Err(NoHint::NoneWritten(task.id.clone())),
+            Some(task) => Ok(task),
+            None => Err(NoHint::AllDone),
+        }
+    }
+
+    /// The next hint of `task` (by default the first task of `exercise` not done): one
+    /// more each time, the last one again once all were shown, counted as shown.
+    pub fn next_hint(
+        &mut self,
+        exercise: &'c Exercise,
+        task: Option<&'c Task>,
+    ) -> Result<Hint, NoHint> {
+        let task = self.hint_task(exercise, task)?;
+        let shown = self
+            .progress
+            .exercise(&exercise.name)
+            .hints
+            .entry(task.id.clone())
+            .or_default();
+        let number = (*shown + 1).min(task.hints.len());
+        *shown = (*shown).max(number);
+        Ok(hint(task, number))
+    }
+
+    /// Every hint of `task` (by default the first task of `exercise` not done), all
+    /// counted as shown.
+    pub fn all_hints(
+        &mut self,
+        exercise: &'c Exercise,
+        task: Option<&'c Task>,
+    ) -> Result<Vec<Hint>, NoHint> {
+        let task = self.hint_task(exercise, task)?;
+        self.progress
+            .exercise(&exercise.name)
+            .hints
+            .insert(task.id.clone(), task.hints.len());
+        Ok((1..=task.hints.len()).map(|n| hint(task, n)).collect())
+    }
+
+    /// The hints of `task` shown so far, in order.
+    pub fn shown_hints(&self, exercise: &Exercise, task: &Task) -> Vec<Hint> {
+        let shown = self.hints_shown(exercise, task).min(task.hints.len());
+        (1..=shown).map(|n| hint(task, n)).collect()
+    }
+}
+
+/// Hint `number` (from 1) of `task`.
+fn hint(task: &Task, number: usize) -> Hint {
+    Hint {
+        task: task.id.clone(),
+        number,
+        of: task.hints.len(),
+        text: task.hints[number - 1].clone(),
     }
 }
 
@@ -335,9 +433,10 @@ mod tests {
     fn course(name: &str) -> Course {
         let catalog = crate::catalog::Catalog::parse(
             "[[exercise]]\nname = \"01_a\"\ntopic = \"a\"\ntitle = \"A\"\n\
-             hints = [\"first\", \"second\"]\n\
              [[exercise.task]]\nid = \"x\"\ntitle = \"X\"\npoints = 3\n\
+             hints = [\"first\", \"second\"]\n\
              [[exercise.task]]\nid = \"y\"\ntitle = \"Y\"\npoints = 2\n\
+             hints = [\"y only\"]\n\
              [[exercise]]\nname = \"02_b\"\ntopic = \"b\"\ntitle = \"B\"\n\
              [[exercise.task]]\nid = \"z\"\ntitle = \"Z\"\npoints = 4\n",
         )
@@ -372,7 +471,7 @@ mod tests {
     }
 
     #[test]
-    fn points_and_hints_are_counted_in_one_place() {
+    fn points_are_counted_in_one_place() {
         let course = course("points");
         let mut state = CourseState::load(&course);
         let a = &course.catalog.exercises[0];
@@ -381,16 +480,105 @@ mod tests {
         assert_eq!(state.points_of(a), 3);
         assert_eq!(state.points(), (3, 9));
         assert_eq!(state.exercises_finished(), (0, 2));
-        let first = state.next_hint(a).unwrap();
+    }
+
+    #[test]
+    fn hints_are_about_the_first_task_not_done_one_at_a_time() {
+        let course = course("hints");
+        let mut state = CourseState::load(&course);
+        let [a, b] = [&course.catalog.exercises[0], &course.catalog.exercises[1]];
+        let [x, y] = [&a.tasks[0], &a.tasks[1]];
+        let first = state.next_hint(a, None).unwrap();
         assert_eq!(
-            (first.number, first.of, first.text.as_str()),
-            (1, 2, "first")
+            (
+                first.task.as_str(),
+                first.number,
+                first.of,
+                first.text.as_str()
+            ),
+            ("x", 1, 2, "first")
         );
-        assert_eq!(state.next_hint(a).unwrap().number, 2);
+        assert_eq!(state.next_hint(a, None).unwrap().number, 2);
         // Past the last, the last again.
-        assert_eq!(state.next_hint(a).unwrap().text, "second");
-        assert_eq!(state.hints_shown(a), 2);
-        assert_eq!(state.next_hint(&course.catalog.exercises[1]), None);
-        assert_eq!(state.all_hints(a).len(), 2);
+        assert_eq!(state.next_hint(a, None).unwrap().text, "second");
+        assert_eq!(state.hints_shown(a, x), 2);
+        assert_eq!(state.hints_shown(a, y), 0);
+        // Once x is done, hints move on to y, and x's are still counted.
+        state.progress.exercise("01_a").done = ["x".into()].into();
+        let next = state.next_hint(a, None).unwrap();
+        assert_eq!((next.task.as_str(), next.text.as_str()), ("y", "y only"));
+        assert_eq!(state.shown_hints(a, x).len(), 2);
+        // A task can be asked for by name, done or not.
+        assert_eq!(state.all_hints(a, Some(x)).unwrap().len(), 2);
+        assert_eq!(
+            state.next_hint(b, None),
+            Err(NoHint::NoneWritten("z".into()))
+        );
+        state.progress.exercise("01_a").done = ["x".into(), "y".into()].into();
+        assert_eq!(state.next_hint(a, None), Err(NoHint::AllDone));
+        // Saved and read back per task.
+        state.save().unwrap();
+        let again = CourseState::load(&course);
+        assert_eq!(again.hints_shown(a, x), 2);
+        assert_eq!(again.hints_shown(a, y), 1);
+    }
+
+    fn report(exercise: &Exercise, build: Build, passed: &[&str]) -> ExerciseReport {
+        let tests = exercise
+            .tasks
+            .iter()
+            .map(|t| {
+                let ok = passed.contains(&t.id.as_str());
+                crate::report::TestReport::new(
+                    &t.id,
+                    &format!("{}_test", t.id),
+                    ok,
+                    if ok { "passed" } else { "panicked" }.into(),
+                    String::new(),
+                    std::time::Duration::ZERO,
+                )
+            })
+            .collect();
+        ExerciseReport {
+            exercise: exercise.clone(),
+            source: "exercises/01_a".into(),
+            build,
+            tests,
+            seed: 1,
+            warnings: Vec::new(),
+            notes: Vec::new(),
+            done_before: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_compile_error_keeps_what_was_done_and_says_where_it_is() {
+        let course = course("broken");
+        let mut state = CourseState::load(&course);
+        let a = &course.catalog.exercises[0];
+        state.record(&report(a, Build::Compiled, &["x"]));
+        assert_eq!(state.points_of(a), 3);
+        assert_eq!(state.broken(a), None);
+        let errors = "error[E0425]: cannot find value `v` in this scope\n  \
+                      --> src/register.rs:42:9\n   |\n42 |     v\n";
+        state.record(&report(a, Build::Failed(errors.into()), &[]));
+        assert_eq!(state.done_tasks(a), ["x".to_owned()].into());
+        assert_eq!(state.broken(a), Some("src/register.rs:42"));
+        let inside = format!(
+            "error: x\n --> {}/exercises/01_a/src/lib.rs:3:1\n",
+            course.root.display()
+        );
+        assert_eq!(
+            first_error_place(&inside, &course.root),
+            "exercises/01_a/src/lib.rs:3"
+        );
+        // Compiling again says afresh what is done.
+        state.record(&report(a, Build::Compiled, &["y"]));
+        assert_eq!(state.broken(a), None);
+        assert_eq!(state.done_tasks(a), ["y".to_owned()].into());
+        assert_eq!(
+            first_error_place("error: linking with `cc` failed\nmore", &course.root),
+            "error: linking with `cc` failed"
+        );
     }
 }

@@ -5,6 +5,8 @@
 //! hand out its points), and a test naming a task the catalog does not know is reported
 //! as a problem of the suite.
 
+use std::collections::BTreeSet;
+use std::path::Path;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -106,6 +108,9 @@ pub struct ExerciseReport {
     /// What the checker wants said about the copy, one line each: a given file it holds
     /// that is not used, a withheld crate its code names.
     pub notes: Vec<String>,
+    /// The tasks (by id) done at the student's last check that compiled: shown as done
+    /// before when this copy does not compile. Empty outside the student's own checks.
+    pub done_before: BTreeSet<String>,
 }
 
 /// A task's verdict.
@@ -195,14 +200,26 @@ impl ExerciseReport {
         }
         if let Build::Failed(errors) = &self.build {
             out.push_str(&format!(
-                "  {} the exercise does not compile:\n",
-                style.red("FAIL")
+                "  {} the exercise does not compile (first error at {}):\n",
+                style.red("FAIL"),
+                first_error_place(errors, &std::env::current_dir().unwrap_or_default())
             ));
             out.push_str(&indent(errors, "    "));
-            out.push_str(&format!(
-                "  every task counts as not done until it compiles ({})\n",
-                self.source
-            ));
+            for task in &ex.tasks {
+                if self.done_before.contains(&task.id) {
+                    out.push_str(&format!(
+                        "  {}  {:<20} done before; does not compile now\n",
+                        style.yellow("was "),
+                        task.id
+                    ));
+                }
+            }
+            let what = if self.done_before.is_empty() {
+                "every task counts as not done until it compiles"
+            } else {
+                "the tasks done before count again once it compiles and their tests pass"
+            };
+            out.push_str(&format!("  {what} ({})\n", self.source));
             return out;
         }
         if let Build::Unlisted(why) = &self.build {
@@ -265,6 +282,31 @@ impl ExerciseReport {
         }
         out
     }
+}
+
+/// Where the compiler's first error is, as `path:line` (the `--> path:line:col` line of
+/// its report) with the path relative to `base` when it lies inside it, or the error's
+/// first line when it names no place.
+pub fn first_error_place(errors: &str, base: &Path) -> String {
+    let place = errors.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("--> ")?;
+        let mut parts = rest.rsplitn(3, ':');
+        let _column = parts.next()?;
+        let line = parts.next()?;
+        let path = parts.next()?;
+        line.parse::<u32>().ok()?;
+        let path = Path::new(path);
+        let path = path.strip_prefix(base).unwrap_or(path);
+        Some(format!("{}:{line}", path.display()))
+    });
+    place.unwrap_or_else(|| {
+        errors
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("the compiler gave no message")
+            .to_owned()
+    })
 }
 
 fn indent(text: &str, prefix: &str) -> String {
@@ -330,6 +372,7 @@ mod tests {
             seed: 7,
             warnings: Vec::new(),
             notes: vec!["your copy of src/x.rs is not used; the course's is".into()],
+            done_before: BTreeSet::new(),
         };
         let done: Vec<bool> = report.tasks().iter().map(|t| t.done).collect();
         assert_eq!(done, [true, false, false]);
@@ -355,21 +398,33 @@ mod tests {
     }
 
     #[test]
-    fn nothing_is_done_when_it_does_not_compile() {
-        let report = ExerciseReport {
+    fn nothing_is_done_when_it_does_not_compile_but_what_was_done_is_said() {
+        let mut report = ExerciseReport {
             exercise: exercise(),
             source: "exercises/01_x".into(),
-            build: Build::Failed("error[E0425]: cannot find value `x`".into()),
+            build: Build::Failed(
+                "error[E0425]: cannot find value `x`\n  --> src/lib.rs:7:5\n".into(),
+            ),
             tests: vec![test("a", "a1", true)],
             seed: 1,
             warnings: Vec::new(),
             notes: Vec::new(),
+            done_before: BTreeSet::new(),
         };
         assert_eq!(report.score(), 0);
+        let text = report.render(Style::plain(), "");
         assert!(
-            report
-                .render(Style::plain(), "")
-                .contains("does not compile")
+            text.contains("does not compile (first error at src/lib.rs:7)"),
+            "{text}"
         );
+        assert!(text.contains("every task counts as not done"), "{text}");
+        report.done_before = ["a".to_owned()].into();
+        let text = report.render(Style::plain(), "");
+        assert!(
+            text.contains("was   a                    done before; does not compile now"),
+            "{text}"
+        );
+        assert!(!text.contains("  b "), "{text}");
+        assert!(text.contains("count again once it compiles"), "{text}");
     }
 }

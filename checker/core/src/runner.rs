@@ -50,12 +50,50 @@ pub use launch::{Direct, Launch, Launcher};
 pub use listing::{SuiteError, TestCase};
 pub use outcome::{Attachment, Outcome};
 
+/// What a check is busy with, for a line that shows it is alive: a cold build of the
+/// course's dependencies takes minutes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Activity {
+    /// Cargo is compiling: `done` of `total` crates (cargo's own count), and the ones in
+    /// progress now.
+    Compiling {
+        /// Crates compiled.
+        done: usize,
+        /// Crates to compile in all.
+        total: usize,
+        /// The crates being compiled now, as cargo names them.
+        now: String,
+    },
+    /// The suite's tests are running: `done` of `total` finished.
+    Testing {
+        /// Tests finished.
+        done: usize,
+        /// Tests in all.
+        total: usize,
+    },
+}
+
+/// Told of each [`Activity`] as it happens (from any thread).
+pub type Observer = Arc<dyn Fn(&Activity) + Send + Sync>;
+
 /// Builds suites for one course, sharing one target directory.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Runner {
     course_root: PathBuf,
     target_dir: PathBuf,
     cargo: OsString,
+    observer: Option<Observer>,
+}
+
+impl std::fmt::Debug for Runner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner")
+            .field("course_root", &self.course_root)
+            .field("target_dir", &self.target_dir)
+            .field("cargo", &self.cargo)
+            .field("observed", &self.observer.is_some())
+            .finish()
+    }
 }
 
 impl Runner {
@@ -69,7 +107,15 @@ impl Runner {
             course_root: course_root.into(),
             target_dir: target_dir.into(),
             cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
+            observer: None,
         }
+    }
+
+    /// The same runner, telling `observer` what it is busy with: how far cargo's build
+    /// is, and how many tests have finished.
+    pub fn observed(mut self, observer: Observer) -> Self {
+        self.observer = Some(observer);
+        self
     }
 
     /// Builds the suite whose source is `suite_main` against the sources of the exercise
@@ -94,8 +140,13 @@ impl Runner {
             exercise_dir,
             manifest,
             suite_main,
+            observer: self.observer.as_ref(),
         })?;
-        Ok(Built { binary, warnings })
+        Ok(Built {
+            binary,
+            warnings,
+            observer: self.observer.clone(),
+        })
     }
 }
 
@@ -150,10 +201,20 @@ pub struct TestResult {
 }
 
 /// A suite built against an exercise, ready to run.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Built {
     binary: PathBuf,
     warnings: Vec<String>,
+    observer: Option<Observer>,
+}
+
+impl std::fmt::Debug for Built {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Built")
+            .field("binary", &self.binary)
+            .field("warnings", &self.warnings)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Built {
@@ -168,6 +229,7 @@ impl Built {
         Built {
             binary,
             warnings: Vec::new(),
+            observer: None,
         }
     }
 
@@ -214,6 +276,7 @@ impl Built {
                 .find(|test| test.name == name)
                 .ok_or_else(|| SuiteError::NoSuchTest {
                     name: name.to_owned(),
+                    known: tests.iter().map(|t| t.name.clone()).collect(),
                 })?;
         self.run_test(test, options)
     }
@@ -223,6 +286,16 @@ impl Built {
     pub fn run_all(&self, options: &RunOptions) -> Result<Vec<TestResult>, SuiteError> {
         let tests = self.list(options)?;
         let next = AtomicUsize::new(0);
+        let finished = AtomicUsize::new(0);
+        let tell = |done: usize| {
+            if let Some(observer) = &self.observer {
+                observer(&Activity::Testing {
+                    done,
+                    total: tests.len(),
+                });
+            }
+        };
+        tell(0);
         let results: Mutex<Vec<Option<Result<TestResult, SuiteError>>>> =
             Mutex::new((0..tests.len()).map(|_| None).collect());
         // Workers take the next test until none is left; a fixed split would leave
@@ -235,6 +308,7 @@ impl Built {
                         let Some(test) = tests.get(index) else { break };
                         let result = self.run_test(test, options);
                         results.lock().unwrap()[index] = Some(result);
+                        tell(finished.fetch_add(1, Ordering::Relaxed) + 1);
                     }
                 });
             }

@@ -3,7 +3,7 @@
 //! ```text
 //! submissions/  -> list, unpack, locate each exercise      (submissions, archive)
 //!               -> copy its src/ into a scratch folder      (submissions)
-//!               -> look for what no honest solution needs   (integrity)
+//!               -> look for what no honest solution needs   (checker_core::integrity)
 //!               -> compile it, then its suite, in a sandbox (compile, deps, sandbox)
 //!               -> run each test in a sandbox              (runner, sandbox)
 //!               -> one record per submission                (record)
@@ -18,7 +18,6 @@
 //! | [`submissions`] | listing the submissions, finding their exercises, copying their sources, fingerprints |
 //! | [`archive`] | unpacking a submitted archive safely, under limits |
 //! | [`pipeline`] | grading one submission, exercise by exercise |
-//! | [`integrity`] | flags for the instructor: what no honest solution needs, found in the sources |
 //! | [`private`] | an instructor's private suites and tasks |
 //! | [`store`] | the gradebook folder: its marker, the records, atomic writes |
 //! | [`progress`] | the progress bar and the estimate of the time left |
@@ -40,7 +39,6 @@ pub mod deps;
 pub mod digests;
 pub mod exec;
 pub mod gradebook;
-pub mod integrity;
 pub mod pipeline;
 pub mod private;
 pub mod progress;

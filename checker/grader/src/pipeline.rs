@@ -161,7 +161,7 @@ impl Grader {
         exercises_dir: Option<&Path>,
         work: &Path,
         notes: &mut Vec<String>,
-        flags: &mut Vec<super::integrity::Flag>,
+        flags: &mut Vec<checker_core::integrity::Flag>,
     ) -> ExerciseGrade {
         let name = &planned.exercise.name;
         let not = |status, why: &str| not_graded(planned, self.seed, status, why);
@@ -191,7 +191,7 @@ impl Grader {
             Err(error) => return not(ExerciseStatus::Rejected, &error.to_string()),
         }
         // What was copied is what is compiled: scan that, before anything runs.
-        flags.extend(super::integrity::scan_dir(name, &work));
+        flags.extend(checker_core::integrity::scan_dir(name, &work));
         let tool = |error: anyhow::Error| not(ExerciseStatus::ToolError, &format!("{error:#}"));
         let make = |folder: &str| {
             let dir = work.join(folder);
@@ -298,6 +298,7 @@ impl Grader {
             seed: self.seed,
             warnings: Vec::new(),
             notes: Vec::new(),
+            done_before: Default::default(),
         };
         let mut grade = scored(planned, &report, ExerciseStatus::Graded);
         grade.message = message;
@@ -406,6 +407,7 @@ fn not_graded(planned: &Planned, seed: u64, status: ExerciseStatus, why: &str) -
         seed,
         warnings: Vec::new(),
         notes: Vec::new(),
+        done_before: Default::default(),
     };
     let mut grade = scored(planned, &report, status);
     grade.message = clean(why);
@@ -420,6 +422,7 @@ pub fn with_private_tasks(exercise: &Exercise, private: Option<&PrivateSuite>) -
             id: task.id.clone(),
             title: task.title.clone(),
             points: task.points,
+            hints: Vec::new(),
         });
     }
     exercise

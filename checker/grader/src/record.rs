@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::integrity::Flag;
+use checker_core::integrity::Flag;
 
 /// The version of the record format; a record of another version is regraded.
 pub const FORMAT: u32 = 2;
@@ -37,7 +37,7 @@ pub struct SubmissionGrade {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// What no honest solution needs, found in its sources (see
-    /// [`integrity`](crate::integrity)): for the instructor to look at. A flag
+    /// [`integrity`](checker_core::integrity)): for the instructor to look at. A flag
     /// never changes a score.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<Flag>,

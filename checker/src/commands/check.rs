@@ -6,8 +6,10 @@
 //! (including an exercise that does not compile), 2 when the checker itself could not do
 //! its job (no course, an unknown exercise, a broken Cargo.toml, cargo missing).
 
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
@@ -18,7 +20,9 @@ use checker_core::course::{Course, Source};
 use checker_core::pages;
 use checker_core::progress::CourseState;
 use checker_core::report::{Build, ExerciseReport, TaskVerdict, TestReport};
-use checker_core::runner::{Attachment, BuildError, RunOptions, Runner, SuiteError};
+use checker_core::runner::{
+    Activity, Attachment, BuildError, Observer, RunOptions, Runner, SuiteError,
+};
 use checker_core::style::Style;
 use testkit::report::CheckReport;
 
@@ -58,12 +62,8 @@ pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
     }
     let exercises: Vec<&Exercise> = match (&req.exercise, req.all) {
         (Some(_), true) => bail!("give an exercise or --all, not both"),
-        (Some(name), false) => vec![course.catalog.find(name)?],
         (None, true) => course.catalog.exercises.iter().collect(),
-        (None, false) => match state.current() {
-            Some(current) => vec![current],
-            None => bail!("the course has no exercises yet"),
-        },
+        (name, false) => vec![super::chosen(course, &state, name.as_deref())?],
     };
     if req.path.is_some() && exercises.len() != 1 {
         bail!("--path checks one exercise: name it");
@@ -74,10 +74,21 @@ pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
         (None, true) => Source::Solution,
         (None, false) => Source::Student,
     };
+    // Checking one exercise of one's own makes it the one being worked on.
+    if let ([one], Source::Student, false) = (&exercises[..], &source, req.all) {
+        state.set_current(one);
+    }
     let seed = req.seed.unwrap_or(DEFAULT_SEED);
     let mut status = Status::Passed;
     let mut reports = Vec::new();
+    let mut totals = Total::default();
+    // On a terminal, one line that shows what the check is busy with: the first build of
+    // the course's dependencies takes minutes.
+    let status_line = (!req.json && std::io::stderr().is_terminal()).then(StatusLine::default);
     for exercise in exercises {
+        let observer = status_line
+            .as_ref()
+            .map(|line| line.observer(&exercise.name));
         let report = check_one(
             course,
             exercise,
@@ -85,12 +96,21 @@ pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
             seed,
             req.test.as_deref(),
             req.timeout,
-        )?;
+            observer,
+        );
+        if let Some(line) = &status_line {
+            line.clear();
+        }
+        let mut report = report?;
         if !report.all_done() {
             status = Status::Failed;
         }
-        if source == Source::Student && req.test.is_none() {
-            state.record(&report);
+        totals.add(&report);
+        if source == Source::Student {
+            report.done_before = state.done_tasks(exercise);
+            if req.test.is_none() {
+                state.record(&report);
+            }
         }
         if req.json {
             reports.push(report);
@@ -101,6 +121,9 @@ pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
     if source == Source::Student {
         state.save()?;
     }
+    if req.all && !req.json {
+        println!("\n{}", totals.render(Style::stdout()));
+    }
     if req.json {
         let json: Vec<JsonReport> = reports.iter().map(JsonReport::from).collect();
         println!("{}", serde_json::to_string_pretty(&json)?);
@@ -108,8 +131,109 @@ pub fn run(course: &Course, req: &CheckRequest) -> Result<Status> {
     Ok(status)
 }
 
-/// Builds and runs the hidden suite of `exercise` against `source`. A compile failure is
-/// part of the report; only failures of the checker itself are errors.
+/// One line on standard error, redrawn in place, saying what a check is busy with.
+#[derive(Default)]
+struct StatusLine {
+    drawn: Arc<Mutex<bool>>,
+}
+
+impl StatusLine {
+    /// An observer that draws the activity of checking `exercise`, after a first line
+    /// at once.
+    fn observer(&self, exercise: &str) -> Observer {
+        let drawn = Arc::clone(&self.drawn);
+        let exercise = exercise.to_owned();
+        let started = Instant::now();
+        redraw(&drawn, &format!("checking {exercise}..."));
+        Arc::new(move |activity: &Activity| {
+            let secs = started.elapsed().as_secs();
+            let text = match activity {
+                Activity::Compiling { done, total, now } => format!(
+                    "checking {exercise}: compiling, {done}/{total} crates ({secs} s): {}",
+                    crate_names(now, &exercise)
+                ),
+                Activity::Testing { done, total } => {
+                    format!("checking {exercise}: {done}/{total} tests run ({secs} s)")
+                }
+            };
+            redraw(&drawn, &text);
+        })
+    }
+
+    /// Removes the line, before the report is printed.
+    fn clear(&self) {
+        let mut drawn = self.drawn.lock().unwrap();
+        if *drawn {
+            eprint!("\r\x1b[2K");
+            let _ = std::io::stderr().flush();
+            *drawn = false;
+        }
+    }
+}
+
+/// The crates cargo says it is compiling, with the checker's own packages named for
+/// people: the exercise's code and its hidden suite.
+pub(crate) fn crate_names(now: &str, exercise: &str) -> String {
+    now.split(", ")
+        .map(|name| {
+            if name.contains("-exercise") {
+                format!("your {exercise}")
+            } else if name.contains("-suite-") {
+                "the hidden suite".to_owned()
+            } else {
+                name.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Redraws the status line as `text`, cut to the terminal's width.
+fn redraw(drawn: &Mutex<bool>, text: &str) {
+    // A terminal that does not know its size (0 columns) gets the usual 80.
+    let width = match crossterm::terminal::size() {
+        Ok((w, _)) if w >= 20 => usize::from(w),
+        _ => 80,
+    };
+    let text: String = text.chars().take(width - 1).collect();
+    let mut drawn = drawn.lock().unwrap();
+    eprint!("\r\x1b[2K{text}");
+    let _ = std::io::stderr().flush();
+    *drawn = true;
+}
+
+/// What `check --all` adds up over the exercises it checked.
+#[derive(Default)]
+struct Total {
+    earned: u32,
+    points: u32,
+    complete: usize,
+    exercises: usize,
+}
+
+impl Total {
+    fn add(&mut self, report: &ExerciseReport) {
+        self.earned += report.score();
+        self.points += report.exercise.points();
+        self.complete += usize::from(report.all_done());
+        self.exercises += 1;
+    }
+
+    fn render(&self, style: Style) -> String {
+        format!(
+            "{}  {}/{} points, {} of {} exercises complete",
+            style.bold("course total"),
+            self.earned,
+            self.points,
+            self.complete,
+            self.exercises
+        )
+    }
+}
+
+/// Builds and runs the hidden suite of `exercise` against `source`, telling `observer`
+/// (when there is one) how far the build and the tests are. A compile failure is part of
+/// the report; only failures of the checker itself are errors.
 pub fn check_one(
     course: &Course,
     exercise: &Exercise,
@@ -117,6 +241,7 @@ pub fn check_one(
     seed: u64,
     only: Option<&str>,
     timeout: Duration,
+    observer: Option<Observer>,
 ) -> Result<ExerciseReport> {
     let dir = course.existing_dir(exercise, source)?;
     let suite = course.suite_main(exercise);
@@ -127,7 +252,10 @@ pub fn check_one(
             suite.display()
         );
     }
-    let runner = Runner::new(&course.root, course.target_dir());
+    let mut runner = Runner::new(&course.root, course.target_dir());
+    if let Some(observer) = observer {
+        runner = runner.observed(observer);
+    }
     let mut report = ExerciseReport {
         exercise: exercise.clone(),
         source: dir.display().to_string(),
@@ -136,6 +264,7 @@ pub fn check_one(
         seed,
         warnings: Vec::new(),
         notes: exercise.unused_copies(&dir),
+        done_before: Default::default(),
     };
     let manifest = course.skeleton_manifest(exercise);
     let built = match runner.build(&exercise.name, &dir, &manifest, &suite) {
@@ -211,19 +340,24 @@ pub fn check_one(
     Ok(report)
 }
 
-/// Where the pages of a check of `exercise` in `source` go: a folder per copy, so that
-/// checking the reference solution or another folder never removes the student's.
+/// Where the pages of a check of `exercise` in `source` go: the student's own under
+/// `.checker/pages/NAME/` in the course; those of the reference solution or of another
+/// folder in the build folder (`target/checker-pages/`), a folder per copy, so that they
+/// never remove the student's and never add to the course folder.
 pub fn pages_dir(course: &Course, exercise: &Exercise, source: &Source) -> PathBuf {
-    let pages = course.state_dir().join("pages");
     let copy = match source {
-        Source::Student => return pages.join(&exercise.name),
+        Source::Student => return course.state_dir().join("pages").join(&exercise.name),
         Source::Solution => "solution".to_owned(),
         Source::Folder(dir) => {
             let dir = dir.canonicalize().unwrap_or_else(|_| dir.clone());
             format!("folder-{}", checker_core::digest::of_paths(&[&dir]))
         }
     };
-    pages.join(copy).join(&exercise.name)
+    course
+        .target_dir()
+        .join("checker-pages")
+        .join(copy)
+        .join(&exercise.name)
 }
 
 /// Draws the first check report a failed test attached as a page in `dir`, and keeps
@@ -325,6 +459,33 @@ mod tests {
             super::replay_seed(&[attach("replay", r#"{"seed":"x"}"#)]),
             None
         );
+    }
+
+    #[test]
+    fn only_the_students_own_pages_go_in_the_course() {
+        use checker_core::course::{Course, Source};
+        let course = Course {
+            root: "/course".into(),
+            catalog: checker_core::catalog::Catalog::parse(
+                "[[exercise]]\nname = \"01_a\"\ntopic = \"a\"\ntitle = \"A\"\n\
+                 [[exercise.task]]\nid = \"x\"\ntitle = \"X\"\npoints = 1\n",
+            )
+            .unwrap(),
+        };
+        let ex = &course.catalog.exercises[0];
+        let target = course.target_dir();
+        assert_eq!(
+            super::pages_dir(&course, ex, &Source::Student),
+            std::path::Path::new("/course/.checker/pages/01_a")
+        );
+        for source in [Source::Solution, Source::Folder("/elsewhere/01_a".into())] {
+            let dir = super::pages_dir(&course, ex, &source);
+            assert!(
+                dir.starts_with(target.join("checker-pages")) && dir.ends_with("01_a"),
+                "{}",
+                dir.display()
+            );
+        }
     }
 
     #[test]

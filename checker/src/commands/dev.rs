@@ -4,8 +4,6 @@
 //!
 //! - the catalog and the folders agree: `exercises/`, `checker/skeletons/`, `solutions/`
 //!   and `checker/suites/` each hold a folder for it, and no folder lacks an entry;
-//! - the student's copy in `exercises/` is the skeleton (in the course repository the two
-//!   must not drift apart; in a student's checkout they differ, which is expected);
 //! - the skeleton holds a `TODO`, compiles without warnings, and fails every task of its
 //!   hidden suite (a task the skeleton passes gives points for nothing);
 //! - the solution passes every task, and is rustfmt- and clippy-clean;
@@ -13,10 +11,15 @@
 //!   named by a hidden test (see [`clauses`](checker_core::clauses)): a clause no test names is
 //!   a rule nothing checks;
 //! - neither the skeleton nor the solution carries an integrity flag (see
-//!   [`integrity`](checker_grader::integrity)): they are what honest work looks like, so
+//!   [`integrity`](checker_core::integrity)): they are what honest work looks like, so
 //!   a pattern that flags them would flag every honest submission.
 //!
 //! The report lists every problem found, one line each, and exits 1 when there is any.
+//!
+//! `checker dev pristine` checks what only the course's own repository must keep: the
+//! students' copies in `exercises/` are the skeletons. In a student's checkout they differ
+//! (that is the student's work), so `dev verify`, which the README's `cargo test` runs,
+//! does not look; CI runs `dev pristine` beside it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,8 +31,8 @@ use checker_core::Status;
 use checker_core::catalog::Exercise;
 use checker_core::clauses;
 use checker_core::course::{self, Course, Source};
+use checker_core::integrity;
 use checker_core::report::Build;
-use checker_grader::integrity;
 
 /// Verifies the course; `only` restricts it to some exercises.
 pub fn verify(course: &Course, only: &[String]) -> Result<Status> {
@@ -60,6 +63,33 @@ pub fn verify(course: &Course, only: &[String]) -> Result<Status> {
         println!("problem: {p}");
     }
     println!("{} problem(s) found", problems.len());
+    Ok(Status::Failed)
+}
+
+/// Checks that every student's copy under `exercises/` is its skeleton: what the course's
+/// repository ships. Exit 1, with the exercises that differ, when one does.
+pub fn pristine(course: &Course) -> Result<Status> {
+    let differ: Vec<&str> = course
+        .catalog
+        .exercises
+        .iter()
+        .filter(|ex| {
+            let [(_, student), (_, skeleton), ..] = folders(course, &ex.name);
+            !same_tree(&student, &skeleton)
+        })
+        .map(|ex| ex.name.as_str())
+        .collect();
+    if differ.is_empty() {
+        println!("every exercise in {}/ is its skeleton", course::EXERCISES);
+        return Ok(Status::Passed);
+    }
+    for name in &differ {
+        println!(
+            "problem: {}/{name} differs from {}/{name}: the course ships the skeleton (copy it over;              in a student's checkout this is expected and not a problem)",
+            course::EXERCISES,
+            course::SKELETONS
+        );
+    }
     Ok(Status::Failed)
 }
 
@@ -102,13 +132,10 @@ fn folder_problems(course: &Course) -> Vec<String> {
 }
 
 fn verify_exercise(course: &Course, exercise: &Exercise) -> Result<Vec<String>> {
-    let [(_, student), (_, skeleton), (_, solution), _] = folders(course, &exercise.name);
+    let [_, (_, skeleton), (_, solution), _] = folders(course, &exercise.name);
     let mut problems = Vec::new();
     if !skeleton.is_dir() || !solution.is_dir() {
         return Ok(problems);
-    }
-    if student.is_dir() && !same_tree(&student, &skeleton) {
-        problems.push("exercises/ differs from checker/skeletons/ (copy the skeleton over, or run `checker reset`)".into());
     }
     if !contains_todo(&skeleton.join("src")) {
         problems.push("the skeleton holds no TODO".into());
@@ -120,6 +147,7 @@ fn verify_exercise(course: &Course, exercise: &Exercise) -> Result<Vec<String>> 
         DEFAULT_SEED,
         None,
         TEST_TIMEOUT,
+        None,
     )?;
     let warnings = &report.warnings;
     match &report.build {
@@ -150,6 +178,7 @@ fn verify_exercise(course: &Course, exercise: &Exercise) -> Result<Vec<String>> 
         DEFAULT_SEED,
         None,
         TEST_TIMEOUT,
+        None,
     )?;
     let readme = skeleton.join("README.md");
     match std::fs::read_to_string(&readme) {
@@ -241,7 +270,9 @@ fn contains_todo(dir: &Path) -> bool {
 }
 
 /// Whether two folders hold the same files with the same contents (build output aside).
-fn same_tree(a: &Path, b: &Path) -> bool {
+/// Whether the folders hold the same files with the same contents (build output and
+/// lock files aside).
+pub(crate) fn same_tree(a: &Path, b: &Path) -> bool {
     let rel = |root: &Path| {
         let mut files: Vec<PathBuf> = walk(root)
             .into_iter()

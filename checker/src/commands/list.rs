@@ -15,6 +15,11 @@ struct JsonExercise<'a> {
     topic: &'a str,
     title: &'a str,
     points: u32,
+    /// Whether it is the exercise being worked on.
+    current: bool,
+    /// The first compile error's place, when the last check found the copy broken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    broken: Option<&'a str>,
     tasks: Vec<JsonTask<'a>>,
 }
 
@@ -24,6 +29,10 @@ struct JsonTask<'a> {
     title: &'a str,
     points: u32,
     done: bool,
+    /// How many hints the task has.
+    hints: usize,
+    /// How many of them were shown.
+    hints_shown: usize,
 }
 
 /// Prints the course with the student's progress.
@@ -42,6 +51,8 @@ pub fn run(course: &Course, json: bool) -> Result<Status> {
                 topic: &ex.topic,
                 title: &ex.title,
                 points: ex.points(),
+                current: state.current().is_some_and(|c| c.name == ex.name),
+                broken: state.broken(ex),
                 tasks: ex
                     .tasks
                     .iter()
@@ -50,6 +61,8 @@ pub fn run(course: &Course, json: bool) -> Result<Status> {
                         title: &t.title,
                         points: t.points,
                         done: state.is_done(ex, &t.id),
+                        hints: t.hints.len(),
+                        hints_shown: state.hints_shown(ex, t),
                     })
                     .collect(),
             })
@@ -92,11 +105,18 @@ pub fn render(state: &CourseState<'_>, style: Style) -> String {
             ex.title,
             ex.points()
         ));
+        let broken = state.broken(ex);
+        if let Some(place) = broken {
+            out.push_str(&format!(
+                "    {} does not compile now (first error at {place}); the tasks marked [~] were done before\n",
+                style.yellow("!")
+            ));
+        }
         for t in &ex.tasks {
-            let mark = if state.is_done(ex, &t.id) {
-                style.green("[x]")
-            } else {
-                "[ ]".to_owned()
+            let mark = match (state.is_done(ex, &t.id), broken) {
+                (true, None) => style.green("[x]"),
+                (true, Some(_)) => style.yellow("[~]"),
+                (false, _) => "[ ]".to_owned(),
             };
             out.push_str(&format!(
                 "    {mark} {:<20} {:<48} {:>3}\n",

@@ -228,6 +228,7 @@ fn judge(
         DEFAULT_SEED,
         None,
         timeout,
+        None,
     )?;
     // The next mutant starts from the solution again.
     std::fs::write(&target, &text).with_context(|| format!("cannot write {}", target.display()))?;

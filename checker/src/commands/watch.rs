@@ -1,47 +1,61 @@
 //! `checker` without arguments: the watch mode.
 //!
-//! It checks the current exercise, shows each task's state and a progress bar over the
-//! course, and checks again whenever a file of the exercise is saved. Keys: `h` the next
-//! hint, `n` the next exercise, `l` the list of exercises, `r` check again (for
-//! folders where file watching does not work, such as some network or container
-//! mounts), `q` quit.
+//! A full screen that stays put: the exercise and the course's progress on the first
+//! row, the exercise's tasks under it, the keys on the last row, and between them the
+//! explanation of the first failing task, which alone scrolls. It checks the current
+//! exercise at start and again whenever a file under `exercises/` is saved (a save in
+//! another exercise's folder makes that one current). Keys: `h` hints, `l` the list of
+//! exercises, `n` and `p` the next and previous exercise, `r` check again (for folders
+//! where saves are not seen, such as some network or container mounts), `q` quit; j/k,
+//! the arrows and PgUp/PgDn scroll.
 //!
 //! Without a terminal (a pipe, CI) there is nobody to press keys: it prints the course
 //! status once and exits.
+//!
+//! | module | what it holds |
+//! | --- | --- |
+//! | [`app`] | the mode's state and what each key, save and check does to it |
+//! | [`body`] | the task marks and the explanation of a check |
+//! | [`screen`] | rows of styled text, and the frame: what stays, what scrolls |
+//! | [`wrap`] | fitting text to the width: wrapping at spaces, narrowing tables |
+//! | [`terminal`] | raw mode and the alternate screen, restored on every way out |
+//! | [`worker`] | the thread that runs checks, so that keys work during one |
+//! | [`saves`] | watching `exercises/` for the student's saves |
 
-use std::io::{IsTerminal, Write};
-use std::sync::mpsc;
+pub mod app;
+pub mod body;
+pub mod saves;
+pub mod screen;
+pub mod terminal;
+pub mod worker;
+pub mod wrap;
+
+use std::io::IsTerminal;
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use anyhow::Result;
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
-use crossterm::terminal;
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
 
-use crate::commands::{check, list};
+use crate::commands::list;
+use app::{App, Event, Flow, Key};
 use checker_core::Status;
-use checker_core::bar::bar;
-use checker_core::catalog::Exercise;
-use checker_core::course::{Course, Source};
+use checker_core::course::Course;
+use checker_core::group::ProcessGroup;
 use checker_core::progress::CourseState;
 use checker_core::style::Style;
+use terminal::Terminal;
 
-/// Saves that come closer together than this are checked once.
-const SETTLE: Duration = Duration::from_millis(300);
-
-enum Event {
-    Changed,
-    Key(char),
-}
+/// How often the screen is drawn again while a check runs, for its seconds.
+const TICK: Duration = Duration::from_secs(1);
 
 /// Runs the watch mode, or prints the status once without a terminal.
 pub fn run(course: &Course) -> Result<Status> {
-    let mut state = CourseState::load(course);
+    let state = CourseState::load(course);
     if let Some(notice) = state.notice() {
         eprintln!("note: {notice}");
     }
-    let Some(mut current) = state.current() else {
+    let Some(current) = state.current() else {
         print!("{}", list::render(&state, Style::stdout()));
         return Ok(Status::Passed);
     };
@@ -53,148 +67,85 @@ pub fn run(course: &Course) -> Result<Status> {
         );
         return Ok(Status::Passed);
     }
-    let (tx, rx) = mpsc::channel();
-    let keys = tx.clone();
+    let (events, inbox) = mpsc::channel();
+    let keys = events.clone();
     std::thread::spawn(move || read_keys(keys));
-    let _raw = RawMode::enter()?;
+    // Kept until the end: dropping it stops the watching.
+    let watcher = saves::watch(course, events.clone());
+    let unwatched = watcher.as_ref().err().cloned();
+    let jobs = worker::start(course.clone(), events)?;
+    // However the mode ends, the tests of a check still running end with it.
+    let _checks = StopChecks;
+    let mut terminal = Terminal::enter()?;
+    let mut app = App::new(course, jobs, unwatched)?;
+    let mut size = Terminal::size();
     loop {
-        state.set_current(current);
-        state.save()?;
-        let dir = course.exercise_dir(current, &Source::Student);
-        // A new watcher per exercise: it only watches that exercise's folder.
-        // A burst of saves (an editor writes, renames, touches) settles into one event.
-        let watch_tx = tx.clone();
-        let watcher = new_debouncer(SETTLE, move |events: DebounceEventResult| {
-            if events.is_ok_and(|events| !events.is_empty()) {
-                let _ = watch_tx.send(Event::Changed);
+        let laid = screen::layout(&app.frame(size.0), app.scroll(), size.0, size.1);
+        app.laid(&laid);
+        terminal.draw(&laid.rows, size.0)?;
+        let event = if app.checking() {
+            match inbox.recv_timeout(TICK) {
+                Ok(event) => event,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => break,
             }
-        })
-        .and_then(|mut w| {
-            w.watcher()
-                .watch(&dir, RecursiveMode::Recursive)
-                .map(|()| w)
-        });
-        let watching = watcher.is_ok();
-        'exercise: loop {
-            screen(&format!(
-                "{}checking {}...\n",
-                header(&state, current, watching),
-                current.name
-            ));
-            let report = check::check_one(
-                course,
-                current,
-                &Source::Student,
-                check::DEFAULT_SEED,
-                None,
-                check::TEST_TIMEOUT,
-            );
-            // Read once per check: another `checker` (a `check` in another terminal)
-            // may have changed the file meanwhile.
-            state = CourseState::load(course);
-            state.set_current(current);
-            let text = match &report {
-                Ok(r) => {
-                    state.record(r);
-                    r.render(Style::stdout(), "")
-                }
-                Err(e) => format!("{} {e:#}\n", Style::stdout().red("error:")),
-            };
-            state.save()?;
-            screen(&format!("{}{}", header(&state, current, watching), text));
-            // Wait for a save or a key.
-            loop {
-                match rx.recv() {
-                    Ok(Event::Changed) => continue 'exercise,
-                    Ok(Event::Key('q')) | Err(_) => return Ok(Status::Passed),
-                    Ok(Event::Key('r')) => continue 'exercise,
-                    Ok(Event::Key('h')) => {
-                        let text = match state.next_hint(current) {
-                            Some(hint) => {
-                                format!("Hint {} of {}: {}", hint.number, hint.of, hint.text)
-                            }
-                            None => "No hints for this exercise; its README explains each task."
-                                .to_owned(),
-                        };
-                        state.save()?;
-                        screen_append(&format!("\n{text}\n"));
-                    }
-                    Ok(Event::Key('l')) => {
-                        screen_append(&format!("\n{}", list::render(&state, Style::stdout())));
-                    }
-                    Ok(Event::Key('n')) => match state.next() {
-                        Some(next) => {
-                            current = next;
-                            break 'exercise;
-                        }
-                        None => screen_append("\nThis is the last exercise.\n"),
-                    },
-                    Ok(Event::Key(_)) => {}
-                }
+        } else {
+            match inbox.recv() {
+                Ok(event) => event,
+                Err(_) => break,
             }
+        };
+        if let Event::Resize = event {
+            size = Terminal::size();
+            terminal.invalidate();
         }
-        drop(watcher);
-    }
-}
-
-/// The lines above a check: the course's progress bar, the exercise and the keys.
-fn header(state: &CourseState<'_>, current: &Exercise, watching: bool) -> String {
-    let (earned, total) = state.points();
-    let how = if watching {
-        "checks again on save"
-    } else {
-        "file watching unavailable: press r to check"
-    };
-    format!(
-        "Course {}  {earned}/{total} points   exercise {} ({how})\n\
-         keys: h hint  n next  l list  r check again  q quit\n\n",
-        bar(earned, total, 24),
-        current.name
-    )
-}
-
-/// Clears the terminal and shows `text` (raw mode needs explicit carriage returns).
-fn screen(text: &str) {
-    print!("\x1b[2J\x1b[H");
-    screen_append(text);
-}
-
-fn screen_append(text: &str) {
-    print!("{}", text.replace('\n', "\r\n"));
-    let _ = std::io::stdout().flush();
-}
-
-fn read_keys(tx: mpsc::Sender<Event>) {
-    while let Ok(ev) = event::read() {
-        if let TermEvent::Key(k) = ev
-            && k.kind == KeyEventKind::Press
-        {
-            let key = match k.code {
-                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => 'q',
-                KeyCode::Char(c) => c.to_ascii_lowercase(),
-                KeyCode::Esc => 'q',
-                _ => continue,
-            };
-            if tx.send(Event::Key(key)).is_err() {
-                return;
-            }
+        if app.handle(event)? == Flow::Quit {
+            break;
         }
     }
+    drop(terminal);
+    drop(watcher);
+    Ok(Status::Passed)
 }
 
-/// Raw terminal mode for single-key input, left again on drop, also on an error.
-struct RawMode;
+/// Ends the test processes of a check still running when dropped. Leaving them to the
+/// checks' thread would not do: it ends with the process, before their timeout, and a
+/// test that loops for ever would run on.
+struct StopChecks;
 
-impl RawMode {
-    fn enter() -> Result<RawMode> {
-        terminal::enable_raw_mode()?;
-        Ok(RawMode)
-    }
-}
-
-impl Drop for RawMode {
+impl Drop for StopChecks {
     fn drop(&mut self) {
-        let _ = terminal::disable_raw_mode();
-        println!();
+        ProcessGroup::kill_all();
+    }
+}
+
+/// Sends each key pressed and each change of the terminal's size.
+fn read_keys(events: Sender<Event>) {
+    while let Ok(read) = event::read() {
+        let event = match read {
+            TermEvent::Key(k) if k.kind == KeyEventKind::Press => {
+                let key = match k.code {
+                    KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                        Key::Interrupt
+                    }
+                    KeyCode::Char(c) => Key::Char(c),
+                    KeyCode::Up => Key::Up,
+                    KeyCode::Down => Key::Down,
+                    KeyCode::PageUp => Key::PageUp,
+                    KeyCode::PageDown => Key::PageDown,
+                    KeyCode::Home => Key::Home,
+                    KeyCode::End => Key::End,
+                    KeyCode::Enter => Key::Enter,
+                    KeyCode::Esc => Key::Esc,
+                    _ => continue,
+                };
+                Event::Key(key)
+            }
+            TermEvent::Resize(..) => Event::Resize,
+            _ => continue,
+        };
+        if events.send(event).is_err() {
+            return;
+        }
     }
 }

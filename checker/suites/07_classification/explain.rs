@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 use testkit::history::{Action, History, Operation, Output, Value};
 
-use crate::histories::Model;
+use crate::model::Model;
 
 /// The label the README's timelines use: `w(1)`, `r()=2` or `r()=nil`.
 pub fn label(op: &Operation) -> String {

@@ -12,16 +12,13 @@ use std::sync::Once;
 use classification::satisfies;
 use classification_given as given;
 use classification_given::Models;
-use testkit::check::causal::{Causal, Guarantee, Session};
-use testkit::check::linearizable::Linearizable;
-use testkit::check::sequential::Sequential;
-use testkit::check::{ConsistencyCheck, Verdict};
 use testkit::history::timeline::{Options, render};
 use testkit::history::{Action, History, Operation, Output, Value};
 use testkit::model::ModelKind;
 use testkit::report::CheckReport;
 
 use crate::explain;
+pub use crate::model::Model;
 
 /// A write of `v` by `client`, called at `call` and returned at `ret`.
 pub fn w(client: u32, v: i64, call: u64, ret: u64) -> Operation {
@@ -42,45 +39,6 @@ pub fn models(lin: bool, seq: bool, causal: bool, ryw: bool, eventual: bool) -> 
         causal,
         read_your_writes: ryw,
         eventual,
-    }
-}
-
-/// One of the five models, as the suite names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Model {
-    Linearizable,
-    Sequential,
-    Causal,
-    ReadYourWrites,
-    Eventual,
-}
-
-impl Model {
-    /// Its name in the README.
-    pub fn name(self) -> &'static str {
-        match self {
-            Model::Linearizable => "linearizable",
-            Model::Sequential => "sequential",
-            Model::Causal => "causal",
-            Model::ReadYourWrites => "read-your-writes",
-            Model::Eventual => "eventual",
-        }
-    }
-
-    /// The reference checker's verdict on `history`, or `None` for eventual, which the
-    /// suite decides itself (no value from thin air).
-    pub fn reference(self, history: &History) -> Option<Verdict> {
-        let check: &dyn ConsistencyCheck = match self {
-            Model::Linearizable => &Linearizable::new(ModelKind::Register),
-            Model::Sequential => &Sequential::new(ModelKind::Register),
-            Model::Causal => &Causal,
-            Model::ReadYourWrites => &Session(Guarantee::ReadYourWrites),
-            Model::Eventual => return None,
-        };
-        match check.check(history) {
-            Ok(verdict) => Some(verdict),
-            Err(e) => panic!("the reference checker refused a history of the suite: {e}"),
-        }
     }
 }
 

@@ -27,6 +27,7 @@ mod choose;
 mod explain;
 mod generated;
 mod histories;
+mod model;
 mod pacelc;
 
 suite_harness::suite! {

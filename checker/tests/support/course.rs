@@ -49,6 +49,21 @@ pub fn course(test: &str) -> PathBuf {
     root
 }
 
+/// A fresh copy of the fixture course with a second exercise (`02_words`, one task worth
+/// 4 points): for what needs more than one exercise, such as moving between them.
+pub fn two_exercises(test: &str) -> PathBuf {
+    let root = course(test);
+    let second = fixtures().join("second-exercise");
+    for part in ["exercises", "solutions", "checker"] {
+        copy(&second.join(part), &root.join(part));
+    }
+    let entry = std::fs::read_to_string(second.join("catalog.toml")).unwrap();
+    let catalog = root.join("checker/catalog.toml");
+    let text = std::fs::read_to_string(&catalog).unwrap();
+    std::fs::write(&catalog, text + &entry).unwrap();
+    root
+}
+
 /// Copies a folder tree.
 pub fn copy(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -80,7 +95,13 @@ pub fn checker_with(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Output 
     for (name, value) in env {
         command.env(name, value);
     }
-    command.output().expect("the checker starts")
+    let out = command.output().expect("the checker starts");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("is built with the grade feature"),
+        "this test grades, and the checker was built without grading: run it with \
+         `cargo test -p checker --features grade` (the root `cargo test` turns grading on)"
+    );
+    out
 }
 
 /// Standard output, as text.

@@ -1,26 +1,27 @@
 //! Task `lock`: a lock built on compare-and-swap, with fencing tokens, and the resource
 //! those tokens guard.
 //!
-//! The lock speaks in types the course gives (`given/01_linearizable/src/lock.rs`): an
-//! [`Owner`] asks, an acquisition hands out a [`Token`], a refusal is a [`LockError`],
-//! and the resource refuses an old token with [`Stale`].
+//! The lock speaks in types the course gives (`given/01_linearizable/src/lock.rs`): it
+//! keeps its state in a [`CasRegister`] (your [`Register`], or any other), an [`Owner`]
+//! asks, an acquisition hands out a [`Token`], a refusal is a [`LockError`], and the
+//! resource refuses an old token with [`Stale`].
 
 use std::time::Duration;
 
-use linearizable_given::{LockError, Owner, Stale, Token};
+use linearizable_given::{CasRegister, LockError, Owner, Stale, Token};
 
 use crate::register::Register;
 
-/// A lock kept in a [`Register`]: the register holds the owner's number while the lock
-/// is held. Clones are handles to the same lock.
+/// A lock kept in a register (a [`Register`] unless said otherwise): the register holds
+/// the owner's number while the lock is held. Clones are handles to the same lock.
 #[derive(Clone, Debug)]
-pub struct Lock {
-    register: Register,
+pub struct Lock<R = Register> {
+    register: R,
 }
 
-impl Lock {
+impl<R: CasRegister> Lock<R> {
     /// A lock kept in `register`, which starts empty (free).
-    pub fn new(register: Register) -> Self {
+    pub fn new(register: R) -> Self {
         Lock { register }
     }
 
@@ -30,17 +31,16 @@ impl Lock {
     pub async fn acquire(&self, owner: Owner, timeout: Duration) -> Result<Token, LockError> {
         // TODO: take the lock with compare-and-swap, retrying until `timeout` has passed;
         // hand out a token larger than every token before it.
-        todo!(
-            "acquire {:?} for client {owner} within {timeout:?}",
-            self.register
-        )
+        // (This line only keeps the compiler quiet about an unread field until you read it.)
+        let _ = &self.register;
+        todo!("acquire the lock for client {owner} within {timeout:?}")
     }
 
     /// Releases the lock held by `owner`. Fails with [`LockError::NotOwner`], changing
     /// nothing, when `owner` does not hold it.
     pub async fn release(&self, owner: Owner) -> Result<(), LockError> {
         // TODO: free the lock, but only if `owner` holds it.
-        todo!("release {:?} for client {owner}", self.register)
+        todo!("release the lock for client {owner}")
     }
 }
 

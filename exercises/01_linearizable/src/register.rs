@@ -5,7 +5,7 @@
 //! slow storage cell (`given/01_linearizable/src/store.rs`): what the store holds is the
 //! register's state, and every access to it is a wait during which other clients run.
 
-use linearizable_given::{Store, Versioned};
+use linearizable_given::{CasRegister, Store, Versioned};
 
 /// A register shared by many tokio tasks; clones are handles to the same register.
 ///
@@ -46,5 +46,21 @@ impl Register {
     ) -> Result<u64, Versioned> {
         // TODO: compare and replace as one indivisible update.
         todo!("swap {expected:?} for {new} in {:?}", self.store)
+    }
+}
+
+/// The lock of task `lock` keeps its state in any [`CasRegister`]; this is the register of
+/// this task as one, each operation its own. (Nothing to do here.)
+impl CasRegister for Register {
+    async fn read(&self) -> Versioned {
+        Register::read(self).await
+    }
+
+    async fn write(&self, value: i64) -> u64 {
+        Register::write(self, value).await
+    }
+
+    async fn compare_and_swap(&self, expected: Option<i64>, new: i64) -> Result<u64, Versioned> {
+        Register::compare_and_swap(self, expected, new).await
     }
 }

@@ -5,7 +5,7 @@
 //! | module | what it holds | task |
 //! | --- | --- | --- |
 //! | [`store`] | [`Store`], the slow storage cell a register keeps its state in, and [`Versioned`], what it holds | `register` |
-//! | [`lock`] | what the lock speaks in: [`Owner`], the fencing [`Token`], [`LockError`] and [`Stale`] | `lock` |
+//! | [`lock`] | what the lock speaks in: the [`CasRegister`] it keeps its state in, [`Owner`], the fencing [`Token`], [`LockError`] and [`Stale`] | `lock` |
 //! | [`quorum`] | what clients and replicas of the quorum register say: [`Request`], [`Response`], [`Message`], and the [`Tag`] that orders writes | `quorum` |
 //!
 //! The student's crate re-exports every item (`pub use linearizable_given::...`), so the
@@ -18,6 +18,6 @@ pub mod lock;
 pub mod quorum;
 pub mod store;
 
-pub use lock::{LockError, Owner, Stale, Token};
+pub use lock::{CasRegister, LockError, Owner, Stale, Token};
 pub use quorum::{Message, Request, Response, Tag};
 pub use store::{Store, Versioned};

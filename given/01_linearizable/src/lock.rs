@@ -1,12 +1,39 @@
-//! What the lock of task `lock` speaks in: who asks, the fencing token an acquisition
-//! hands out, why an operation did not happen, and why a guarded resource refused a
-//! write.
+//! What the lock of task `lock` speaks in: the register it keeps its state in, who asks,
+//! the fencing token an acquisition hands out, why an operation did not happen, and why
+//! a guarded resource refused a write.
 //!
 //! The lock and the resource themselves are the exercise's; these are the course's
 //! because the hidden suite reads them: it orders tokens and tells a refusal from a
-//! timeout, and it does so with the comparisons derived here.
+//! timeout, and it does so with the comparisons derived here. [`CasRegister`] is the
+//! course's so that the suite can run the exercise's lock on a register of its own: the
+//! points of task `lock` then depend on the lock alone, whatever task `register` does.
 
 use std::fmt;
+use std::future::Future;
+
+use crate::store::Versioned;
+
+/// What a lock needs of the register it keeps its state in: the three operations of task
+/// `register`, with futures that can move between threads (tokio tasks share a lock).
+///
+/// The exercise's `Register` implements it, so a `Lock` runs on the register of task
+/// `register`. The hidden suite of task `lock` runs the same lock on a register of its
+/// own, which also counts how the lock uses it.
+pub trait CasRegister: Send + Sync {
+    /// The current value and its version.
+    fn read(&self) -> impl Future<Output = Versioned> + Send;
+
+    /// Replaces the value with `value` and returns the new version.
+    fn write(&self, value: i64) -> impl Future<Output = u64> + Send;
+
+    /// Replaces the value with `new` only if it currently is `expected`. Returns the new
+    /// version when it swapped, or what the register held when it did not.
+    fn compare_and_swap(
+        &self,
+        expected: Option<i64>,
+        new: i64,
+    ) -> impl Future<Output = Result<u64, Versioned>> + Send;
+}
 
 /// Who asks for the lock: a client's number.
 pub type Owner = u32;

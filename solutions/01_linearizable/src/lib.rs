@@ -9,8 +9,8 @@
 //!
 //! What the tasks build on and speak in is given by the course, in the crate
 //! `linearizable_given` (`given/01_linearizable/src/`), and re-exported here: the slow
-//! [`Store`] and the [`Versioned`] value it holds; the lock's [`Owner`], [`Token`],
-//! [`LockError`] and [`Stale`]; the quorum's [`Request`], [`Response`], [`Message`] and
+//! [`Store`] and the [`Versioned`] value it holds; the [`CasRegister`] a lock keeps its
+//! state in, the lock's [`Owner`], [`Token`], [`LockError`] and [`Stale`]; the quorum's [`Request`], [`Response`], [`Message`] and
 //! [`Tag`]. They are always used as the course wrote them: the grader builds this crate
 //! with the course's copy, whatever a submission holds.
 
@@ -19,7 +19,7 @@ pub mod quorum;
 pub mod register;
 
 pub use linearizable_given::{
-    LockError, Message, Owner, Request, Response, Stale, Store, Tag, Token, Versioned,
+    CasRegister, LockError, Message, Owner, Request, Response, Stale, Store, Tag, Token, Versioned,
 };
 pub use lock::{Lock, Resource};
 pub use quorum::Replica;

@@ -1,13 +1,14 @@
 //! Task `lock`: a lock built on compare-and-swap, with fencing tokens, and the resource
 //! those tokens guard.
 //!
-//! The lock speaks in types the course gives (`given/01_linearizable/src/lock.rs`): an
-//! [`Owner`] asks, an acquisition hands out a [`Token`], a refusal is a [`LockError`],
-//! and the resource refuses an old token with [`Stale`].
+//! The lock speaks in types the course gives (`given/01_linearizable/src/lock.rs`): it
+//! keeps its state in a [`CasRegister`] (your [`Register`], or any other), an [`Owner`]
+//! asks, an acquisition hands out a [`Token`], a refusal is a [`LockError`], and the
+//! resource refuses an old token with [`Stale`].
 
 use std::time::Duration;
 
-use linearizable_given::{LockError, Owner, Stale, Token};
+use linearizable_given::{CasRegister, LockError, Owner, Stale, Token};
 use tokio::time::Instant;
 
 use crate::register::Register;
@@ -19,16 +20,16 @@ const FREE: i64 = -1;
 /// How long a waiting client sleeps between two attempts.
 const RETRY: Duration = Duration::from_millis(1);
 
-/// A lock kept in a [`Register`]: the register holds the owner's number while the lock
-/// is held. Clones are handles to the same lock.
+/// A lock kept in a register (a [`Register`] unless said otherwise): the register holds
+/// the owner's number while the lock is held. Clones are handles to the same lock.
 #[derive(Clone, Debug)]
-pub struct Lock {
-    register: Register,
+pub struct Lock<R = Register> {
+    register: R,
 }
 
-impl Lock {
+impl<R: CasRegister> Lock<R> {
     /// A lock kept in `register`, which starts empty (free).
-    pub fn new(register: Register) -> Self {
+    pub fn new(register: R) -> Self {
         Lock { register }
     }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::Mutex;
 
-use linearizable_given::{Store, Versioned};
+use linearizable_given::{CasRegister, Store, Versioned};
 
 /// A register shared by many tokio tasks; clones are handles to the same register.
 ///
@@ -82,5 +82,21 @@ impl Register {
             })
             .await;
         Ok(version)
+    }
+}
+
+/// The lock of task `lock` keeps its state in any [`CasRegister`]; this is the register of
+/// this task as one, each operation its own.
+impl CasRegister for Register {
+    async fn read(&self) -> Versioned {
+        Register::read(self).await
+    }
+
+    async fn write(&self, value: i64) -> u64 {
+        Register::write(self, value).await
+    }
+
+    async fn compare_and_swap(&self, expected: Option<i64>, new: i64) -> Result<u64, Versioned> {
+        Register::compare_and_swap(self, expected, new).await
     }
 }

@@ -10,7 +10,7 @@
 
 use testkit::sim::{Context, ReplyTo};
 
-use crate::replica::Msg;
+use crate::msg::Msg;
 use crate::{Replica, Request, Response, STALE_AFTER, Stamp, Store};
 
 impl Replica {

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use testkit::sim::{Context, NodeId, ReplyTo};
 
-use crate::replica::Msg;
+use crate::msg::Msg;
 use crate::{Entry, REACH_TIMEOUT, Replica, Request, Response, Stamp};
 
 /// An operation this replica coordinates.

@@ -23,6 +23,7 @@
 
 mod ap;
 mod cp;
+mod msg;
 mod replica;
 mod tradeoff;
 

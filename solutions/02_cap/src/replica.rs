@@ -1,4 +1,4 @@
-//! The [`Replica`] node: its state, its messages, and the dispatch by [`Mode`].
+//! The [`Replica`] node: its state, and the dispatch of requests and messages by [`Mode`].
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -6,45 +6,8 @@ use std::time::Duration;
 use testkit::sim::{Context, Node, NodeId, ReplyTo};
 
 use crate::cp::Op;
+use crate::msg::Msg;
 use crate::{Entry, Mode, ROUND, Request, Response, Store};
-
-/// What replicas send each other.
-#[derive(Clone, Debug)]
-pub enum Msg {
-    /// CP: "what do you hold under `key`?", for operation `op` of the sender.
-    Query {
-        /// The sender's operation.
-        op: u64,
-        /// The key asked about.
-        key: String,
-    },
-    /// CP: the answer to a `Query`.
-    Holding {
-        /// The operation asked for.
-        op: u64,
-        /// What the replica holds under the key.
-        entry: Option<Entry>,
-    },
-    /// CP: "store this entry unless you hold a newer one".
-    Store {
-        /// The sender's operation.
-        op: u64,
-        /// The key.
-        key: String,
-        /// The stamped value.
-        entry: Entry,
-    },
-    /// CP: the entry of operation `op` is stored (or something newer is).
-    Stored {
-        /// The operation.
-        op: u64,
-    },
-    /// AP: the sender's whole store, one round of anti-entropy.
-    Gossip {
-        /// Everything the sender holds.
-        store: Store,
-    },
-}
 
 /// One replica of the key-value store, in CP or AP mode.
 #[derive(Debug)]

@@ -113,7 +113,7 @@ pub fn render(history: &History, ops: &[OpId], roles: &HashMap<OpId, Role>) -> S
             None => LEFT + end * step + step / 2,
         };
         let y = TOP + clients[&op.client] * ROW;
-        let w = (x2 - x1).max(8);
+        let w = x2.saturating_sub(x1).max(8);
         let outcome = match op.outcome {
             Outcome::Ok { .. } => "",
             Outcome::Failed { .. } => " failed",
@@ -209,6 +209,20 @@ mod tests {
         );
         assert!(svg.contains("op 1: client 1 r:nil, called at 20, returned at 30; cannot follow"));
         assert!(svg.contains(">c0<") && svg.contains(">c1<"));
+    }
+
+    #[test]
+    fn an_operation_that_takes_no_time_is_drawn() {
+        // It returns at the instant it was called: its return column comes before its
+        // call's (returns first at equal times), and it still gets a bar.
+        let history = History::from_ops([
+            Operation::read(0, None, 5, 5),
+            Operation::write(1, 1, 0, 10),
+        ])
+        .unwrap();
+        let svg = render(&history, &[0, 1], &HashMap::new());
+        roxmltree::Document::parse(&svg).unwrap();
+        assert!(svg.contains("data-op=\"0\""), "{svg}");
     }
 
     #[test]

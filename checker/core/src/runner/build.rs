@@ -32,6 +32,8 @@ pub(super) struct Job<'a> {
     pub(super) manifest: &'a Path,
     /// The suite's `main.rs`.
     pub(super) suite_main: &'a Path,
+    /// Told how far cargo is, when someone wants to know.
+    pub(super) observer: Option<&'a super::Observer>,
 }
 
 /// Writes the runner package and builds it; returns the binary and the warnings about
@@ -122,15 +124,19 @@ fn cargo_build(
 ) -> Result<(PathBuf, Vec<String>), BuildError> {
     // From the runner's own folder: cargo's configuration and rustup's toolchain file
     // are then the course's, never those of the folder being checked.
-    let output = Command::new(job.cargo)
+    let mut command = Command::new(job.cargo);
+    command
         .args(["build", "--message-format=json", "--manifest-path"])
         .arg(manifest)
         .current_dir(manifest.parent().unwrap_or(Path::new("/")))
-        .env("CARGO_TARGET_DIR", job.target_dir)
-        .output()
-        .map_err(|error| BuildError::Cargo {
-            reason: format!("cannot start {}: {error}", job.cargo.to_string_lossy()),
-        })?;
+        .env("CARGO_TARGET_DIR", job.target_dir);
+    let output = match job.observer {
+        None => command.output(),
+        Some(observer) => observed_output(command, observer),
+    }
+    .map_err(|error| BuildError::Cargo {
+        reason: format!("cannot start {}: {error}", job.cargo.to_string_lossy()),
+    })?;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut binary = None;
@@ -167,6 +173,78 @@ fn cargo_build(
     }
 }
 
+/// Runs cargo with its progress bar written to a pipe, telling `observer` each state of
+/// it as it comes, and returns cargo's output as [`Command::output`] would.
+fn observed_output(
+    mut command: Command,
+    observer: &super::Observer,
+) -> std::io::Result<std::process::Output> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = command
+        // Cargo draws its progress bar only on a terminal unless told otherwise, and
+        // needs a width when it cannot ask the terminal for one.
+        .env("CARGO_TERM_PROGRESS_WHEN", "always")
+        .env("CARGO_TERM_PROGRESS_WIDTH", "400")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut stdout_pipe = child.stdout.take().expect("stdout is piped");
+    let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
+    // Standard output (the JSON messages) is read beside, so that neither pipe fills.
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        stdout_pipe.read_to_end(&mut out).map(|_| out)
+    });
+    let mut stderr = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let mut pending = Vec::new();
+    loop {
+        let n = stderr_pipe.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        stderr.extend_from_slice(&chunk[..n]);
+        pending.extend_from_slice(&chunk[..n]);
+        // The bar is redrawn after a carriage return; other lines end in a newline.
+        while let Some(end) = pending.iter().position(|&b| b == b'\r' || b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=end).collect();
+            if let Some(activity) = progress_line(&String::from_utf8_lossy(&line)) {
+                observer(&activity);
+            }
+        }
+    }
+    let stdout = reader
+        .join()
+        .map_err(|_| std::io::Error::other("the reader of cargo's output stopped"))??;
+    let status = child.wait()?;
+    // What is left of the bar is no complaint of cargo's.
+    let stderr = String::from_utf8_lossy(&stderr)
+        .split(['\r', '\n'])
+        .filter(|line| progress_line(line).is_none() && !line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into_bytes();
+    Ok(std::process::Output {
+        status,
+        stdout,
+        stderr,
+    })
+}
+
+/// Cargo's progress bar, `    Building [=====>     ] 37/98: tokio, serde`, read.
+fn progress_line(line: &str) -> Option<super::Activity> {
+    let rest = line.trim_start().strip_prefix("Building [")?;
+    let (_, counts) = rest.split_once("] ")?;
+    let (counts, now) = counts.split_once(':').unwrap_or((counts, ""));
+    let (done, total) = counts.trim().split_once('/')?;
+    Some(super::Activity::Compiling {
+        done: done.parse().ok()?,
+        total: total.parse().ok()?,
+        now: now.trim().to_owned(),
+    })
+}
+
 /// The rendered text of a compiler error; warnings and the closing "aborting due to"
 /// summary are left out.
 fn compile_error(message: &Value) -> Option<String> {
@@ -192,5 +270,33 @@ fn cargo_complaint(stderr: &str) -> String {
         "it failed without saying why".to_owned()
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::progress_line;
+    use crate::runner::Activity;
+
+    #[test]
+    fn cargos_progress_bar_is_read_and_nothing_else_is() {
+        assert_eq!(
+            progress_line("    Building [========>        ] 37/98: tokio, serde(build)      "),
+            Some(Activity::Compiling {
+                done: 37,
+                total: 98,
+                now: "tokio, serde(build)".into()
+            })
+        );
+        assert_eq!(
+            progress_line("    Building [                 ] 0/3"),
+            Some(Activity::Compiling {
+                done: 0,
+                total: 3,
+                now: String::new()
+            })
+        );
+        assert_eq!(progress_line("   Compiling ryu v1.0.23"), None);
+        assert_eq!(progress_line("error: could not compile `x`"), None);
     }
 }

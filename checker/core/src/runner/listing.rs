@@ -38,6 +38,8 @@ pub enum SuiteError {
     NoSuchTest {
         /// The name asked for.
         name: String,
+        /// The names the suite lists.
+        known: Vec<String>,
     },
     /// The operating system would not start or watch a process.
     Launch(std::io::Error),
@@ -57,7 +59,17 @@ impl fmt::Display for SuiteError {
             SuiteError::Listing { outcome, .. } => {
                 write!(f, "the suite could not list its tests: {outcome}")
             }
-            SuiteError::NoSuchTest { name } => write!(f, "the suite has no test called `{name}`"),
+            SuiteError::NoSuchTest { name, known } => {
+                write!(f, "the suite has no test called `{name}`")?;
+                let closest = known
+                    .iter()
+                    .min_by_key(|k| crate::catalog::distance(k, name))
+                    .filter(|k| crate::catalog::distance(k, name) <= name.len().max(3) / 2);
+                if let Some(closest) = closest {
+                    write!(f, "; did you mean `{closest}`?")?;
+                }
+                write!(f, " (its tests: {})", known.join(", "))
+            }
             SuiteError::Launch(error) => write!(f, "could not start a test process: {error}"),
         }
     }

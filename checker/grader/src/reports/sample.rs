@@ -9,10 +9,10 @@
 //! | `erin` | the private task fails, with a secret message: 15 | passes: 10 |
 
 use super::ExerciseInfo;
-use crate::integrity::Flag;
 use crate::record::{
     ExerciseGrade, ExerciseStatus, FORMAT, SubmissionGrade, TaskGrade, TestGrade, Visibility,
 };
+use checker_core::integrity::Flag;
 
 /// A message no report for students may show.
 pub(crate) const SECRET: &str = "SECRET: forty clients on a cut link";
