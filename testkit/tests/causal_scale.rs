@@ -5,10 +5,11 @@
 //!     cargo test --release -p testkit --test causal_scale -- --ignored --nocapture
 //! ```
 //!
-//! Each point is `KIND:OPS:CLIENTS[:bad]`: `reg` is a register history from
+//! Each point is `KIND:OPS:CLIENTS[:bad|:corrupt]`: `reg` is a register history from
 //! [`testkit::generate`] (linearizable, 2% unknown outcomes, 20% cas), `kv` the
 //! lagging-replica store of `causal_support` (100 keys, replicas up to 2,000 writes behind);
-//! `bad` appends one stale read at the end. For each point and check it prints the best
+//! `bad` appends one stale read at the end, `corrupt` makes 1% of the reads return an older
+//! value (many stale reads, for the cost of judging them). For each point and check it prints the best
 //! of `CAUSAL_RUNS` (default 3) times and the peak resident memory during the check
 //! (`VmHWM`, reset before each run), which includes the history itself (printed as the
 //! `history` row).
@@ -37,7 +38,7 @@ fn peak_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn history(kind: &str, ops: usize, clients: u32, bad: bool, seed: u64) -> History {
+fn history(kind: &str, ops: usize, clients: u32, bad: Option<&str>, seed: u64) -> History {
     let h = match kind {
         "reg" => generate(&GenConfig {
             clients,
@@ -61,10 +62,10 @@ fn history(kind: &str, ops: usize, clients: u32, bad: bool, seed: u64) -> Histor
         }),
         other => panic!("unknown kind {other}"),
     };
-    if bad {
-        causal_support::plant_stale_read(&h).expect("a client wrote a key twice")
-    } else {
-        h
+    match bad {
+        Some("bad") => causal_support::plant_stale_read(&h).expect("a client wrote a key twice"),
+        Some("corrupt") => causal_support::corrupt(&h, 0.01, seed),
+        _ => h,
     }
 }
 
@@ -100,7 +101,7 @@ fn scale() {
     for point in points.split_whitespace() {
         let f: Vec<&str> = point.split(':').collect();
         let (kind, ops, clients) = (f[0], f[1].parse().unwrap(), f[2].parse().unwrap());
-        let bad = f.get(3) == Some(&"bad");
+        let bad = f.get(3).copied();
         reset_peak();
         let h = history(kind, ops, clients, bad, 7);
         println!(

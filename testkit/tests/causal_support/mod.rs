@@ -259,8 +259,8 @@ pub fn arbitrary(seed: u64) -> History {
 }
 
 /// Rewrites a share of the completed reads of `h` to return an older value of their key
-/// (one written earlier in the input, or nil): stale reads scattered through a long
-/// history, mostly not cycles.
+/// (one a completed write wrote earlier in the input, or nil): stale reads scattered
+/// through a long history, mostly not cycles.
 pub fn corrupt(h: &History, share: f64, seed: u64) -> History {
     let mut rng = Rng::new(seed);
     let mut written: HashMap<Option<String>, Vec<Value>> = HashMap::new();
@@ -275,7 +275,13 @@ pub fn corrupt(h: &History, share: f64, seed: u64) -> History {
             read.key = op.key.clone();
             *op = read;
         }
-        if let Some(v) = op.action.written() {
+        // Only values that completed writes surely wrote: stale reads, not thin air.
+        let took_effect = match (&op.action, op.output()) {
+            (Action::Write(_), Some(_)) => true,
+            (Action::Cas { .. }, Some(out)) => *out == testkit::history::Output::Swapped(true),
+            _ => false,
+        };
+        if let (true, Some(v)) = (took_effect, op.action.written()) {
             seen.push(v.clone());
         }
     }
