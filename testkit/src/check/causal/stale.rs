@@ -230,12 +230,19 @@ impl<'a> Newer<'a> {
             {
                 continue;
             }
-            let newest_first = known
+            // Being newer holds along the column from some write on: find that write by
+            // bisection, so a read that returned a value far older than what it knows
+            // costs a logarithm per column, not a walk over everything written since.
+            let newer = &known[known.partition_point(|&(_, w)| !self.after(w))..];
+            let mut alive = newer
                 .iter()
-                .rev()
                 .map(|&(_, w)| w)
                 .filter(|&w| c.le(g, w, self.r, self.clock));
-            self.chain(newest_first, all, found);
+            if all {
+                alive.for_each(&mut *found);
+            } else if let Some(w) = alive.next() {
+                found(w);
+            }
         }
     }
 
