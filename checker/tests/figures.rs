@@ -49,6 +49,9 @@ fn a_stale_drawing_is_found_and_drawn_again() {
     assert_eq!(run.status.code(), Some(0), "{}", stdout(&run));
     let svg = std::fs::read_to_string(figures.join("stale.svg")).unwrap();
     assert!(svg.contains("class=\"op culprit\" data-op=\"1\""), "{svg}");
+    // Hand-written times are shown as written, not as nanoseconds.
+    assert!(svg.contains("called at 20, returned at 30"), "{svg}");
+    assert!(!svg.contains(" ms"), "{svg}");
     let run = checker(&root, &["dev", "figures", "--check"]);
     assert_eq!(run.status.code(), Some(0), "{}", stdout(&run));
 

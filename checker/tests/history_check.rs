@@ -101,7 +101,10 @@ fn a_stale_read_exits_1_with_the_evidence() {
     );
     assert!(out.contains("longest legal order: 2 operations\n"), "{out}");
     assert!(out.contains("state after it: 2\n"), "{out}");
-    assert!(out.contains("cannot go next: client 0 r:1 [5..6]"), "{out}");
+    assert!(
+        out.contains("client 0 r:1, called at line 5, returned at line 6"),
+        "{out}"
+    );
     assert_eq!(run.stderr, "");
 }
 

@@ -18,6 +18,7 @@
 
 pub mod causal;
 pub mod linearizable;
+pub mod minimize;
 mod search;
 pub mod sequential;
 

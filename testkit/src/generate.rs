@@ -9,9 +9,21 @@
 //! operation of unknown outcome takes effect or not (a coin flip), and its client, like a
 //! Jepsen process after a timeout, is replaced by a fresh client id.
 //!
-//! A planted violation is one extra read, by a new client, called after some write `w2`
-//! returned, that returns the value `w2` overwrote, whose own write returned before `w2`
-//! was called. With unique values nothing else wrote it, so no order explains the read.
+//! A planted violation is one extra read, of one of two kinds ([`Plant`]):
+//!
+//! - [`Plant::StaleRead`]: by a new client, called after some write `w2` returned, it
+//!   returns the value `w2` overwrote, whose own write returned before `w2` was called.
+//!   With unique values nothing else wrote it, so no order that respects real time
+//!   explains the read. It breaks linearizability only: the new client has seen nothing,
+//!   so sequential and causal consistency let it read an old value.
+//! - [`Plant::OwnStaleRead`]: by a client that certainly changed the register twice, at
+//!   its end, it returns the value of the first change. The client's own order puts the
+//!   second change between, and nothing wrote the value again, so it breaks every model
+//!   the course checks: linearizability, sequential and causal consistency,
+//!   read-your-writes.
+//!
+//! With repeated values neither read is certain to be a violation (another write may
+//! have written the value again), so both plant a read of a value nobody wrote.
 
 use crate::history::{Action, ClientId, History, Operation, Outcome, Output, Time, Value};
 use crate::rng::Rng;
@@ -38,6 +50,8 @@ pub struct GenConfig {
     pub unknown: f64,
     /// Plant one violation.
     pub violation: bool,
+    /// Which violation `violation` plants.
+    pub plant: Plant,
     /// The seed: same seed, same history.
     pub seed: u64,
 }
@@ -54,9 +68,21 @@ impl Default for GenConfig {
             cas: 0.2,
             unknown: 0.0,
             violation: false,
+            plant: Plant::StaleRead,
             seed: 0,
         }
     }
+}
+
+/// The kinds of planted violation (see the module docs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Plant {
+    /// A new client reads a value overwritten before it was called: breaks
+    /// linearizability only.
+    #[default]
+    StaleRead,
+    /// A client reads its own first change after its second: breaks every model.
+    OwnStaleRead,
 }
 
 /// One operation while it is being built: where it takes effect, if it does.
@@ -114,7 +140,11 @@ pub fn generate(cfg: &GenConfig) -> History {
     let writers = apply(&mut drafts, cfg, &mut rng);
     let mut ops: Vec<Operation> = drafts.into_iter().map(|d| d.op).collect();
     if cfg.violation {
-        plant(&mut ops, &writers, cfg, next_client, &mut rng);
+        let read = match cfg.plant {
+            Plant::StaleRead => stale_read(&ops, &writers, cfg, next_client, &mut rng),
+            Plant::OwnStaleRead => own_stale_read(&ops, cfg, &mut rng),
+        };
+        ops.push(read.unwrap_or_else(|| unwritten_read(&ops, next_client)));
     }
     ops.sort_by_key(|o| (o.call, o.client));
     History::from_ops(ops).expect("generated histories are well formed")
@@ -176,15 +206,18 @@ fn apply(drafts: &mut [Draft], cfg: &GenConfig, rng: &mut Rng) -> Vec<(usize, us
     overwrites
 }
 
-/// Adds the stale read described in the module docs (unique values), or a read of a
-/// value never written (value ranges, where no stale read is certain to be a violation).
-fn plant(
-    ops: &mut Vec<Operation>,
+/// The stale read by a new client described in the module docs, when values are unique
+/// and some write certainly overwrote a value whose write returned before it was called.
+fn stale_read(
+    ops: &[Operation],
     overwrites: &[(usize, usize)],
     cfg: &GenConfig,
     client: ClientId,
     rng: &mut Rng,
-) {
+) -> Option<Operation> {
+    if cfg.value_range.is_some() {
+        return None;
+    }
     let end = ops.iter().filter_map(Operation::ret).max().unwrap_or(0);
     let certain: Vec<&(usize, usize)> = overwrites
         .iter()
@@ -193,15 +226,62 @@ fn plant(
                 && ops[prev].output() != Some(&Output::Swapped(false))
         })
         .collect();
-    let read = if cfg.value_range.is_none() && !certain.is_empty() {
-        let &(w2, prev) = certain[rng.index(certain.len())];
-        let stale = ops[prev].action.written().cloned();
-        let call = ops[w2].ret().unwrap_or(end) + 1;
-        Operation::read(client, stale, call, call + 1)
-    } else {
-        Operation::read(client, Some(Value::Int(-1)), end + 1, end + 2)
-    };
-    ops.push(read);
+    if certain.is_empty() {
+        return None;
+    }
+    let &(w2, prev) = certain[rng.index(certain.len())];
+    let stale = ops[prev].action.written().cloned();
+    let call = ops[w2].ret().unwrap_or(end) + 1;
+    Some(Operation::read(client, stale, call, call + 1))
+}
+
+/// The read of a client's own overwritten value described in the module docs, when
+/// values are unique and some client certainly changed the register twice.
+fn own_stale_read(ops: &[Operation], cfg: &GenConfig, rng: &mut Rng) -> Option<Operation> {
+    if cfg.value_range.is_some() {
+        return None;
+    }
+    let certain = |o: &Operation| matches!(o.output(), Some(Output::Done | Output::Swapped(true)));
+    // Per client: its first certain change, whether a second followed, its last return.
+    let mut seen: Vec<(ClientId, usize, bool, Time)> = Vec::new();
+    let mut by_client: Vec<usize> = (0..ops.len()).collect();
+    by_client.sort_by_key(|&i| (ops[i].client, ops[i].call));
+    for i in by_client {
+        let op = &ops[i];
+        let end = op.ret().unwrap_or(op.call);
+        match seen.last_mut() {
+            Some(last) if last.0 == op.client => {
+                last.3 = last.3.max(end);
+                if certain(op) {
+                    if last.1 == usize::MAX {
+                        last.1 = i;
+                    } else {
+                        last.2 = true;
+                    }
+                }
+            }
+            _ => seen.push((
+                op.client,
+                if certain(op) { i } else { usize::MAX },
+                false,
+                end,
+            )),
+        }
+    }
+    let twice: Vec<&(ClientId, usize, bool, Time)> = seen.iter().filter(|s| s.2).collect();
+    if twice.is_empty() {
+        return None;
+    }
+    let &(client, first, _, end) = twice[rng.index(twice.len())];
+    let value = ops[first].action.written().cloned();
+    Some(Operation::read(client, value, end + 1, end + 2))
+}
+
+/// A read of a value nobody wrote, after everything else: a violation of every model
+/// whatever the values, for when no stale read is certain to be one.
+fn unwritten_read(ops: &[Operation], client: ClientId) -> Operation {
+    let end = ops.iter().filter_map(Operation::ret).max().unwrap_or(0);
+    Operation::read(client, Some(Value::Int(-1)), end + 1, end + 2)
 }
 
 #[cfg(test)]
@@ -244,5 +324,37 @@ mod tests {
         written.sort();
         written.dedup();
         assert_eq!(written.len(), n);
+    }
+
+    #[test]
+    fn an_own_stale_read_is_by_a_client_that_changed_the_register_twice() {
+        let cfg = GenConfig {
+            seed: 3,
+            violation: true,
+            plant: Plant::OwnStaleRead,
+            ..GenConfig::default()
+        };
+        let h = generate(&cfg);
+        let read = h
+            .ops()
+            .iter()
+            .max_by_key(|o| o.call)
+            .expect("the planted read comes last");
+        let Some(Some(value)) = read.read_value() else {
+            panic!("{read:?}");
+        };
+        let own: Vec<&Operation> = h
+            .ops()
+            .iter()
+            .filter(|o| o.client == read.client && o.call < read.call)
+            .collect();
+        let first = own.iter().position(|o| o.action.written() == Some(value));
+        let first = first.expect("the client wrote the value itself");
+        assert!(
+            own[first + 1..]
+                .iter()
+                .any(|o| matches!(o.output(), Some(Output::Done | Output::Swapped(true)))),
+            "and changed it again later"
+        );
     }
 }

@@ -8,14 +8,19 @@
 //!
 //! Times are plain `u64` ticks whose unit is the recorder's: nanoseconds of paused tokio
 //! time for [`record::Recorder`], nanoseconds of virtual time for the simulated network,
-//! line numbers for Jepsen logs. Checkers only compare them.
+//! line numbers for Jepsen logs. Checkers only compare them; people read them through
+//! [`millis`] (`19.25 ms`), the one formatter every explanation and page uses.
 //!
 //! Submodules: [`json`] (the documented file format), [`timeline`] (text pictures for
-//! failure messages) and [`record`] (recording tokio tasks under paused time).
+//! failure messages), [`time`] (times as people read them) and [`record`] (recording
+//! tokio tasks under paused time).
 
 pub mod json;
 pub mod record;
+pub mod time;
 pub mod timeline;
+
+pub use time::{Millis, TimeUnit, millis};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -28,7 +33,8 @@ pub type ClientId = u32;
 /// Identifies an operation: its index in [`History::ops`].
 pub type OpId = usize;
 
-/// A point in time, in the recorder's unit. Only the order matters to checkers.
+/// A point in time, in the recorder's unit (nanoseconds, except for histories read from
+/// logs). Only the order matters to checkers; [`millis`] shows it to people.
 pub type Time = u64;
 
 /// A value stored in a register or under a key. Absent values (`nil`, never written) are

@@ -10,11 +10,22 @@
 //! - [`Kv`]: a map from string keys to strings, initially `""` everywhere, with read,
 //!   write (put) and append. Keys are independent, so the checkers split a key-value
 //!   history by key and check each key as a register of strings.
+//!
+//! # Adding a model
+//!
+//! The searching checkers ([`Linearizable`](crate::check::linearizable::Linearizable),
+//! [`Sequential`](crate::check::sequential::Sequential)) take any type that implements
+//! [`Model`] and [`Facts`] (whose methods all have defaults: `impl Facts for MyModel {}`
+//! is enough, and answering them makes the search faster). Nothing else changes:
+//! `Linearizable::new(MyModel)` checks against it. [`ModelKind`] is only the list of the
+//! built-in models by the names the command line and history files use; it reaches the
+//! checkers through [`AnyModel`], like any other model.
 
 use std::fmt;
 use std::hash::Hash;
 use std::str::FromStr;
 
+use crate::check::linearizable::Facts;
 use crate::history::{Action, Operation, Output, Value};
 
 /// A sequential specification that the checkers compare histories against.
@@ -33,6 +44,78 @@ pub trait Model {
 
     /// How a state reads in evidence (`nil`, `3`, `"x 0 1 y"`).
     fn show(&self, state: &Self::State) -> String;
+
+    /// The model's name in messages, such as `register`.
+    fn name(&self) -> &str {
+        "custom"
+    }
+
+    /// Whether the model has a meaning for `action`. The checkers refuse a history that
+    /// holds an action its model has none for (a cas checked as a plain register) as a
+    /// mistake in the input, instead of calling it a violation.
+    fn supports(&self, _action: &Action) -> bool {
+        true
+    }
+}
+
+/// Something that uses a model as its own type: the searching checkers are generic over
+/// the model, for speed, and this is how a model chosen at run time reaches them.
+pub trait ModelUser {
+    /// What using the model gives.
+    type Output;
+
+    /// Uses `model`.
+    fn run<M: Facts>(self, model: &M) -> Self::Output;
+}
+
+/// A model the checkers can be given: any type with [`Facts`], or a [`ModelKind`], which
+/// stands for one of the built-in models.
+pub trait AnyModel {
+    /// The model's name in messages.
+    fn name(&self) -> &str;
+
+    /// Whether the model has a meaning for `action` (see [`Model::supports`]).
+    fn supports(&self, action: &Action) -> bool;
+
+    /// Hands the model, as its own type, to `user`.
+    fn with<U: ModelUser>(&self, user: U) -> U::Output;
+}
+
+impl<M: Facts> AnyModel for M {
+    fn name(&self) -> &str {
+        Model::name(self)
+    }
+
+    fn supports(&self, action: &Action) -> bool {
+        Model::supports(self, action)
+    }
+
+    fn with<U: ModelUser>(&self, user: U) -> U::Output {
+        user.run(self)
+    }
+}
+
+impl AnyModel for ModelKind {
+    fn name(&self) -> &str {
+        ModelKind::name(*self)
+    }
+
+    fn supports(&self, action: &Action) -> bool {
+        match self {
+            ModelKind::Register => Model::supports(&Register, action),
+            ModelKind::CasRegister => Model::supports(&CasRegister, action),
+            ModelKind::Kv => Model::supports(&Kv, action),
+        }
+    }
+
+    /// The one place that maps a name to a model type.
+    fn with<U: ModelUser>(&self, user: U) -> U::Output {
+        match self {
+            ModelKind::Register => user.run(&Register),
+            ModelKind::CasRegister => user.run(&CasRegister),
+            ModelKind::Kv => user.run(&Kv),
+        }
+    }
 }
 
 /// The models a user can name on the command line.
@@ -111,6 +194,14 @@ impl Model for Register {
     fn show(&self, state: &Self::State) -> String {
         crate::history::show(state)
     }
+
+    fn name(&self) -> &str {
+        "register"
+    }
+
+    fn supports(&self, action: &Action) -> bool {
+        matches!(action, Action::Read | Action::Write(_))
+    }
 }
 
 /// A register with read, write and compare-and-swap, initially `nil`.
@@ -147,6 +238,14 @@ impl Model for CasRegister {
 
     fn show(&self, state: &Self::State) -> String {
         crate::history::show(state)
+    }
+
+    fn name(&self) -> &str {
+        "cas-register"
+    }
+
+    fn supports(&self, action: &Action) -> bool {
+        !matches!(action, Action::Append(_))
     }
 }
 
@@ -192,6 +291,10 @@ impl Model for Kv {
 
     fn show(&self, state: &Self::State) -> String {
         format!("{state:?}")
+    }
+
+    fn name(&self) -> &str {
+        "kv"
     }
 }
 

@@ -11,6 +11,8 @@
 //!  "history": {"format": "consistency-lab-history", ...},
 //!  "verdict": {"verdict": "violated", "broken": "linearizability", "summary": "...",
 //!              "evidence": {"kind": "partial-order", "prefix": [0, 2], "state": "1", "blocked": [3]}},
+//!  "story": {"ops": [0, 2, 3], "checks": 41,
+//!            "violation": {"broken": "linearizability", "summary": "...", "evidence": {...}}},
 //!  "trace": [{"at": 3104000, "event": "message", "id": 1, "from": "n1", "to": "n2",
 //!             "label": "Replicate(7)", "fate": "dropped", "reason": "loss"}],
 //!  "trace_left_out": 0}
@@ -18,15 +20,28 @@
 //!
 //! The history is in the documented history format (see [`crate::history::json`]), so
 //! its operation ids are its positions there, as in the evidence. Trace times are
-//! nanoseconds of virtual time, the unit of simulated histories.
+//! nanoseconds of virtual time, the unit of simulated histories; `"times": "lines"` says
+//! a history's times are line numbers of a log instead, `"times": "ticks"` plain numbers
+//! of a history written by hand.
+//!
+//! A report made for a student tells the smallest story ([`CheckReport::smallest`]): the
+//! few operations the checker still rejects for the same reason (see
+//! [`crate::check::minimize`]), and what it found on them. The whole history stays in the
+//! report, so that nothing is lost; the text ([`CheckReport::explain`]) and the page draw
+//! the story and say how much was left out.
+
+mod story;
+
+pub use story::Story;
 
 use std::fmt::Debug;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::Verdict;
+use crate::check::minimize::{self, Budget};
+use crate::check::{ConsistencyCheck, Verdict, Violation};
 use crate::history::json::{JsonError, from_json_str, to_json_string};
-use crate::history::{History, OpId};
+use crate::history::{History, OpId, TimeUnit};
 use crate::model::ModelKind;
 use crate::sim::trace::{Event, Fate, Trace};
 
@@ -58,6 +73,14 @@ pub struct CheckReport {
     /// How many trace events were left out.
     #[serde(default)]
     pub trace_left_out: usize,
+    /// What the history's times count: nanoseconds unless it was read from a log or
+    /// written by hand.
+    #[serde(default, skip_serializing_if = "TimeUnit::is_nanoseconds")]
+    pub times: TimeUnit,
+    /// The smallest part of the history the checker still rejects for the same reason,
+    /// when the report was made with [`CheckReport::smallest`] and the part is smaller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story: Option<Story>,
 }
 
 /// One event of a simulated run, at `at` nanoseconds of virtual time.
@@ -184,6 +207,53 @@ impl CheckReport {
             verdict: verdict.clone(),
             trace: Vec::new(),
             trace_left_out: 0,
+            times: TimeUnit::default(),
+            story: None,
+        }
+    }
+
+    /// The same report telling the smallest story: the fewest operations of `history`
+    /// (the report's) that `checker` (the one that found the violation) still rejects for
+    /// the same reason, searched within the default [`Budget`]. Nothing changes when the
+    /// verdict is not a violation or no operation can be left out. Call it before
+    /// [`CheckReport::with_trace`], whose window then follows the story.
+    pub fn smallest(self, history: &History, checker: &dyn ConsistencyCheck) -> Self {
+        self.smallest_within(history, checker, Budget::default())
+    }
+
+    /// [`CheckReport::smallest`] with another budget of checker calls.
+    pub fn smallest_within(
+        mut self,
+        history: &History,
+        checker: &dyn ConsistencyCheck,
+        budget: Budget,
+    ) -> Self {
+        if let Some(violation) = self.verdict.violation() {
+            let found = minimize::minimize(checker, history, violation, budget);
+            if found.ids.len() < history.len() {
+                self.story = Some(Story {
+                    violation: found.violation_in_whole(),
+                    ops: found.ids,
+                    checks: found.checks,
+                });
+            }
+        }
+        self
+    }
+
+    /// The same report, its history's times counting `unit` (line numbers of a log, plain
+    /// numbers of a history written by hand).
+    pub fn times_in(mut self, unit: TimeUnit) -> Self {
+        self.times = unit;
+        self
+    }
+
+    /// The violation to show: the story's when there is one (its ids are the history's),
+    /// else the verdict's.
+    pub fn evidence(&self) -> Option<&Violation> {
+        match &self.story {
+            Some(story) => Some(&story.violation),
+            None => self.verdict.violation(),
         }
     }
 
@@ -224,9 +294,13 @@ impl CheckReport {
         self
     }
 
-    /// The operations of the evidence worth showing (see [`crate::check::Violation::focus`]).
+    /// The operations worth showing: the story's, or those of the verdict's evidence (see
+    /// [`crate::check::Violation::focus`]).
     pub fn focus(&self) -> Option<Vec<OpId>> {
-        self.verdict.violation().map(|v| v.focus().0)
+        match &self.story {
+            Some(story) => Some(story.ops.clone()),
+            None => self.verdict.violation().map(|v| v.focus().0),
+        }
     }
 
     /// The report as one line of JSON.
@@ -363,6 +437,113 @@ mod tests {
         assert_eq!(back.verdict, verdict);
         assert_eq!(back.focus(), Some(vec![0, 1]));
         assert!(CheckReport::from_json("{\"format\":\"x\"}").is_err());
+    }
+
+    /// Twelve clients each write their number and read it back; then client 99 reads 3,
+    /// long overwritten. In milliseconds.
+    fn crowd() -> History {
+        let ms = 1_000_000;
+        let mut ops = Vec::new();
+        for i in 0..12u64 {
+            let t = i * 10 * ms;
+            ops.push(Operation::write(i as u32, i as i64, t, t + 5 * ms));
+            ops.push(Operation::read(
+                i as u32,
+                Some((i as i64).into()),
+                t + 6 * ms,
+                t + 8 * ms,
+            ));
+        }
+        ops.push(Operation::read(
+            99,
+            Some(3.into()),
+            200 * ms,
+            210 * ms + 250_000,
+        ));
+        History::from_ops(ops).unwrap()
+    }
+
+    #[test]
+    fn a_report_for_a_student_tells_the_smallest_story_in_milliseconds() {
+        let history = crowd();
+        let checker = Linearizable::new(ModelKind::Register);
+        let verdict = checker.check(&history).unwrap();
+        let plain = CheckReport::new("a crowd", "linearizability", &history, None, &verdict);
+        let report = plain.clone().smallest(&history, &checker);
+        let story = report.story.as_ref().expect("a smaller story");
+        // The write of 3, a later write, and the read: ids of the whole.
+        assert_eq!(story.ops, vec![6, 22, 24]);
+        assert_eq!(report.focus(), Some(vec![6, 22, 24]));
+        assert_eq!(report.evidence(), Some(&story.violation));
+        assert_eq!(crate::check::minimize::culprit(&story.violation), Some(24));
+        // The whole history and its verdict stay.
+        assert_eq!(report.history().unwrap().0, history);
+        assert_eq!(report.verdict, verdict);
+        let back = CheckReport::from_json(&report.to_json()).unwrap();
+        assert_eq!(back, report);
+
+        let text = report.explain(&history);
+        assert!(text.starts_with("linearizability violated: "), "{text}");
+        assert!(
+            text.contains(
+                "op 24  c99  r:3    called at 200 ms, returned at 210.25 ms  <- the one to look at"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("op 6   c3   w(3)   called at 30 ms, returned at 35 ms\n"),
+            "{text}"
+        );
+        assert!(text.contains("[==] highlighted: op 24"), "{text}");
+        assert!(
+            text.ends_with(
+                "the smallest failing part: 3 of 25 operations; the whole history is in the \
+                 .history.json beside this test's page\n"
+            ),
+            "{text}"
+        );
+        // Without the story, no line about what was left out, and the same operation to
+        // look at.
+        let whole = plain.explain(&history);
+        assert!(!whole.contains("smallest failing part"), "{whole}");
+        assert!(whole.contains("<- the one to look at"), "{whole}");
+        assert_eq!(plain.left_out("x"), None);
+    }
+
+    #[test]
+    fn a_history_that_holds_has_no_story_and_logs_count_lines() {
+        let history = crowd();
+        let history = history.subset(&(0..24).collect::<Vec<_>>());
+        let checker = Linearizable::new(ModelKind::Register);
+        let verdict = checker.check(&history).unwrap();
+        let report = CheckReport::new("fine", "linearizability", &history, None, &verdict)
+            .smallest(&history, &checker);
+        assert_eq!(report.story, None);
+        assert_eq!(report.explain(&history), "linearizability holds");
+
+        let stale = stale();
+        let verdict = checker.check(&stale).unwrap();
+        let report = CheckReport::new("log", "linearizability", &stale, None, &verdict)
+            .times_in(TimeUnit::Lines)
+            .smallest(&stale, &checker);
+        // Two operations cannot get smaller.
+        assert_eq!(report.story, None);
+        assert!(
+            report
+                .explain(&stale)
+                .contains("called at line 20, returned at line 30"),
+            "{}",
+            report.explain(&stale)
+        );
+        let json = report.to_json();
+        assert!(json.contains("\"times\":\"lines\""), "{json}");
+        assert_eq!(CheckReport::from_json(&json).unwrap(), report);
+        // Reports written before these fields read as nanoseconds without a story.
+        let old = json.replace(",\"times\":\"lines\"", "");
+        assert_eq!(
+            CheckReport::from_json(&old).unwrap().times,
+            TimeUnit::Nanoseconds
+        );
     }
 
     #[test]

@@ -12,8 +12,19 @@ use testkit::check::linearizable::Linearizable;
 use testkit::formats;
 use testkit::model::ModelKind;
 
+/// The first `shared/data/porcupine` found beside the project or beside a folder
+/// above it: a checkout sits either directly beside `shared` or one level deeper (a
+/// worktree). Falls back to the nearest, which is then reported as not found.
 fn data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/porcupine")
+    let project = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let project = std::fs::canonicalize(&project).unwrap_or(project);
+    let beside = |up: &std::path::Path| up.join("../shared/data/porcupine");
+    project
+        .ancestors()
+        .take(3)
+        .map(beside)
+        .find(|d| d.is_dir())
+        .unwrap_or_else(|| beside(&project))
 }
 
 #[test]

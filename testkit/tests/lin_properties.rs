@@ -1,12 +1,13 @@
-//! The linearizability checker against a plain exhaustive checker, on thousands of small
-//! random histories.
+//! The linearizability and sequential consistency checkers against a plain exhaustive
+//! checker, on thousands of small random histories.
 //!
 //! The checker prunes its search with facts about values, places observers without
 //! choice, merges states in its memo and rewrites histories before searching. Each of
 //! those is argued sound where it is written; these tests check the arguments. The
 //! reference below does none of it: it tries every order of the operations that respects
 //! real time, with each operation of unknown outcome either placed somewhere after its
-//! call or left out, and asks the model about each step.
+//! call or left out, and asks the model about each step. For sequential consistency the
+//! same reference keeps only each client's order instead of real time.
 //!
 //! The random histories are built the way the generator builds them, from effect points
 //! inside each operation (so many are linearizable), and then about half of them get one
@@ -16,21 +17,41 @@
 //! key-value model.
 
 use testkit::check::linearizable::Linearizable;
+use testkit::check::sequential::Sequential;
 use testkit::check::{ConsistencyCheck, Evidence, Verdict};
 use testkit::history::{Action, History, Operation, Outcome, Output, Value};
 use testkit::model::{CasRegister, Kv, Model, ModelKind, Register};
 use testkit::rng::Rng;
 
-/// Whether some order of `ops` (one key) respects real time and the model: the plain
-/// exhaustive search. Failed operations never took effect and are left out.
-fn reference<M: Model>(model: &M, ops: &[&Operation]) -> bool {
+use std::collections::HashSet;
+
+/// Which orders a reference search accepts: real time (linearizability) or only each
+/// client's own order (sequential consistency).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    RealTime,
+    PerClient,
+}
+
+/// Whether some order of `ops` (one key) respects `order` and the model: the plain
+/// exhaustive search, with a set of the (placed, state) pairs already found to fail so
+/// that histories of a dozen operations stay quick. Failed operations never took effect
+/// and are left out.
+fn reference<M: Model>(model: &M, ops: &[&Operation], order: Order) -> bool {
     let ops: Vec<&Operation> = ops
         .iter()
         .copied()
         .filter(|o| !matches!(o.outcome, Outcome::Failed { .. }))
         .collect();
-    let mut placed = vec![false; ops.len()];
-    extend(model, &ops, &mut placed, &model.init())
+    assert!(ops.len() <= 32, "the reference is for small histories");
+    let before = |a: &Operation, b: &Operation| match order {
+        Order::RealTime => precedes(a, b),
+        // A client's operation with a known outcome comes before its later ones; one of
+        // unknown outcome may take effect any time after its call, as in real time.
+        Order::PerClient => a.client == b.client && a.ret().is_some() && a.call < b.call,
+    };
+    let mut failed = HashSet::new();
+    extend(model, &ops, &before, 0, &model.init(), &mut failed)
 }
 
 /// Whether `a` must come before `b`: it returned before `b` was called, or at the same
@@ -44,42 +65,57 @@ fn precedes(a: &Operation, b: &Operation) -> bool {
     }
 }
 
-fn extend<M: Model>(model: &M, ops: &[&Operation], placed: &mut [bool], state: &M::State) -> bool {
-    let done = (0..ops.len()).all(|i| placed[i] || ops[i].ret().is_none());
+fn extend<M: Model>(
+    model: &M,
+    ops: &[&Operation],
+    before: &dyn Fn(&Operation, &Operation) -> bool,
+    placed: u32,
+    state: &M::State,
+    failed: &mut HashSet<(u32, String)>,
+) -> bool {
+    let is = |i: usize| placed & (1 << i) != 0;
+    let done = (0..ops.len()).all(|i| is(i) || ops[i].ret().is_none());
     if done {
         return true;
     }
+    if failed.contains(&(placed, model.show(state))) {
+        return false;
+    }
     for i in 0..ops.len() {
-        let ready = !placed[i] && (0..ops.len()).all(|j| placed[j] || !precedes(ops[j], ops[i]));
+        let ready = !is(i) && (0..ops.len()).all(|j| is(j) || !before(ops[j], ops[i]));
         if !ready {
             continue;
         }
-        if let Some(next) = model.step(state, ops[i]) {
-            placed[i] = true;
-            if extend(model, ops, placed, &next) {
-                return true;
-            }
-            placed[i] = false;
+        if let Some(next) = model.step(state, ops[i])
+            && extend(model, ops, before, placed | (1 << i), &next, failed)
+        {
+            return true;
         }
     }
+    failed.insert((placed, model.show(state)));
     false
 }
 
 /// The reference verdict for a whole history: every key's part must be linearizable.
-fn reference_holds(kind: ModelKind, h: &History) -> bool {
+fn reference_holds(kind: ModelKind, h: &History, order: Order) -> bool {
     h.by_key().values().all(|(part, _)| {
         let ops: Vec<&Operation> = part.ops().iter().collect();
         match kind {
-            ModelKind::Register => reference(&Register, &ops),
-            ModelKind::CasRegister => reference(&CasRegister, &ops),
-            ModelKind::Kv => reference(&Kv, &ops),
+            ModelKind::Register => reference(&Register, &ops, order),
+            ModelKind::CasRegister => reference(&CasRegister, &ops, order),
+            ModelKind::Kv => reference(&Kv, &ops, order),
         }
     })
 }
 
 /// The evidence of a violation must be a legal order that respects real time, leave the
 /// state it names, and name operations of one key.
-fn check_evidence<M: Model>(model: &M, h: &History, verdict: &Verdict) -> Result<(), String> {
+fn check_evidence<M: Model>(
+    model: &M,
+    h: &History,
+    verdict: &Verdict,
+    order: Order,
+) -> Result<(), String> {
     let Some(violation) = verdict.violation() else {
         return Ok(());
     };
@@ -89,7 +125,7 @@ fn check_evidence<M: Model>(model: &M, h: &History, verdict: &Verdict) -> Result
         blocked,
     } = &violation.evidence
     else {
-        return Err("linearizability evidence is a partial order".into());
+        return Err("the evidence is a partial order".into());
     };
     let mut s = model.init();
     for (n, &id) in prefix.iter().enumerate() {
@@ -97,9 +133,14 @@ fn check_evidence<M: Model>(model: &M, h: &History, verdict: &Verdict) -> Result
             .step(&s, h.op(id))
             .ok_or(format!("prefix step {n} (op {id}) is illegal"))?;
         for &later in &prefix[n + 1..] {
-            if precedes(h.op(later), h.op(id)) {
+            let (a, b) = (h.op(later), h.op(id));
+            let against = match order {
+                Order::RealTime => precedes(a, b),
+                Order::PerClient => a.client == b.client && a.ret().is_some() && a.call < b.call,
+            };
+            if against {
                 return Err(format!(
-                    "prefix puts {id} before {later}, against real time"
+                    "prefix puts {id} before {later}, against the order"
                 ));
             }
         }
@@ -296,15 +337,20 @@ fn mutate(rng: &mut Rng, shape: Shape, ops: &mut [Operation]) {
     }
 }
 
-/// Checks `count` random histories of `shape` against the reference; returns how many
-/// were linearizable, so that callers can insist on a mix.
-fn compare(shape: Shape, seed: u64, count: usize) -> usize {
+/// Checks `count` random histories of `shape` against the reference, for
+/// linearizability or sequential consistency; returns how many hold, so that callers
+/// can insist on a mix.
+fn compare_with(shape: Shape, seed: u64, count: usize, order: Order) -> usize {
     let mut rng = Rng::new(seed);
     let mut holds = 0;
     for n in 0..count {
         let h = random_history(&mut rng, shape);
-        let expected = reference_holds(shape.model, &h);
-        let verdict = Linearizable::new(shape.model).check(&h).expect("checkable");
+        let expected = reference_holds(shape.model, &h, order);
+        let verdict = match order {
+            Order::RealTime => Linearizable::new(shape.model).check(&h),
+            Order::PerClient => Sequential::new(shape.model).check(&h),
+        }
+        .expect("checkable");
         assert!(
             !matches!(verdict, Verdict::Undecided { .. }),
             "history {n} of seed {seed}: undecided"
@@ -315,9 +361,9 @@ fn compare(shape: Shape, seed: u64, count: usize) -> usize {
             "history {n} of seed {seed}: checker says {verdict:?}\n{h:#?}"
         );
         let evidence = match shape.model {
-            ModelKind::Register => check_evidence(&Register, &h, &verdict),
-            ModelKind::CasRegister => check_evidence(&CasRegister, &h, &verdict),
-            ModelKind::Kv => check_evidence(&Kv, &h, &verdict),
+            ModelKind::Register => check_evidence(&Register, &h, &verdict, order),
+            ModelKind::CasRegister => check_evidence(&CasRegister, &h, &verdict, order),
+            ModelKind::Kv => check_evidence(&Kv, &h, &verdict, order),
         };
         if let Err(e) = evidence {
             panic!("history {n} of seed {seed}: {e}\n{verdict:?}\n{h:#?}");
@@ -325,6 +371,11 @@ fn compare(shape: Shape, seed: u64, count: usize) -> usize {
         holds += usize::from(expected);
     }
     holds
+}
+
+/// [`compare_with`] for linearizability.
+fn compare(shape: Shape, seed: u64, count: usize) -> usize {
+    compare_with(shape, seed, count, Order::RealTime)
 }
 
 fn assert_mix(holds: usize, count: usize) {
@@ -377,6 +428,58 @@ fn key_value_histories_agree_with_the_reference() {
 }
 
 #[test]
+fn many_clients_agree_with_the_reference() {
+    // More clients than operations per client: most operations overlap, which is where
+    // the memo's lanes and the urgency order of the search do their work.
+    for (seed, model, unique) in [
+        (11, ModelKind::Register, true),
+        (12, ModelKind::Register, false),
+        (13, ModelKind::CasRegister, true),
+        (14, ModelKind::CasRegister, false),
+    ] {
+        let shape = Shape {
+            model,
+            clients: 7,
+            ops: 11,
+            keys: 1,
+            unique,
+        };
+        assert_mix(compare(shape, seed, 600), 600);
+    }
+}
+
+#[test]
+fn sequential_consistency_agrees_with_the_reference() {
+    // The same random histories against the search in each client's order: its
+    // reductions (dropped effects, its pre-check, observers, stranding, the memo) and
+    // its turns with the linearizability search must not change a verdict.
+    for (seed, model, unique, clients, keys) in [
+        (21, ModelKind::Register, true, 3, 1),
+        (22, ModelKind::Register, false, 3, 1),
+        (23, ModelKind::CasRegister, true, 4, 1),
+        (24, ModelKind::CasRegister, false, 2, 1),
+        (25, ModelKind::CasRegister, false, 6, 1),
+        (26, ModelKind::Kv, true, 3, 2),
+        (27, ModelKind::Kv, false, 3, 1),
+    ] {
+        let shape = Shape {
+            model,
+            clients,
+            ops: 9 * keys,
+            keys,
+            unique,
+        };
+        // Weaker than linearizability, so fewer of the changed results break it:
+        // insist only on a few of each.
+        let holds = compare_with(shape, seed, 1000, Order::PerClient);
+        assert!(
+            (50..=950).contains(&holds),
+            "seed {seed}: {holds} of 1000 sequentially consistent: too one-sided to test much"
+        );
+    }
+}
+
+#[test]
 fn the_reference_itself_tells_orders_apart() {
     // A stale read: the reference must reject it, and accept the read of the new value.
     let stale = History::from_ops([
@@ -385,18 +488,43 @@ fn the_reference_itself_tells_orders_apart() {
         Operation::read(1, Some(1.into()), 4, 5),
     ])
     .unwrap();
-    assert!(!reference_holds(ModelKind::Register, &stale));
+    assert!(!reference_holds(
+        ModelKind::Register,
+        &stale,
+        Order::RealTime
+    ));
     let fresh = History::from_ops([
         Operation::write(0, 1, 0, 1),
         Operation::write(0, 2, 2, 3),
         Operation::read(1, Some(2.into()), 4, 5),
     ])
     .unwrap();
-    assert!(reference_holds(ModelKind::Register, &fresh));
+    assert!(reference_holds(
+        ModelKind::Register,
+        &fresh,
+        Order::RealTime
+    ));
+    // Only each client's order: the stale read by another client is fine.
+    assert!(reference_holds(
+        ModelKind::Register,
+        &stale,
+        Order::PerClient
+    ));
+    let own = History::from_ops([
+        Operation::write(1, 1, 0, 1),
+        Operation::write(1, 2, 2, 3),
+        Operation::read(1, Some(1.into()), 4, 5),
+    ])
+    .unwrap();
+    assert!(!reference_holds(
+        ModelKind::Register,
+        &own,
+        Order::PerClient
+    ));
     // An unknown write may be left out, or placed after its call.
     let lost = Operation::unknown(0, Action::Write(1.into()), 0);
     let h = History::from_ops([lost.clone(), Operation::read(1, None, 5, 6)]).unwrap();
-    assert!(reference_holds(ModelKind::Register, &h));
+    assert!(reference_holds(ModelKind::Register, &h, Order::RealTime));
     let h = History::from_ops([lost, Operation::read(1, Some(1.into()), 5, 6)]).unwrap();
-    assert!(reference_holds(ModelKind::Register, &h));
+    assert!(reference_holds(ModelKind::Register, &h, Order::RealTime));
 }

@@ -2,25 +2,34 @@
 //! lines of script; nothing fetched), to open in any browser, offline.
 //!
 //! ```text
-//! not linearizable: linearizability                    what was checked, and the verdict
+//! linearizability violated                              the verdict
 //! five clients, seed 3                                  the scenario
 //! the summary sentence
+//! the smallest failing part: 4 of 34 operations; ...    how much was left out
 //! [legend]
-//! c0  [w(1)]      [r:1]                                 the history: a row per client,
+//!     0    19.25     21.5                     ms        the time axis, in milliseconds
+//! c0  [w(1)]      [r:1]                                 the story: a row per client,
 //! c1      [cas(1->2)]  [r:nil]                          the evidence in colour
-//! 1. w(1) ... 7. cas(1->2); cannot follow: r:nil        the longest order that works
+//! 1. w(1) ... 3. cas(1->2); cannot follow: r:nil        the longest order that works
 //! c0   n0   n1   n2                                     for simulated runs, the messages
 //!  |----->|                                             around the evidence
+//! > the whole history: 34 operations                    folded, the story in colour
 //! ```
 //!
-//! Hovering an operation or a message shows its details in a box at the bottom right
-//! (and as the element's tooltip, without script).
+//! A report made for a student carries the smallest story (see
+//! [`testkit::report::CheckReport::smallest`]): the page draws it first and the whole
+//! history folded at the end. The client names stay in view when the rows scroll
+//! sideways, and on load the rows scroll to the operation to look at. Hovering an
+//! operation or a message shows its details, times in milliseconds, in a box at the
+//! bottom right (and as the element's tooltip, without script).
 //!
 //! | module | what it draws |
 //! | --- | --- |
 //! | [`timeline`] | the history as SVG, operations coloured by their role |
+//! | [`axis`] | the time axis above it |
 //! | [`sequence`] | the network's messages, drops and partitions as SVG |
 
+pub mod axis;
 pub mod sequence;
 pub mod timeline;
 
@@ -41,18 +50,28 @@ const MAX_OPS: usize = 300;
 
 /// The page of `report`.
 pub fn render(report: &CheckReport) -> Result<String> {
+    page(report, None)
+}
+
+/// The page of `report`, whose whole history is kept in the file `whole` (a name beside
+/// the page), if any.
+fn page(report: &CheckReport, whole: Option<&str>) -> Result<String> {
     let (history, model) = report
         .history()
         .map_err(|e| anyhow::anyhow!("the report's history cannot be read: {e}"))?;
-    let violation = report.verdict.violation().cloned();
+    let violation = report.evidence().cloned();
     let roles = roles(violation.as_ref());
-    let shown = shown(&history, violation.as_ref());
-    let (verdict, summary) = match &report.verdict {
-        Verdict::Holds => (format!("{} holds", report.check), String::new()),
-        Verdict::Violated(Violation {
-            broken, summary, ..
-        }) => (format!("{broken} violated"), summary.clone()),
-        Verdict::Undecided { reason } => ("undecided".to_owned(), reason.clone()),
+    let story = report.story.as_ref().map(|s| s.ops.clone());
+    let (verdict, summary) = match (&report.verdict, &violation) {
+        (Verdict::Holds, _) => (format!("{} holds", report.check), String::new()),
+        (
+            _,
+            Some(Violation {
+                broken, summary, ..
+            }),
+        ) => (format!("{broken} violated"), summary.clone()),
+        (Verdict::Undecided { reason }, _) => ("undecided".to_owned(), reason.clone()),
+        (Verdict::Violated(_), None) => unreachable!("a violation has evidence"),
     };
     let state = match &report.verdict {
         Verdict::Holds => "holds",
@@ -77,20 +96,38 @@ pub fn render(report: &CheckReport) -> Result<String> {
     if !summary.is_empty() {
         body.push_str(&format!("<p class=\"summary\">{}</p>", text(&summary)));
     }
-    body.push_str("</header>\n");
-    body.push_str(LEGEND);
-    body.push_str("<section id=\"history\"><h2>The history</h2>");
-    if shown.len() < history.len() {
+    let kept = whole.unwrap_or("the report");
+    if let Some(line) = report.left_out(kept) {
         body.push_str(&format!(
-            "<p class=\"note\">{} of {} operations shown: those around the violation.</p>",
-            shown.len(),
-            history.len()
+            "<p class=\"story\">{}, and drawn folded at the end of this page.</p>",
+            text(&capitalized(&line))
         ));
     }
-    body.push_str(&format!(
-        "<div class=\"scroll\">{}</div></section>\n",
-        timeline::render(&history, &shown, &roles)
-    ));
+    body.push_str("</header>\n");
+    body.push_str(LEGEND);
+    let unit = report.times;
+    match &story {
+        Some(ops) => body.push_str(&format!(
+            "<section id=\"history\"><h2>The smallest failing part</h2>{}</section>\n",
+            timeline::draw(&history, ops, &roles, unit, true).html()
+        )),
+        None => {
+            let shown = shown(&history, violation.as_ref().map(|v| v.focus().0));
+            body.push_str("<section id=\"history\"><h2>The history</h2>");
+            if shown.len() < history.len() {
+                body.push_str(&format!(
+                    "<p class=\"note\">{} of {} operations shown: those around the \
+                     violation.</p>",
+                    shown.len(),
+                    history.len()
+                ));
+            }
+            body.push_str(&format!(
+                "{}</section>\n",
+                timeline::draw(&history, &shown, &roles, unit, true).html()
+            ));
+        }
+    }
     if let Some(violation) = &violation {
         body.push_str(&evidence(&history, violation));
     }
@@ -107,6 +144,25 @@ pub fn render(report: &CheckReport) -> Result<String> {
              </section>\n"
         ));
     }
+    if let Some(ops) = &story {
+        // The story in its colours and numbers, among the rest.
+        let shown = shown(&history, Some(ops.clone()));
+        let note = if shown.len() < history.len() {
+            format!(
+                "{} of them drawn, those around the smallest failing part; ",
+                shown.len()
+            )
+        } else {
+            String::new()
+        };
+        body.push_str(&format!(
+            "<section id=\"whole\"><details><summary>The whole history: {} operations\
+             </summary><p class=\"note\">{note}the smallest failing part in colour.</p>{}\
+             </details></section>\n",
+            history.len(),
+            timeline::draw(&history, &shown, &roles, unit, true).html()
+        ));
+    }
     Ok(format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -118,26 +174,48 @@ pub fn render(report: &CheckReport) -> Result<String> {
     ))
 }
 
+/// `line` with its first letter in capitals.
+fn capitalized(line: &str) -> String {
+    let mut chars = line.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// The history of `report` as a standalone SVG, its style inside: a figure for the book.
+/// Its times are only an order, so it has no time axis.
 pub fn figure(report: &CheckReport) -> Result<String> {
     let (history, _) = report
         .history()
         .map_err(|e| anyhow::anyhow!("the report's history cannot be read: {e}"))?;
-    let violation = report.verdict.violation().cloned();
     let all: Vec<OpId> = (0..history.len()).collect();
-    let svg = timeline::render(&history, &all, &roles(violation.as_ref()));
+    let drawing = timeline::draw(
+        &history,
+        &all,
+        &roles(report.evidence()),
+        report.times,
+        false,
+    );
     // The style and a white ground go first inside the root element.
-    let open = svg.find('>').map_or(0, |i| i + 1);
-    Ok(format!(
-        "{}\n<style>{SVG_CSS}</style>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>{}",
-        &svg[..open],
-        &svg[open..]
-    ))
+    Ok(drawing.svg(&format!(
+        "<style>{SVG_CSS}</style>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"
+    )))
 }
 
-/// Writes the page of `report` to `path`, making its folder.
+/// Writes the page of `report` to `path`, making its folder. The page says the whole
+/// history is beside it, as `checker check` keeps it: `NAME.history.json` for `NAME.html`.
 pub fn write(report: &CheckReport, path: &Path) -> Result<()> {
-    let page = render(report)?;
+    let whole = path
+        .file_name()
+        .map(|name| name.to_string_lossy())
+        .map(|name| {
+            format!(
+                "{}.history.json",
+                name.strip_suffix(".html").unwrap_or(&name)
+            )
+        });
+    let page = page(report, whole.as_deref())?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -169,14 +247,14 @@ fn roles(violation: Option<&Violation>) -> HashMap<OpId, Role> {
     roles
 }
 
-/// The operations to draw: all of a short history; of a long one, the evidence's focus
-/// and the operations nearest in time to one of its operations, at most [`MAX_OPS`].
-fn shown(history: &History, violation: Option<&Violation>) -> Vec<OpId> {
+/// The operations to draw: all of a short history; of a long one, the `focus` and the
+/// operations nearest in time to one of its operations, at most [`MAX_OPS`].
+fn shown(history: &History, focus: Option<Vec<OpId>>) -> Vec<OpId> {
     let all: Vec<OpId> = (0..history.len()).collect();
     if history.len() <= MAX_OPS {
         return all;
     }
-    let focus = violation.map(|v| v.focus().0).unwrap_or_default();
+    let focus = focus.unwrap_or_default();
     let span = |id: OpId| {
         let op = history.op(id);
         (op.call, op.ret().unwrap_or(u64::MAX))
@@ -269,7 +347,12 @@ const PAGE_CSS: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:1.5em 2e
 h1{font-size:1.5em;margin:0 0 .2em}h2{font-size:1.1em;margin:1.4em 0 .4em}\
 header.violated h1{color:#b71c1c}header.holds h1{color:#1b5e20}header.undecided h1{color:#e65100}\
 .scenario{font-weight:600;margin:.2em 0}.checked,.note{color:#555;margin:.2em 0}\
-.summary{max-width:60em}.scroll{overflow-x:auto;border:1px solid #ddd;padding:6px;background:#fff}\
+.summary{max-width:60em}.story{font-weight:600;color:#444;max-width:60em}\
+.scroll{overflow-x:auto;border:1px solid #ddd;padding:6px;background:#fff}\
+.drawing{display:flex;align-items:flex-start;border:1px solid #ddd;background:#fff}\
+.drawing .names{flex:none;border-right:1px solid #eee}\
+.drawing .pane{flex:1 1 auto;min-width:0;overflow-x:auto}\
+details summary{cursor:pointer;font-weight:600;margin:.4em 0}\
 code{background:#f3f3f3;padding:0 .3em}\
 #legend{margin:1em 0;color:#444}.chip{display:inline-block;width:22px;height:14px;\
 border:2px solid;border-radius:3px;vertical-align:middle;margin:0 .3em 0 1em;font-size:10px;\
@@ -301,11 +384,15 @@ font-size:10px}.message.dropped line{stroke:#c62828;stroke-dasharray:4 3}\
 .cross{fill:#c62828;font-size:14px;text-anchor:middle;font-weight:700}\
 .cut rect{fill:#fce4ec;opacity:.7}.cut text{fill:#ad1457;font-size:10px}\
 .note text{fill:#6a1b9a;font-size:10px}.time{fill:#777;font-size:10px}\
-.message.hover line{stroke-width:3}";
+.message.hover line{stroke-width:3}\
+line.axis-line,line.tick{stroke:#999;stroke-width:1}text.tick{fill:#555;font-size:10px;\
+text-anchor:middle}svg .unit{fill:#555;font-size:10px}";
 
 /// Hover: the element's details in the box, the element outlined. A link to the page
 /// ending in `#op-N` (as the evidence's names are) shows operation N so; without one,
-/// the history scrolls to the culprit.
+/// the history's rows scroll sideways to put the culprit in the middle (the client names,
+/// outside the scrolled pane, stay where they are), and the page down only as far as it
+/// takes to show it, so that the verdict above stays in view when it can.
 const SCRIPT: &str = "const box=document.getElementById('details');\
 function show(el){box.textContent=el.dataset.details;el.classList.add('hover');}\
 for(const el of document.querySelectorAll('[data-details]')){\
@@ -317,14 +404,14 @@ for(const h of document.querySelectorAll('.hover'))h.classList.remove('hover');\
 show(el);el.scrollIntoView({block:'center',inline:'center'});return true;}\
 window.addEventListener('hashchange',go);\
 if(!go()){const c=document.querySelector('.op.culprit rect');\
-if(c){const s=c.closest('.scroll');s.scrollLeft=c.getBBox().x-s.clientWidth/2;}}";
+if(c)c.scrollIntoView({block:'nearest',inline:'center'});}";
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use testkit::check::ConsistencyCheck;
     use testkit::check::linearizable::Linearizable;
-    use testkit::history::Operation;
+    use testkit::history::{Operation, TimeUnit};
     use testkit::model::ModelKind;
 
     fn stale_report() -> CheckReport {
@@ -383,6 +470,119 @@ mod tests {
         assert!(svg.contains("class=\"op culprit\" data-op=\"2\""), "{svg}");
     }
 
+    /// Twelve clients write and read back their numbers; then client 99 reads 3, long
+    /// overwritten. In milliseconds.
+    fn crowd() -> History {
+        let ms = 1_000_000;
+        let mut ops = Vec::new();
+        for i in 0..12u64 {
+            let t = i * 10 * ms;
+            ops.push(Operation::write(i as u32, i as i64, t, t + 5 * ms));
+            ops.push(Operation::read(
+                i as u32,
+                Some((i as i64).into()),
+                t + 6 * ms,
+                t + 8 * ms,
+            ));
+        }
+        ops.push(Operation::read(99, Some(3.into()), 200 * ms, 210 * ms));
+        History::from_ops(ops).unwrap()
+    }
+
+    #[test]
+    fn a_story_is_drawn_first_and_the_whole_history_folded_after_it() {
+        let history = crowd();
+        let checker = Linearizable::new(ModelKind::Register);
+        let verdict = checker.check(&history).unwrap();
+        let report = CheckReport::new("a crowd", "linearizability", &history, None, &verdict)
+            .smallest(&history, &checker);
+        let story = report.story.clone().unwrap();
+        let dir = std::env::temp_dir().join(format!("pages-story-{}", std::process::id()));
+        let path = dir.join("register.crowd.html");
+        write(&report, &path).unwrap();
+        let page = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            page.contains(
+                "<p class=\"story\">The smallest failing part: 3 of 25 operations; the whole \
+                 history is in register.crowd.history.json, and drawn folded at the end of this \
+                 page.</p>"
+            ),
+            "{page}"
+        );
+        let (first, whole) = page.split_once("<section id=\"whole\">").unwrap();
+        let first = first.split_once("<section id=\"history\">").unwrap().1;
+        assert!(
+            first.starts_with("<h2>The smallest failing part</h2>"),
+            "{first}"
+        );
+        // The story's operations only, with their roles from the story's evidence.
+        assert_eq!(first.matches("<g class=\"op ").count(), 3, "{first}");
+        for id in &story.ops {
+            assert!(first.contains(&format!("data-op=\"{id}\"")), "{first}");
+        }
+        assert!(
+            first.contains("class=\"op culprit\" data-op=\"24\""),
+            "{first}"
+        );
+        assert!(
+            first.contains("op 24: client 99 r:3, called at 200 ms, returned at 210 ms"),
+            "{first}"
+        );
+        // Folded at the end: every operation, the story in colour among them.
+        assert!(whole.starts_with("<details><summary>The whole history: 25 operations"));
+        assert_eq!(whole.matches("<g class=\"op ").count(), 25, "{whole}");
+        assert_eq!(whole.matches("<g class=\"op other").count(), 22, "{whole}");
+        assert!(
+            whole.contains("class=\"op culprit\" data-op=\"24\""),
+            "{whole}"
+        );
+        let drawing = first.split("</section>").next().unwrap();
+        let drawing = &drawing[drawing.find("<div class=\"drawing\">").unwrap()..];
+        roxmltree::Document::parse(drawing).unwrap();
+        // The evidence lists the story's order.
+        assert!(
+            page.contains("2 operations can be put in an order"),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn a_log_s_times_are_lines_on_the_page() {
+        let history = crowd();
+        let verdict = Linearizable::new(ModelKind::Register)
+            .check(&history)
+            .unwrap();
+        let report = CheckReport::new("log", "linearizability", &history, None, &verdict)
+            .times_in(TimeUnit::Lines);
+        let page = render(&report).unwrap();
+        assert!(
+            page.contains("called at line 200000000, returned at line 210000000"),
+            "{page}"
+        );
+        assert!(page.contains(">line</text>"), "{page}");
+        assert!(!page.contains("class=\"story\""), "{page}");
+    }
+
+    #[test]
+    fn a_history_written_by_hand_keeps_its_plain_numbers_on_the_page() {
+        let history = History::from_ops([
+            Operation::write(0, 1, 0, 10),
+            Operation::read(1, None, 20, 30),
+        ])
+        .unwrap();
+        let verdict = Linearizable::new(ModelKind::Register)
+            .check(&history)
+            .unwrap();
+        let report = CheckReport::new("by hand", "linearizability", &history, None, &verdict)
+            .times_in(TimeUnit::Ticks);
+        let page = render(&report).unwrap();
+        assert!(page.contains("called at 20, returned at 30"), "{page}");
+        assert!(page.contains(">time</text>"), "{page}");
+        assert!(!page.contains(" ms"), "{page}");
+        assert!(!page.contains("0.00002"), "{page}");
+    }
+
     #[test]
     fn a_long_history_is_drawn_around_the_evidence() {
         let mut ops = Vec::new();
@@ -396,12 +596,19 @@ mod tests {
             .check(&history)
             .unwrap();
         let violation = verdict.violation().unwrap();
-        let shown = shown(&history, Some(violation));
+        let focus = violation.focus().0;
+        let shown = shown(&history, Some(focus.clone()));
         assert_eq!(shown.len(), MAX_OPS);
         assert!(shown.contains(&1000));
-        // Kept: the operations nearest in time to those of the evidence (the order's
-        // last ones, near the start, and the read, near the end); left out: the middle.
-        assert!(shown.contains(&900) && shown.contains(&10), "{shown:?}");
-        assert!(!shown.contains(&500), "{shown:?}");
+        // Kept: every operation of the evidence, and those nearest to it in time; left
+        // out: the write farthest from all of them.
+        assert!(
+            focus.iter().all(|id| shown.contains(id)),
+            "{focus:?} {shown:?}"
+        );
+        let distance = |id: OpId| focus.iter().map(|&f| f.abs_diff(id)).min().unwrap();
+        let farthest = (0..1000).max_by_key(|&id| distance(id)).unwrap();
+        assert!(distance(farthest) > MAX_OPS, "{focus:?}");
+        assert!(!shown.contains(&farthest), "{farthest} {shown:?}");
     }
 }

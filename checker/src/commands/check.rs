@@ -375,7 +375,12 @@ fn replay_seed(attachments: &[Attachment]) -> Option<u64> {
 }
 
 fn draw(attachments: &[Attachment], dir: &Path, test: &str, root: &Path) -> Option<String> {
-    let attachment = attachments.iter().find(|a| a.kind == "check-report")?;
+    // The last one: a test that shrinks a failing run attaches a report for each failing
+    // run it tries, and fails with the message of the last, the smallest.
+    let attachment = attachments
+        .iter()
+        .rev()
+        .find(|a| a.kind == "check-report")?;
     let name = test.replace("::", ".");
     let path = dir.join(format!("{name}.html"));
     let drawn = CheckReport::from_json(&attachment.body)

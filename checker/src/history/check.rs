@@ -116,6 +116,10 @@ fn draw(loaded: &Loaded, verdict: &Verdict, page: &Path) -> anyhow::Result<()> {
         loaded.model,
         verdict,
     );
+    let report = match loaded.times_are_lines {
+        true => report.times_in(testkit::history::TimeUnit::Lines),
+        false => report,
+    };
     pages::write(&report, page)?;
     eprintln!("{}: drawn in {}", loaded.file, page.display());
     Ok(())

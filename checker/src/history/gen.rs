@@ -9,7 +9,7 @@
 use std::io::Write;
 
 use testkit::formats::jepsen_write;
-use testkit::generate::{GenConfig, generate};
+use testkit::generate::{GenConfig, Plant, generate};
 use testkit::history::json::to_json_string;
 use testkit::model::ModelKind;
 
@@ -69,6 +69,9 @@ pub fn config(args: &GenArgs) -> Result<GenConfig, ConfigError> {
         cas: args.cas,
         unknown: args.unknown,
         violation: args.violation,
+        // The command line plants the classic stale read; the other kind is for the
+        // benchmark of the weaker models.
+        plant: Plant::StaleRead,
         seed: args.seed,
     })
 }

@@ -4,12 +4,16 @@
 //! etcd_000.log  not linearizable  (1.3 ms)
 //!     no order of the operations on the register explains what the clients saw. ...
 //!     longest legal order: 14 operations, ending with
-//!       client 3 w(3) [10..14]
+//!       op 13: client 3 w(3), called at line 10, returned at line 14
 //!     state after it: 3
-//!     cannot go next: client 1 r:2 [15..18]
+//!     cannot go next: op 15: client 1 r:2, called at line 15, returned at line 18
 //! ```
+//!
+//! Times are in the history's own unit: milliseconds for a JSON history (its
+//! nanoseconds), line numbers for a log.
 
 use testkit::check::{Evidence, Verdict, Violation};
+use testkit::history::{History, OpId, TimeUnit};
 
 use crate::output::{Checked, millis};
 use checker_core::style::Style;
@@ -48,12 +52,12 @@ pub fn render(c: &Checked<'_>, width: usize, style: Style) -> String {
 /// The evidence of a violation, indented under the result line.
 fn evidence(c: &Checked<'_>, v: &Violation) -> String {
     let h = c.history;
+    let unit = match c.times_are_lines {
+        true => TimeUnit::Lines,
+        false => TimeUnit::Nanoseconds,
+    };
+    let op = |id: OpId| operation(h, id, unit);
     let mut lines = vec![wrap(&v.summary, INDENT)];
-    if c.times_are_lines {
-        lines.push(format!(
-            "{INDENT}(times [call..return] are line numbers in the file)"
-        ));
-    }
     match &v.evidence {
         Evidence::PartialOrder {
             prefix,
@@ -66,24 +70,36 @@ fn evidence(c: &Checked<'_>, v: &Violation) -> String {
                 (n, true) => format!("{INDENT}longest legal order: {n} operations, ending with"),
                 (n, false) => format!("{INDENT}longest legal order: {n} operations"),
             });
-            lines.extend(shown.iter().map(|&id| format!("{INDENT}  {}", h.op(id))));
+            lines.extend(shown.iter().map(|&id| format!("{INDENT}  {}", op(id))));
             lines.push(format!("{INDENT}state after it: {state}"));
             if let Some((&first, rest)) = blocked.split_first() {
                 let more = match rest.len() {
                     0 => String::new(),
                     n => format!(" (and {n} more)"),
                 };
-                lines.push(format!("{INDENT}cannot go next: {}{more}", h.op(first)));
+                lines.push(format!("{INDENT}cannot go next: {}{more}", op(first)));
             }
         }
         Evidence::Ops { ops } => {
             lines.push(format!("{INDENT}operations involved:"));
-            lines.extend(ops.iter().map(|&id| format!("{INDENT}  {}", h.op(id))));
+            lines.extend(ops.iter().map(|&id| format!("{INDENT}  {}", op(id))));
         }
     }
     let picture = v.picture(h, WIDTH);
     lines.extend(picture.lines().map(|l| format!("{INDENT}{l}")));
     lines.join("\n")
+}
+
+/// One operation for the evidence: `op 2: client 1 r:2, called at 15 ms, returned at
+/// 18 ms`, its times in `unit`.
+fn operation(h: &History, id: OpId, unit: TimeUnit) -> String {
+    let op = h.op(id);
+    format!(
+        "op {id}: client {} {}, {}",
+        op.client,
+        op.label(),
+        unit.span(op)
+    )
 }
 
 /// Wraps `text` at word boundaries to [`WIDTH`] columns (not counting `indent`), each
@@ -149,12 +165,11 @@ mod tests {
         let expected = "\
 a.log     not linearizable  (1.3 ms)
     the read of 1 comes too late
-    (times [call..return] are line numbers in the file)
     longest legal order: 2 operations
-      client 0 w(1) [1..2]
-      client 1 w(2) [3..4]
+      op 0: client 0 w(1), called at line 1, returned at line 2
+      op 1: client 1 w(2), called at line 3, returned at line 4
     state after it: 2
-    cannot go next: client 2 r:1 [5..6]
+    cannot go next: op 2: client 2 r:1, called at line 5, returned at line 6
     c0 [w(1)-]
     c1        [w(2)-]
     c2               [r:1=]
@@ -180,12 +195,42 @@ a.log     not linearizable  (1.3 ms)
             text.contains("longest legal order: 7 operations, ending with\n"),
             "{text}"
         );
-        assert!(!text.contains("w(1) [2..3]"), "{text}");
-        assert!(text.contains("      client 0 w(2) [4..5]\n"), "{text}");
+        assert!(!text.contains("w(1),"), "{text}");
         assert!(
-            text.contains("cannot go next: client 0 w(7) [14..15] (and 1 more)"),
+            text.contains("      op 2: client 0 w(2), called at line 4, returned at line 5\n"),
             "{text}"
         );
+        assert!(
+            text.contains(
+                "cannot go next: op 7: client 0 w(7), called at line 14, returned at line 15 \
+                 (and 1 more)"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_json_historys_nanoseconds_show_as_milliseconds() {
+        let h = History::from_ops([
+            Op::write(0, 1, 0, 2_000_000),
+            Op::read(1, Some(2.into()), 3_000_000, 4_250_000),
+        ])
+        .unwrap();
+        let verdict = Verdict::Violated(Violation {
+            broken: "linearizability".into(),
+            summary: "a read of a value nobody wrote".into(),
+            evidence: Evidence::Ops { ops: vec![1] },
+        });
+        let c = Checked {
+            times_are_lines: false,
+            ..checked(&h, &verdict)
+        };
+        let text = render(&c, 0, Style::plain());
+        assert!(
+            text.contains("  op 1: client 1 r:2, called at 3 ms, returned at 4.25 ms\n"),
+            "{text}"
+        );
+        assert!(!text.contains("at line"), "{text}");
     }
 
     #[test]

@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use linearizable::Replica;
 use linearizable_given::{Message, Request, Response, Tag};
+use testkit::history::Millis;
 use testkit::sim::{CallId, Endpoint, Event, Fate, NodeId, Payload, World};
 
 /// A rule broken, and what shows it.
@@ -177,11 +178,13 @@ pub fn audit(world: &World<Replica>) -> Vec<Finding> {
                     findings.push(Finding {
                         clause: 5,
                         text: format!(
-                            "node n{sender} was sent the pair with tag {} at {when:?}, yet at \
-                             {time:?} it answered a query with the older tag {} (value \
+                            "node n{sender} was sent the pair with tag {} at {}, yet at {} \
+                             it answered a query with the older tag {} (value \
                              {value:?}): a node keeps a pair only if it is newer than the one it \
                              holds, so an old pair arriving late must never replace a newer one",
                             show_tag(newer),
+                            Millis::of(when),
+                            Millis::of(time),
                             show_tag(*tag)
                         ),
                     });
@@ -235,14 +238,15 @@ fn shared_tags(sent: &[Seen]) -> Vec<Finding> {
                         clause: 3,
                         text: format!(
                             "two writes share the tag {}: node n{node} stored value {other:?} \
-                             under it at {when:?}, and node n{} stored value {value:?} under it \
-                             at {:?}. Nodes keep only pairs with larger tags, so which of the \
+                             under it at {}, and node n{} stored value {value:?} under it \
+                             at {}. Nodes keep only pairs with larger tags, so which of the \
                              two a node keeps depends on which arrives first, and reads through \
                              different nodes disagree. Two writes must never share a tag, not \
                              even two that one node coordinates at once.",
                             show_tag(*tag),
+                            Millis::of(when),
                             s.from,
-                            s.time
+                            Millis::of(s.time)
                         ),
                     });
                 }

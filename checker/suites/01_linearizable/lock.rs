@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use linearizable::{Lock, Resource};
 use linearizable_given::{LockError, Stale, Token};
+use testkit::history::Millis;
 use testkit::rng::Rng;
 use testkit::shrink::Shrink;
 use tokio::time::Instant;
@@ -137,12 +138,13 @@ fn contend(seed: u64, size: Contention, handles: Handles) -> Result<Vec<Held>, S
                         Ok(token) => token,
                         Err(error) => {
                             note(format!(
-                                "client {owner} asked for the lock at {asked:?} (round {round}) \
-                                 with a 5 s timeout and got {error:?} at {:?}, while the other \
+                                "client {owner} asked for the lock at {} (round {round}) \
+                                 with a 5000 ms timeout and got {error:?} at {}, while the other \
                                  clients each held it a few milliseconds at a time. A waiting \
                                  client gets the lock when it is freed before its timeout: \
                                  when a swap from free loses to another client's, try again.",
-                                start.elapsed()
+                                Millis::of(asked),
+                                Millis::of(start.elapsed())
                             ));
                             continue;
                         }
@@ -151,11 +153,12 @@ fn contend(seed: u64, size: Contention, handles: Handles) -> Result<Vec<Held>, S
                     let before = holder.lock().unwrap().replace(owner);
                     if let Some(other) = before {
                         note(format!(
-                            "client {owner} acquired the lock (token {}) at {from:?} while \
+                            "client {owner} acquired the lock (token {}) at {} while \
                              client {other} still held it. Only one client may hold the lock: \
                              taking it must be one compare-and-swap from free to the new owner, \
                              so that of two clients that both saw it free only one wins.",
-                            token.0
+                            token.0,
+                            Millis::of(from)
                         ));
                     }
                     tokio::time::sleep(MS(rng.below(4))).await;
@@ -455,11 +458,13 @@ pub fn waiters_get_a_freed_lock() {
                         }
                         Err(error) => Some(format!(
                             "client 1 held the lock and released it after 100 ms; clients 31, \
-                             32 and 33 waited for it with timeouts of 300 ms, 1.5 s and 4 s, \
-                             and client {owner} (timeout {timeout:?}) got {error:?} after \
-                             {at:?}. A waiting client gets the lock when it is freed before its \
+                             32 and 33 waited for it with timeouts of 300 ms, 1500 ms and 4000 \
+                             ms, and client {owner} (timeout {}) got {error:?} after {}. A \
+                             waiting client gets the lock when it is freed before its \
                              timeout: keep trying until the whole timeout has passed, however \
-                             many times another client wins the lock first."
+                             many times another client wins the lock first.",
+                            Millis::of(timeout),
+                            Millis::of(at)
                         )),
                     }
                 }));
@@ -492,23 +497,29 @@ pub fn timeouts_end_on_time() {
                 let waited = asked.elapsed();
                 if !matches!(got, Err(LockError::TimedOut)) {
                     return Some(format!(
-                        "client 1 holds the lock; client {owner} asked with a {timeout:?} \
-                         timeout and got {got:?} after {waited:?}, expected Err(TimedOut)"
+                        "client 1 holds the lock; client {owner} asked with a {} timeout \
+                         and got {got:?} after {}, expected Err(TimedOut)",
+                        Millis::of(timeout),
+                        Millis::of(waited)
                     ));
                 }
                 if waited < timeout {
                     return Some(format!(
-                        "client 1 holds the lock; client {owner} asked with a {timeout:?} \
-                         timeout and got TimedOut after only {waited:?}. A waiting client \
+                        "client 1 holds the lock; client {owner} asked with a {} timeout \
+                         and got TimedOut after only {}. A waiting client \
                          keeps trying until its whole timeout has passed. (Is the timeout \
-                         read in the wrong unit, or the number of tries fixed?)"
+                         read in the wrong unit, or the number of tries fixed?)",
+                        Millis::of(timeout),
+                        Millis::of(waited)
                     ));
                 }
                 if waited > timeout + MS(20) {
                     return Some(format!(
-                        "client 1 holds the lock; client {owner} asked with a {timeout:?} \
-                         timeout and got TimedOut only after {waited:?}: the timeout bounds \
-                         the wait, give up at most 20 ms after it"
+                        "client 1 holds the lock; client {owner} asked with a {} timeout \
+                         and got TimedOut only after {}: the timeout bounds \
+                         the wait, give up at most 20 ms after it",
+                        Millis::of(timeout),
+                        Millis::of(waited)
                     ));
                 }
             }
@@ -616,11 +627,16 @@ fn tokens_out_of_order(held: &[Held]) -> Option<String> {
         let (a, b) = (&pair[0], &pair[1]);
         (b.token <= a.token).then(|| {
             format!(
-                "client {} held the lock with token {} ({:?}..{:?}), then client {} acquired \
+                "client {} held the lock with token {} ({} to {}), then client {} acquired \
                  it with token {}. Fencing tokens must grow with every acquisition, by \
                  anyone, so that the resource can tell the newer holder; the register's \
                  version, which every update raises, is one such number.",
-                a.owner, a.token.0, a.from, a.to, b.owner, b.token.0
+                a.owner,
+                a.token.0,
+                Millis::of(a.from),
+                Millis::of(a.to),
+                b.owner,
+                b.token.0
             )
         })
     })

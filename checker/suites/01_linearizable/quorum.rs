@@ -64,11 +64,12 @@ fn check(world: &World<Replica>, scenario: &str) -> Option<String> {
         Ok(history) => history,
         Err(why) => return Some(why),
     };
-    let verdict = match Linearizable::new(ModelKind::Register).check(&history) {
+    let checker = Linearizable::new(ModelKind::Register);
+    let verdict = match checker.check(&history) {
         Ok(verdict) => verdict,
         Err(error) => return Some(format!("the checker refused the history: {error}")),
     };
-    if let Some(violation) = verdict.violation() {
+    if verdict.violation().is_some() {
         let report = CheckReport::new(
             scenario.to_owned(),
             "linearizability",
@@ -76,6 +77,7 @@ fn check(world: &World<Replica>, scenario: &str) -> Option<String> {
             Some(ModelKind::Register),
             &verdict,
         )
+        .smallest(&history, &checker)
         .with_trace(&history, world.trace());
         suite_harness::attach("check-report", &report.to_json());
         return Some(format!(
@@ -83,7 +85,7 @@ fn check(world: &World<Replica>, scenario: &str) -> Option<String> {
              returned, every operation that starts later must see its effect.\n\n{}\n\n{}\n\n\
              the last events:\n{}",
             audit::explain(&audit::audit(world)),
-            violation.explain(&history),
+            report.explain(&history),
             world.trace().tail(30)
         ));
     }

@@ -390,18 +390,20 @@ fn shared_version(updates: &[Update]) -> Option<String> {
 /// `None` if `history` is linearizable as a compare-and-swap register, or why not: the
 /// checker's evidence, after what the run's own numbers show, if anything.
 fn linearizable(history: &History, scenario: &str, evidence: Option<String>) -> Option<String> {
-    let verdict = match Linearizable::new(ModelKind::CasRegister).check(history) {
+    let checker = Linearizable::new(ModelKind::CasRegister);
+    let verdict = match checker.check(history) {
         Ok(verdict) => verdict,
         Err(error) => return Some(format!("the checker refused the history: {error}")),
     };
-    if let Some(violation) = verdict.violation() {
+    if verdict.violation().is_some() {
         let report = CheckReport::new(
             scenario.to_owned(),
             "linearizability",
             history,
             Some(ModelKind::CasRegister),
             &verdict,
-        );
+        )
+        .smallest(history, &checker);
         suite_harness::attach("check-report", &report.to_json());
         let why = evidence.unwrap_or_else(|| {
             "no two updates shared a version and no refused swap reported its own expected \
@@ -411,7 +413,7 @@ fn linearizable(history: &History, scenario: &str, evidence: Option<String>) -> 
         });
         return Some(format!(
             "{scenario}: the history is not linearizable. {why}\n\n{}",
-            violation.explain(history)
+            report.explain(history)
         ));
     }
     if !verdict.holds() {

@@ -340,18 +340,20 @@ pub fn assert_linearizable(
     let history = world
         .history()
         .expect("the recorded history is well formed");
-    let verdict = Linearizable::new(ModelKind::Kv)
+    let checker = Linearizable::new(ModelKind::Kv);
+    let verdict = checker
         .check(&history)
         .expect("a key-value history the checker can read");
     let run = run_name(seed);
-    if let Some(v) = verdict.violation() {
+    if verdict.violation().is_some() {
         let report = CheckReport::new(
             format!("{scenario} ({run})"),
             "linearizability",
             &history,
             Some(ModelKind::Kv),
             &verdict,
-        );
+        )
+        .smallest(&history, &checker);
         let again = traced();
         let report = report.with_trace(&history, again.as_ref().unwrap_or(world).trace());
         suite_harness::attach("check-report", &report.to_json());
@@ -360,7 +362,7 @@ pub fn assert_linearizable(
              read returns the latest acknowledged write, an acknowledged write is never \
              lost, and a refused (Unavailable) request never takes effect.\n\
              This one is not ({run}):\n{}",
-            v.explain(&history)
+            report.explain(&history)
         );
         fail_at(seed, message);
     }

@@ -141,14 +141,15 @@ pub fn assert_causal(
     let verdict = Causal
         .check(&history)
         .expect("every value written is unique, as the causal checker needs");
-    if let Some(v) = verdict.violation() {
+    if verdict.violation().is_some() {
         let report = CheckReport::new(
             format!("{scenario} (seed {seed})"),
             "causal consistency",
             &history,
             None,
             &verdict,
-        );
+        )
+        .smallest(&history, &Causal);
         let again = traced();
         let report = report.with_trace(&history, again.as_ref().unwrap_or(w).trace());
         suite_harness::attach("check-report", &report.to_json());
@@ -157,7 +158,7 @@ pub fn assert_causal(
             "{scenario}\nA causally consistent store never lets a read miss a write in its \
              causal past: what the reader's client did or read before, and what the writers \
              of those values had seen when they wrote. This history does (seed {seed}):\n{}",
-            v.explain(&history)
+            report.explain(&history)
         ));
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use causal::Replica;
 use causal_given::Request;
+use testkit::history::Millis;
 use testkit::rng::Rng;
 use testkit::shrink::{Budget, Shrink, shrink};
 use testkit::sim::World;
@@ -163,8 +164,10 @@ fn writer(w: &World<Replica>, value: &str) -> String {
             && v == value
         {
             return format!(
-                "written by c{} at n{} at {:?}",
-                call.client, call.node, call.called
+                "written by c{} at n{} at {}",
+                call.client,
+                call.node,
+                Millis::of(call.called)
             );
         }
     }

@@ -17,7 +17,7 @@ use std::time::Duration;
 use read_your_writes::{Router, Session};
 use read_your_writes_given::{Cluster, Entry, Event, Node, Read, ReadError, Version};
 use testkit::history::record::Recorder;
-use testkit::history::{Action, History, Value};
+use testkit::history::{Action, History, Millis, Value};
 use testkit::rng::Rng;
 use tokio::time::Instant;
 
@@ -146,11 +146,11 @@ impl Outcome {
         };
         format!(
             "client {client} read {} with session floor {} (replicas at {:?}); {answer}, \
-             after {} ms; afterwards session.floor() was {}",
+             after {}; afterwards session.floor() was {}",
             self.key,
             self.floor_before,
             self.versions_at_call,
-            self.took.as_millis(),
+            Millis::of(self.took),
             self.floor_after
         )
     }

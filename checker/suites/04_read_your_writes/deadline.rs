@@ -14,6 +14,7 @@ use read_your_writes::Router;
 use read_your_writes_given::{
     Cluster, Config, Fallback, LEADER_DELAY as LEADER, Node, Policy, ReadError, Version,
 };
+use testkit::history::Millis;
 
 use crate::common::{Client, Clock, MS, Outcome, Run, node_name, run_all, versions};
 
@@ -213,8 +214,8 @@ fn served_once_caught_up(
                 .to_owned()
         }
         Some(read) if read.node == Node::Leader => format!(
-            "It went to the leader {} ms into a wait of 40 ms (deadline.1){}.",
-            (out.took - LEADER).as_millis(),
+            "It went to the leader {} into a wait of 40 ms (deadline.1){}.",
+            Millis::of(out.took - LEADER),
             if fallback == Fallback::Error {
                 ", and with Fallback::Error the leader never serves (deadline.3)"
             } else {
@@ -222,19 +223,19 @@ fn served_once_caught_up(
             }
         ),
         Some(_) => format!(
-            "It was served {} ms after the call; replica 0 reached the floor 16 ms after it, \
+            "It was served {} after the call; replica 0 reached the floor 16 ms after it, \
              and a read is served as soon as a replica reaches the floor, not later \
              (deadline.1).",
-            out.took.as_millis()
+            Millis::of(out.took)
         ),
         None if out.took.is_zero() => {
             "It gave up at once, though it may wait 40 ms (deadline.1).".to_owned()
         }
         None if out.took < caught_up => format!(
-            "It gave up after {} ms, when replicas 1 and 2 moved to version 2, still below \
+            "It gave up after {}, when replicas 1 and 2 moved to version 2, still below \
              the floor: a read waits until a replica reaches the floor or the deadline \
              passes, not just until the next change (deadline.1).",
-            out.took.as_millis()
+            Millis::of(out.took)
         ),
         None => "It failed although replica 0 reached the floor 16 ms after the call, within \
                  the wait of 40 ms (deadline.1)."
@@ -391,10 +392,10 @@ fn fails_at_the_deadline(out: &Outcome, wait: Duration, best: Version) -> Result
                     ""
                 };
                 wrong.push(format!(
-                    "It failed {} ms after the call; the deadline is exactly {} ms after it \
+                    "It failed {} after the call; the deadline is exactly {} after it \
                      (deadline.1){late}.",
-                    out.took.as_millis(),
-                    wait.as_millis()
+                    Millis::of(out.took),
+                    Millis::of(wait)
                 ));
             }
             if !out.served.is_empty() {
@@ -444,9 +445,9 @@ fn leader_at_the_deadline(out: &Outcome, wait: Duration) -> Result<(), String> {
         }
     };
     Err(format!(
-        "{}.\nA correct read waits {} ms, then reads k11=11 from the leader, which answers 5 ms \
+        "{}.\nA correct read waits {}, then reads k11=11 from the leader, which answers 5 ms \
          later. {why}",
         out.describe(11),
-        wait.as_millis()
+        Millis::of(wait)
     ))
 }

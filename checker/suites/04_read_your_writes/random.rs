@@ -122,16 +122,17 @@ pub fn violation(history: &History, guarantee: Guarantee, title: &str) -> Option
             return Some(format!("the history checker could not read the history: {error}").into());
         }
     };
-    let found = verdict.violation()?;
+    verdict.violation()?;
     let report = CheckReport::new(
         title.to_owned(),
         guarantee.to_string(),
         history,
         None,
         &verdict,
-    );
+    )
+    .smallest(history, &SessionCheck(guarantee));
     Some(Failure {
-        message: found.explain(history),
+        message: report.explain(history),
         report: Some(report.to_json()),
     })
 }

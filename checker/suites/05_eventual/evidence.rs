@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use eventual_given::{Counter, Map, Request, Response, Stamp};
-use testkit::history::ClientId;
+use testkit::history::{ClientId, Millis};
 use testkit::sim::{NodeId, World};
 
 use crate::reference::Replica;
@@ -84,10 +84,12 @@ pub fn answers(w: &World<Replica>) -> Result<Acknowledged, String> {
             }
             (request, None) => {
                 return Err(format!(
-                    "c{} asked n{node} {request:?} at {:?} and got no answer ({:?}): a replica \
+                    "c{} asked n{node} {request:?} at {} and got no answer ({:?}): a replica \
                      answers every request at once from its own copy, during a partition too, \
                      and never waits for a peer.",
-                    call.client, call.called, call.outcome
+                    call.client,
+                    Millis::of(call.called),
+                    call.outcome
                 ));
             }
         }

@@ -11,7 +11,7 @@ use std::fmt;
 use std::time::Duration;
 
 use eventual_given::{CONVERGE_ROUNDS, ROUND, Request};
-use testkit::history::ClientId;
+use testkit::history::{ClientId, Millis};
 use testkit::rng::Rng;
 use testkit::shrink::Shrink;
 use testkit::sim::{Config, NodeId, World};
@@ -139,14 +139,15 @@ fn run(seed: u64, size: &GossipRun) -> Result<(), String> {
     let healed = w.now();
     w.run_for(ROUND * CONVERGE_ROUNDS);
     let scenario = format!(
-        "{} replicas, 20% loss, 20% duplication, delays of 1-8ms; {} phase(s) of {:?} with \
-         these partitions (None: healthy) while {} client(s) increment and write at random \
-         replicas:\n  {phases:?}\nhealed at {healed:?}, then {CONVERGE_ROUNDS} rounds of \
-         {ROUND:?}",
+        "{} replicas, 20% loss, 20% duplication, delays of 1 to 8 ms; {} phase(s) of {} \
+         with these partitions (None: healthy) while {} client(s) increment and write at \
+         random replicas:\n  {phases:?}\nhealed at {}, then {CONVERGE_ROUNDS} rounds of {}",
         size.nodes,
         size.phases,
-        ROUND * size.rounds as u32,
-        size.clients
+        Millis::of(ROUND * size.rounds as u32),
+        size.clients,
+        Millis::of(healed),
+        Millis::of(ROUND)
     );
     let acked = answers(&w).map_err(|why| format!("{scenario}.\n{why}"))?;
     converged(&mut w, &acked, 99).map_err(|why| format!("{scenario}.\n{why}"))

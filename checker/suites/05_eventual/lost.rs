@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use eventual_given::{Counter, Map, Request, Response};
+use testkit::history::Millis;
 use testkit::sim::explore::{Bounds, Script, explore};
 use testkit::sim::{Config, Event, Fate, World};
 
@@ -55,14 +56,14 @@ pub fn a_lost_message_is_repaired_whichever_it_is() {
                     fate: Fate::Dropped(_),
                     ..
                 } => Some(format!(
-                    "the message {from} -> {to} in flight at {:?}",
-                    e.at
+                    "the message {from} -> {to} in flight at {}",
+                    Millis::of(e.at)
                 )),
                 _ => None,
             })
             .collect();
         suite_harness::fail(format!(
-            "3 replicas, messages take exactly 1ms; c0 increments at n0 and c1 writes k=v at \
+            "3 replicas, messages take exactly 1 ms; c0 increments at n0 and c1 writes k=v at \
              n1, while c2 reads at n2 for four rounds. In this schedule {} was lost{}, and at its end \
              {}\nOne lost message must cost a round, not the change: gossip the whole state \
              every round to every peer, changed or not, so that the next round carries what \

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use eventual_given::{CONVERGE_ROUNDS, ROUND, Request, Response};
-use testkit::history::ClientId;
+use testkit::history::{ClientId, Millis};
 use testkit::sim::{Config, Endpoint, Event, Fate, NodeId, World};
 
 use crate::evidence::{answers, converged};
@@ -84,14 +84,18 @@ pub fn replicas_answer_at_once_from_their_own_copy() {
             let late = took.is_none_or(|t| t > delay * 2);
             if answer.is_none() || answer != must || late {
                 suite_harness::fail(format!(
-                    "{scenario}:\n  {}\nn{node} must answer {}, at once: {:?} after the \
-                     call, the request's delay and the answer's. It answered {answer:?} after \
-                     {took:?}.\nA replica answers from its own copy as it stands when the \
+                    "{scenario}:\n  {}\nn{node} must answer {}, at once: {} after the \
+                     call, the request's delay and the answer's. It answered {answer:?} {}.\n\
+                     A replica answers from its own copy as it stands when the \
                      request arrives: its own Increments and Puts are in it before it \
                      answers, and nothing waits for a peer or for the next round.",
                     said.join("\n  "),
                     must.map_or("Written { stamp }".to_owned(), |m| format!("{m:?}")),
-                    delay * 2
+                    Millis::of(delay * 2),
+                    took.map_or("and never ended".to_owned(), |t| format!(
+                        "after {}",
+                        Millis::of(t)
+                    ))
                 ));
             }
             match request {
@@ -120,14 +124,15 @@ pub fn replicas_gossip_on_their_own_tick() {
             w.call_and_wait(client, node, put(&format!("k{}", node % 2), &value));
         }
         let scenario = format!(
-            "{n} replicas in a world whose own tick is {}; no loss, delays of 1-3ms; every \
-             replica takes an Increment and a Put, then {CONVERGE_ROUNDS} rounds of \
-             {ROUND:?} pass. A replica sets its own tick of ROUND in on_start: the world's \
-             may be off, or slower",
+            "{n} replicas in a world whose own tick is {}; no loss, delays of 1 to 3 ms; \
+             every replica takes an Increment and a Put, then {CONVERGE_ROUNDS} rounds of {} \
+             pass. A replica sets its own tick of ROUND in on_start: the world's may be off, \
+             or slower",
             match tick {
                 None => "off".to_owned(),
-                Some(t) => format!("every {t:?}"),
-            }
+                Some(t) => format!("every {}", Millis::of(t)),
+            },
+            Millis::of(ROUND)
         );
         let quiet_from = w.now();
         w.run_for(ROUND * CONVERGE_ROUNDS);
@@ -194,10 +199,10 @@ pub fn changes_cross_a_long_partition_with_nothing_new_to_carry_them() {
         w.heal();
         w.run_for(ROUND * CONVERGE_ROUNDS);
         let scenario = format!(
-            "{n} replicas, no loss, delays of 1-4ms, split into {left:?} and {right:?}; every \
-             replica takes an Increment and two Puts, the partition lasts 40 rounds of \
-             {ROUND:?}, then heals with nothing new written, and {CONVERGE_ROUNDS} rounds \
-             pass"
+            "{n} replicas, no loss, delays of 1 to 4 ms, split into {left:?} and {right:?}; \
+             every replica takes an Increment and two Puts, the partition lasts 40 rounds of \
+             {}, then heals with nothing new written, and {CONVERGE_ROUNDS} rounds pass",
+            Millis::of(ROUND)
         );
         let result = answers(&w).and_then(|acked| converged(&mut w, &acked, 99));
         check(result, &scenario);

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use eventual_given::{CONVERGE_ROUNDS, ROUND, Response, Stamp};
-use testkit::history::ClientId;
+use testkit::history::{ClientId, Millis, millis};
 use testkit::sim::{CallId, Config, NodeId};
 
 use crate::evidence::{answers, converged};
@@ -53,9 +53,11 @@ pub fn stamps_are_the_acceptance_time_and_never_repeat() {
     }
     w.run_for(DELAY * 3);
     let scenario = format!(
-        "12 replicas, messages take exactly {DELAY:?}; these writes (nanoseconds after \
-         {START:?}, client, node, key, value), each reaching its node {DELAY:?} after its \
-         call:\n  {WRITES:?}"
+        "12 replicas, messages take exactly {}; these writes (nanoseconds after {}, \
+         client, node, key, value), each reaching its node {} after its call:\n  {WRITES:?}",
+        Millis::of(DELAY),
+        Millis::of(START),
+        Millis::of(DELAY)
     );
     let mut last: BTreeMap<NodeId, u64> = BTreeMap::new();
     let mut given: Vec<(Stamp, usize)> = Vec::new();
@@ -76,11 +78,12 @@ pub fn stamps_are_the_acceptance_time_and_never_repeat() {
         if got != must {
             let why = explain(got, must, arrives, &given);
             suite_harness::fail(format!(
-                "{scenario}.\nWrite #{i} ({:?}) reached n{node} at {arrives}ns. Its stamp must \
-                 be {must:?}: the node's id, and the time it was accepted in nanoseconds, or \
-                 one nanosecond past the node's previous stamp when the clock has not passed \
-                 it. n{node} stamped it {got:?}.\n{why}",
-                WRITES[i]
+                "{scenario}.\nWrite #{i} ({:?}) reached n{node} at {} ({arrives} ns). Its \
+                 stamp must be {must:?}: the node's id, and the time it was accepted in \
+                 nanoseconds, or one nanosecond past the node's previous stamp when the clock \
+                 has not passed it. n{node} stamped it {got:?}.\n{why}",
+                WRITES[i],
+                millis(arrives)
             ));
         }
         given.push((got, i));

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use testkit::history::Millis;
 use testkit::sim::NodeId;
 
 /// One write as the protocol names it: its origin replica, the origin's id for it, and
@@ -32,15 +33,9 @@ pub fn rule(n: u32) -> String {
     format!("(README rule sequential.{n})")
 }
 
-/// A virtual time or span, in milliseconds.
+/// A virtual time or span, in milliseconds, as every message of the course writes it.
 pub fn ms(d: Duration) -> String {
-    let micros = d.as_micros();
-    let (whole, part) = (micros / 1000, micros % 1000);
-    if part == 0 {
-        format!("{whole}ms")
-    } else {
-        format!("{whole}.{part:03}ms")
-    }
+    Millis::of(d).to_string()
 }
 
 /// A register value as a read shows it.

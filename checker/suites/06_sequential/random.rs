@@ -154,7 +154,9 @@ pub fn random_schedules_are_sequentially_consistent() {
                     },
                     |candidate| play(seed, *candidate, false).1.err(),
                 );
-                let (run, _) = play(seed, smallest.params, true);
+                // Played again to attach its report: its failure tells the smallest story.
+                let (run, again) = play(seed, smallest.params, true);
+                let failure = again.err().unwrap_or(smallest.failure);
                 suite_harness::replay_from(seed);
                 let s = smallest.params;
                 suite_harness::fail(format!(
@@ -172,7 +174,7 @@ pub fn random_schedules_are_sequentially_consistent() {
                     s.nodes,
                     s.clients,
                     s.rounds,
-                    run.story(&smallest.failure)
+                    run.story(&failure)
                 ));
             }
         }

@@ -10,7 +10,7 @@ use sequential_given::Request;
 use testkit::sim::{Config, World};
 
 use crate::drive::Monitored;
-use crate::explain::shown;
+use crate::explain::{ms, shown};
 use crate::world::{fixed, replicas};
 
 /// The delay of every message in these runs.
@@ -174,11 +174,10 @@ pub fn clients_sharing_a_replica_each_get_their_own_answer() {
 /// Writes return within four network delays whatever the world's tick: none, slow or
 /// fast, and on fixed or random delays.
 pub fn writes_return_whatever_the_tick() {
-    let ms = Duration::from_millis;
     let worlds = [
         (None, fixed(DELAY)),
-        (Some(ms(1000)), fixed(DELAY)),
-        (Some(ms(3)), fixed(DELAY)),
+        (Some(Duration::from_millis(1000)), fixed(DELAY)),
+        (Some(Duration::from_millis(3)), fixed(DELAY)),
         (
             None,
             crate::world::config(suite_harness::seed()).duplicate(0.0),
@@ -187,12 +186,12 @@ pub fn writes_return_whatever_the_tick() {
     for (tick, config) in worlds {
         let longest = config.max_delay;
         let delays = if config.min_delay == longest {
-            format!("every message takes {} ms", longest.as_millis())
+            format!("every message takes {}", ms(longest))
         } else {
             format!(
-                "messages take {} to {} ms (seed {})",
-                config.min_delay.as_millis(),
-                longest.as_millis(),
+                "messages take {} to {} (seed {})",
+                ms(config.min_delay),
+                ms(longest),
                 config.seed
             )
         };
@@ -200,10 +199,7 @@ pub fn writes_return_whatever_the_tick() {
             "3 replicas, {delays}, the world's tick is {}. c1 writes 1 at n1 and c2 writes 2 \
              at n2 at one instant; then c1 reads at n2, c0 writes 3 at n0 and c2 writes 4 at \
              n2.",
-            tick.map_or_else(
-                || "off".to_owned(),
-                |t| format!("every {} ms", t.as_millis())
-            )
+            tick.map_or_else(|| "off".to_owned(), |t| format!("every {}", ms(t)))
         );
         play(&scenario, config.tick(tick), 3, |run| {
             run.call(1, 1, Request::Write(1))?;

@@ -114,7 +114,8 @@ fn judge(scenario: &Scenario, config: Config, network: &str) -> Result<(), Strin
     })?;
     let history = crate::world::record(&world)?;
     // Played again with its trace to draw a failure: the seed makes both runs the same.
-    let report = |check: &str, verdict| {
+    // The smallest part that still fails is drawn, and told.
+    let report = |check: &str, checker: &dyn ConsistencyCheck, verdict| {
         let traced = play(true).expect("the same scenario played the same way");
         let report = CheckReport::new(
             format!("stale_read_scenario on {network}"),
@@ -123,21 +124,24 @@ fn judge(scenario: &Scenario, config: Config, network: &str) -> Result<(), Strin
             Some(ModelKind::Register),
             verdict,
         )
+        .smallest(&history, checker)
         .with_trace(&history, traced.trace());
         suite_harness::attach("check-report", &report.to_json());
+        report.explain(&history)
     };
-    let seq = Sequential::new(ModelKind::Register)
+    let checker = Sequential::new(ModelKind::Register);
+    let seq = checker
         .check(&history)
         .expect("a register history the checker can read");
-    if let Some(violation) = seq.violation() {
-        report("sequential consistency", &seq);
+    if seq.violation().is_some() {
+        let explained = report("sequential consistency", &checker, &seq);
         return Err(format!(
             "played on {network}, on the course's own register (which keeps every rule of \
              task `sequential`), the run of stale_read_scenario is not even sequentially \
              consistent, so it shows no gap between the two models. Keep each client at \
              one replica: a client that reads a new value at one replica and then an older \
              one at another goes back on its own order (README rule not_linearizable.3).\n{}",
-            violation.explain(&history)
+            explained
         ));
     }
     if !seq.holds() {

@@ -72,32 +72,37 @@ where
 }
 
 /// Whether the history of `world` is sequentially consistent (README rule
-/// sequential.13); the violation drawn as a timeline if not, also attached as a report
-/// when `attach` (the run a failure shows, not each run tried while shrinking).
+/// sequential.13); the violation drawn as a timeline if not. When `attach` (the run a
+/// failure shows, not each run tried while shrinking), the smallest part of the history
+/// that still fails is drawn instead, and attached as a report.
 pub fn sequential_history(
     world: &World<Replica>,
     scenario: &str,
     attach: bool,
 ) -> Result<(), String> {
     let history = record(world)?;
-    let verdict = Sequential::new(ModelKind::Register)
+    let checker = Sequential::new(ModelKind::Register);
+    let verdict = checker
         .check(&history)
         .expect("a register history the checker can read");
     if let Some(violation) = verdict.violation() {
-        if attach {
+        let explained = if attach {
             let report = CheckReport::new(
                 scenario.to_owned(),
                 "sequential consistency",
                 &history,
                 Some(ModelKind::Register),
                 &verdict,
-            );
+            )
+            .smallest(&history, &checker);
             suite_harness::attach("check-report", &report.to_json());
-        }
+            report.explain(&history)
+        } else {
+            violation.explain(&history)
+        };
         return Err(format!(
             "what the clients saw fits no single order of all writes (README rule \
-             sequential.13):\n{}",
-            violation.explain(&history)
+             sequential.13):\n{explained}"
         ));
     }
     if !verdict.holds() {

@@ -13,7 +13,7 @@ use classification::satisfies;
 use classification_given as given;
 use classification_given::Models;
 use testkit::history::timeline::{Options, render};
-use testkit::history::{Action, History, Operation, Output, Value};
+use testkit::history::{Action, History, Operation, Output, TimeUnit, Value};
 use testkit::model::ModelKind;
 use testkit::report::CheckReport;
 
@@ -214,7 +214,10 @@ pub fn failure(
             history,
             Some(ModelKind::Register),
             &verdict,
-        );
+        )
+        // The times are the plain numbers the history was written with, not nanoseconds.
+        // And the whole history, not its smallest story: the student classified all of it.
+        .times_in(TimeUnit::Ticks);
         suite_harness::attach("check-report", &report.to_json());
     }
     let evidence: Vec<String> = wrong

@@ -41,29 +41,36 @@
 mod entries;
 mod facts;
 mod precheck;
-mod watch;
+mod reduce;
+pub(crate) mod watch;
 mod wgl;
 
+use std::collections::BTreeMap;
+
+use crate::check::search::States;
 use crate::check::{
     CheckError, ConsistencyCheck, DEFAULT_STEP_BUDGET, Evidence, Verdict, Violation,
 };
 use crate::history::{Action, History, OpId, Operation, Outcome};
-use crate::model::{CasRegister, Kv, ModelKind, Register};
+use crate::model::{AnyModel, ModelKind, ModelUser};
 pub use facts::Facts;
+pub(crate) use precheck::certain;
+pub(crate) use reduce::Prepared;
 pub(crate) use wgl::{Found, Search};
 
-/// Checks that a history is linearizable for a model.
+/// Checks that a history is linearizable for a model: one of the built-in ones by name
+/// ([`ModelKind`], the default) or any type implementing [`Facts`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Linearizable {
+pub struct Linearizable<M = ModelKind> {
     /// The sequential specification.
-    pub model: ModelKind,
+    pub model: M,
     /// Search steps (over all keys) before answering [`Verdict::Undecided`].
     pub budget: u64,
 }
 
-impl Linearizable {
+impl<M: AnyModel> Linearizable<M> {
     /// A checker for `model` with the default budget.
-    pub fn new(model: ModelKind) -> Self {
+    pub fn new(model: M) -> Self {
         Linearizable {
             model,
             budget: DEFAULT_STEP_BUDGET,
@@ -77,41 +84,54 @@ impl Linearizable {
     }
 }
 
-impl ConsistencyCheck for Linearizable {
+impl<M: AnyModel> ConsistencyCheck for Linearizable<M> {
     fn name(&self) -> &'static str {
         "linearizability"
     }
 
     fn check(&self, history: &History) -> Result<Verdict, CheckError> {
-        supported(self.model, history)?;
-        Ok(match self.model {
-            ModelKind::Register => check_model(&Register, history, self.budget),
-            ModelKind::CasRegister => check_model(&CasRegister, history, self.budget),
-            ModelKind::Kv => check_model(&Kv, history, self.budget),
-        })
+        /// Runs [`check_model`] with the model as its own type.
+        struct Check<'h>(&'h History, u64);
+        impl ModelUser for Check<'_> {
+            type Output = Verdict;
+            fn run<M: Facts>(self, model: &M) -> Verdict {
+                check_model(model, self.0, self.1)
+            }
+        }
+        supported(&self.model, history)?;
+        Ok(self.model.with(Check(history, self.budget)))
     }
 }
 
 /// Refuses actions a model has no meaning for, so that a `cas` in a plain register
 /// history reads as a mistake in the input rather than as a consistency violation.
-pub(crate) fn supported(model: ModelKind, history: &History) -> Result<(), CheckError> {
+pub(crate) fn supported<M: AnyModel>(model: &M, history: &History) -> Result<(), CheckError> {
     for (id, op) in history.ops().iter().enumerate() {
-        let ok = matches!(
-            (&op.action, model),
-            (Action::Read | Action::Write(_), _)
-                | (Action::Cas { .. }, ModelKind::CasRegister | ModelKind::Kv)
-                | (Action::Append(_), ModelKind::Kv)
-        );
-        if !ok {
-            let what = format!("the {model} model has no {}", op.label());
+        if !model.supports(&op.action) {
+            let what = format!("the {} model has no {}", model.name(), op.label());
             return Err(CheckError::Unsupported { op: id, what });
         }
     }
     Ok(())
 }
 
-/// One key's part of a history: the key, the part, and the part's ids in the whole.
-type Part = (Option<String>, (History, Vec<OpId>));
+/// One key's part of a history: the key, and the ids of the operations that matter
+/// (see [`relevant`]).
+pub(crate) type Part<'h> = (Option<&'h str>, Vec<OpId>);
+
+/// Splits `history` by key, keeping the operations that matter. The history's
+/// operations are referred to, never copied: a history of a million operations is
+/// already most of the memory a check uses.
+pub(crate) fn parts(history: &History) -> Vec<Part<'_>> {
+    let mut by_key: BTreeMap<Option<&str>, Vec<OpId>> = BTreeMap::new();
+    for (id, op) in history.ops().iter().enumerate() {
+        let ids = by_key.entry(op.key.as_deref()).or_default();
+        if relevant(op) {
+            ids.push(id);
+        }
+    }
+    by_key.into_iter().collect()
+}
 
 /// Steps each undecided key gets in the first round; every round doubles it.
 const FIRST_SLICE: u64 = 2_000;
@@ -124,34 +144,30 @@ const FIRST_SLICE: u64 = 2_000;
 /// single hard key hide every other key's violation. The first violation found wins;
 /// runs are deterministic.
 pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdict {
-    let parts: Vec<Part> = history.by_key().into_iter().collect();
-    let kept: Vec<(Vec<Operation>, Vec<usize>)> = parts
-        .iter()
-        .map(|(_, (part, _))| {
-            let local = relevant(part);
-            (local.iter().map(|&i| part.op(i).clone()).collect(), local)
-        })
-        .collect();
-    let mut searches: Vec<Option<Search<M>>> = kept
-        .iter()
-        .map(|(ops, local)| Some(Search::with_facts(model, ops, local.clone())))
-        .collect();
+    let parts = parts(history);
+    let mut certain = Vec::new();
+    let mut searches: Vec<Option<Search<M>>> = Vec::with_capacity(parts.len());
+    for (k, (_, ids)) in parts.iter().enumerate() {
+        let mut states = States::new(model);
+        let prep = Prepared::plain(history, ids.clone()).reduce(&mut states, true);
+        if let Some(blame) = precheck::certain(&prep, &mut states) {
+            certain.push((k, blame, prep.len()));
+        }
+        searches.push(Some(Search::new(prep, states)));
+    }
     let mut left = budget;
     // A certain violation ends the check at once; the search, given a bounded run, only
-    // finds the evidence: the longest order it reaches and the operation it strands.
-    for (k, (ops, _)) in kept.iter().enumerate() {
-        let Some(stale) = precheck::stale(model, ops) else {
-            continue;
-        };
-        let Some(search) = &mut searches[k] else {
-            continue;
-        };
-        let mut steps = EVIDENCE_STEPS.min(left);
+    // finds the evidence: the order it reaches before the operation to blame.
+    if let Some(&(k, blame, len)) = certain.first()
+        && let Some(search) = searches[k].take()
+    {
+        let mut search = search.blaming(blame);
+        let mut steps = EVIDENCE_STEPS.max(4 * len as u64).min(left);
         let found = match search.run(&mut steps) {
             Some(found @ Found::No { .. }) => found,
-            _ => search.evidence(stale),
+            _ => search.evidence(blame),
         };
-        return violation(history, &parts[k], found);
+        return violation(history, parts[k].0, found);
     }
     let mut slice = FIRST_SLICE;
     while searches.iter().any(Option::is_some) {
@@ -164,14 +180,13 @@ pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdi
             match found {
                 None => {}
                 Some(Found::Yes) => *slot = None,
-                Some(found @ Found::No { .. }) => return violation(history, &parts[k], found),
+                Some(found @ Found::No { .. }) => return violation(history, parts[k].0, found),
             }
         }
         if left == 0 && searches.iter().any(Option::is_some) {
             let k = searches.iter().position(Option::is_some).unwrap_or(0);
             let which = parts[k]
                 .0
-                .as_ref()
                 .map_or("the register".to_owned(), |k| format!("key {k:?}"));
             return Verdict::Undecided {
                 reason: format!(
@@ -188,9 +203,8 @@ pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdi
 /// Steps the search gets to find evidence for a violation the pre-check found.
 const EVIDENCE_STEPS: u64 = 200_000;
 
-/// The verdict for a key's search that found no order, with operation ids mapped back to
-/// `history`.
-fn violation(history: &History, part: &Part, found: Found) -> Verdict {
+/// The verdict for a key's search that found no order.
+fn violation(history: &History, key: Option<&str>, found: Found) -> Verdict {
     let Found::No {
         prefix,
         state,
@@ -199,10 +213,7 @@ fn violation(history: &History, part: &Part, found: Found) -> Verdict {
     else {
         unreachable!("only a search that found no order is a violation");
     };
-    let (key, (_, ids)) = part;
-    let map = |v: Vec<usize>| v.into_iter().map(|i| ids[i]).collect::<Vec<OpId>>();
-    let (prefix, blocked) = (map(prefix), map(blocked));
-    let summary = summary(history, key.as_deref(), &prefix, &state, &blocked);
+    let summary = summary(history, key, &prefix, &state, &blocked);
     Verdict::Violated(Violation {
         broken: "linearizability".into(),
         summary,
@@ -229,26 +240,19 @@ fn summary(
     format!(
         "no order of the operations on {what} explains what the clients saw. The longest \
          order that works places {} operation(s) and leaves {what} at {state}; then \
-         client {}'s {} (called at {}, returned at {}) must come next, and neither it nor \
-         any operation that could go before it is legal there.",
+         client {}'s {} (op {}) must come next, and neither it nor any operation that \
+         could go before it is legal there.",
         prefix.len(),
         op.client,
         op.label(),
-        op.call,
-        op.ret().map_or("?".to_owned(), |t| t.to_string()),
+        first,
     )
 }
 
-/// The operations of `part` a search must consider, by index: failed operations had no
-/// effect, and reads of unknown outcome returned nothing, so neither can constrain an
-/// order.
-pub(crate) fn relevant(part: &History) -> Vec<usize> {
-    (0..part.len())
-        .filter(|&i| {
-            let op = part.op(i);
-            let no_effect = matches!(op.outcome, Outcome::Failed { .. });
-            let unseen_read = op.action == Action::Read && op.outcome == Outcome::Unknown;
-            !(no_effect || unseen_read)
-        })
-        .collect()
+/// Whether a search must consider `op`: failed operations had no effect, and reads of
+/// unknown outcome returned nothing, so neither can constrain an order.
+pub(crate) fn relevant(op: &Operation) -> bool {
+    let no_effect = matches!(op.outcome, Outcome::Failed { .. });
+    let unseen_read = op.action == Action::Read && op.outcome == Outcome::Unknown;
+    !(no_effect || unseen_read)
 }

@@ -1,6 +1,6 @@
 //! Pieces shared by the searching checkers ([`super::linearizable`] and
-//! [`super::sequential`]): interned model states with cached transitions, a bitset of
-//! the operations placed so far, and the memo of configurations already explored.
+//! [`super::sequential`]): interned model states with their transitions, a bitset, and
+//! the memo of configurations that failed.
 //!
 //! Both searches try orders of operations and back up when an order cannot continue.
 //! Lowe's observation makes them practical: two partial orders that placed the same set
@@ -11,33 +11,94 @@ use std::hash::BuildHasher;
 
 use hashbrown::{HashMap, HashTable};
 
+use crate::check::linearizable::Facts;
 use crate::history::Operation;
-use crate::model::Model;
 
 /// A model state, interned: equal states get equal ids.
 pub(crate) type StateId = u32;
 
-/// Interns model states and caches `step` results, so the search handles small integers
-/// instead of cloning and comparing values (strings for key-value histories).
-pub(crate) struct States<'m, M: Model> {
+/// What an operation does to a state, as a transition table entry: not yet known,
+/// illegal, leaves the state as it is, or moves it to a given state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Effect(u32);
+
+impl Effect {
+    const UNKNOWN: Effect = Effect(u32::MAX);
+    const ILLEGAL: Effect = Effect(u32::MAX - 1);
+    const STAY: Effect = Effect(u32::MAX - 2);
+
+    fn apply(self, state: StateId) -> Option<StateId> {
+        match self {
+            Effect::ILLEGAL => None,
+            Effect::STAY => Some(state),
+            Effect(to) => Some(to),
+        }
+    }
+}
+
+/// Per operation of an exact model (see [`Facts::exact`]): the state it compares the
+/// current one with, and what it does when they are equal and when they are not.
+#[derive(Clone, Copy)]
+struct Exact {
+    mention: StateId,
+    on_match: Effect,
+    on_other: Effect,
+}
+
+/// The id no state has: "mentions nothing".
+const NO_STATE: StateId = StateId::MAX;
+
+/// Entries the generic transition cache may hold before it is emptied: it is a cache,
+/// and a search of a million steps must not keep one entry per step it ever took.
+const CACHE_LIMIT: usize = 1 << 22;
+
+/// Interns model states and answers `step` for the operations of one search, so the
+/// search handles small integers instead of cloning and comparing values.
+///
+/// For an exact model each operation has a table entry of three words, filled on first
+/// use: its result depends on the state only through equality with the state it
+/// mentions, so two answers (equal, not equal) cover every state. The rejected
+/// alternative, a hash map from (state, operation) to the result, cost a hash lookup per
+/// step and grew by one entry for every pair ever tried. Other models (key-value strings,
+/// where an append builds a new state from the old) keep that map, bounded.
+pub(crate) struct States<'m, M: Facts> {
     model: &'m M,
     states: Vec<M::State>,
     ids: HashMap<M::State, StateId>,
-    /// (state, operation index) -> next state, or `None` when the step is illegal.
-    steps: HashMap<(StateId, u32), Option<StateId>>,
+    exact: Vec<Exact>,
+    cache: HashMap<(StateId, u32), Option<StateId>>,
 }
 
-impl<'m, M: Model> States<'m, M> {
+impl<'m, M: Facts> States<'m, M> {
     /// A table holding the model's initial state as id 0.
     pub(crate) fn new(model: &'m M) -> Self {
         let mut table = States {
             model,
             states: Vec::new(),
             ids: HashMap::new(),
-            steps: HashMap::new(),
+            exact: Vec::new(),
+            cache: HashMap::new(),
         };
         table.intern(model.init());
         table
+    }
+
+    /// Prepares the transitions of the operations `ops`, numbered as the search numbers
+    /// them in [`States::step`].
+    pub(crate) fn attach(&mut self, ops: &[&Operation]) {
+        self.cache.clear();
+        self.exact.clear();
+        if self.model.exact() {
+            let model = self.model;
+            self.exact = ops
+                .iter()
+                .map(|op| Exact {
+                    mention: model.mentions(op).map_or(NO_STATE, |s| self.intern(s)),
+                    on_match: Effect::UNKNOWN,
+                    on_other: Effect::UNKNOWN,
+                })
+                .collect();
+        }
     }
 
     /// The id of `state`, adding it if it is new.
@@ -66,18 +127,68 @@ impl<'m, M: Model> States<'m, M> {
         self.states.len()
     }
 
+    /// The model.
+    pub(crate) fn model(&self) -> &'m M {
+        self.model
+    }
+
     /// The state after applying `op` (number `index` in the search) to `state`, or
     /// `None` when the model says `op` could not have returned what it returned there.
     pub(crate) fn step(&mut self, state: StateId, index: u32, op: &Operation) -> Option<StateId> {
-        if let Some(&next) = self.steps.get(&(state, index)) {
+        if let Some(entry) = self.exact.get(index as usize).copied() {
+            let matched = entry.mention == state;
+            let known = if matched {
+                entry.on_match
+            } else {
+                entry.on_other
+            };
+            if known != Effect::UNKNOWN {
+                return known.apply(state);
+            }
+            let (next, effect) = self.compute(state, op);
+            // A result equal to the state it started from is "stay" unless the
+            // operation writes that very value: then one sample cannot tell "stay" from
+            // "write it", and the answer is not kept for other states.
+            let ambiguous = !matched
+                && next == Some(state)
+                && self
+                    .model
+                    .writes(op)
+                    .is_some_and(|w| self.find(&w) == Some(state));
+            if !ambiguous {
+                let slot = &mut self.exact[index as usize];
+                if matched {
+                    slot.on_match = effect;
+                } else {
+                    slot.on_other = effect;
+                }
+            }
             return next;
         }
-        let next = self
-            .model
-            .step(&self.states[state as usize], op)
-            .map(|s| self.intern(s));
-        self.steps.insert((state, index), next);
+        if let Some(&next) = self.cache.get(&(state, index)) {
+            return next;
+        }
+        let (next, _) = self.compute(state, op);
+        if self.cache.len() >= CACHE_LIMIT {
+            self.cache.clear();
+        }
+        self.cache.insert((state, index), next);
         next
+    }
+
+    fn compute(&mut self, state: StateId, op: &Operation) -> (Option<StateId>, Effect) {
+        match self.model.step(&self.states[state as usize], op) {
+            None => (None, Effect::ILLEGAL),
+            Some(s) => {
+                let id = self.intern(s);
+                let effect = if id == state {
+                    Effect::STAY
+                } else {
+                    Effect(id)
+                };
+                (Some(id), effect)
+            }
+        }
     }
 
     /// How the model shows `state`.
@@ -86,138 +197,133 @@ impl<'m, M: Model> States<'m, M> {
     }
 }
 
-/// A fixed-size set of operation indices, with an incrementally maintained hash.
-///
-/// The hash is the XOR of one random word per member (Zobrist hashing), so adding or
-/// removing a member updates it in O(1) instead of rehashing the whole set for every memo
-/// lookup.
-///
-/// Operations of unknown outcome are *optional*: a search may leave them out. They do
-/// not enter the hash, so configurations that differ only in which optional operations
-/// they placed meet in the memo, where [`Memo`] compares them by inclusion.
-pub(crate) struct Placed {
+/// A fixed-size set of small integers.
+#[derive(Clone)]
+pub(crate) struct Bits {
     words: Vec<u64>,
-    hash: u64,
-    keys: Vec<u64>,
-    optional: Vec<u64>,
 }
 
-impl Placed {
-    /// An empty set over `n` operations, of which those with `optional(i)` may be left
-    /// out by the search.
-    pub(crate) fn new(n: usize, optional: impl Fn(usize) -> bool) -> Self {
-        let mut rng = crate::rng::Rng::new(0x5EED_0FC0_FFEE);
-        let width = n.div_ceil(64).max(1);
-        let mut mask = vec![0; width];
-        let keys = (0..n)
-            .map(|i| {
-                let key = rng.next_u64();
-                if optional(i) {
-                    mask[i / 64] |= 1 << (i % 64);
-                    0
-                } else {
-                    key
-                }
-            })
-            .collect();
-        Placed {
-            words: vec![0; width],
-            hash: 0,
-            keys,
-            optional: mask,
+impl Bits {
+    /// An empty set over `0..n`.
+    pub(crate) fn new(n: usize) -> Self {
+        Bits {
+            words: vec![0; n.div_ceil(64)],
         }
     }
 
-    /// Adds `i` (not yet a member).
+    /// Adds `i`.
     pub(crate) fn insert(&mut self, i: usize) {
         self.words[i / 64] |= 1 << (i % 64);
-        self.hash ^= self.keys[i];
     }
 
-    /// Removes `i` (a member).
+    /// Removes `i`.
     pub(crate) fn remove(&mut self, i: usize) {
         self.words[i / 64] &= !(1 << (i % 64));
-        self.hash ^= self.keys[i];
     }
 
     /// Whether `i` is a member.
     pub(crate) fn contains(&self, i: usize) -> bool {
         self.words[i / 64] & (1 << (i % 64)) != 0
     }
+
+    /// The words, for memo keys.
+    pub(crate) fn words(&self) -> &[u64] {
+        &self.words
+    }
 }
 
-/// The configurations already explored: (placed set, state) pairs.
+/// The configurations that failed: explored to the end without completing an order.
 ///
-/// A configuration is *covered* by an explored one with the same state, the same
-/// required operations placed, and a subset of its optional operations placed: whatever
-/// the newer one can still do, the older one could too, by leaving the extra optional
-/// operations out. So a covered configuration need not be explored again. Without this,
-/// a history with twenty operations of unknown outcome makes the search try up to 2^20
+/// A configuration is described by a key in two parts. The *exact* part (the placed
+/// operations that must be placed, and the state) must match; the *optional* part is
+/// the set of operations of unknown outcome placed, and an explored configuration
+/// *covers* a new one when it placed a subset of them: whatever the newer one can still
+/// do, the older one could too, by leaving the extra operations out. Without this, a
+/// history with twenty operations of unknown outcome makes the search try up to 2^20
 /// subsets of them at every point.
 ///
-/// The table groups configurations by (required set, state); a group lists the optional
-/// sets explored with them. Sets are stored back to back in one arena of words rather
-/// than one allocation each.
+/// Only failed configurations are stored, when the search backs out of them. The
+/// rejected alternative, storing every configuration when it is entered, costs one
+/// entry per step even for a search that never backs up, which is what ran long
+/// histories out of memory; and it prunes nothing more, since the search never meets a
+/// configuration it is still exploring (every one it could meet is a strict superset of
+/// the placed operations of those on its path).
+///
+/// Keys are stored back to back in one arena of words; configurations with the same
+/// exact part form a chain through the arena, whose head the hash table holds.
 pub(crate) struct Memo {
-    table: HashTable<(u64, StateId, u32)>,
-    /// Per group: arena offsets of its members' words.
-    groups: Vec<Vec<u32>>,
+    table: HashTable<(u64, u32)>,
     arena: Vec<u64>,
-    width: usize,
+    exact_width: usize,
+    optional_width: usize,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
+/// The arena offset that ends a chain.
+const END: u64 = u64::MAX;
+
 impl Memo {
-    /// An empty memo for sets over `n` operations.
-    pub(crate) fn new(n: usize) -> Self {
+    /// An empty memo for keys of `exact_width` and `optional_width` words.
+    pub(crate) fn new(exact_width: usize, optional_width: usize) -> Self {
         Memo {
             table: HashTable::new(),
-            groups: Vec::new(),
             arena: Vec::new(),
-            width: n.div_ceil(64).max(1),
+            exact_width,
+            optional_width,
             hasher: hashbrown::DefaultHashBuilder::default(),
         }
     }
 
-    /// Records the configuration; `false` when an explored one covers it.
-    pub(crate) fn insert(&mut self, placed: &Placed, state: StateId) -> bool {
-        let hash = self.hasher.hash_one((placed.hash, state));
-        let (width, arena, groups) = (self.width, &self.arena, &self.groups);
-        let words = |at: u32| &arena[at as usize..at as usize + width];
-        let same_required = |old: &[u64]| {
-            old.iter()
-                .zip(&placed.words)
-                .zip(&placed.optional)
-                .all(|((&a, &b), &opt)| (a ^ b) & !opt == 0)
-        };
-        let group = self
+    fn exact_at(&self, at: u32) -> &[u64] {
+        let at = at as usize + 1;
+        &self.arena[at..at + self.exact_width]
+    }
+
+    fn optional_at(&self, at: u32) -> &[u64] {
+        let at = at as usize + 1 + self.exact_width;
+        &self.arena[at..at + self.optional_width]
+    }
+
+    /// Whether a failed configuration covers the one with these key parts.
+    pub(crate) fn covers(&self, exact: &[u64], optional: &[u64]) -> bool {
+        let hash = self.hasher.hash_one(exact);
+        let Some(&(_, head)) = self
             .table
-            .find(hash, |&(h, s, g)| {
-                h == hash && s == state && same_required(words(groups[g as usize][0]))
-            })
-            .map(|&(_, _, g)| g as usize);
-        let covered = |old: &[u64]| {
-            old.iter()
-                .zip(&placed.words)
-                .zip(&placed.optional)
-                .all(|((&a, &b), &opt)| a & !b & opt == 0)
-        };
-        if let Some(g) = group
-            && groups[g].iter().any(|&at| covered(words(at)))
-        {
+            .find(hash, |&(h, at)| h == hash && self.exact_at(at) == exact)
+        else {
             return false;
-        }
-        let at = self.arena.len() as u32;
-        self.arena.extend_from_slice(&placed.words);
-        match group {
-            Some(g) => self.groups[g].push(at),
-            None => {
-                let g = self.groups.len() as u32;
-                self.groups.push(vec![at]);
-                self.table
-                    .insert_unique(hash, (hash, state, g), |&(h, _, _)| h);
+        };
+        let mut at = u64::from(head);
+        while at != END {
+            let old = self.optional_at(at as u32);
+            if old.iter().zip(optional).all(|(&a, &b)| a & !b == 0) {
+                return true;
             }
+            at = self.arena[at as usize];
         }
-        true
+        false
+    }
+
+    /// Records a failed configuration.
+    pub(crate) fn insert(&mut self, exact: &[u64], optional: &[u64]) {
+        debug_assert_eq!(exact.len(), self.exact_width);
+        debug_assert_eq!(optional.len(), self.optional_width);
+        let hash = self.hasher.hash_one(exact);
+        let at = self.arena.len() as u32;
+        let (arena, width) = (&self.arena, self.exact_width);
+        let same = |&(h, old): &(u64, u32)| {
+            let from = old as usize + 1;
+            h == hash && &arena[from..from + width] == exact
+        };
+        let next = match self.table.find_mut(hash, same) {
+            Some(entry) => std::mem::replace(&mut entry.1, at) as u64,
+            None => {
+                self.table.insert_unique(hash, (hash, at), |&(h, _)| h);
+                END
+            }
+        };
+        self.arena.push(next);
+        self.arena.extend_from_slice(exact);
+        self.arena.extend_from_slice(optional);
     }
 }

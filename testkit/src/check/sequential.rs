@@ -7,34 +7,50 @@
 //! anywhere after its client's earlier operations, or never; failed operations are left
 //! out.
 //!
-//! The search is depth first over "which client goes next", with the same memo of
-//! (placed set, state) pairs as the linearizability checker. Every linearizable history
-//! is sequentially consistent, so the checker first runs the much more constrained
-//! linearizability search on a small budget and only searches further when that fails. Keys are checked separately:
-//! for independent keys, a history is sequentially consistent per key exactly when every
-//! key's sub-history is, which is what the exercises grade. (Sequential consistency across
-//! keys is not compositional in general; the checker says "per key" in its reports.)
+//! Every linearizable history is sequentially consistent, and the linearizability
+//! search is far more constrained, so for each key the checker runs both searches in
+//! turns, a slice of steps each: the linearizability search finding an order settles
+//! it, and so does the sequential search finding one or ruling every one out. A
+//! history the linearizability checker finds linearizable is therefore found
+//! sequentially consistent within twice its steps; one the linearizability pre-check
+//! already knows is not linearizable goes to the sequential search alone.
+//!
+//! The sequential search ([`order`]) is depth first over "which client goes next", with
+//! the refinements of the linearizability search: observers placed without choice,
+//! placements that strand an operation refused, unobserved states merged, a memo of
+//! failed configurations in a few words, optional operations that cannot matter left
+//! out; and a pre-check ([`precheck`]) that finds a client reading a value it had seen
+//! overwritten without searching.
+//!
+//! Keys are checked separately: for independent keys, a history is sequentially
+//! consistent per key exactly when every key's sub-history is, which is what the
+//! exercises grade. (Sequential consistency across keys is not compositional in
+//! general; the checker says "per key" in its reports.)
 
-use crate::check::linearizable::{self, Found, supported};
-use crate::check::search::{Memo, Placed, StateId, States};
+mod order;
+mod precheck;
+
+use crate::check::linearizable::{self, Facts, Found, Prepared, supported};
+use crate::check::search::States;
 use crate::check::{
     CheckError, ConsistencyCheck, DEFAULT_STEP_BUDGET, Evidence, Verdict, Violation,
 };
-use crate::history::{History, OpId, Operation};
-use crate::model::{CasRegister, Kv, Model, ModelKind, Register};
+use crate::history::{History, OpId};
+use crate::model::{AnyModel, ModelKind, ModelUser};
 
-/// Checks that a history is sequentially consistent for a model.
+/// Checks that a history is sequentially consistent for a model: one of the built-in
+/// ones by name ([`ModelKind`], the default) or any type implementing [`Facts`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Sequential {
+pub struct Sequential<M = ModelKind> {
     /// The sequential specification.
-    pub model: ModelKind,
+    pub model: M,
     /// Search steps (over all keys) before answering [`Verdict::Undecided`].
     pub budget: u64,
 }
 
-impl Sequential {
+impl<M: AnyModel> Sequential<M> {
     /// A checker for `model` with the default budget.
-    pub fn new(model: ModelKind) -> Self {
+    pub fn new(model: M) -> Self {
         Sequential {
             model,
             budget: DEFAULT_STEP_BUDGET,
@@ -48,230 +64,163 @@ impl Sequential {
     }
 }
 
-impl ConsistencyCheck for Sequential {
+impl<M: AnyModel> ConsistencyCheck for Sequential<M> {
     fn name(&self) -> &'static str {
         "sequential consistency"
     }
 
     fn check(&self, history: &History) -> Result<Verdict, CheckError> {
-        supported(self.model, history)?;
-        Ok(match self.model {
-            ModelKind::Register => check_model(&Register, history, self.budget),
-            ModelKind::CasRegister => check_model(&CasRegister, history, self.budget),
-            ModelKind::Kv => check_model(&Kv, history, self.budget),
-        })
+        /// Runs [`check_model`] with the model as its own type.
+        struct Check<'h>(&'h History, u64);
+        impl ModelUser for Check<'_> {
+            type Output = Verdict;
+            fn run<M: Facts>(self, model: &M) -> Verdict {
+                check_model(model, self.0, self.1)
+            }
+        }
+        supported(&self.model, history)?;
+        Ok(self.model.with(Check(history, self.budget)))
     }
 }
 
-/// Checks `history` for sequential consistency against any [`Model`], key by key.
-pub fn check_model<M: Model>(model: &M, history: &History, budget: u64) -> Verdict {
+/// What one key's check came to.
+enum Outcome {
+    Holds,
+    Violated(Found),
+    /// Out of steps, with the part that was hard.
+    Undecided(&'static str),
+}
+
+/// Steps each search gets in the first round; every round doubles it.
+const FIRST_SLICE: u64 = 2_000;
+
+/// Steps per operation in the linearizability search's first turn (see [`check_key`]).
+const LIN_FIRST_STEPS_PER_OP: u64 = 4;
+
+/// Steps the search gets to find evidence for a violation the pre-check found, at
+/// least (more for long histories: it walks the whole order before the operation).
+const EVIDENCE_STEPS: u64 = 200_000;
+
+/// Checks `history` for sequential consistency against any model with [`Facts`], key
+/// by key, within `budget` steps in all.
+pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdict {
     let mut left = budget;
-    let mut undecided = None;
-    for (key, (part, ids)) in history.by_key() {
+    for (key, ids) in linearizable::parts(history) {
         let what = key.map_or("the register".to_owned(), |k| format!("key {k:?}"));
-        match search(model, &part, &mut left) {
-            None => {
-                undecided.get_or_insert(what);
-            }
-            Some(None) => {}
-            Some(Some((prefix, state, blocked))) => {
-                let prefix: Vec<OpId> = prefix.into_iter().map(|i| ids[i]).collect();
-                let blocked: Vec<OpId> = blocked.into_iter().map(|i| ids[i]).collect();
-                let next: Vec<String> =
-                    blocked.iter().map(|&i| history.op(i).to_string()).collect();
-                let summary = format!(
-                    "no order of the operations on {what} that keeps each client's own order \
-                     explains what the clients saw. The longest such order places {} \
-                     operation(s) and leaves {what} at {state}; none of the operations that \
-                     could come next is legal there: {}.",
-                    prefix.len(),
-                    next.join("; ")
-                );
-                return Verdict::Violated(Violation {
-                    broken: "sequential consistency".into(),
-                    summary,
-                    evidence: Evidence::PartialOrder {
-                        prefix,
-                        state,
-                        blocked,
-                    },
-                });
+        match check_key(model, history, ids, &mut left) {
+            Outcome::Holds => {}
+            Outcome::Violated(found) => return violation(history, &what, found),
+            Outcome::Undecided(hard) => {
+                return Verdict::Undecided {
+                    reason: format!(
+                        "the search for {what} used up the budget of {budget} steps without \
+                         finding an order or ruling every order out ({hard})"
+                    ),
+                };
             }
         }
     }
-    match undecided {
-        None => Verdict::Holds,
-        Some(what) => Verdict::Undecided {
-            reason: format!(
-                "the search for {what} used up its budget of {budget} steps without finding \
-                 an order or ruling every order out"
-            ),
-        },
-    }
+    Verdict::Holds
 }
 
-/// Steps spent on the linearizability search before the sequential one.
-const QUICK_STEPS: u64 = 200_000;
-
-/// One level of the depth-first search: the operations that may go next, and which one
-/// is being tried.
-struct Frame {
-    candidates: Vec<u32>,
-    tried: usize,
-    /// The state before this frame's operation was applied, and the operation.
-    undo: Option<(u32, StateId)>,
-}
-
-/// Where each client stands: its known-outcome operations in order, and how many of them
-/// are placed.
-struct Clients {
-    known: Vec<Vec<u32>>,
-    next: Vec<usize>,
-    /// For each operation: its client, and for unknown outcomes how many of the client's
-    /// known operations must be placed first.
-    client_of: Vec<usize>,
-    after: Vec<usize>,
-    unknown: Vec<u32>,
-}
-
-impl Clients {
-    fn new(ops: &[&Operation]) -> Self {
-        let mut order: Vec<u32> = (0..ops.len() as u32).collect();
-        order.sort_by_key(|&i| (ops[i as usize].call, i));
-        let mut ids: Vec<u32> = ops.iter().map(|o| o.client).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let mut c = Clients {
-            known: vec![Vec::new(); ids.len()],
-            next: vec![0; ids.len()],
-            client_of: vec![0; ops.len()],
-            after: vec![0; ops.len()],
-            unknown: Vec::new(),
-        };
-        for i in order {
-            let client = ids.binary_search(&ops[i as usize].client).unwrap_or(0);
-            c.client_of[i as usize] = client;
-            c.after[i as usize] = c.known[client].len();
-            if ops[i as usize].ret().is_some() {
-                c.known[client].push(i);
-            } else {
-                c.unknown.push(i);
-            }
-        }
-        c
-    }
-
-    /// The operations that may go next: known outcomes earliest call first, then unknown
-    /// ones. Following real time finds an order quickly when the history is also
-    /// linearizable, the common case, where trying clients in a fixed order wanders into
-    /// long dead ends; trying unknown outcomes last places them only when a later result
-    /// needs them.
-    fn candidates(&self, placed: &Placed, ops: &[&Operation]) -> Vec<u32> {
-        let mut out: Vec<u32> = (0..self.known.len())
-            .filter_map(|c| self.known[c].get(self.next[c]).copied())
-            .collect();
-        out.extend(self.unknown.iter().copied().filter(|&u| {
-            !placed.contains(u as usize)
-                && self.after[u as usize] <= self.next[self.client_of[u as usize]]
-        }));
-        out.sort_by_key(|&i| (ops[i as usize].ret().is_none(), ops[i as usize].call, i));
-        out
-    }
-
-    fn is_known(&self, op: u32) -> bool {
-        let c = self.client_of[op as usize];
-        self.known[c].get(self.after[op as usize]) == Some(&op)
-    }
-}
-
-/// `None`: out of steps. `Some(None)`: found an order. `Some(Some(..))`: none exists,
-/// with the longest prefix, its state and the operations that cannot follow it.
-#[allow(clippy::type_complexity)]
-fn search<M: Model>(
-    model: &M,
-    part: &History,
-    steps_left: &mut u64,
-) -> Option<Option<(Vec<usize>, String, Vec<usize>)>> {
-    // A linearizable history is sequentially consistent, and the real-time search is far
-    // more constrained: try it first with a small share of the budget.
-    let mut quick = (*steps_left).min(QUICK_STEPS);
-    let before = quick;
-    let found = linearizable::Search::new(model, part).run(&mut quick);
-    *steps_left -= before - quick;
-    if matches!(found, Some(Found::Yes)) {
-        return Some(None);
-    }
-    let local = linearizable::relevant(part);
-    let ops: Vec<&Operation> = local.iter().map(|&i| part.op(i)).collect();
-    let mut clients = Clients::new(&ops);
-    let mut known_left: usize = clients.known.iter().map(Vec::len).sum();
+/// Checks one key's operations `ids`.
+fn check_key<M: Facts>(model: &M, history: &History, ids: Vec<OpId>, left: &mut u64) -> Outcome {
     let mut states = States::new(model);
-    let mut placed = Placed::new(ops.len(), |i| ops[i].ret().is_none());
-    let mut memo = Memo::new(ops.len());
-    let mut state: StateId = 0;
-    let mut path: Vec<u32> = Vec::new();
-    let mut best: (Vec<u32>, StateId, Vec<u32>) = (Vec::new(), 0, Vec::new());
-    let mut frames = vec![Frame {
-        candidates: clients.candidates(&placed, &ops),
-        tried: 0,
-        undo: None,
-    }];
-    best.2.clone_from(&frames[0].candidates);
-
-    while known_left > 0 {
-        if *steps_left == 0 {
-            return None;
-        }
-        *steps_left -= 1;
-        let Some(frame) = frames.last_mut() else {
-            break;
+    let prep = Prepared::plain(history, ids.clone()).reduce(&mut states, false);
+    if let Some(blame) = precheck::certain(&prep, &mut states) {
+        let len = prep.len() as u64;
+        let mut search = order::Search::new(prep, states).blaming(blame);
+        let mut steps = EVIDENCE_STEPS.max(4 * len).min(*left);
+        let found = match search.run(&mut steps) {
+            Some(found @ Found::No { .. }) => found,
+            _ => search.evidence(blame),
         };
-        if frame.tried == frame.candidates.len() {
-            let done = frames.pop().and_then(|f| f.undo);
-            if let Some((op, before)) = done {
-                placed.remove(op as usize);
-                path.pop();
-                state = before;
-                if clients.is_known(op) {
-                    clients.next[clients.client_of[op as usize]] -= 1;
-                    known_left += 1;
-                }
+        return Outcome::Violated(found);
+    }
+    let len = prep.len() as u64;
+    let mut sequential = order::Search::new(prep, states);
+    // The linearizability search, unless its pre-check already knows it would fail.
+    let mut lin_states = States::new(model);
+    let lin_prep = Prepared::plain(history, ids).reduce(&mut lin_states, true);
+    let mut lin = linearizable::certain(&lin_prep, &mut lin_states)
+        .is_none()
+        .then(|| linearizable::Search::new(lin_prep, lin_states));
+    let mut slice = FIRST_SLICE;
+    // The linearizability search's first turn is long enough for it to walk the whole
+    // history a few times: on a linearizable history it then decides at its own cost,
+    // without the sequential search's turns, which cost more per step.
+    let mut lin_slice = slice.max(LIN_FIRST_STEPS_PER_OP * len);
+    loop {
+        if let Some(search) = &mut lin {
+            let mut steps = lin_slice.min(*left);
+            lin_slice = slice.saturating_mul(2);
+            let before = steps;
+            let found = search.run(&mut steps);
+            *left -= before - steps;
+            match found {
+                Some(Found::Yes) => return Outcome::Holds,
+                // Not linearizable: the sequential search alone decides.
+                Some(Found::No { .. }) => lin = None,
+                None => {}
             }
-            continue;
         }
-        let op = frame.candidates[frame.tried];
-        frame.tried += 1;
-        let Some(next) = states.step(state, op, ops[op as usize]) else {
-            continue;
-        };
-        placed.insert(op as usize);
-        if !memo.insert(&placed, next) {
-            placed.remove(op as usize);
-            continue;
+        let mut steps = slice.min(*left);
+        let before = steps;
+        let found = sequential.run(&mut steps);
+        *left -= before - steps;
+        match found {
+            Some(Found::Yes) => return Outcome::Holds,
+            Some(found @ Found::No { .. }) => return Outcome::Violated(found),
+            None => {}
         }
-        if clients.is_known(op) {
-            clients.next[clients.client_of[op as usize]] += 1;
-            known_left -= 1;
+        if *left == 0 {
+            return Outcome::Undecided(match lin {
+                Some(_) => {
+                    "neither the search in real-time order nor the one in each client's order finished"
+                }
+                None => {
+                    "the history is not linearizable, and the search in each client's order did not finish"
+                }
+            });
         }
-        path.push(op);
-        frames.push(Frame {
-            candidates: clients.candidates(&placed, &ops),
-            tried: 0,
-            undo: Some((op, state)),
-        });
-        state = next;
-        if path.len() > best.0.len() {
-            best = (
-                path.clone(),
-                state,
-                frames[frames.len() - 1].candidates.clone(),
-            );
-        }
+        slice = slice.saturating_mul(2);
     }
-    if known_left == 0 {
-        return Some(None);
-    }
-    let (prefix, at, blocked) = best;
-    let to_part = |v: Vec<u32>| v.into_iter().map(|i| local[i as usize]).collect();
-    Some(Some((to_part(prefix), states.show(at), to_part(blocked))))
+}
+
+/// The verdict for a key whose search found no order.
+fn violation(history: &History, what: &str, found: Found) -> Verdict {
+    let Found::No {
+        prefix,
+        state,
+        blocked,
+    } = found
+    else {
+        unreachable!("only a search that found no order is a violation");
+    };
+    // Named by client, label and number: the times are the report's to show, in the
+    // history's own unit (milliseconds, or a log's line numbers).
+    let next: Vec<String> = blocked
+        .iter()
+        .map(|&i| {
+            let op = history.op(i);
+            format!("client {}'s {} (op {i})", op.client, op.label())
+        })
+        .collect();
+    let summary = format!(
+        "no order of the operations on {what} that keeps each client's own order \
+         explains what the clients saw. The longest such order places {} \
+         operation(s) and leaves {what} at {state}; none of the operations that \
+         could come next is legal there: {}.",
+        prefix.len(),
+        next.join("; ")
+    );
+    Verdict::Violated(Violation {
+        broken: "sequential consistency".into(),
+        summary,
+        evidence: Evidence::PartialOrder {
+            prefix,
+            state,
+            blocked,
+        },
+    })
 }

@@ -7,12 +7,13 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use testkit::history::millis;
 use testkit::report::{EventRecord, TraceRecord};
 
 use crate::xml::{attr, text};
 
 /// Pixels: the time column, a lane, a row.
-const LEFT: usize = 84;
+const LEFT: usize = 100;
 const LANE: usize = 120;
 const ROW: usize = 22;
 const TOP: usize = 36;
@@ -280,11 +281,6 @@ fn short(label: &str) -> String {
     format!("{kept}…")
 }
 
-/// Nanoseconds as milliseconds, to the microsecond.
-fn millis(at: u64) -> String {
-    format!("{}.{:03}ms", at / 1_000_000, at / 1_000 % 1_000)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,7 +331,7 @@ mod tests {
             "{svg}"
         );
         assert_eq!(svg.matches("class=\"message dropped\"").count(), 1, "{svg}");
-        assert!(svg.contains("dropped (partition) at 0.004ms"), "{svg}");
+        assert!(svg.contains("dropped (partition) at 0.004 ms"), "{svg}");
         assert!(svg.contains("partition {n0 n1} {n2}"), "{svg}");
         // Lanes: the client first, then the nodes.
         let c0 = svg.find(">c0<").unwrap();
@@ -346,9 +342,9 @@ mod tests {
     }
 
     #[test]
-    fn times_read_in_milliseconds() {
-        assert_eq!(millis(3_104_000), "3.104ms");
-        assert_eq!(millis(12_000_000_000), "12000.000ms");
+    fn times_read_in_milliseconds_and_labels_are_short() {
+        assert_eq!(millis(3_104_000).to_string(), "3.104 ms");
+        assert_eq!(millis(12_000_000_000).to_string(), "12000 ms");
         assert_eq!(short("Replicate(7)"), "Replicate");
         assert_eq!(short("Store { op: 1, tag: (2, 0) }"), "Store");
         assert_eq!(short("\"ack\""), "\"ack\"");

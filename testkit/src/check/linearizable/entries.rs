@@ -3,8 +3,6 @@
 //! the search backtracks. A vector of entries with index links rather than a
 //! `std::collections::LinkedList`, which cannot unlink from the middle in O(1).
 
-use crate::history::Operation;
-
 /// The link that points nowhere, and the `ret` of a return entry.
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -21,6 +19,13 @@ pub(crate) struct Entries {
     /// Per entry: the next entry in the list.
     pub(crate) next: Vec<u32>,
     prev: Vec<u32>,
+    /// Per operation with a known return: its call entry. Entries never move, so
+    /// comparing entries compares their places in the list.
+    pub(crate) call_at: Vec<u32>,
+    /// Per operation with a known return: its lane (see [`Entries::lanes`]).
+    pub(crate) lane: Vec<u32>,
+    /// How many lanes there are.
+    pub(crate) lanes: usize,
 }
 
 impl Entries {
@@ -34,16 +39,19 @@ impl Entries {
     /// such returns, so that instants at the same `t` are concurrent with each other.
     /// Sorting plain returns before plain calls without this rule put an instant's return
     /// before its own call, and no order could place it.
-    pub(crate) fn new(ops: &[&Operation]) -> Self {
+    ///
+    /// `times[i]` is operation `i`'s call and, when it has one, its return (or the
+    /// deadline that stands for it); operations without one are left out of the list.
+    pub(crate) fn new(times: &[(u64, Option<u64>)]) -> Self {
         const RETURN: u8 = 0;
         const INSTANT_CALL: u8 = 1;
         const INSTANT_RETURN: u8 = 2;
         const CALL: u8 = 3;
-        let mut events: Vec<(u64, u8, u32)> = Vec::with_capacity(ops.len() * 2);
-        for (i, op) in ops.iter().enumerate() {
-            if let Some(r) = op.ret() {
-                let instant = r == op.call;
-                events.push((op.call, if instant { INSTANT_CALL } else { CALL }, i as u32));
+        let mut events: Vec<(u64, u8, u32)> = Vec::with_capacity(times.len() * 2);
+        for (i, &(call, ret)) in times.iter().enumerate() {
+            if let Some(r) = ret {
+                let instant = r == call;
+                events.push((call, if instant { INSTANT_CALL } else { CALL }, i as u32));
                 events.push((r, if instant { INSTANT_RETURN } else { RETURN }, i as u32));
             }
         }
@@ -55,8 +63,11 @@ impl Entries {
             ret: vec![NONE; n + 2],
             next: (1..=n as u32 + 2).collect(),
             prev: (0..n as u32 + 2).map(|e| e.wrapping_sub(1)).collect(),
+            call_at: vec![NONE; times.len()],
+            lane: vec![NONE; times.len()],
+            lanes: 0,
         };
-        let mut ret_at = vec![NONE; ops.len()];
+        let mut ret_at = vec![NONE; times.len()];
         for (e, &(_, kind, op)) in events.iter().enumerate() {
             if kind == RETURN || kind == INSTANT_RETURN {
                 ret_at[op as usize] = e as u32;
@@ -65,8 +76,10 @@ impl Entries {
         for (e, &(_, kind, op)) in events.iter().enumerate() {
             if kind == CALL || kind == INSTANT_CALL {
                 list.ret[e] = ret_at[op as usize];
+                list.call_at[op as usize] = e as u32;
             }
         }
+        list.assign_lanes();
         // Link head -> 0 -> ... -> n-1 -> tail.
         let (head, tail) = (n as u32, n as u32 + 1);
         list.next[head as usize] = if n == 0 { tail } else { 0 };
@@ -78,6 +91,29 @@ impl Entries {
         list.prev[tail as usize] = if n == 0 { head } else { n as u32 - 1 };
         list.prev[head as usize] = NONE;
         list
+    }
+
+    /// Gives every operation in the list a lane: operations open at the same point of
+    /// the list get different lanes, and there are as few lanes as the most operations
+    /// ever open at once (at most one per client, for well-formed histories).
+    ///
+    /// The memo describes a configuration by its first remaining return and the lanes of
+    /// the operations still unplaced before it, a few words however long the history,
+    /// instead of a bit per operation: see [`super::wgl`].
+    fn assign_lanes(&mut self) {
+        let n = self.op.len() - 2;
+        let mut free: Vec<u32> = Vec::new();
+        for e in 0..n {
+            let op = self.op[e] as usize;
+            if self.ret[e] != NONE {
+                self.lane[op] = free.pop().unwrap_or_else(|| {
+                    self.lanes += 1;
+                    self.lanes as u32 - 1
+                });
+            } else {
+                free.push(self.lane[op]);
+            }
+        }
     }
 
     fn head(&self) -> u32 {
@@ -92,6 +128,14 @@ impl Entries {
     /// Whether `e` is a call entry.
     pub(crate) fn is_call(&self, e: u32) -> bool {
         self.ret[e as usize] != NONE
+    }
+
+    /// The return entry of operation `op` (`NONE` when it has none).
+    pub(crate) fn ret_of(&self, op: usize) -> u32 {
+        match self.call_at[op] {
+            NONE => NONE,
+            e => self.ret[e as usize],
+        }
     }
 
     /// Takes `e` out of the list; it remembers its neighbours.

@@ -1,5 +1,11 @@
-//! A fast test for one certain kind of violation, run before the search.
+//! Fast tests for two certain kinds of violation, run before the search.
 //!
+//! **A value nobody wrote.** An operation that must be placed needs a value (a read
+//! returned it, a swap started from it) that is not the initial state and that no
+//! operation called before it returned could write: no order explains it. The
+//! search would find this only after trying every order of everything before it.
+//!
+//! **A stale read.**
 //! In an exact model (see [`Facts::exact`]), suppose value `v` has one possible writer
 //! `w`, and an operation `r` needs `v` (a read that returned it, a cas that swapped from
 //! it). If some operation `x` that certainly changed the state (a completed write, a
@@ -13,62 +19,85 @@
 //! at the end of a long history is hopeless. Strict inequalities on times keep the test
 //! sound however ties are ordered.
 
-use std::collections::HashMap;
-
-use crate::history::{Operation, Output};
+use crate::check::search::{StateId, States};
+use crate::history::Output;
 
 use super::facts::Facts;
+use super::reduce::Prepared;
 
-/// Whether `op` certainly took effect and left the state at [`Facts::writes`]: a
-/// completed write or a swapped cas.
-fn changes<M: Facts>(model: &M, op: &Operation) -> bool {
+/// Whether operation `i` certainly took effect and left the state at [`Facts::writes`]:
+/// a completed write or a swapped cas.
+fn changes<M: Facts>(model: &M, prep: &Prepared<'_>, i: usize) -> bool {
+    let op = prep.ops[i];
     let done = matches!(op.output(), Some(Output::Done | Output::Swapped(true)));
-    done && model.writes(op).is_some()
+    done && prep.deadline[i].is_some() && model.writes(op).is_some()
 }
 
 /// The index of an operation that no order can explain, found as described above (the
-/// first to return, if several), or `None`. Only exact models are checked; `ops` holds
-/// no failed operations.
-pub(crate) fn stale<M: Facts>(model: &M, ops: &[Operation]) -> Option<usize> {
+/// first to return, if several), or `None`. Only exact models are checked; failed
+/// operations are already left out.
+pub(crate) fn certain<M: Facts>(prep: &Prepared<'_>, states: &mut States<'_, M>) -> Option<usize> {
+    let model = states.model();
     if !model.exact() {
         return None;
     }
-    // Every possible writer of each value, unknown outcomes included.
-    let mut writers: HashMap<M::State, Vec<usize>> = HashMap::new();
-    for (i, op) in ops.iter().enumerate() {
-        if let Some(w) = model.writes(op) {
-            writers.entry(w).or_default().push(i);
+    const NONE: StateId = StateId::MAX;
+    let needs: Vec<StateId> = prep
+        .ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| match model.needs(op) {
+            Some(s) if prep.deadline[i].is_some() => states.intern(s),
+            _ => NONE,
+        })
+        .collect();
+    let writes: Vec<StateId> = prep
+        .ops
+        .iter()
+        .map(|op| model.writes(op).map_or(NONE, |s| states.intern(s)))
+        .collect();
+    // Per state: how many operations could write it, the earliest call among them, and
+    // the one writer when there is one.
+    let n = states.len();
+    let (mut count, mut first_call, mut writer) =
+        (vec![0u32; n], vec![u64::MAX; n], vec![0usize; n]);
+    for (i, &w) in writes.iter().enumerate() {
+        if w != NONE {
+            let w = w as usize;
+            count[w] += 1;
+            first_call[w] = first_call[w].min(prep.ops[i].call);
+            writer[w] = i;
         }
     }
     // Certain state changes by call time, with the earliest return from each on.
-    let mut changers: Vec<(u64, u64, usize)> = ops
-        .iter()
-        .enumerate()
-        .filter(|(_, op)| changes(model, op))
-        .filter_map(|(i, op)| Some((op.call, op.ret()?, i)))
+    let mut changers: Vec<(u64, u64)> = (0..prep.len())
+        .filter(|&i| changes(model, prep, i))
+        .filter_map(|i| Some((prep.ops[i].call, prep.deadline[i]?)))
         .collect();
     changers.sort_unstable();
     let mut earliest = vec![u64::MAX; changers.len() + 1];
     for k in (0..changers.len()).rev() {
         earliest[k] = earliest[k + 1].min(changers[k].1);
     }
-    let init = model.init();
     let mut found: Option<(u64, usize)> = None;
-    for (i, op) in ops.iter().enumerate() {
-        let (Some(v), Some(ret)) = (model.needs(op), op.ret()) else {
+    for (i, &v) in needs.iter().enumerate() {
+        let (Some(ret), true) = (prep.deadline[i], v != NONE) else {
             continue;
         };
-        // Changes must be called after this time (`None`: any time).
-        let after = match writers.get(&v).map(Vec::as_slice) {
-            None if v == init => None,
-            Some(&[w]) if v != init => match ops[w].ret() {
-                Some(t) => Some(t),
-                None => continue,
-            },
-            _ => continue,
+        let (call, v) = (prep.ops[i].call, v as usize);
+        let unwritten = v != 0 && first_call[v] > ret;
+        // Certain changes called after this time (`None`: any time) leave the state
+        // away from `v` for good.
+        let after = match count[v] {
+            0 if v == 0 => Some(None),
+            1 if v != 0 => prep.deadline[writer[v]].map(Some),
+            _ => None,
         };
-        let from = after.map_or(0, |t| changers.partition_point(|&(call, _, _)| call <= t));
-        if earliest[from] < op.call && found.is_none_or(|(r, _)| ret < r) {
+        let stale = after.is_some_and(|after| {
+            let from = after.map_or(0, |t| changers.partition_point(|&(c, _)| c <= t));
+            earliest[from] < call
+        });
+        if (unwritten || stale) && found.is_none_or(|(r, _)| ret < r) {
             found = Some((ret, i));
         }
     }

@@ -5,8 +5,8 @@
 //! of several keys in turns, a slice of steps each: one key whose search is hard must not
 //! starve a key whose violation would be found at once.
 //!
-//! Three refinements of the plain walk, each sound for the reason given where it is
-//! applied:
+//! Refinements of the plain walk, each sound for the reason given where it is applied
+//! and in `docs/src/checkers.md`:
 //!
 //! - **Observers first, without choice.** A completed read, or a cas that reported not
 //!   swapping, never changes the state. When one can go next and is legal, it is placed
@@ -17,20 +17,28 @@
 //! - **Optional operations last.** Operations of unknown outcome are kept out of the
 //!   list. They never force anything to happen before them, and trying them early sends
 //!   the search down long paths that place them for nothing. They are tried only when no
-//!   operation with a known outcome can go next: when the walk reaches a return.
-//!   Together with the memo's rule that placing fewer of them covers placing more (see
-//!   [`crate::check::search::Memo`]), this keeps histories with many timeouts tractable.
-//! - **Value facts** (for models that give them, see [`Facts`]): a placement that
-//!   strands an operation needing the current state is refused, and states nobody will
-//!   look at again share one memo key (see [`Watch`]).
+//!   operation with a known outcome can go next: when the walk reaches a return. One
+//!   that would change nothing is not tried at all: leaving it out does the same.
+//! - **Value facts** (see [`Facts`]): a placement that strands an operation is refused
+//!   (see [`Search::strands`]), and states nobody will look at again share one memo key
+//!   (see [`Watch`]).
+//! - **A memo in a few words.** The search only ever places an operation whose call
+//!   comes before the first return left in the list. So in any configuration every
+//!   operation that returned before that first return is placed, nothing called after it
+//!   is, and the rest are the operations open at that moment, one per lane (see
+//!   [`Entries::lanes`]). The first return left and the lanes of the operations still
+//!   unplaced before it describe the placed set exactly, in one word per 64 lanes rather
+//!   than one bit per operation of the history: the memo's keys no longer grow with the
+//!   history. The memo keeps only configurations that failed (see [`Memo`]).
+//! - **Evidence only.** When a violation is already certain (see `precheck`), the search
+//!   only looks for evidence and stops as soon as it reaches the operation to blame.
 
-use crate::check::search::{Memo, Placed, StateId, States};
-use crate::history::{Action, History, Operation, Output};
-use crate::model::Model;
+use crate::check::search::{Bits, Memo, StateId, States};
+use crate::history::{Action, OpId, Operation, Output};
 
 use super::entries::Entries;
 use super::facts::Facts;
-use super::relevant;
+use super::reduce::Prepared;
 use super::watch::Watch;
 
 /// The result of searching one key.
@@ -38,11 +46,11 @@ pub(crate) enum Found {
     /// An order exists.
     Yes,
     /// None exists: the longest order found, the state after it, and the operations that
-    /// cannot follow it (indices into the part searched).
+    /// cannot follow it (ids in the history checked).
     No {
-        prefix: Vec<usize>,
+        prefix: Vec<OpId>,
         state: String,
-        blocked: Vec<usize>,
+        blocked: Vec<OpId>,
     },
 }
 
@@ -51,11 +59,12 @@ pub(crate) enum Found {
 enum Cursor {
     /// Looking, from this entry, for an observer that is legal now.
     Observers(u32),
-    /// Looking, from this entry, for any other operation that is legal now.
-    Main(u32),
-    /// Trying optional operations, from index `.0` of the sorted list, that were called
-    /// before time `.1` (the first remaining return).
-    Optional(usize, u64),
+    /// Trying the other operations that can go next, most urgent first, from those of
+    /// this urgency or later (see [`Search::next_main`]).
+    Main(u64),
+    /// Trying optional operations, from this node of the unplaced ones, that were
+    /// called before the time given (the first remaining return).
+    Optional(u32, u64),
 }
 
 /// How an operation was placed, to undo it and resume after it.
@@ -64,7 +73,7 @@ enum Placement {
     /// An observer placed without choice: undoing it undoes its configuration too.
     Forced(u32),
     Known(u32),
-    Optional(usize, u64),
+    Optional(u32, u64),
 }
 
 /// What trying to place an operation came to.
@@ -87,40 +96,153 @@ struct Record {
     culprit: Option<u32>,
 }
 
+/// The operations of unknown outcome still unplaced, by call time, linked both ways so
+/// that placing one and taking it back are O(1) and a scan skips the placed ones.
+/// Node `len` is the head and `len + 1` the tail.
+struct Unplaced {
+    /// Per node: the operation.
+    op: Vec<u32>,
+    next: Vec<u32>,
+    prev: Vec<u32>,
+}
+
+impl Unplaced {
+    fn new(ops: Vec<u32>) -> Self {
+        let n = ops.len() as u32;
+        let mut list = Unplaced {
+            op: ops,
+            next: (1..=n + 2).collect(),
+            prev: (0..n + 2).map(|i| i.wrapping_sub(1)).collect(),
+        };
+        let (head, tail) = (n, n + 1);
+        list.next[head as usize] = if n == 0 { tail } else { 0 };
+        if n > 0 {
+            list.prev[0] = head;
+            list.next[n as usize - 1] = tail;
+        }
+        list.prev[tail as usize] = if n == 0 { head } else { n - 1 };
+        list
+    }
+
+    fn first(&self) -> u32 {
+        self.next[self.op.len()]
+    }
+
+    fn is_end(&self, node: u32) -> bool {
+        node as usize >= self.op.len()
+    }
+
+    fn unlink(&mut self, node: u32) {
+        let (p, n) = (self.prev[node as usize], self.next[node as usize]);
+        self.next[p as usize] = n;
+        self.prev[n as usize] = p;
+    }
+
+    fn relink(&mut self, node: u32) {
+        let (p, n) = (self.prev[node as usize], self.next[node as usize]);
+        self.next[p as usize] = node;
+        self.prev[n as usize] = node;
+    }
+}
+
 /// The state of one key's search, paused between slices of steps.
-pub(crate) struct Search<'a, M: Model> {
-    /// The caller's indices of the operations searched.
-    local: Vec<usize>,
+pub(crate) struct Search<'a, M: Facts> {
+    /// Per operation: its id in the history checked.
+    ids: Vec<OpId>,
     ops: Vec<&'a Operation>,
+    /// Per operation: its return or the deadline standing for it; `None`: optional.
+    deadline: Vec<Option<u64>>,
     /// Per operation: whether it is an observer (see the module docs).
     observer: Vec<bool>,
+    /// Per operation with a known return: the first return entry among it and the
+    /// operations that need the state it writes.
+    group: Vec<u32>,
+    /// Per operation: whether it certainly changes the state (exact models: a
+    /// completed write or a swap that succeeded).
+    changes: Vec<bool>,
+    /// Per operation: its class of equal effects (see [`Search::next_main`]), or
+    /// [`NO_CLASS`].
+    class: Vec<u32>,
+    /// Per class: the stamp of the last scan that saw it, and the earliest return entry
+    /// among its operations that can go next in that scan.
+    class_seen: Vec<(u64, u32)>,
+    scan: u64,
     list: Entries,
-    /// Operations of unknown outcome, by call time.
-    optional: Vec<u32>,
+    unplaced: Unplaced,
+    optional_placed: Bits,
     returns_left: usize,
-    model: &'a M,
     states: States<'a, M>,
-    watch: Option<Watch>,
-    /// [`Facts::reaches`], when the model gives facts.
-    reaches: Option<Reaches<M>>,
-    placed: Placed,
+    watch: Watch,
+    placed: Bits,
     memo: Memo,
+    /// The exact part of the current memo key, rebuilt in place.
+    key: Vec<u64>,
     state: StateId,
     /// The placements so far, with the state before each.
     stack: Vec<(Placement, StateId)>,
-    /// The longest order found so far, where it is on the stack; copied into `best` only when the search first backs away from it.
+    /// The longest order found so far, where it is on the stack; copied into `best`
+    /// only when the search first backs away from it.
     record: Record,
     record_unsaved: bool,
+    /// How long a start of `best.0` is known to equal the stack: the search has not
+    /// backed below it since `best` was saved. Saving copies only the rest, so that a
+    /// search that keeps finding a longer order a step at a time does not copy the
+    /// whole order each time.
+    agree: usize,
     /// The longest order found, the state after it, and the operation to blame, if known.
     best: (Vec<u32>, StateId, Option<u32>),
     cursor: Cursor,
+    /// When a violation is certain: the operation to blame (see the module docs).
+    target: Option<u32>,
+    /// Set when the search found its target and the evidence is in `best`.
+    reached: bool,
+    /// Set when, looking for evidence, a placement would strand the target: the
+    /// stranding rule is off from then on (see [`Search::try_place`]).
+    lenient: bool,
 }
 
-/// How [`Facts::reaches`] is kept by a search that is generic over any [`Model`].
-type Reaches<M> = fn(&M, &<M as Model>::State, &<M as Model>::State) -> bool;
+/// The class of an operation that shares its effects with no other (see
+/// [`Search::next_main`]).
+const NO_CLASS: u32 = u32::MAX;
 
-/// How many of the earliest returns [`Search::dooms`] looks at.
-const LOOKAHEAD: usize = 4;
+/// Per operation, a class shared by the operations with equal effects in every state:
+/// in an exact model, the completed writes and successful swaps with the same
+/// [`Facts::mentions`] and [`Facts::writes`] (see [`Search::next_main`]); [`NO_CLASS`]
+/// for the rest. Also how many classes there are.
+fn classes<M: Facts>(prep: &Prepared<'_>, states: &mut States<'_, M>) -> (Vec<u32>, usize) {
+    let model = states.model();
+    let mut ids: hashbrown::HashMap<(StateId, StateId), u32> = hashbrown::HashMap::new();
+    let mut class = vec![NO_CLASS; prep.len()];
+    if !model.exact() {
+        return (class, 0);
+    }
+    for (i, op) in prep.ops.iter().enumerate() {
+        let certain = matches!(op.output(), Some(Output::Done | Output::Swapped(true)));
+        let Some(w) = model
+            .writes(op)
+            .filter(|_| certain && prep.deadline[i].is_some())
+        else {
+            continue;
+        };
+        let w = states.intern(w);
+        let m = model
+            .mentions(op)
+            .map_or(StateId::MAX, |m| states.intern(m));
+        let next = ids.len() as u32;
+        class[i] = *ids.entry((m, w)).or_insert(next);
+    }
+    (class, ids.len())
+}
+
+/// How many of the earliest returns [`Search::strands`] looks at.
+const LOOKAHEAD: usize = 8;
+
+/// How many of the earliest returns rule 3 of [`Search::strands`] looks at.
+const FAR: usize = 64;
+
+/// Beyond this many operations needing a state, [`Search::strands`] does not look for
+/// the last one called (rule 3 is for values read a few times).
+const MANY: usize = 64;
 
 /// Whether `op` never changes the state, whatever the model: a completed read or a cas
 /// that reported not swapping.
@@ -131,43 +253,65 @@ fn is_observer(op: &Operation) -> bool {
     )
 }
 
-impl<'a, M: Model> Search<'a, M> {
-    /// A search over the operations of `part` that matter (see [`relevant`]), without
-    /// value facts.
-    pub(crate) fn new(model: &'a M, part: &'a History) -> Self {
-        let local = relevant(part);
-        let ops: Vec<&Operation> = local.iter().map(|&i| part.op(i)).collect();
-        Self::build(model, ops, local, |_, _| None)
-    }
-
-    fn build(
-        model: &'a M,
-        ops: Vec<&'a Operation>,
-        local: Vec<usize>,
-        watch: impl FnOnce(&[&Operation], &mut States<'a, M>) -> Option<Watch>,
-    ) -> Self {
-        let list = Entries::new(&ops);
-        let returns = ops.iter().filter(|o| o.ret().is_some()).count();
-        let mut optional: Vec<u32> = (0..ops.len() as u32)
-            .filter(|&i| ops[i as usize].ret().is_none())
+impl<'a, M: Facts> Search<'a, M> {
+    /// A search over `prep`, whose states `states` interned.
+    pub(crate) fn new(prep: Prepared<'a>, mut states: States<'a, M>) -> Self {
+        let list = Entries::new(&prep.times());
+        let (class, class_count) = classes(&prep, &mut states);
+        let n = prep.len();
+        let returns = prep.deadline.iter().filter(|d| d.is_some()).count();
+        let mut optional: Vec<u32> = (0..n as u32)
+            .filter(|&i| prep.deadline[i as usize].is_none())
             .collect();
-        optional.sort_by_key(|&i| (ops[i as usize].call, i));
-        let placed = Placed::new(ops.len(), |i| ops[i].ret().is_none());
-        let mut states = States::new(model);
-        let watch = watch(&ops, &mut states);
+        optional.sort_by_key(|&i| (prep.ops[i as usize].call, i));
+        let deadline = &prep.deadline;
+        let watch = Watch::new(
+            states.model(),
+            &prep.ops,
+            |i| deadline[i],
+            |i| u64::from(list.call_at[i]),
+            &mut states,
+        );
+        states.attach(&prep.ops);
+        let group = (0..n)
+            .map(|i| {
+                let own = list.ret_of(i);
+                let Some(w) = states
+                    .model()
+                    .writes(prep.ops[i])
+                    .and_then(|w| states.find(&w))
+                else {
+                    return own;
+                };
+                let needers = watch.needers(w).iter();
+                needers
+                    .map(|&r| list.ret_of(r as usize))
+                    .fold(own, u32::min)
+            })
+            .collect();
+        let optional_placed = Bits::new(optional.len());
+        let exact_width = 1 + list.lanes.div_ceil(64);
         Search {
-            memo: Memo::new(ops.len()),
+            memo: Memo::new(exact_width, optional_placed.words().len()),
+            key: vec![0; exact_width],
             cursor: Cursor::Observers(list.first()),
-            observer: ops.iter().map(|o| is_observer(o)).collect(),
-            local,
+            observer: prep.ops.iter().map(|o| is_observer(o)).collect(),
+            group,
+            changes: prep
+                .ops
+                .iter()
+                .map(|o| matches!(o.output(), Some(Output::Done | Output::Swapped(true))))
+                .collect(),
+            class,
+            class_seen: vec![(0, 0); class_count],
+            scan: 0,
+            unplaced: Unplaced::new(optional),
+            optional_placed,
             list,
-            optional,
             returns_left: returns,
-            model,
             states,
             watch,
-            reaches: None,
-            placed,
+            placed: Bits::new(n),
             state: 0,
             stack: Vec::new(),
             record: Record {
@@ -179,17 +323,31 @@ impl<'a, M: Model> Search<'a, M> {
             },
             best: (Vec::new(), 0, None),
             record_unsaved: false,
-            ops,
+            agree: 0,
+            target: None,
+            reached: false,
+            lenient: false,
+            ids: prep.ids,
+            ops: prep.ops,
+            deadline: prep.deadline,
         }
     }
 
+    /// The same search, looking only for evidence against operation `blame` (an index
+    /// into the operations searched), whose violation is certain.
+    pub(crate) fn blaming(mut self, blame: usize) -> Self {
+        self.target = Some(blame as u32);
+        self
+    }
+
     /// Runs at most `*steps` steps, counting them down; `None` when it paused undecided.
+    /// A step is a placement or a move back; looking at an operation that cannot go next
+    /// is not one.
     pub(crate) fn run(&mut self, steps: &mut u64) -> Option<Found> {
         while self.returns_left > 0 {
-            if *steps == 0 {
-                return None;
+            if self.reached {
+                return Some(self.not_found());
             }
-            *steps -= 1;
             match self.cursor {
                 Cursor::Observers(e) if self.list.is_call(e) => {
                     let op = self.list.op[e as usize];
@@ -198,51 +356,89 @@ impl<'a, M: Model> Search<'a, M> {
                         self.cursor = next;
                         continue;
                     }
+                    if *steps == 0 {
+                        return None;
+                    }
                     self.cursor = match self.try_place(op, Placement::Forced(e)) {
-                        Try::Placed => Cursor::Observers(self.list.first()),
+                        Try::Placed => {
+                            *steps -= 1;
+                            Cursor::Observers(self.list.first())
+                        }
                         Try::Illegal => next,
                         // The configuration with it placed failed before, so this one
                         // fails too (see the module docs).
-                        Try::Covered => match self.backtrack() {
-                            true => continue,
-                            false => return Some(self.not_found()),
-                        },
+                        Try::Covered => {
+                            *steps -= 1;
+                            match self.backtrack() {
+                                true => continue,
+                                false => return Some(self.not_found()),
+                            }
+                        }
                     };
                 }
-                Cursor::Observers(_) => self.cursor = Cursor::Main(self.list.first()),
-                Cursor::Main(e) if self.list.is_call(e) => {
+                Cursor::Observers(_) => self.cursor = Cursor::Main(0),
+                Cursor::Main(from) => {
+                    let (candidate, e) = self.next_main(from);
+                    if let Some(c) = candidate {
+                        let op = self.list.op[c as usize];
+                        if *steps == 0 {
+                            return None;
+                        }
+                        let next = Cursor::Main(self.urgency(c) + 1);
+                        self.cursor = match self.try_place(op, Placement::Known(c)) {
+                            Try::Placed => {
+                                *steps -= 1;
+                                Cursor::Observers(self.list.first())
+                            }
+                            Try::Illegal => next,
+                            Try::Covered => {
+                                *steps -= 1;
+                                next
+                            }
+                        };
+                        continue;
+                    }
                     let op = self.list.op[e as usize];
-                    // Observers that could go next were all illegal here.
-                    let placed = !self.observer[op as usize]
-                        && matches!(self.try_place(op, Placement::Known(e)), Try::Placed);
-                    self.cursor = if placed {
-                        Cursor::Observers(self.list.first())
-                    } else {
-                        Cursor::Main(self.list.next[e as usize])
-                    };
-                }
-                Cursor::Main(e) => {
+                    if self.target == Some(op) {
+                        // Everything that had to come before the operation to blame is
+                        // placed, and it cannot go next: that is the evidence.
+                        self.reach();
+                        continue;
+                    }
                     // Nothing with a known outcome can go before this return.
-                    self.cursor = Cursor::Optional(0, self.list.time[e as usize]);
+                    let first = self.unplaced.first();
+                    self.cursor = Cursor::Optional(first, self.list.time[e as usize]);
                 }
-                Cursor::Optional(i, deadline) => {
-                    let candidate = self.optional.get(i).copied();
-                    let Some(op) = candidate.filter(|&op| self.ops[op as usize].call < deadline)
-                    else {
+                Cursor::Optional(at, deadline) => {
+                    let candidate = Some(at).filter(|&at| !self.unplaced.is_end(at));
+                    let Some(node) = candidate.filter(|&at| {
+                        let op = self.unplaced.op[at as usize];
+                        self.ops[op as usize].call < deadline
+                    }) else {
+                        if *steps == 0 {
+                            return None;
+                        }
+                        *steps -= 1;
                         if !self.backtrack() {
                             return Some(self.not_found());
                         }
                         continue;
                     };
-                    let placed = !self.placed.contains(op as usize)
-                        && matches!(
-                            self.try_place(op, Placement::Optional(i, deadline)),
-                            Try::Placed
-                        );
-                    self.cursor = if placed {
-                        Cursor::Observers(self.list.first())
-                    } else {
-                        Cursor::Optional(i + 1, deadline)
+                    let op = self.unplaced.op[node as usize];
+                    let next = Cursor::Optional(self.unplaced.next[node as usize], deadline);
+                    if *steps == 0 {
+                        return None;
+                    }
+                    self.cursor = match self.try_place(op, Placement::Optional(node, deadline)) {
+                        Try::Placed => {
+                            *steps -= 1;
+                            Cursor::Observers(self.list.first())
+                        }
+                        Try::Illegal => next,
+                        Try::Covered => {
+                            *steps -= 1;
+                            next
+                        }
                     };
                 }
             }
@@ -250,39 +446,96 @@ impl<'a, M: Model> Search<'a, M> {
         Some(Found::Yes)
     }
 
-    /// Places `op` if the model and the value facts allow it and the memo has not covered
-    /// the result.
+    /// The next operation to try that is not an observer: of those that can go next
+    /// (called before the first return left) and at least as urgent as `from`, the most
+    /// urgent, by its call entry; and the first return left.
+    ///
+    /// An operation's urgency is the first return among it and the operations that need
+    /// what it writes, then its own return (see [`Search::urgency`]): a write whose
+    /// readers must return soon is the one to place before another. Trying them in order
+    /// of their calls instead made the search back up every few operations with 64
+    /// clients: with unique values, a write and its readers must stay together in any
+    /// order, and the group that must finish first is the one whose first return comes
+    /// first.
+    ///
+    /// Of several operations that can go next with equal effects in every state (see
+    /// [`classes`]), only the one that returns first is tried: in any order that places
+    /// another one `b` of them now, exchanging `b` with the first one `a` gives an order
+    /// too. Every state along it is the same; `a` can go now; and `b` takes `a`'s later
+    /// place, which nothing before it had to follow, since what `b` must precede `a`
+    /// must precede too (`a` returns no later). With five repeated values and 64 clients
+    /// most writes that can go next have such a twin, and trying each made the search
+    /// explore the same orders dozens of times over.
+    fn next_main(&mut self, from: u64) -> (Option<u32>, u32) {
+        self.scan += 1;
+        let scan = self.scan;
+        let mut e = self.list.first();
+        while self.list.is_call(e) {
+            let op = self.list.op[e as usize] as usize;
+            let class = self.class[op];
+            if class != NO_CLASS {
+                let ret = self.list.ret[e as usize];
+                let seen = &mut self.class_seen[class as usize];
+                if seen.0 != scan || ret < seen.1 {
+                    *seen = (scan, ret);
+                }
+            }
+            e = self.list.next[e as usize];
+        }
+        let mut best: Option<(u64, u32)> = None;
+        let mut e = self.list.first();
+        while self.list.is_call(e) {
+            let op = self.list.op[e as usize];
+            let class = self.class[op as usize];
+            let twin =
+                class != NO_CLASS && self.class_seen[class as usize].1 != self.list.ret[e as usize];
+            if !self.observer[op as usize] && !twin {
+                let u = self.urgency(e);
+                if u >= from && best.is_none_or(|(b, _)| u < b) {
+                    best = Some((u, e));
+                }
+            }
+            e = self.list.next[e as usize];
+        }
+        (best.map(|b| b.1), e)
+    }
+
+    /// The urgency of the operation with call entry `e`: its group's first return (see
+    /// `group`), then its own return entry, as one number that orders them.
+    fn urgency(&self, e: u32) -> u64 {
+        let op = self.list.op[e as usize] as usize;
+        (u64::from(self.group[op]) << 32) | u64::from(self.list.ret[e as usize])
+    }
+
+    /// Places `op` if the model and the value facts allow it and no failed configuration
+    /// covers the result.
     fn try_place(&mut self, op: u32, how: Placement) -> Try {
         let Some(next) = self.states.step(self.state, op, self.ops[op as usize]) else {
             return Try::Illegal;
         };
-        if next != self.state
-            && let Some(culprit) = self.strands(op, next)
-        {
-            self.note_refusal(op, next, culprit);
+        if next == self.state && matches!(how, Placement::Optional(..)) {
+            // An optional operation that changes nothing: leaving it out does the same.
             return Try::Illegal;
         }
-        self.placed.insert(op as usize);
-        let key = match &mut self.watch {
-            Some(watch) => {
-                watch.place(op as usize);
-                watch.key(next)
+        if next != self.state
+            && !self.lenient
+            && let Some(culprit) = self.strands(op, next)
+        {
+            if self.target == Some(culprit) {
+                // The evidence sought is near: from here on the search places what is
+                // legal without this rule, so that the order it reports goes on to
+                // everything that must come before the operation to blame (a stale
+                // read's evidence then shows the overwrite), not just to this step.
+                self.lenient = true;
+            } else {
+                self.note_refusal(op, next, culprit);
+                return Try::Illegal;
             }
-            None => next,
-        };
-        if !self.memo.insert(&self.placed, key) {
-            self.placed.remove(op as usize);
-            if let Some(watch) = &mut self.watch {
-                watch.unplace(op as usize);
-            }
-            return Try::Covered;
         }
-        self.stack.push((how, self.state));
-        self.state = next;
-        if let Placement::Known(e) | Placement::Forced(e) = how {
-            self.list.unlink(e);
-            self.list.unlink(self.list.ret[e as usize]);
-            self.returns_left -= 1;
+        self.apply(op, how, next);
+        if self.returns_left > 0 && self.failed_before() {
+            self.undo();
+            return Try::Covered;
         }
         if self.stack.len() > self.record.length {
             self.record = Record {
@@ -297,37 +550,171 @@ impl<'a, M: Model> Search<'a, M> {
         Try::Placed
     }
 
-    /// Whether moving to state `next` by placing `op` strands an operation, and which:
-    /// one that needs the state being left, which nothing could bring back, or one of the
-    /// first few to return that needs a state which can neither be written again nor
-    /// grown into from `next`. Looking at the first few returns, not all, keeps this
-    /// cheap; it is the next read that a wrong append or write usually strands.
+    fn apply(&mut self, op: u32, how: Placement, next: StateId) {
+        self.placed.insert(op as usize);
+        self.watch.place(op as usize);
+        self.stack.push((how, self.state));
+        self.state = next;
+        match how {
+            Placement::Known(e) | Placement::Forced(e) => {
+                self.list.unlink(e);
+                self.list.unlink(self.list.ret[e as usize]);
+                self.returns_left -= 1;
+            }
+            Placement::Optional(node, _) => {
+                self.unplaced.unlink(node);
+                self.optional_placed.insert(node as usize);
+            }
+        }
+    }
+
+    /// Takes back the last placement; returns it.
+    fn undo(&mut self) -> Placement {
+        let (how, before) = self.stack.pop().expect("a placement to undo");
+        self.agree = self.agree.min(self.stack.len());
+        let op = self.op_of(how) as usize;
+        self.placed.remove(op);
+        self.watch.unplace(op);
+        self.state = before;
+        match how {
+            Placement::Known(e) | Placement::Forced(e) => {
+                self.list.relink(self.list.ret[e as usize]);
+                self.list.relink(e);
+                self.returns_left += 1;
+            }
+            Placement::Optional(node, _) => {
+                self.unplaced.relink(node);
+                self.optional_placed.remove(node as usize);
+            }
+        }
+        how
+    }
+
+    /// Fills `self.key` with the exact part of the current configuration's memo key:
+    /// the first return left and the state in one word, then the lanes of the operations
+    /// still unplaced before that return (see the module docs).
+    fn fill_key(&mut self) {
+        self.key.iter_mut().for_each(|w| *w = 0);
+        let mut e = self.list.first();
+        while self.list.is_call(e) {
+            let lane = self.list.lane[self.list.op[e as usize] as usize] as usize;
+            self.key[1 + lane / 64] |= 1 << (lane % 64);
+            e = self.list.next[e as usize];
+        }
+        let state = self.watch.key(self.state);
+        self.key[0] = u64::from(e) | (u64::from(state) << 32);
+    }
+
+    /// Whether a configuration that failed covers the current one.
+    fn failed_before(&mut self) -> bool {
+        self.fill_key();
+        self.memo.covers(&self.key, self.optional_placed.words())
+    }
+
+    /// Records the current configuration as failed.
+    fn remember_failure(&mut self) {
+        self.fill_key();
+        self.memo.insert(&self.key, self.optional_placed.words());
+    }
+
+    /// Whether moving to state `next` by placing `op` strands an operation, and which.
+    ///
+    /// An operation that must be placed and needs a state (a read, a swap) can only be
+    /// placed while the state is that one. Placing `op` is refused when afterwards:
+    ///
+    /// 1. an operation still needs the state being left and nothing unplaced could
+    ///    bring it back; or
+    /// 2. one of the first few operations left to return needs a state other than
+    ///    `next` that `next` does not grow into, and nothing that may still go before
+    ///    it could bring that state back: no optional operation, and none of the
+    ///    unplaced operations called before it returned; or
+    /// 3. (exact models) nothing else could bring `next` back once it is left, some
+    ///    operation that needs `next` is called after one of those first few returned,
+    ///    and that one needs another state: between them the state must leave `next`
+    ///    and come back.
+    ///
+    /// Either way no completion exists, so refusing loses nothing. Looking at the first
+    /// few returns, not all, keeps this cheap; it is the next reads that a wrong write
+    /// usually strands. Rule 2 is what notices, with repeated values, that the writes
+    /// that could restore a value are all called too late; rule 3 is what keeps the
+    /// search from writing values out of order when many clients write at once.
     fn strands(&self, op: u32, next: StateId) -> Option<u32> {
-        let watch = self.watch.as_ref()?;
+        let watch = &self.watch;
         if watch.strands(self.state, op as usize) {
             let placed = &self.placed;
             let left = watch.stranded(self.state, |i| i == op as usize || placed.contains(i));
             return Some(left.unwrap_or(op as usize) as u32);
         }
-        let reaches = self.reaches?;
-        let mut e = self.list.first();
+        let model = self.states.model();
+        let late = if model.exact() && watch.unrestorable_without(next, op as usize) {
+            self.latest_needer(next, op)
+        } else {
+            None
+        };
+        let first = self.list.first();
+        let mut e = first;
         let mut looked = 0;
-        while looked < LOOKAHEAD && e as usize + 2 < self.list.op.len() {
+        while e as usize + 2 < self.list.op.len() {
+            let done_late = late.is_none_or(|(call, _)| e >= call) || looked >= FAR;
+            if looked >= LOOKAHEAD && done_late {
+                break;
+            }
+            let other = self.list.op[e as usize];
             if !self.list.is_call(e) {
-                let other = self.list.op[e as usize];
+                looked += 1;
+                let needs = watch.needs(other as usize).filter(|&t| t != next);
                 if other != op
-                    && let Some(t) = watch.needs(other as usize)
-                    && t != next
-                    && watch.unrestorable(t)
-                    && !reaches(self.model, self.states.get(next), self.states.get(t))
+                    && let Some((call, needer)) = late
+                    && e < call
+                    && (needs.is_some() || self.changes[other as usize])
+                {
+                    return Some(needer);
+                }
+                if other != op
+                    && looked <= LOOKAHEAD
+                    && let Some(t) = needs
+                    && !model.reaches(self.states.get(next), self.states.get(t))
+                    && !self.restorable_before(t, e, op, other, first)
                 {
                     return Some(other);
                 }
-                looked += 1;
             }
             e = self.list.next[e as usize];
         }
         None
+    }
+
+    /// Of the unplaced operations other than `op` that need `state`, the one called
+    /// last, with its call entry; `None` when there are none or too many to look at.
+    fn latest_needer(&self, state: StateId, op: u32) -> Option<(u32, u32)> {
+        let needers = self.watch.needers(state);
+        if needers.len() > MANY {
+            return None;
+        }
+        needers
+            .iter()
+            .copied()
+            .filter(|&i| i != op && !self.placed.contains(i as usize))
+            .map(|i| (self.list.call_at[i as usize], i))
+            .max()
+    }
+
+    /// Whether `state` could be brought back before return entry `at`: by an optional
+    /// operation, or by an unplaced required one (not `op`, not `other`) whose call
+    /// entry comes before `at`. Those called before `first`, the first entry left, are
+    /// all placed, so only the writers between need looking at.
+    fn restorable_before(&self, state: StateId, at: u32, op: u32, other: u32, first: u32) -> bool {
+        if self.watch.optionally_restorable(state) {
+            return true;
+        }
+        let writers = self.watch.writers(state);
+        let call_at = &self.list.call_at;
+        let end = writers.partition_point(|&w| call_at[w as usize] < at);
+        writers[..end]
+            .iter()
+            .rev()
+            .take_while(|&&w| call_at[w as usize] >= first)
+            .any(|&w| w != op && w != other && !self.placed.contains(w as usize))
     }
 
     /// `op` was legal but strands `culprit`: the order so far plus `op` is still a legal
@@ -347,38 +734,42 @@ impl<'a, M: Model> Search<'a, M> {
         self.record_unsaved = true;
     }
 
+    /// Takes the current order as the evidence against the target, and stops the
+    /// search.
+    fn reach(&mut self) {
+        let order = self.stack.iter().map(|&(p, _)| self.op_of(p)).collect();
+        self.best = (order, self.state, self.target);
+        self.record_unsaved = false;
+        self.reached = true;
+    }
+
     fn op_of(&self, p: Placement) -> u32 {
         match p {
             Placement::Known(e) | Placement::Forced(e) => self.list.op[e as usize],
-            Placement::Optional(i, _) => self.optional[i],
+            Placement::Optional(node, _) => self.unplaced.op[node as usize],
         }
     }
 
-    /// Undoes placements up to and including the last one made by choice, and moves the
-    /// cursor past that one; `false` when there is no choice left to undo, which means no
-    /// order exists.
+    /// Records the current configuration as failed and undoes placements up to and
+    /// including the last one made by choice, moving the cursor past that one; `false`
+    /// when there is no choice left to undo, which means no order exists.
     fn backtrack(&mut self) -> bool {
         self.save_record();
-        while let Some((how, before)) = self.stack.pop() {
-            let op = self.op_of(how) as usize;
-            self.placed.remove(op);
-            if let Some(watch) = &mut self.watch {
-                watch.unplace(op);
+        loop {
+            if self.stack.is_empty() {
+                return false;
             }
-            self.state = before;
-            if let Placement::Known(e) | Placement::Forced(e) = how {
-                self.list.relink(self.list.ret[e as usize]);
-                self.list.relink(e);
-                self.returns_left += 1;
-            }
-            self.cursor = match how {
+            self.remember_failure();
+            self.cursor = match self.undo() {
+                // Its configuration is equivalent to the one before it: that failed too.
                 Placement::Forced(_) => continue,
-                Placement::Known(e) => Cursor::Main(self.list.next[e as usize]),
-                Placement::Optional(i, deadline) => Cursor::Optional(i + 1, deadline),
+                Placement::Known(e) => Cursor::Main(self.urgency(e) + 1),
+                Placement::Optional(node, deadline) => {
+                    Cursor::Optional(self.unplaced.next[node as usize], deadline)
+                }
             };
             return true;
         }
-        false
     }
 
     /// The evidence for a violation known by other means, from the longest order found
@@ -396,50 +787,49 @@ impl<'a, M: Model> Search<'a, M> {
     fn save_record(&mut self) {
         if self.record_unsaved {
             let r = &self.record;
-            let order = self.stack[..r.depth].iter().map(|&(p, _)| self.op_of(p));
-            self.best = (order.chain(r.extra).collect(), r.state, r.culprit);
+            let keep = self.agree.min(r.depth);
+            let (stack, list, unplaced) = (&self.stack, &self.list, &self.unplaced);
+            let op_of = |p: Placement| match p {
+                Placement::Known(e) | Placement::Forced(e) => list.op[e as usize],
+                Placement::Optional(node, _) => unplaced.op[node as usize],
+            };
+            let order = &mut self.best.0;
+            order.truncate(keep);
+            order.extend(stack[keep..r.depth].iter().map(|&(p, _)| op_of(p)));
+            order.extend(r.extra);
+            self.best.1 = r.state;
+            self.best.2 = r.culprit;
+            self.agree = r.depth;
             self.record_unsaved = false;
         }
     }
 
     /// Builds the evidence from the longest order found.
-    fn not_found(&self) -> Found {
-        let (ops, local) = (&self.ops, &self.local);
+    fn not_found(&mut self) -> Found {
+        self.save_record();
+        let (ops, ids, deadline) = (&self.ops, &self.ids, &self.deadline);
         let (prefix, state, culprit) = &self.best;
-        let mut in_prefix = vec![false; ops.len()];
-        prefix.iter().for_each(|&i| in_prefix[i as usize] = true);
-        let rest = (0..ops.len()).filter(|&i| !in_prefix[i]);
+        let mut in_prefix = Bits::new(ops.len());
+        prefix.iter().for_each(|&i| in_prefix.insert(i as usize));
+        let rest = (0..ops.len()).filter(|&i| !in_prefix.contains(i));
         // The operation the last placement stranded, or else the first to return among
         // the rest: it had to come before anything called later.
         let first = culprit.map(|c| c as usize).or_else(|| {
             rest.clone()
-                .filter_map(|i| ops[i].ret().map(|r| (r, i)))
+                .filter_map(|i| deadline[i].map(|r| (r, i)))
                 .min()
                 .map(|(_, i)| i)
         });
         let mut blocked = Vec::new();
         if let Some(first) = first {
-            let deadline = ops[first].ret().unwrap_or(u64::MAX);
+            let until = deadline[first].unwrap_or(u64::MAX);
             blocked.push(first);
-            blocked.extend(rest.filter(|&i| i != first && ops[i].call < deadline));
+            blocked.extend(rest.filter(|&i| i != first && ops[i].call < until));
         }
         Found::No {
-            prefix: prefix.iter().map(|&i| local[i as usize]).collect(),
+            prefix: prefix.iter().map(|&i| ids[i as usize]).collect(),
             state: self.states.show(*state),
-            blocked: blocked.into_iter().map(|i| local[i]).collect(),
+            blocked: blocked.into_iter().map(|i| ids[i]).collect(),
         }
-    }
-}
-
-impl<'a, M: Facts> Search<'a, M> {
-    /// A search over `ops` (already stripped of operations that cannot matter) that uses
-    /// the model's value facts; `local[i]` is the caller's index of `ops[i]`.
-    pub(crate) fn with_facts(model: &'a M, ops: &'a [Operation], local: Vec<usize>) -> Self {
-        let ops: Vec<&Operation> = ops.iter().collect();
-        let mut search = Self::build(model, ops, local, |ops, states| {
-            Some(Watch::new(model, ops, |i| ops[i].ret().is_some(), states))
-        });
-        search.reaches = Some(<M as Facts>::reaches);
-        search
     }
 }

@@ -1,0 +1,181 @@
+//! One point of the curve, measured in a child process: generate the history, forget
+//! the memory the generator used, check it `runs` times, and print one line:
+//! `ops verdict best-ms best-cpu-ms peak-mb`.
+//!
+//! The CPU time is this thread's time on a processor (`/proc/thread-self/schedstat`),
+//! which the other programs on a loaded machine do not inflate the way they inflate the
+//! time on the clock; `nan` where Linux does not report it.
+//!
+//! The peak is the process's `VmHWM` (`/proc/self/status`) after the checks, reset with
+//! `/proc/self/clear_refs` once the history is built: it counts the history the checker
+//! reads and everything the checker allocates, but not the generator's own work. Where
+//! Linux does not report it, `nan` is printed.
+
+use std::time::Instant;
+
+use testkit::check::causal::{AllSessions, Causal};
+use testkit::check::linearizable::Linearizable;
+use testkit::check::sequential::Sequential;
+use testkit::check::{ConsistencyCheck, Verdict};
+use testkit::generate::{GenConfig, Plant, generate};
+use testkit::model::ModelKind;
+
+use crate::ms;
+
+/// The checkers the curve measures, by the name the options use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checker {
+    Lin,
+    Seq,
+    Causal,
+    Sessions,
+}
+
+impl Checker {
+    pub const ALL: [Checker; 4] = [
+        Checker::Lin,
+        Checker::Seq,
+        Checker::Causal,
+        Checker::Sessions,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Checker::Lin => "lin",
+            Checker::Seq => "seq",
+            Checker::Causal => "causal",
+            Checker::Sessions => "sessions",
+        }
+    }
+
+    fn parse(s: &str) -> Checker {
+        Checker::ALL
+            .into_iter()
+            .find(|c| c.name() == s)
+            .unwrap_or_else(|| panic!("unknown checker {s}"))
+    }
+
+    /// The planted violation that breaks this checker's model: the classic stale read
+    /// by a new client breaks linearizability only.
+    pub fn plant(self) -> Plant {
+        match self {
+            Checker::Lin => Plant::StaleRead,
+            _ => Plant::OwnStaleRead,
+        }
+    }
+
+    /// The checker, only through [`ConsistencyCheck`], the API the suites use.
+    fn build(self, budget: u64) -> Box<dyn ConsistencyCheck> {
+        match self {
+            Checker::Lin => Box::new(Linearizable::new(ModelKind::CasRegister).with_budget(budget)),
+            Checker::Seq => Box::new(Sequential::new(ModelKind::CasRegister).with_budget(budget)),
+            Checker::Causal => Box::new(Causal),
+            Checker::Sessions => Box::new(AllSessions),
+        }
+    }
+}
+
+/// One point: what to generate and how to check it.
+#[derive(Clone, Debug)]
+pub struct Point {
+    pub checker: Checker,
+    /// `None`: unique values; `Some(n)`: drawn from `0..n`.
+    pub values: Option<i64>,
+    pub planted: bool,
+    pub clients: u32,
+    pub ops: usize,
+    pub runs: usize,
+    pub budget: u64,
+}
+
+impl Point {
+    /// The child's command line after `--point`.
+    pub fn args(&self) -> Vec<String> {
+        vec![
+            self.checker.name().to_owned(),
+            self.values.map_or("unique".to_owned(), |n| n.to_string()),
+            if self.planted { "bad" } else { "good" }.to_owned(),
+            self.clients.to_string(),
+            self.ops.to_string(),
+            self.runs.to_string(),
+            self.budget.to_string(),
+        ]
+    }
+
+    fn parse(args: &[String]) -> Point {
+        let num = |i: usize| -> u64 { args[i].parse().expect("a number") };
+        Point {
+            checker: Checker::parse(&args[0]),
+            values: (args[1] != "unique").then(|| num(1) as i64),
+            planted: args[2] == "bad",
+            clients: num(3) as u32,
+            ops: num(4) as usize,
+            runs: num(5) as usize,
+            budget: num(6),
+        }
+    }
+
+    /// The generator's settings: `checker history gen`'s defaults (reads 50%, cas 20%,
+    /// unknown outcomes 2%), seed 1.
+    pub fn config(&self) -> GenConfig {
+        GenConfig {
+            clients: self.clients,
+            ops_per_client: self.ops.div_ceil(self.clients as usize),
+            value_range: self.values,
+            unknown: 0.02,
+            violation: self.planted,
+            plant: self.checker.plant(),
+            seed: 1,
+            ..GenConfig::default()
+        }
+    }
+}
+
+/// The time this thread has spent on a processor, in ms, where Linux reports it.
+fn cpu_ms() -> Option<f64> {
+    // Linux brings a running thread's total up to date only when the scheduler looks at
+    // it (a tick, a switch); yielding is such a moment, so the figure is exact rather
+    // than a tick behind.
+    std::thread::yield_now();
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e6)
+}
+
+/// The peak resident size of this process in MB, where Linux reports it.
+fn peak_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// The child's side (see the module docs).
+pub fn child(args: &[String]) {
+    let point = Point::parse(args);
+    let history = generate(&point.config());
+    // Resets the peak to what is resident now; failing that, the peak includes the
+    // generator's work, which only overstates it.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let checker = point.checker.build(point.budget);
+    let (mut best, mut best_cpu) = (f64::MAX, f64::MAX);
+    let mut verdict = String::new();
+    for _ in 0..point.runs.max(1) {
+        let (start, cpu) = (Instant::now(), cpu_ms());
+        let result = checker.check(&history);
+        best = best.min(ms(start.elapsed()));
+        let spent = cpu.zip(cpu_ms()).map_or(f64::NAN, |(a, b)| b - a);
+        best_cpu = best_cpu.min(spent);
+        verdict = match result {
+            Ok(Verdict::Holds) => "holds".into(),
+            Ok(Verdict::Violated(_)) => "violated".into(),
+            Ok(Verdict::Undecided { .. }) => "undecided".into(),
+            Err(_) => "refused".into(),
+        };
+    }
+    let peak = peak_mb().unwrap_or(f64::NAN);
+    println!(
+        "{} {verdict} {best:.3} {best_cpu:.3} {peak:.1}",
+        history.len()
+    );
+}
