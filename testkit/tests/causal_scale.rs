@@ -51,6 +51,7 @@ fn history(kind: &str, ops: usize, clients: u32, bad: Option<&str>, seed: u64) -
             unknown: 0.02,
             violation: false,
             seed,
+            ..GenConfig::default()
         }),
         "kv" => causal_support::store(&causal_support::StoreConfig {
             clients,
