@@ -7,14 +7,21 @@
 //! only the hops from a write to a read of it are shown, since those are where
 //! information moved between clients.
 
-use crate::check::causal::graph::{Ev, Graph, Source, preds};
+use crate::check::causal::graph::{Ev, Graph, Source};
 use crate::check::causal::rules::{Finding, Via};
+use crate::check::causal::stale::Swept;
 use crate::check::{Evidence, Violation};
 use crate::history::{Action, History, show};
 
 /// The violation that `finding` amounts to, reported as breaking `broken`.
-pub(crate) fn explain(h: &History, g: &Graph, broken: &str, finding: &Finding) -> Violation {
-    let w = Words { h, g };
+pub(crate) fn explain(
+    h: &History,
+    g: &Graph,
+    sw: Option<&Swept>,
+    broken: &str,
+    finding: &Finding,
+) -> Violation {
+    let w = Words { h, g, sw };
     let (summary, evs) = match finding {
         Finding::ThinAir(r) => (
             format!(
@@ -64,6 +71,8 @@ pub(crate) fn explain(h: &History, g: &Graph, broken: &str, finding: &Finding) -
 struct Words<'a> {
     h: &'a History,
     g: &'a Graph,
+    /// The sweep, which stale reads come from.
+    sw: Option<&'a Swept>,
 }
 
 impl Words<'_> {
@@ -170,17 +179,27 @@ impl Words<'_> {
 
     /// A happens-before path from write `from` to `to`, keeping only its ends and the
     /// hops from a write to a read of it. Prefers session edges, which keep the path
-    /// within one client where possible.
+    /// within one client where possible: from each event it goes back along its client's
+    /// completed events to the first that knew of `from`, then to the write that one read.
     fn chain(&self, from: Ev, to: Ev) -> Vec<Ev> {
         let g = self.g;
         let mut path = vec![to];
         let mut here = to;
         while here != from {
-            here = preds(&g.events[here])
-                .find(|&p| p == from || g.hb(from, p))
+            let e = &g.events[here];
+            if let Some(first) = e.so_pred.and_then(|p| self.first_knowing(from, p)) {
+                path.push(first);
+                here = first;
+                if here == from {
+                    break;
+                }
+            }
+            here = g.events[here]
+                .source()
                 .expect("the path exists because `from` happens before `to`");
             path.push(here);
         }
+        path.dedup();
         path.reverse();
         let hop = |a: Ev, b: Ev| g.events[b].so_pred != Some(a);
         let last = path.len() - 1;
@@ -190,6 +209,25 @@ impl Words<'_> {
             })
             .map(|i| path[i])
             .collect()
+    }
+
+    /// The first completed event of `p`'s client, up to `p`, that `from` happens before
+    /// (or that is `from`), if `from` happens before `p`.
+    fn first_knowing(&self, from: Ev, p: Ev) -> Option<Ev> {
+        let g = self.g;
+        let c = &self.sw.expect("stale reads come with their sweep").clocks;
+        let f = &g.events[from];
+        let session = &g.sessions[g.events[p].session].1;
+        session[..=g.events[p].pos]
+            .iter()
+            .copied()
+            .filter(|&d| g.events[d].done && g.rank[d] >= g.rank[from])
+            .find(|&d| {
+                let e = &g.events[d];
+                d == from
+                    || (e.session == f.session && f.done && f.pos < e.pos)
+                    || e.source().is_some_and(|w| c.le_kept(g, from, w))
+            })
     }
 
     /// `op 0 → op 3 → op 4`.

@@ -7,21 +7,22 @@
 //! 2. order each client's events by call time and link every event to the client's latest
 //!    earlier *completed* event (session order);
 //! 3. link every read to the unique write of the value it returned (reads-from);
-//! 4. sort the graph topologically, or find a cycle, and compute for every event the set
-//!    of writes that happen before it.
+//! 4. sort the graph topologically, or find a cycle ([`order`]).
+//!
+//! The graph keeps only these edges, at most two into every event; what happens before
+//! what is answered by [`crate::check::causal::clock`], never by a stored closure.
 //!
 //! Only edges that every correct store guarantees go in. An operation of unknown outcome
 //! gets no session edge *out*: its client stopped waiting, so the store may apply it after
 //! the client's later operations (a retransmitted request, for instance). Linking it to
 //! them was the rejected alternative; it would flag correct stores.
 
-mod closure;
+mod order;
 
 use std::collections::{HashMap, HashSet};
 
 use crate::check::CheckError;
-use crate::check::causal::bits::Bits;
-use crate::history::{Action, ClientId, History, OpId, Outcome, Output, Value};
+use crate::history::{Action, ClientId, History, OpId, Outcome, Output, Time, Value};
 
 /// An index into [`Graph::events`].
 pub(crate) type Ev = usize;
@@ -45,6 +46,8 @@ pub(crate) enum Source {
 pub(crate) struct Event {
     /// The operation in the input history.
     pub(crate) op: OpId,
+    /// When it was called: the topological order follows call times where it can.
+    pub(crate) call: Time,
     /// Index into [`Graph::sessions`].
     pub(crate) session: usize,
     /// Position in that session.
@@ -53,29 +56,40 @@ pub(crate) struct Event {
     pub(crate) key: usize,
     /// The read part, if the event reads.
     pub(crate) read: Option<Source>,
-    /// The index in [`Graph::writes`] of the write part, if the event writes.
-    pub(crate) write: Option<usize>,
+    /// Whether the event writes (a write, or a cas that swapped or may have).
+    pub(crate) writes: bool,
     /// Whether the client saw it complete (only then do later events follow it).
     pub(crate) done: bool,
     /// The client's latest earlier completed event.
     pub(crate) so_pred: Option<Ev>,
 }
 
-/// Events, their edges and the writes that happen before each of them.
+impl Event {
+    /// The write this event read from, if it read one.
+    pub(crate) fn source(&self) -> Option<Ev> {
+        match self.read {
+            Some(Source::Write(w)) => Some(w),
+            _ => None,
+        }
+    }
+}
+
+/// Events, their edges and a topological order.
 #[derive(Debug)]
 pub(crate) struct Graph {
     /// Every event, in the order of the input operations.
     pub(crate) events: Vec<Event>,
-    /// The event of each write, numbered in event order.
-    pub(crate) writes: Vec<Ev>,
-    /// The writes to each key, by key index (keys are numbered in order of appearance).
-    pub(crate) key_writes: Vec<Bits>,
+    /// How many keys there are (keys are numbered in order of appearance).
+    pub(crate) keys: usize,
     /// Each client's events in session order, with the client's id.
     pub(crate) sessions: Vec<(ClientId, Vec<Ev>)>,
     /// A happens-before cycle, in edge order, if there is one.
     pub(crate) cycle: Option<Vec<Ev>>,
-    /// For each event, the writes (by index) that happen before it; empty when cyclic.
-    pub(crate) anc: Vec<Bits>,
+    /// The events in a topological order; empty when cyclic.
+    pub(crate) order: Vec<Ev>,
+    /// Each event's place in [`Graph::order`]: an event can only happen before events of
+    /// higher rank.
+    pub(crate) rank: Vec<usize>,
 }
 
 /// An operation kept, before the graph links it.
@@ -136,14 +150,16 @@ impl Graph {
         Ok(link(history, kept, key_index.len(), &writer))
     }
 
-    /// The write index of event `ev`, which must write.
-    pub(crate) fn write_of(&self, ev: Ev) -> usize {
-        self.events[ev].write.expect("the event writes")
-    }
-
-    /// Whether write event `w` happens before event `ev`.
-    pub(crate) fn hb(&self, w: Ev, ev: Ev) -> bool {
-        self.anc[ev].contains(self.write_of(w))
+    /// The events that follow `ev` directly: its client's events whose session
+    /// predecessor it is, and the events that read its value. Built on demand.
+    pub(crate) fn successors(&self) -> Vec<Vec<Ev>> {
+        let mut succ = vec![Vec::new(); self.events.len()];
+        for (ev, e) in self.events.iter().enumerate() {
+            for p in preds(e) {
+                succ[p].push(ev);
+            }
+        }
+        succ
     }
 }
 
@@ -194,7 +210,7 @@ fn resolve_unknown_cas(kept: &mut [Kept], mut pending: Vec<(usize, Option<Value>
     }
 }
 
-/// Adds session order, reads-from, the topological order and the closure.
+/// Adds session order, reads-from and the topological order (or a cycle).
 fn link(
     history: &History,
     kept: Vec<Kept>,
@@ -221,19 +237,10 @@ fn link(
             }
         }
     }
-    let mut writes = Vec::new();
-    let mut key_writes: Vec<Bits> = Vec::new();
-    let write_count = kept.iter().filter(|k| k.write.is_some()).count();
-    key_writes.resize(keys, Bits::new(write_count));
     let events: Vec<Event> = kept
         .iter()
         .enumerate()
         .map(|(ev, k)| {
-            let write = k.write.as_ref().map(|_| {
-                writes.push(ev);
-                key_writes[k.key].insert(writes.len() - 1);
-                writes.len() - 1
-            });
             let read = k.read.as_ref().map(|v| match v {
                 None => Source::Initial,
                 Some(v) => writer
@@ -243,11 +250,12 @@ fn link(
             let (session, pos, so_pred) = session_of[ev];
             Event {
                 op: k.op,
+                call: history.op(k.op).call,
                 session,
                 pos,
                 key: k.key,
                 read,
-                write,
+                writes: k.write.is_some(),
                 done: k.done,
                 so_pred,
             }
@@ -255,13 +263,23 @@ fn link(
         .collect();
     let mut graph = Graph {
         events,
-        writes,
-        key_writes,
+        keys,
         sessions,
         cycle: None,
-        anc: Vec::new(),
+        order: Vec::new(),
+        rank: Vec::new(),
     };
-    closure::close(&mut graph);
+    match order::sort(&graph) {
+        Ok(order) => {
+            let mut rank = vec![0; order.len()];
+            for (i, &ev) in order.iter().enumerate() {
+                rank[ev] = i;
+            }
+            graph.order = order;
+            graph.rank = rank;
+        }
+        Err(cycle) => graph.cycle = Some(cycle),
+    }
     graph
 }
 
