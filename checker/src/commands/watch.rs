@@ -15,6 +15,7 @@
 //! | module | what it holds |
 //! | --- | --- |
 //! | [`app`] | the mode's state and what each key, save and check does to it |
+//! | [`events`] | what the parts tell each other: keys, events, the checks' jobs |
 //! | [`body`] | the task marks and the explanation of a check |
 //! | [`screen`] | rows of styled text, and the frame: what stays, what scrolls |
 //! | [`wrap`] | fitting text to the width: wrapping at spaces, narrowing tables |
@@ -24,6 +25,7 @@
 
 pub mod app;
 pub mod body;
+pub mod events;
 pub mod saves;
 pub mod screen;
 pub mod terminal;
@@ -38,12 +40,13 @@ use anyhow::Result;
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 
 use crate::commands::list;
-use app::{App, Event, Flow, Key};
+use app::{App, Flow};
 use checker_core::Status;
 use checker_core::course::Course;
 use checker_core::group::ProcessGroup;
 use checker_core::progress::CourseState;
 use checker_core::style::Style;
+use events::{Event, Key};
 use terminal::Terminal;
 
 /// How often the screen is drawn again while a check runs, for its seconds.

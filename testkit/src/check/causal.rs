@@ -81,7 +81,8 @@ mod stale;
 use std::fmt;
 
 use crate::check::causal::graph::Graph;
-use crate::check::causal::rules::{Finding, Rule};
+use crate::check::causal::rules::{Finding, Rule, Via};
+use crate::check::causal::stale::Swept;
 use crate::check::{CheckError, ConsistencyCheck, Verdict, Violation};
 use crate::history::History;
 
@@ -216,7 +217,7 @@ fn run(
                 break;
             }
             found.extend(
-                rules::stale_reads(&graph, &sw, rule)
+                stale_reads(&graph, &sw, rule)
                     .into_iter()
                     .map(|f| (rule.name(), f)),
             );
@@ -236,4 +237,22 @@ fn verdict(violations: Vec<Violation>) -> Result<Verdict, CheckError> {
         Some(v) => Verdict::Violated(v),
         None => Verdict::Holds,
     })
+}
+
+/// The stale reads `rule` finds, in the order of the input operations, from the sweep of
+/// an acyclic graph.
+fn stale_reads(g: &Graph, sw: &Swept, rule: Rule) -> Vec<Finding> {
+    match rule {
+        Rule::Causal => sw
+            .stale
+            .iter()
+            .map(|st| Finding::Stale {
+                read: st.read,
+                returned: st.returned,
+                newer: st.newer,
+                via: Via::Causal,
+            })
+            .collect(),
+        Rule::Session(guarantee) => sessions::stale_reads(g, sw, guarantee),
+    }
 }

@@ -39,7 +39,6 @@
 //! small ones.
 
 mod entries;
-mod facts;
 mod precheck;
 mod reduce;
 pub(crate) mod watch;
@@ -52,8 +51,8 @@ use crate::check::{
     CheckError, ConsistencyCheck, DEFAULT_STEP_BUDGET, Evidence, Verdict, Violation,
 };
 use crate::history::{Action, History, OpId, Operation, Outcome};
+pub use crate::model::Facts;
 use crate::model::{AnyModel, ModelKind, ModelUser};
-pub use facts::Facts;
 pub(crate) use precheck::certain;
 pub(crate) use reduce::Prepared;
 pub(crate) use wgl::{Found, Search};

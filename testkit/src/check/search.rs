@@ -11,8 +11,8 @@ use std::hash::BuildHasher;
 
 use hashbrown::{HashMap, HashTable};
 
-use crate::check::linearizable::Facts;
 use crate::history::Operation;
+use crate::model::Facts;
 
 /// A model state, interned: equal states get equal ids.
 pub(crate) type StateId = u32;

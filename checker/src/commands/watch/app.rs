@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use super::worker::{Done, Job};
+use super::events::{Done, Event, Job, Key};
 use crate::commands::hint;
 use checker_core::catalog::{Catalog, Exercise};
 use checker_core::course::Course;
@@ -23,52 +23,6 @@ use checker_core::report::ExerciseReport;
 #[cfg(test)]
 mod tests;
 mod view;
-
-/// A key, as the watch mode reads it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Key {
-    /// A letter or other character.
-    Char(char),
-    /// Arrows, pages and the ends of the body.
-    Up,
-    /// The down arrow.
-    Down,
-    /// Page up.
-    PageUp,
-    /// Page down.
-    PageDown,
-    /// Home.
-    Home,
-    /// End.
-    End,
-    /// Enter.
-    Enter,
-    /// Escape.
-    Esc,
-    /// Ctrl-C, which raw mode delivers as a key rather than a signal.
-    Interrupt,
-}
-
-/// What the watch mode waits for.
-pub enum Event {
-    /// A key was pressed.
-    Key(Key),
-    /// The terminal changed size.
-    Resize,
-    /// Files under `exercises/` were saved.
-    Saved(Vec<PathBuf>),
-    /// The check with this number started (earlier ones asked for meanwhile were dropped).
-    Started(u64),
-    /// A line about how far the check with this number is.
-    Progress {
-        /// The check.
-        id: u64,
-        /// What it is doing.
-        line: String,
-    },
-    /// A check ended.
-    Checked(Box<Done>),
-}
 
 /// Whether to go on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

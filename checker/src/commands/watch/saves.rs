@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use notify_debouncer_mini::notify::{self, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
-use super::app::Event;
+use super::events::Event;
 use checker_core::course::{Course, EXERCISES};
 
 /// Saves that come closer together than this are checked once.

@@ -11,31 +11,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Sender};
 
-use checker_core::catalog::Exercise;
 use checker_core::course::{Course, Source};
 use checker_core::report::ExerciseReport;
 use checker_core::runner::{Activity, Observer};
 
-use super::app::Event;
+use super::events::{Done, Event, Job};
 use crate::commands::check;
-
-/// A check asked for.
-pub struct Job {
-    /// Its number: later checks have larger ones.
-    pub id: u64,
-    /// The exercise to check.
-    pub exercise: Exercise,
-}
-
-/// A check that ended.
-pub struct Done {
-    /// The number of its job.
-    pub id: u64,
-    /// Its report, or why the checker itself could not check (one line).
-    pub report: Result<ExerciseReport, String>,
-    /// The exercise, by name.
-    pub exercise: String,
-}
 
 /// Starts the thread that runs checks; returns where to send jobs. What it does is sent
 /// to `events`: a job started, a line of progress, a job done.

@@ -16,12 +16,11 @@
 //! Every session row is a special case of the causal row, and together the four rows
 //! cover it: the four guarantees flag the same stale reads as the causal check. The causal
 //! check runs during the sweep ([`crate::check::causal::stale`]); the session checks judge
-//! only the reads it found ([`crate::check::causal::sessions`]).
+//! only the reads it found ([`crate::check::causal::sessions`]). `stale_reads` in
+//! [`crate::check::causal`] hands each rule to the one that judges it.
 
 use crate::check::causal::Guarantee;
 use crate::check::causal::graph::{Ev, Graph, Source};
-use crate::check::causal::sessions;
-use crate::check::causal::stale::Swept;
 
 /// Which check runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,22 +93,4 @@ pub(crate) fn structural(g: &Graph) -> Vec<Finding> {
         .collect();
     out.extend(g.cycle.clone().map(Finding::Cycle));
     out
-}
-
-/// The stale reads `rule` finds, in the order of the input operations, from the sweep of
-/// an acyclic graph.
-pub(crate) fn stale_reads(g: &Graph, sw: &Swept, rule: Rule) -> Vec<Finding> {
-    match rule {
-        Rule::Causal => sw
-            .stale
-            .iter()
-            .map(|st| Finding::Stale {
-                read: st.read,
-                returned: st.returned,
-                newer: st.newer,
-                via: Via::Causal,
-            })
-            .collect(),
-        Rule::Session(guarantee) => sessions::stale_reads(g, sw, guarantee),
-    }
 }

@@ -22,8 +22,8 @@
 use crate::check::search::{StateId, States};
 use crate::history::Output;
 
-use super::facts::Facts;
 use super::reduce::Prepared;
+use crate::model::Facts;
 
 /// Whether operation `i` certainly took effect and left the state at [`Facts::writes`]:
 /// a completed write or a swapped cas.

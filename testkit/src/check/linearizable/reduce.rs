@@ -34,7 +34,7 @@ use hashbrown::HashMap;
 use crate::check::search::{StateId, States};
 use crate::history::{History, OpId, Operation};
 
-use super::facts::Facts;
+use crate::model::Facts;
 
 /// The operations of one key as the search sees them.
 pub(crate) struct Prepared<'a> {

@@ -16,7 +16,7 @@
 use crate::check::search::{StateId, States};
 use crate::history::Operation;
 
-use super::facts::Facts;
+use crate::model::Facts;
 
 /// The memo key of every state that no remaining operation mentions.
 pub(crate) const ANONYMOUS: StateId = StateId::MAX;

@@ -37,9 +37,9 @@ use crate::check::search::{Bits, Memo, StateId, States};
 use crate::history::{Action, OpId, Operation, Output};
 
 use super::entries::Entries;
-use super::facts::Facts;
 use super::reduce::Prepared;
 use super::watch::Watch;
+use crate::model::Facts;
 
 /// The result of searching one key.
 pub(crate) enum Found {
