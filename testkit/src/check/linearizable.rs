@@ -45,6 +45,7 @@ pub(crate) mod watch;
 mod wgl;
 
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
 
 use crate::check::search::States;
 use crate::check::{
@@ -55,7 +56,7 @@ pub use crate::model::Facts;
 use crate::model::{AnyModel, ModelKind, ModelUser};
 pub(crate) use precheck::certain;
 pub(crate) use reduce::Prepared;
-pub(crate) use wgl::{Found, Search};
+pub(crate) use wgl::{Found, Search, is_observer};
 
 /// Checks that a history is linearizable for a model: one of the built-in ones by name
 /// ([`ModelKind`], the default) or any type implementing [`Facts`].
@@ -89,17 +90,42 @@ impl<M: AnyModel> ConsistencyCheck for Linearizable<M> {
     }
 
     fn check(&self, history: &History) -> Result<Verdict, CheckError> {
-        /// Runs [`check_model`] with the model as its own type.
-        struct Check<'h>(&'h History, u64);
-        impl ModelUser for Check<'_> {
-            type Output = Verdict;
-            fn run<M: Facts>(self, model: &M) -> Verdict {
-                check_model(model, self.0, self.1)
-            }
-        }
-        supported(&self.model, history)?;
-        Ok(self.model.with(Check(history, self.budget)))
+        run::<Lin, M>(&self.model, history, self.budget)
     }
+}
+
+/// The linearizability search, as a [`KeyedSearch`].
+struct Lin;
+
+impl KeyedSearch for Lin {
+    fn check<M: Facts>(model: &M, history: &History, budget: u64) -> Verdict {
+        check_model(model, history, budget)
+    }
+}
+
+/// What a searching checker does with a model of a known type: `check_model` of
+/// linearizability or of sequential consistency.
+pub(crate) trait KeyedSearch {
+    /// The verdict on `history` against `model`, within `budget` steps.
+    fn check<M: Facts>(model: &M, history: &History, budget: u64) -> Verdict;
+}
+
+/// Refuses what `model` has no meaning for ([`supported`]), then runs the search `S`
+/// with the model as its own type, whether it came as a [`ModelKind`] or as a type.
+pub(crate) fn run<S: KeyedSearch, M: AnyModel>(
+    model: &M,
+    history: &History,
+    budget: u64,
+) -> Result<Verdict, CheckError> {
+    struct Run<'h, S>(&'h History, u64, PhantomData<S>);
+    impl<S: KeyedSearch> ModelUser for Run<'_, S> {
+        type Output = Verdict;
+        fn run<M: Facts>(self, model: &M) -> Verdict {
+            S::check(model, self.0, self.1)
+        }
+    }
+    supported(model, history)?;
+    Ok(model.with(Run::<S>(history, budget, PhantomData)))
 }
 
 /// Refuses actions a model has no meaning for, so that a `cas` in a plain register

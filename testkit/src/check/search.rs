@@ -197,6 +197,110 @@ impl<'m, M: Facts> States<'m, M> {
     }
 }
 
+/// The longest legal order a search has found, and the state after it: the evidence when
+/// no order explains the history. Kept lazily: while the search goes deeper the record
+/// only says where the order is on the search's stack; it is copied out when the search
+/// first backs away from it ([`Longest::save`]), and then only the part not already
+/// copied, so that a search that keeps finding a longer order one step at a time does
+/// not copy the whole order at every step.
+pub(crate) struct Longest {
+    /// How many operations the record places: its first `depth` placements on the stack,
+    /// then `extra` if set (a legal operation that stranded `culprit`).
+    length: usize,
+    depth: usize,
+    extra: Option<u32>,
+    state: StateId,
+    culprit: Option<u32>,
+    /// Whether the record has changed since it was copied into `best`.
+    unsaved: bool,
+    /// How long a start of `best.0` is known to equal the stack: the search has not
+    /// backed below it since `best` was saved.
+    agree: usize,
+    /// The longest order found, the state after it, and the operation to blame, if known.
+    pub best: (Vec<u32>, StateId, Option<u32>),
+}
+
+impl Longest {
+    /// Nothing found yet: the empty order, in the initial state.
+    pub fn new() -> Longest {
+        Longest {
+            length: 0,
+            depth: 0,
+            extra: None,
+            state: 0,
+            culprit: None,
+            unsaved: false,
+            agree: 0,
+            best: (Vec::new(), 0, None),
+        }
+    }
+
+    /// The whole stack, `depth` placements ending in `state`, is a legal order: the
+    /// record if it is the longest yet.
+    pub fn stack(&mut self, depth: usize, state: StateId) {
+        if depth > self.length {
+            self.set(depth, depth, None, state, None);
+        }
+    }
+
+    /// The stack of `depth` placements and then `op`, leaving `state`, is a legal order
+    /// but strands `culprit`: the record, with `culprit` to blame, if it is the longest.
+    pub fn refusal(&mut self, depth: usize, op: u32, state: StateId, culprit: u32) {
+        if depth < self.length {
+            return;
+        }
+        self.set(depth + 1, depth, Some(op), state, Some(culprit));
+    }
+
+    fn set(
+        &mut self,
+        length: usize,
+        depth: usize,
+        extra: Option<u32>,
+        state: StateId,
+        culprit: Option<u32>,
+    ) {
+        (self.length, self.depth, self.extra) = (length, depth, extra);
+        (self.state, self.culprit) = (state, culprit);
+        self.unsaved = true;
+    }
+
+    /// The stack is down to `depth` placements.
+    pub fn backed_to(&mut self, depth: usize) {
+        self.agree = self.agree.min(depth);
+    }
+
+    /// Copies the record into `best`; `placed(i)` is the operation of the stack's
+    /// placement `i`, and the stack must not have gone below the record since it was set
+    /// (the searches save before every backtrack).
+    pub fn save(&mut self, placed: impl Fn(usize) -> u32) {
+        if self.unsaved {
+            let keep = self.agree.min(self.depth);
+            let order = &mut self.best.0;
+            order.truncate(keep);
+            order.extend((keep..self.depth).map(placed));
+            order.extend(self.extra);
+            self.best.1 = self.state;
+            self.best.2 = self.culprit;
+            self.agree = self.depth;
+            self.unsaved = false;
+        }
+    }
+
+    /// Takes `order`, leaving `state`, as the evidence against `target`, for good.
+    pub fn reached(&mut self, order: Vec<u32>, state: StateId, target: Option<u32>) {
+        self.best = (order, state, target);
+        self.unsaved = false;
+    }
+
+    /// Blames `op` when the longest order stranded nothing and does not place it.
+    pub fn blame(&mut self, op: u32) {
+        if self.best.2.is_none() && !self.best.0.contains(&op) {
+            self.best.2 = Some(op);
+        }
+    }
+}
+
 /// A fixed-size set of small integers.
 #[derive(Clone)]
 pub(crate) struct Bits {

@@ -30,13 +30,13 @@
 mod order;
 mod precheck;
 
-use crate::check::linearizable::{self, Facts, Found, Prepared, supported};
+use crate::check::linearizable::{self, Facts, Found, KeyedSearch, Prepared};
 use crate::check::search::States;
 use crate::check::{
     CheckError, ConsistencyCheck, DEFAULT_STEP_BUDGET, Evidence, Verdict, Violation,
 };
 use crate::history::{History, OpId};
-use crate::model::{AnyModel, ModelKind, ModelUser};
+use crate::model::{AnyModel, ModelKind};
 
 /// Checks that a history is sequentially consistent for a model: one of the built-in
 /// ones by name ([`ModelKind`], the default) or any type implementing [`Facts`].
@@ -70,16 +70,16 @@ impl<M: AnyModel> ConsistencyCheck for Sequential<M> {
     }
 
     fn check(&self, history: &History) -> Result<Verdict, CheckError> {
-        /// Runs [`check_model`] with the model as its own type.
-        struct Check<'h>(&'h History, u64);
-        impl ModelUser for Check<'_> {
-            type Output = Verdict;
-            fn run<M: Facts>(self, model: &M) -> Verdict {
-                check_model(model, self.0, self.1)
-            }
-        }
-        supported(&self.model, history)?;
-        Ok(self.model.with(Check(history, self.budget)))
+        linearizable::run::<Seq, M>(&self.model, history, self.budget)
+    }
+}
+
+/// The sequential-consistency search, as a [`KeyedSearch`].
+struct Seq;
+
+impl KeyedSearch for Seq {
+    fn check<M: Facts>(model: &M, history: &History, budget: u64) -> Verdict {
+        check_model(model, history, budget)
     }
 }
 

@@ -33,7 +33,7 @@
 //! - **Evidence only.** When a violation is already certain (see `precheck`), the search
 //!   only looks for evidence and stops as soon as it reaches the operation to blame.
 
-use crate::check::search::{Bits, Memo, StateId, States};
+use crate::check::search::{Bits, Longest, Memo, StateId, States};
 use crate::history::{Action, OpId, Operation, Output};
 
 use super::entries::Entries;
@@ -83,17 +83,6 @@ enum Try {
     Illegal,
     /// Legal, but an explored configuration covers the result.
     Covered,
-}
-
-/// The longest order found so far: the first `depth` placements on the stack, then
-/// `extra` if it is set (a legal operation that stranded `culprit`).
-struct Record {
-    /// How many operations it places.
-    length: usize,
-    depth: usize,
-    extra: Option<u32>,
-    state: StateId,
-    culprit: Option<u32>,
 }
 
 /// The operations of unknown outcome still unplaced, by call time, linked both ways so
@@ -180,17 +169,8 @@ pub(crate) struct Search<'a, M: Facts> {
     state: StateId,
     /// The placements so far, with the state before each.
     stack: Vec<(Placement, StateId)>,
-    /// The longest order found so far, where it is on the stack; copied into `best`
-    /// only when the search first backs away from it.
-    record: Record,
-    record_unsaved: bool,
-    /// How long a start of `best.0` is known to equal the stack: the search has not
-    /// backed below it since `best` was saved. Saving copies only the rest, so that a
-    /// search that keeps finding a longer order a step at a time does not copy the
-    /// whole order each time.
-    agree: usize,
-    /// The longest order found, the state after it, and the operation to blame, if known.
-    best: (Vec<u32>, StateId, Option<u32>),
+    /// The longest order found so far.
+    longest: Longest,
     cursor: Cursor,
     /// When a violation is certain: the operation to blame (see the module docs).
     target: Option<u32>,
@@ -267,7 +247,7 @@ const MANY: usize = 64;
 
 /// Whether `op` never changes the state, whatever the model: a completed read or a cas
 /// that reported not swapping.
-fn is_observer(op: &Operation) -> bool {
+pub(crate) fn is_observer(op: &Operation) -> bool {
     matches!(
         (&op.action, op.output()),
         (Action::Read, Some(_)) | (Action::Cas { .. }, Some(Output::Swapped(false)))
@@ -335,16 +315,7 @@ impl<'a, M: Facts> Search<'a, M> {
             placed: Bits::new(n),
             state: 0,
             stack: Vec::new(),
-            record: Record {
-                length: 0,
-                depth: 0,
-                extra: None,
-                state: 0,
-                culprit: None,
-            },
-            best: (Vec::new(), 0, None),
-            record_unsaved: false,
-            agree: 0,
+            longest: Longest::new(),
             target: None,
             reached: false,
             lenient: false,
@@ -563,16 +534,7 @@ impl<'a, M: Facts> Search<'a, M> {
             self.undo();
             return Try::Covered;
         }
-        if self.stack.len() > self.record.length {
-            self.record = Record {
-                length: self.stack.len(),
-                depth: self.stack.len(),
-                extra: None,
-                state: self.state,
-                culprit: None,
-            };
-            self.record_unsaved = true;
-        }
+        self.longest.stack(self.stack.len(), self.state);
         Try::Placed
     }
 
@@ -597,7 +559,7 @@ impl<'a, M: Facts> Search<'a, M> {
     /// Takes back the last placement; returns it.
     fn undo(&mut self) -> Placement {
         let (how, before) = self.stack.pop().expect("a placement to undo");
-        self.agree = self.agree.min(self.stack.len());
+        self.longest.backed_to(self.stack.len());
         let op = self.op_of(how) as usize;
         self.placed.remove(op);
         self.watch.unplace(op);
@@ -761,26 +723,14 @@ impl<'a, M: Facts> Search<'a, M> {
     /// `op` was legal but strands `culprit`: the order so far plus `op` is still a legal
     /// order, and may be the longest, with `culprit` to blame.
     fn note_refusal(&mut self, op: u32, next: StateId, culprit: u32) {
-        let length = self.stack.len() + 1;
-        if length <= self.record.length {
-            return;
-        }
-        self.record = Record {
-            length,
-            depth: self.stack.len(),
-            extra: Some(op),
-            state: next,
-            culprit: Some(culprit),
-        };
-        self.record_unsaved = true;
+        self.longest.refusal(self.stack.len(), op, next, culprit);
     }
 
     /// Takes the current order as the evidence against the target, and stops the
     /// search.
     fn reach(&mut self) {
         let order = self.stack.iter().map(|&(p, _)| self.op_of(p)).collect();
-        self.best = (order, self.state, self.target);
-        self.record_unsaved = false;
+        self.longest.reached(order, self.state, self.target);
         self.reached = true;
     }
 
@@ -818,38 +768,23 @@ impl<'a, M: Facts> Search<'a, M> {
     /// that order stranded another.
     pub(crate) fn evidence(&mut self, blame: usize) -> Found {
         self.save_record();
-        let prefix_has = self.best.0.contains(&(blame as u32));
-        if self.best.2.is_none() && !prefix_has {
-            self.best.2 = Some(blame as u32);
-        }
+        self.longest.blame(blame as u32);
         self.not_found()
     }
 
     fn save_record(&mut self) {
-        if self.record_unsaved {
-            let r = &self.record;
-            let keep = self.agree.min(r.depth);
-            let (stack, list, unplaced) = (&self.stack, &self.list, &self.unplaced);
-            let op_of = |p: Placement| match p {
-                Placement::Known(e) | Placement::Forced(e) => list.op[e as usize],
-                Placement::Optional(node, _) => unplaced.op[node as usize],
-            };
-            let order = &mut self.best.0;
-            order.truncate(keep);
-            order.extend(stack[keep..r.depth].iter().map(|&(p, _)| op_of(p)));
-            order.extend(r.extra);
-            self.best.1 = r.state;
-            self.best.2 = r.culprit;
-            self.agree = r.depth;
-            self.record_unsaved = false;
-        }
+        let (stack, list, unplaced) = (&self.stack, &self.list, &self.unplaced);
+        self.longest.save(|i| match stack[i].0 {
+            Placement::Known(e) | Placement::Forced(e) => list.op[e as usize],
+            Placement::Optional(node, _) => unplaced.op[node as usize],
+        });
     }
 
     /// Builds the evidence from the longest order found.
     fn not_found(&mut self) -> Found {
         self.save_record();
         let (ops, ids, deadline) = (&self.ops, &self.ids, &self.deadline);
-        let (prefix, state, culprit) = &self.best;
+        let (prefix, state, culprit) = &self.longest.best;
         let mut in_prefix = Bits::new(ops.len());
         prefix.iter().for_each(|&i| in_prefix.insert(i as usize));
         let rest = (0..ops.len()).filter(|&i| !in_prefix.contains(i));

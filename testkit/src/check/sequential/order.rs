@@ -20,9 +20,9 @@
 //!   (unobserved states merged, see the linearizability search) and how far each client
 //!   got, plus the optional operations placed.
 
-use crate::check::linearizable::{Facts, Found, Prepared};
-use crate::check::search::{Bits, Memo, StateId, States};
-use crate::history::{Action, OpId, Operation, Output};
+use crate::check::linearizable::{Facts, Found, Prepared, is_observer};
+use crate::check::search::{Bits, Longest, Memo, StateId, States};
+use crate::history::{OpId, Operation};
 
 use crate::check::linearizable::watch::Watch;
 
@@ -45,16 +45,6 @@ struct Frame {
     before: StateId,
     /// Placed without choice: undoing it undoes its configuration too.
     forced: bool,
-}
-
-/// The longest order found so far: the first `depth` placements on the stack, then
-/// `extra` if it is set (a legal operation that stranded `culprit`).
-struct Record {
-    length: usize,
-    depth: usize,
-    extra: Option<u32>,
-    state: StateId,
-    culprit: Option<u32>,
 }
 
 /// The state of one key's search, paused between slices of steps.
@@ -84,27 +74,10 @@ pub(crate) struct Search<'a, M: Facts> {
     state: StateId,
     stack: Vec<Frame>,
     cursor: Cursor,
-    /// The longest order found so far, where it is on the stack; copied into `best`
-    /// only when the search first backs away from it (copying it at every new length
-    /// would cost the length of the order at every step).
-    record: Record,
-    record_unsaved: bool,
-    /// How long a start of `best.0` is known to equal the stack: the search has not
-    /// backed below it since `best` was saved. Saving copies only the rest, so that a
-    /// search that keeps finding a longer order a step at a time does not copy the
-    /// whole order each time.
-    agree: usize,
-    /// The longest order found, the state after it, and the operation to blame.
-    best: (Vec<u32>, StateId, Option<u32>),
+    /// The longest order found so far.
+    longest: Longest,
     target: Option<u32>,
     reached: bool,
-}
-
-fn is_observer(op: &Operation) -> bool {
-    matches!(
-        (&op.action, op.output()),
-        (Action::Read, Some(_)) | (Action::Cas { .. }, Some(Output::Swapped(false)))
-    )
 }
 
 impl<'a, M: Facts> Search<'a, M> {
@@ -157,16 +130,7 @@ impl<'a, M: Facts> Search<'a, M> {
             state: 0,
             stack: Vec::new(),
             cursor: Cursor::Observers,
-            record: Record {
-                length: 0,
-                depth: 0,
-                extra: None,
-                state: 0,
-                culprit: None,
-            },
-            record_unsaved: false,
-            agree: 0,
-            best: (Vec::new(), 0, None),
+            longest: Longest::new(),
             target: None,
             reached: false,
             optional_placed,
@@ -323,16 +287,7 @@ impl<'a, M: Facts> Search<'a, M> {
             self.undo();
             return false;
         }
-        if self.stack.len() > self.record.length {
-            self.record = Record {
-                length: self.stack.len(),
-                depth: self.stack.len(),
-                extra: None,
-                state: self.state,
-                culprit: None,
-            };
-            self.record_unsaved = true;
-        }
+        self.longest.stack(self.stack.len(), self.state);
         self.cursor = Cursor::Observers;
         true
     }
@@ -356,7 +311,7 @@ impl<'a, M: Facts> Search<'a, M> {
 
     fn undo(&mut self) -> Frame {
         let frame = self.stack.pop().expect("a placement to undo");
-        self.agree = self.agree.min(self.stack.len());
+        self.longest.backed_to(self.stack.len());
         let op = frame.op as usize;
         self.placed.remove(op);
         self.watch.unplace(op);
@@ -414,41 +369,19 @@ impl<'a, M: Facts> Search<'a, M> {
             self.reach(Some((op, next)));
             return;
         }
-        let length = self.stack.len() + 1;
-        if length <= self.record.length {
-            return;
-        }
-        self.record = Record {
-            length,
-            depth: self.stack.len(),
-            extra: Some(op),
-            state: next,
-            culprit: Some(culprit),
-        };
-        self.record_unsaved = true;
+        self.longest.refusal(self.stack.len(), op, next, culprit);
     }
 
     fn save_record(&mut self) {
-        if self.record_unsaved {
-            let r = &self.record;
-            let keep = self.agree.min(r.depth);
-            let order = &mut self.best.0;
-            order.truncate(keep);
-            order.extend(self.stack[keep..r.depth].iter().map(|f| f.op));
-            order.extend(r.extra);
-            self.best.1 = r.state;
-            self.best.2 = r.culprit;
-            self.agree = r.depth;
-            self.record_unsaved = false;
-        }
+        let stack = &self.stack;
+        self.longest.save(|i| stack[i].op);
     }
 
     fn reach(&mut self, extra: Option<(u32, StateId)>) {
         let mut order: Vec<u32> = self.stack.iter().map(|f| f.op).collect();
         order.extend(extra.map(|e| e.0));
         let state = extra.map_or(self.state, |e| e.1);
-        self.best = (order, state, self.target);
-        self.record_unsaved = false;
+        self.longest.reached(order, state, self.target);
         self.reached = true;
     }
 
@@ -475,9 +408,7 @@ impl<'a, M: Facts> Search<'a, M> {
     /// longest order stranded another.
     pub(crate) fn evidence(&mut self, blame: usize) -> Found {
         self.save_record();
-        if self.best.2.is_none() && !self.best.0.contains(&(blame as u32)) {
-            self.best.2 = Some(blame as u32);
-        }
+        self.longest.blame(blame as u32);
         self.not_found()
     }
 
@@ -485,7 +416,7 @@ impl<'a, M: Facts> Search<'a, M> {
     /// that could come next (the one to blame first).
     fn not_found(&mut self) -> Found {
         self.save_record();
-        let (prefix, state, culprit) = &self.best;
+        let (prefix, state, culprit) = &self.longest.best;
         let mut in_prefix = Bits::new(self.ops.len());
         prefix.iter().for_each(|&i| in_prefix.insert(i as usize));
         let mut blocked: Vec<u32> = self
