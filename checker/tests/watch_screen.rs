@@ -30,6 +30,39 @@ type Shared = Arc<(Mutex<Term>, Condvar)>;
 struct Term {
     parser: vt100::Parser,
     ended: bool,
+    /// Inside a synchronized update (DEC mode 2026, which the watch mode puts around each
+    /// frame): the screen holds half of a frame over the last one, and is not looked at.
+    drawing: bool,
+    /// The last bytes read, for a mode sequence cut between two reads.
+    tail: Vec<u8>,
+    /// How many synchronized updates have ended.
+    updates: usize,
+}
+
+/// The sequences that begin and end a synchronized update.
+const BEGIN_UPDATE: &[u8] = b"\x1b[?2026h";
+const END_UPDATE: &[u8] = b"\x1b[?2026l";
+
+impl Term {
+    /// Feeds what the terminal read to the screen, following the synchronized updates.
+    fn process(&mut self, bytes: &[u8]) {
+        self.parser.process(bytes);
+        let mut seen = std::mem::take(&mut self.tail);
+        seen.extend_from_slice(bytes);
+        let last = |needle: &[u8]| seen.windows(needle.len()).rposition(|w| w == needle);
+        self.updates += seen
+            .windows(END_UPDATE.len())
+            .filter(|w| *w == END_UPDATE)
+            .count();
+        match (last(BEGIN_UPDATE), last(END_UPDATE)) {
+            (Some(begin), Some(end)) => self.drawing = begin > end,
+            (Some(_), None) => self.drawing = true,
+            (None, Some(_)) => self.drawing = false,
+            (None, None) => {}
+        }
+        let keep = seen.len().saturating_sub(BEGIN_UPDATE.len() - 1);
+        self.tail = seen.split_off(keep);
+    }
 }
 
 /// The watch mode running in a pseudo-terminal of a given size.
@@ -65,6 +98,9 @@ impl Tty {
             Mutex::new(Term {
                 parser: vt100::Parser::new(size(rows), size(columns), 0),
                 ended: false,
+                drawing: false,
+                tail: Vec::new(),
+                updates: 0,
             }),
             Condvar::new(),
         ));
@@ -76,7 +112,7 @@ impl Tty {
                 if n == 0 {
                     break;
                 }
-                sink.0.lock().unwrap().parser.process(&buf[..n]);
+                sink.0.lock().unwrap().process(&buf[..n]);
                 sink.1.notify_all();
             }
             sink.0.lock().unwrap().ended = true;
@@ -115,7 +151,7 @@ impl Tty {
         let mut term = self.screen.0.lock().unwrap();
         loop {
             let shown = rows(term.parser.screen());
-            if ready(&shown) {
+            if (!term.drawing || term.ended) && ready(&shown) {
                 return shown;
             }
             let left = deadline.saturating_duration_since(Instant::now());
@@ -224,6 +260,8 @@ fn a_long_failure_keeps_the_frame(test: &str, columns: u16, rows: u16) {
     });
     let all = shown.join("\n");
     assert_eq!(shown.len(), usize::from(rows));
+    // Every frame is one synchronized update, so no terminal shows one half drawn.
+    assert!(tty.screen.0.lock().unwrap().updates >= 2, "{all}");
     assert!(tty.alternate(), "{all}");
     assert!(
         shown[0].starts_with("01_sums  0/5 points") && shown[0].contains("course ["),

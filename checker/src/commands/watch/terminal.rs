@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use crossterm::style::Print;
-use crossterm::terminal::{Clear, ClearType};
+use crossterm::terminal::{BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate};
 use crossterm::{cursor, execute, queue, terminal};
 
 use super::screen::{Line, Look};
@@ -63,8 +63,11 @@ impl Terminal {
         self.stale = true;
     }
 
-    /// Draws `rows`, one per row of a `width`-column screen.
+    /// Draws `rows`, one per row of a `width`-column screen, as one synchronized update:
+    /// a terminal that knows the mode (DEC 2026) shows the frame whole, never half drawn
+    /// over the last one; others ignore the two sequences around it.
     pub fn draw(&mut self, rows: &[Line], width: usize) -> Result<()> {
+        queue!(self.out, BeginSynchronizedUpdate)?;
         if std::mem::take(&mut self.stale) {
             queue!(self.out, Clear(ClearType::All))?;
         }
@@ -80,6 +83,7 @@ impl Terminal {
                 queue!(self.out, Clear(ClearType::UntilNewLine))?;
             }
         }
+        queue!(self.out, EndSynchronizedUpdate)?;
         self.out.flush()?;
         Ok(())
     }
