@@ -225,6 +225,15 @@ impl Catalog {
         Ok(())
     }
 
+    /// The exercises `names` name ([`Catalog::find`] each), or all of them when `names` is
+    /// empty: what a command over "these exercises, or the whole course" works on.
+    pub fn select(&self, names: &[String]) -> Result<Vec<&Exercise>, CatalogError> {
+        if names.is_empty() {
+            return Ok(self.exercises.iter().collect());
+        }
+        names.iter().map(|n| self.find(n)).collect()
+    }
+
     /// The exercise named `name`. Also accepts its number (`1`, `01`) or its topic when
     /// only one exercise has it. Otherwise an error that suggests the closest name.
     pub fn find(&self, name: &str) -> Result<&Exercise, CatalogError> {

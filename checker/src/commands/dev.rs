@@ -37,13 +37,7 @@ use checker_core::report::Build;
 /// Verifies the course; `only` restricts it to some exercises.
 pub fn verify(course: &Course, only: &[String]) -> Result<Status> {
     let mut problems = folder_problems(course);
-    let selected: Vec<&Exercise> = if only.is_empty() {
-        course.catalog.exercises.iter().collect()
-    } else {
-        only.iter()
-            .map(|n| course.catalog.find(n))
-            .collect::<Result<_, _>>()?
-    };
+    let selected = course.catalog.select(only)?;
     for exercise in &selected {
         println!("verifying {}", exercise.name);
         problems.extend(

@@ -83,13 +83,7 @@ pub enum Verdict {
 /// Runs the mutants of `only` (every exercise when empty).
 pub fn run(course: &Course, only: &[String], timeout: Duration) -> Result<Status> {
     let program = find_program(&course.root)?;
-    let selected: Vec<&Exercise> = if only.is_empty() {
-        course.catalog.exercises.iter().collect()
-    } else {
-        only.iter()
-            .map(|n| course.catalog.find(n))
-            .collect::<Result<_, _>>()?
-    };
+    let selected = course.catalog.select(only)?;
     let out_dir = course.target_dir().join("mutants");
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("cannot create {}", out_dir.display()))?;

@@ -270,6 +270,22 @@ impl Watch {
         state < self.tracked && self.restorers[state as usize] == 0
     }
 
+    /// The operation that placing `op` (moving away from `state`) strands, if it strands
+    /// one ([`Watch::strands`]): of those still needing `state` and not placed (`placed`
+    /// says which are), the first to return; `op` itself when it is the only one.
+    pub(crate) fn strands_which(
+        &self,
+        state: StateId,
+        op: usize,
+        placed: impl Fn(usize) -> bool,
+    ) -> Option<u32> {
+        if !self.strands(state, op) {
+            return None;
+        }
+        let left = self.stranded(state, |i| i == op || placed(i));
+        Some(left.unwrap_or(op) as u32)
+    }
+
     /// Whether an optional operation still unplaced could bring `state` back.
     pub(crate) fn optionally_restorable(&self, state: StateId) -> bool {
         state >= self.tracked || self.optional_restorers[state as usize] > 0

@@ -627,11 +627,12 @@ impl<'a, M: Facts> Search<'a, M> {
     /// that could restore a value are all called too late; rule 3 is what keeps the
     /// search from writing values out of order when many clients write at once.
     fn strands(&self, op: u32, next: StateId) -> Option<u32> {
-        let watch = &self.watch;
-        if watch.strands(self.state, op as usize) {
-            let placed = &self.placed;
-            let left = watch.stranded(self.state, |i| i == op as usize || placed.contains(i));
-            return Some(left.unwrap_or(op as usize) as u32);
+        let (watch, placed) = (&self.watch, &self.placed);
+        if let Some(culprit) = self
+            .watch
+            .strands_which(self.state, op as usize, |i| placed.contains(i))
+        {
+            return Some(culprit);
         }
         let model = self.states.model();
         let late = if model.exact() && watch.unrestorable_without(next, op as usize) {

@@ -343,11 +343,12 @@ impl<'a, M: Facts> Search<'a, M> {
     /// Whether moving to `next` by placing `op` strands an operation, and which (see
     /// the module docs).
     fn strands(&self, op: u32, next: StateId) -> Option<u32> {
-        let watch = &self.watch;
-        if watch.strands(self.state, op as usize) {
-            let placed = &self.placed;
-            let left = watch.stranded(self.state, |i| i == op as usize || placed.contains(i));
-            return Some(left.unwrap_or(op as usize) as u32);
+        let (watch, placed) = (&self.watch, &self.placed);
+        if let Some(culprit) = self
+            .watch
+            .strands_which(self.state, op as usize, |i| placed.contains(i))
+        {
+            return Some(culprit);
         }
         let model = self.states.model();
         (0..self.seq.len())
