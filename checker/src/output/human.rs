@@ -13,7 +13,7 @@
 //! nanoseconds), line numbers for a log.
 
 use testkit::check::{Evidence, Verdict, Violation};
-use testkit::history::{History, OpId, TimeUnit};
+use testkit::history::{OpId, TimeUnit};
 
 use crate::output::{Checked, millis};
 use checker_core::style::Style;
@@ -56,7 +56,7 @@ fn evidence(c: &Checked<'_>, v: &Violation) -> String {
         true => TimeUnit::Lines,
         false => TimeUnit::Nanoseconds,
     };
-    let op = |id: OpId| operation(h, id, unit);
+    let op = |id: OpId| unit.describe(id, h.op(id));
     let mut lines = vec![wrap(&v.summary, INDENT)];
     match &v.evidence {
         Evidence::PartialOrder {
@@ -88,18 +88,6 @@ fn evidence(c: &Checked<'_>, v: &Violation) -> String {
     let picture = v.picture(h, WIDTH);
     lines.extend(picture.lines().map(|l| format!("{INDENT}{l}")));
     lines.join("\n")
-}
-
-/// One operation for the evidence: `op 2: client 1 r:2, called at 15 ms, returned at
-/// 18 ms`, its times in `unit`.
-fn operation(h: &History, id: OpId, unit: TimeUnit) -> String {
-    let op = h.op(id);
-    format!(
-        "op {id}: client {} {}, {}",
-        op.client,
-        op.label(),
-        unit.span(op)
-    )
 }
 
 /// Wraps `text` at word boundaries to [`WIDTH`] columns (not counting `indent`), each

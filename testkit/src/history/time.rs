@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Operation, Outcome, Time};
+use super::{OpId, Operation, Outcome, Time};
 
 /// Nanoseconds shown as milliseconds by the rule of the [module](self): `19.25 ms`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,6 +104,17 @@ impl TimeUnit {
             TimeUnit::Nanoseconds => millis(at).number(),
             TimeUnit::Lines | TimeUnit::Ticks => at.to_string(),
         }
+    }
+
+    /// Operation `id` in words, for evidence and hover text: `op 2: client 1 r:2, called
+    /// at 15 ms, returned at 18 ms`.
+    pub fn describe(self, id: OpId, op: &Operation) -> String {
+        format!(
+            "op {id}: client {} {}, {}",
+            op.client,
+            op.label(),
+            self.span(op)
+        )
     }
 
     /// When `op` ran, in words: `called at 19 ms, returned at 21.5 ms`, `called at 19 ms,

@@ -306,7 +306,6 @@ impl Columns {
 
 /// What hovering an operation says, its times in `unit`.
 fn details(history: &History, id: OpId, role: Role, unit: TimeUnit) -> String {
-    let op = history.op(id);
     let part = match role {
         Role::Ordered(place) => format!("; number {place} of the longest order that works"),
         Role::Culprit => "; cannot follow that order: the one to look at".to_owned(),
@@ -314,12 +313,7 @@ fn details(history: &History, id: OpId, role: Role, unit: TimeUnit) -> String {
         Role::Named => "; part of the broken guarantee".to_owned(),
         Role::Other => String::new(),
     };
-    format!(
-        "op {id}: client {} {}, {}{part}",
-        op.client,
-        op.label(),
-        unit.span(op)
-    )
+    format!("{}{part}", unit.describe(id, history.op(id)))
 }
 
 /// `label` cut to fit `width` pixels, with an ellipsis when cut.
