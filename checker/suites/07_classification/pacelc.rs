@@ -193,7 +193,7 @@ pub fn well_known_systems_land_in_their_class() {
             "normally every read goes to the primary (EC), yet during a partition the old primary keeps answering (PA)",
         ),
         (
-            "MongoDB 5.0 or later with its defaults: reads at the primary, write concern majority, and a primary that cannot reach a majority steps down (replica-set protocol version 1, the default since 3.2)",
+            "MongoDB 5.0 or later with its defaults, no arbiter: reads at the primary, write concern majority, and a primary that cannot reach a majority steps down (replica-set protocol version 1, the default since 3.2)",
             behaviour(false, 3, 2, 1, true, false),
             Pacelc::PcEc,
             "the side without a majority has no primary to take writes (PC), and reads go to the primary (EC)",
