@@ -220,8 +220,9 @@ fn run(
             if found.len() >= limit {
                 break;
             }
+            let room = limit - found.len();
             found.extend(
-                stale_reads(&graph, &sw, rule)
+                stale_reads(&graph, &sw, rule, room)
                     .into_iter()
                     .map(|f| (rule.name(), f)),
             );
@@ -243,13 +244,14 @@ fn verdict(violations: Vec<Violation>) -> Result<Verdict, CheckError> {
     })
 }
 
-/// The stale reads `rule` finds, in the order of the input operations, from the sweep of
-/// an acyclic graph.
-fn stale_reads(g: &Graph, sw: &Swept, rule: Rule) -> Vec<Finding> {
+/// The first `limit` stale reads `rule` finds, in the order of the input operations, from
+/// the sweep of an acyclic graph.
+fn stale_reads(g: &Graph, sw: &Swept, rule: Rule, limit: usize) -> Vec<Finding> {
     match rule {
         Rule::Causal => sw
             .stale
             .iter()
+            .take(limit)
             .map(|st| Finding::Stale {
                 read: st.read,
                 returned: st.returned,
@@ -257,6 +259,6 @@ fn stale_reads(g: &Graph, sw: &Swept, rule: Rule) -> Vec<Finding> {
                 via: Via::Causal,
             })
             .collect(),
-        Rule::Session(guarantee) => sessions::stale_reads(g, sw, guarantee),
+        Rule::Session(guarantee) => sessions::stale_reads(g, sw, guarantee, limit),
     }
 }

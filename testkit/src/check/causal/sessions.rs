@@ -30,8 +30,13 @@ use crate::check::causal::graph::{Ev, Graph};
 use crate::check::causal::rules::{Finding, Via};
 use crate::check::causal::stale::{Newer, Stale, Swept};
 
-/// The reads that break `guarantee`, in the order of the input operations.
-pub(crate) fn stale_reads(g: &Graph, sw: &Swept, guarantee: Guarantee) -> Vec<Finding> {
+/// The first `limit` reads that break `guarantee`, in the order of the input operations.
+pub(crate) fn stale_reads(
+    g: &Graph,
+    sw: &Swept,
+    guarantee: Guarantee,
+    limit: usize,
+) -> Vec<Finding> {
     let mut by_session: HashMap<usize, Vec<&Stale>> = HashMap::new();
     for st in &sw.stale {
         by_session
@@ -59,6 +64,23 @@ pub(crate) fn stale_reads(g: &Graph, sw: &Swept, guarantee: Guarantee) -> Vec<Fi
         Finding::Stale { read, .. } => g.events[*read].op,
         _ => 0,
     });
+    out.truncate(limit);
+    // Under monotonic writes and writes-follow-reads, the link that put the newer write
+    // into the read's set takes walks over sessions to name: done for the findings kept
+    // only, since a check reports one.
+    if matches!(
+        guarantee,
+        Guarantee::MonotonicWrites | Guarantee::WritesFollowReads
+    ) {
+        for f in &mut out {
+            if let Finding::Stale {
+                read, newer, via, ..
+            } = f
+            {
+                *via = observed(g, sw, &facts, *read, *newer, guarantee);
+            }
+        }
+    }
     out
 }
 
@@ -235,9 +257,7 @@ impl Reader {
                     let walk = passes && self.sources.iter().any(|&w| c.le_kept(g, z, w));
                     assert_eq!(fast, walk, "the joined clock and the walk differ on {z}");
                 }
-                fast.unwrap_or_else(|| {
-                    passes && self.sources.iter().any(|&w| c.le_kept(g, z, w))
-                })
+                fast.unwrap_or_else(|| passes && self.sources.iter().any(|&w| c.le_kept(g, z, w)))
             }
             Place::Off => self.off.contains(&z) || c.reach(z).iter().any(|&y| self.knows(g, sw, y)),
         }
@@ -283,13 +303,15 @@ fn judge(
             Some(finding(w, Via::EarlierRead(first)))
         }
         Guarantee::MonotonicWrites | Guarantee::WritesFollowReads => {
-            let w = newer.all().into_iter().find(|&w| {
+            let w = newer.find(|w| {
                 facts
                     .exposers(g, w, guarantee)
                     .iter()
                     .any(|&z| reader.knows(g, sw, z))
             })?;
-            Some(finding(w, observed(g, sw, facts, st.read, w, guarantee)))
+            // How the write was revealed is worked out only for the findings reported
+            // (see `stale_reads`).
+            Some(finding(w, Via::Causal))
         }
     }
 }

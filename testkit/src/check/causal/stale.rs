@@ -151,10 +151,7 @@ impl<'a> Newer<'a> {
     /// Calls `found` with newer writes: every one (`all`), or the first of each chain.
     /// The same write may come more than once.
     pub(crate) fn each(&self, all: bool, mut found: impl FnMut(Ev)) {
-        let (g, c, e) = (self.g, self.c, &self.g.events[self.r]);
-        // Whether column event `y` whose position `r`'s clock passes happens before `r`:
-        // not if `r` is beyond its horizon (see `clock`).
-        let alive = |y: Ev| c.le(g, y, self.r, self.clock);
+        let (g, e) = (self.g, &self.g.events[self.r]);
         let own = self.own.before(g, e.session, e.key, e.pos);
         self.chain(own.iter().rev().copied(), all, &mut found);
         match self.since_src() {
@@ -173,6 +170,16 @@ impl<'a> Newer<'a> {
             }
             None => self.on_columns(all, &mut found),
         }
+        self.off_columns_each(all, &mut found);
+    }
+
+    /// The newer writes off the columns: every one (`all`), or the newest known on each
+    /// column for a read of nil.
+    fn off_columns_each(&self, all: bool, found: &mut impl FnMut(Ev)) {
+        let (g, c, e) = (self.g, self.c, &self.g.events[self.r]);
+        // Whether column event `y` whose position `r`'s clock passes happens before `r`:
+        // not if `r` is beyond its horizon (see `clock`).
+        let alive = |y: Ev| c.le(g, y, self.r, self.clock);
         match self.src {
             // A write learned of no later than `src` was written before it, so only the
             // entries added after the sweep passed `src` can be newer.
@@ -283,12 +290,37 @@ impl<'a> Newer<'a> {
         }
     }
 
-    /// Every newer write, once each, in the order of the input operations.
-    pub(crate) fn all(&self) -> Vec<Ev> {
-        let mut all = Vec::new();
-        self.each(true, |w| all.push(w));
-        all.sort_by_key(|&w| self.g.events[w].op);
-        all.dedup();
-        all
+    /// The first newer write for which `hit` holds, stopping there: the client's own
+    /// writes, then column by column, then the writes off the columns; on each chain from
+    /// its oldest newer write on. Listing every newer write ([`Newer::all`]) before asking
+    /// was the rejected alternative: a read that returned a value far older than what it
+    /// knows has newer writes in the order of the history, and a history with many such
+    /// reads took time quadratic in its length.
+    pub(crate) fn find(&self, mut hit: impl FnMut(Ev) -> bool) -> Option<Ev> {
+        let (g, c, e) = (self.g, self.c, &self.g.events[self.r]);
+        let own = self.own.before(g, e.session, e.key, e.pos);
+        // Being newer holds along a chain from some write on.
+        let first = own.partition_point(|&w| !self.after(w));
+        if let Some(&w) = own[first..].iter().find(|&&w| hit(w)) {
+            return Some(w);
+        }
+        for (col, list) in c.writes_on.of_key(e.key) {
+            let known = &list[..list.partition_point(|&(pos, _)| pos < at(self.clock, col))];
+            let newer = &known[known.partition_point(|&(_, w)| !self.after(w))..];
+            let found = newer
+                .iter()
+                .map(|&(_, w)| w)
+                .find(|&w| c.le(g, w, self.r, self.clock) && hit(w));
+            if found.is_some() {
+                return found;
+            }
+        }
+        let mut off = None;
+        self.off_columns_each(true, &mut |w| {
+            if off.is_none() && hit(w) {
+                off = Some(w);
+            }
+        });
+        off
     }
 }
