@@ -18,7 +18,9 @@ use testkit::check::linearizable::Linearizable;
 use testkit::check::sequential::Sequential;
 use testkit::check::{ConsistencyCheck, Verdict};
 use testkit::generate::{GenConfig, Plant, generate};
+use testkit::history::{Action, History, Operation, Output, Value};
 use testkit::model::ModelKind;
+use testkit::rng::Rng;
 
 use crate::ms;
 
@@ -82,6 +84,9 @@ pub struct Point {
     /// `None`: unique values; `Some(n)`: drawn from `0..n`.
     pub values: Option<i64>,
     pub planted: bool,
+    /// Whether 1% of the completed reads are made to return an older value (see
+    /// [`stale_reads`]); only with unique values and nothing planted.
+    pub stale: bool,
     pub clients: u32,
     pub ops: usize,
     pub runs: usize,
@@ -94,7 +99,12 @@ impl Point {
         vec![
             self.checker.name().to_owned(),
             self.values.map_or("unique".to_owned(), |n| n.to_string()),
-            if self.planted { "bad" } else { "good" }.to_owned(),
+            match (self.planted, self.stale) {
+                (true, _) => "bad",
+                (false, true) => "stale",
+                (false, false) => "good",
+            }
+            .to_owned(),
             self.clients.to_string(),
             self.ops.to_string(),
             self.runs.to_string(),
@@ -108,6 +118,7 @@ impl Point {
             checker: Checker::parse(&args[0]),
             values: (args[1] != "unique").then(|| num(1) as i64),
             planted: args[2] == "bad",
+            stale: args[2] == "stale",
             clients: num(3) as u32,
             ops: num(4) as usize,
             runs: num(5) as usize,
@@ -129,6 +140,36 @@ impl Point {
             ..GenConfig::default()
         }
     }
+}
+
+/// `h` with a `share` of its completed reads returning, instead of what they returned,
+/// a value written earlier to the register by a write that surely took effect (or nil
+/// now and then): many stale reads, each far older than what its client knows, for the
+/// cost of judging them. A generated history has one register and unique values, so
+/// every such value is still written once.
+fn stale_reads(h: &History, share: f64, seed: u64) -> History {
+    let mut rng = Rng::new(seed);
+    let mut written: Vec<Value> = Vec::new();
+    let mut ops = h.ops().to_vec();
+    for op in &mut ops {
+        if matches!(op.action, Action::Read) && op.read_value().is_some() && rng.chance(share) {
+            let old = (!written.is_empty() && rng.chance(0.9))
+                .then(|| written[rng.index(written.len())].clone());
+            let ret = op.ret().expect("a completed read");
+            let mut read = Operation::read(op.client, old, op.call, ret);
+            read.key = op.key.clone();
+            *op = read;
+        }
+        let took_effect = match (&op.action, op.output()) {
+            (Action::Write(_), Some(_)) => true,
+            (Action::Cas { .. }, Some(out)) => *out == Output::Swapped(true),
+            _ => false,
+        };
+        if let (true, Some(v)) = (took_effect, op.action.written()) {
+            written.push(v.clone());
+        }
+    }
+    History::from_ops(ops).expect("only read values changed")
 }
 
 /// The time this thread has spent on a processor, in ms, where Linux reports it.
@@ -153,7 +194,10 @@ fn peak_mb() -> Option<f64> {
 /// The child's side (see the module docs).
 pub fn child(args: &[String]) {
     let point = Point::parse(args);
-    let history = generate(&point.config());
+    let mut history = generate(&point.config());
+    if point.stale {
+        history = stale_reads(&history, 0.01, 1);
+    }
     // Resets the peak to what is resident now; failing that, the peak includes the
     // generator's work, which only overstates it.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
