@@ -18,9 +18,11 @@
 //! - writes-follow-reads: a client read `w` and then wrote, or a cas read it, and that
 //!   write is known to `r`'s client through an earlier read.
 //!
-//! For the last two, the candidates are the read's newer writes, taken in input order,
-//! and "known through an earlier read" is a clock: the join of the clocks of the values
-//! the client read.
+//! For the last two, the candidates are the read's newer writes, chain by chain from the
+//! oldest newer write of each, up to the first one exposed: one witness is enough, and
+//! the oldest newer write of a client is the one its later writes expose first. "Known
+//! through an earlier read" is a clock, the join of the clocks of the values the client
+//! read; how the witness was exposed is worked out only for the findings reported.
 
 use std::collections::{HashMap, HashSet};
 
@@ -177,10 +179,13 @@ struct Reader {
     max_rank: usize,
     /// The writes off the columns it read, and those before them off the columns.
     off: HashSet<Ev>,
-    /// Per key, the writes it read (with the first read of each), in order of first read.
-    read: HashMap<usize, Vec<(Ev, Ev)>>,
-    /// Per key, the newest of those (none happens before another).
-    newest: HashMap<usize, Vec<Ev>>,
+    /// The writes it read.
+    read: HashSet<Ev>,
+    /// Per key, the newest of those (none happens before another), each with the first
+    /// read of it. A stale read that any of them is newer than breaks monotonic reads, so
+    /// the older ones are never asked about again: a long session of reads of one key
+    /// costs a look at a few writes per stale read, not at all it read.
+    newest: HashMap<usize, Vec<(Ev, Ev)>>,
 }
 
 impl Reader {
@@ -190,7 +195,7 @@ impl Reader {
             clock: Vec::new(),
             max_rank: 0,
             off: HashSet::new(),
-            read: HashMap::new(),
+            read: HashSet::new(),
             newest: HashMap::new(),
         }
     }
@@ -205,15 +210,13 @@ impl Reader {
         match guarantee {
             Guarantee::ReadYourWrites => {}
             Guarantee::MonotonicReads => {
-                let read = self.read.entry(e.key).or_default();
-                if read.iter().any(|&(r, _)| r == w) {
+                if !self.read.insert(w) {
                     return;
                 }
-                read.push((w, ev));
                 let newest = self.newest.entry(e.key).or_default();
-                if !newest.iter().any(|&a| c.le_kept(g, w, a)) {
-                    newest.retain(|&a| !c.le_kept(g, a, w));
-                    newest.push(w);
+                if !newest.iter().any(|&(a, _)| c.le_kept(g, w, a)) {
+                    newest.retain(|&(a, _)| !c.le_kept(g, a, w));
+                    newest.push((w, ev));
                 }
             }
             Guarantee::MonotonicWrites | Guarantee::WritesFollowReads => {
@@ -292,14 +295,7 @@ fn judge(
         }
         Guarantee::MonotonicReads => {
             let newest = reader.newest.get(&e.key)?;
-            if !newest.iter().any(|&a| newer.after(a)) {
-                return None;
-            }
-            let read = &reader.read[&e.key];
-            let &(w, first) = read
-                .iter()
-                .filter(|&&(w, _)| newer.after(w))
-                .min_by_key(|&&(w, _)| g.events[w].op)?;
+            let &(w, first) = newest.iter().find(|&&(a, _)| newer.after(a))?;
             Some(finding(w, Via::EarlierRead(first)))
         }
         Guarantee::MonotonicWrites | Guarantee::WritesFollowReads => {
