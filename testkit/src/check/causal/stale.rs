@@ -148,10 +148,17 @@ impl<'a> Newer<'a> {
             }
     }
 
-    /// Calls `found` with newer writes: every one (`all`), or the first of each chain.
-    /// The same write may come more than once.
+    /// Calls `found` with newer writes: every one (`all`), or else at least one if there
+    /// is any: the first of each chain on the client's own writes and on the columns, and
+    /// the writes off the columns only when those gave none. The same write may come more
+    /// than once.
     pub(crate) fn each(&self, all: bool, mut found: impl FnMut(Ev)) {
         let (g, e) = (self.g, &self.g.events[self.r]);
+        let any = std::cell::Cell::new(false);
+        let mut found = |w: Ev| {
+            any.set(true);
+            found(w)
+        };
         let own = self.own.before(g, e.session, e.key, e.pos);
         self.chain(own.iter().rev().copied(), all, &mut found);
         match self.since_src() {
@@ -170,7 +177,12 @@ impl<'a> Newer<'a> {
             }
             None => self.on_columns(all, &mut found),
         }
-        self.off_columns_each(all, &mut found);
+        // The writes off the columns of a read that returned an old value are all those
+        // learned of since: a walk over the history for each such read, needless when a
+        // witness is already found.
+        if all || !any.get() {
+            self.off_columns_each(all, &mut found);
+        }
     }
 
     /// The newer writes off the columns: every one (`all`), or the newest known on each
