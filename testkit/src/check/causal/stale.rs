@@ -160,7 +160,14 @@ impl<'a> Newer<'a> {
             found(w)
         };
         let own = self.own.before(g, e.session, e.key, e.pos);
-        self.chain(own.iter().rev().copied(), all, &mut found);
+        // Being newer holds along the chain from some write on: bisection finds it, where
+        // a walk back from the newest cost a long session's length for a very stale read.
+        let newer = &own[own.partition_point(|&w| !self.after(w))..];
+        if all {
+            newer.iter().for_each(|&w| found(w));
+        } else if let Some(&w) = newer.first() {
+            found(w);
+        }
         match self.since_src() {
             Some(since) => {
                 // The tests run debug builds: there both ways must agree.
@@ -284,28 +291,10 @@ impl<'a> Newer<'a> {
         }
     }
 
-    /// The newer writes of one chain, given newest first: those down to the first newer
-    /// one (`all`), or just that one.
-    fn chain(&self, newest_first: impl Iterator<Item = Ev>, all: bool, found: &mut impl FnMut(Ev)) {
-        let mut first = None;
-        for w in newest_first {
-            if !self.after(w) {
-                break;
-            }
-            if all {
-                found(w);
-            }
-            first = Some(w);
-        }
-        if !all && let Some(w) = first {
-            found(w);
-        }
-    }
-
     /// The first newer write for which `hit` holds, stopping there: the client's own
     /// writes, then column by column, then the writes off the columns; on each chain from
-    /// its oldest newer write on. Listing every newer write ([`Newer::all`]) before asking
-    /// was the rejected alternative: a read that returned a value far older than what it
+    /// its oldest newer write on. Listing every newer write before asking was the
+    /// rejected alternative: a read that returned a value far older than what it
     /// knows has newer writes in the order of the history, and a history with many such
     /// reads took time quadratic in its length.
     pub(crate) fn find(&self, mut hit: impl FnMut(Ev) -> bool) -> Option<Ev> {
