@@ -7,7 +7,8 @@
 //!
 //! Each point is `KIND:OPS:CLIENTS[:bad|:corrupt]`: `reg` is a register history from
 //! [`testkit::generate`] (linearizable, 2% unknown outcomes, 20% cas), `kv` the
-//! lagging-replica store of `causal_support` (100 keys, replicas up to 2,000 writes behind);
+//! lagging-replica store of `causal_support` (100 keys, replicas up to 2,000 writes behind),
+//! `one` the same store with one key and clients that are never replaced (long sessions);
 //! `bad` appends one stale read at the end, `corrupt` makes 1% of the reads return an older
 //! value (many stale reads, for the cost of judging them). For each point and check it prints the best
 //! of `CAUSAL_RUNS` (default 3) times and the peak resident memory during the check
@@ -57,6 +58,17 @@ fn history(kind: &str, ops: usize, clients: u32, bad: Option<&str>, seed: u64) -
             clients,
             ops,
             keys: 100,
+            lag: 2000,
+            seed,
+            ..Default::default()
+        }),
+        // One key and no unknown outcomes: the clients are never replaced, so each
+        // session is long (what a cost per read that grows with the session shows up on).
+        "one" => causal_support::store(&causal_support::StoreConfig {
+            clients,
+            ops,
+            keys: 1,
+            unknown: 0.0,
             lag: 2000,
             seed,
             ..Default::default()
