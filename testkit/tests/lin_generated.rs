@@ -133,7 +133,7 @@ fn an_undecided_search_names_the_hard_stretch() {
         id
     };
     named("cannot get past op ");
-    named("trying the orders of everything from op ");
+    named("other orders of what it placed from op ");
     let clients = h.clients().len();
     let overlap = reason
         .split("operations of ")

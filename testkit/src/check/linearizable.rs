@@ -241,13 +241,16 @@ pub(crate) fn describe_hard(history: &History, hard: &Hard) -> String {
     };
     let from = match hard.from {
         Some(from) if from != stuck => {
-            format!(", trying the orders of everything from {}", name(from))
+            format!(
+                "; it has been trying other orders of what it placed from {} on",
+                name(from)
+            )
         }
         _ => String::new(),
     };
     format!(
-        ". The hard part: its longest order places {} of {} operations and cannot get past \
-         {}{from}; {} operations of {} clients overlap that stretch",
+        ". The hard part: its longest order places {} of the {} operations it orders and \
+         cannot get past {}{from}; {} operations of {} clients overlap that stretch",
         hard.placed,
         hard.total,
         name(stuck),
