@@ -190,6 +190,9 @@ pub(crate) struct Search<'a, M: Facts> {
     scan: u64,
     list: Entries,
     optionals: Optionals,
+    /// Per state some operation needs (exact models): the classes of optional operations
+    /// that write it (see [`Search::optionally_restorable_before`]); empty otherwise.
+    optional_writers: Vec<Vec<u32>>,
     optional_placed: Bits,
     returns_left: usize,
     states: States<'a, M>,
@@ -332,6 +335,20 @@ impl<'a, M: Facts> Search<'a, M> {
             }
             front.push(0);
         }
+        let optionals = Optionals::new(&prep.ops, &optional, states.model().exact());
+        let mut optional_writers: Vec<Vec<u32>> = Vec::new();
+        if states.model().exact() {
+            optional_writers = vec![Vec::new(); front.len()];
+            for (k, members) in optionals.members.iter().enumerate() {
+                let model = states.model();
+                let w = model.writes(prep.ops[members[0] as usize]);
+                if let Some(w) = w.and_then(|w| states.find(&w))
+                    && let Some(list) = optional_writers.get_mut(w as usize)
+                {
+                    list.push(k as u32);
+                }
+            }
+        }
         let optional_placed = Bits::new(optional.len());
         let exact_width = 1 + list.lanes.div_ceil(64);
         Search {
@@ -350,7 +367,8 @@ impl<'a, M: Facts> Search<'a, M> {
             class,
             class_seen: vec![(0, 0); class_count],
             scan: 0,
-            optionals: Optionals::new(&prep.ops, &optional, states.model().exact()),
+            optional_writers,
+            optionals,
             optional_placed,
             list,
             returns_left: returns,
@@ -788,7 +806,7 @@ impl<'a, M: Facts> Search<'a, M> {
     /// entry comes before `at`. Those called before `first`, the first entry left, are
     /// all placed, so only the writers between need looking at.
     fn restorable_before(&self, state: StateId, at: u32, op: u32, other: u32, first: u32) -> bool {
-        if self.watch.optionally_restorable(state) {
+        if self.optionally_restorable_before(state, at, op) {
             return true;
         }
         let writers = self.watch.writers(state);
@@ -799,6 +817,29 @@ impl<'a, M: Facts> Search<'a, M> {
             .rev()
             .take_while(|&&w| call_at[w as usize] >= first)
             .any(|&w| w != op && w != other && !self.placed.contains(w as usize))
+    }
+
+    /// Whether an optional operation other than `op` could bring `state` back before
+    /// return entry `at`. In an exact model only one called before `at` can: the search
+    /// places nothing called after the first return left, and `at` is one of the returns
+    /// left. Looking at the first unplaced member of each class that writes `state`
+    /// suffices, as it is the one called first. Counting every unplaced optional writer
+    /// instead, as other models still do, let a timeout of the history's last second
+    /// keep this rule from refusing anything in its first.
+    fn optionally_restorable_before(&self, state: StateId, at: u32, op: u32) -> bool {
+        if !self.watch.optionally_restorable(state) {
+            return false;
+        }
+        let Some(classes) = self.optional_writers.get(state as usize) else {
+            return true;
+        };
+        let (opt, time) = (&self.optionals, self.list.time[at as usize]);
+        classes.iter().any(|&k| {
+            let placed = opt.placed[k as usize] as usize;
+            let members = &opt.members[k as usize][placed..];
+            let first = members.iter().find(|&&m| m != op);
+            first.is_some_and(|&m| self.ops[m as usize].call < time)
+        })
     }
 
     /// `op` was legal but strands `culprit`: the order so far plus `op` is still a legal
