@@ -36,7 +36,13 @@ const HISTORY: &str = r#"{"format": "consistency-lab-history", "version": 1, "mo
 fn check_report() -> CheckReport {
     let (history, model) = from_json_str(HISTORY).unwrap();
     let verdict = Linearizable::new(model.unwrap()).check(&history).unwrap();
-    CheckReport::new("three clients, seed 1", "linearizability", &history, model, &verdict)
+    CheckReport::new(
+        "three clients, seed 1",
+        "linearizability",
+        &history,
+        model,
+        &verdict,
+    )
 }
 
 /// The fixture suite, its `total` test attaching `report` before it fails.
@@ -229,7 +235,7 @@ fn the_report_counts_what_the_gradebook_holds_links_what_it_names_and_draws_fail
     graded(&root, &subs, &out, &[], sandboxed);
     let page = read(&out.join("report.html"));
     let book: Value = serde_json::from_str(&read(&out.join("grades.json"))).unwrap();
-    let task_done = |id: &str| {
+    let task_done = |id: &'static str| {
         move |e: &Value| {
             e["tasks"]
                 .as_array()
@@ -238,9 +244,8 @@ fn the_report_counts_what_the_gradebook_holds_links_what_it_names_and_draws_fail
                 .any(|t| t["id"] == id && t["done"] == true)
         }
     };
-    let graded_not = |id: &'static str| {
-        move |e: &Value| e["status"] == "graded" && !task_done(id)(e)
-    };
+    let graded_not =
+        |id: &'static str| move |e: &Value| e["status"] == "graded" && !task_done(id)(e);
     for task in ["add", "total"] {
         let row = format!("t-01_sums-{task}");
         let earned = ids_where(&book, task_done(task));
@@ -251,11 +256,12 @@ fn the_report_counts_what_the_gradebook_holds_links_what_it_names_and_draws_fail
         earned.sort();
         assert_eq!(group_of(&page, &row, "earned"), earned, "{task}");
     }
-    // What the class did, as built: honest and flagged earn both tasks.
+    // What the class did, as built: total is wrong only in wrong-total; broken does not
+    // compile.
     assert_eq!(
         ids_where(&book, task_done("total")).len(),
-        4,
-        "honest, flagged, wrong-add, endless"
+        5,
+        "honest, flagged, wrong-add, endless, hostile"
     );
     assert_eq!(count_in(&page, "t-01_sums-add", "earned"), 3);
     let broken = ids_where(&book, |e| e["status"] == "does-not-compile");
@@ -264,18 +270,33 @@ fn the_report_counts_what_the_gradebook_holds_links_what_it_names_and_draws_fail
         let start = page.find(&format!("<tr id=\"n-{id}\">")).unwrap();
         page[start..start + page[start..].find("</tr>").unwrap()].to_owned()
     };
-    assert!(row("01_sums").contains("title=\"01_sums does not compile\">1</a>"), "{}", row("01_sums"));
-    assert!(row("01_sums").contains("title=\"a test of 01_sums timed out\">1</a>"), "{}", row("01_sums"));
+    assert!(
+        row("01_sums").contains("title=\"01_sums does not compile\">1</a>"),
+        "{}",
+        row("01_sums")
+    );
+    assert!(
+        row("01_sums").contains("title=\"a test of 01_sums timed out\">1</a>"),
+        "{}",
+        row("01_sums")
+    );
     // The flagged submission is listed first, with what was found.
-    let flagged = &page[page.find("<section id=\"flagged\">").unwrap()..page.find("<section id=\"scores\">").unwrap()];
-    assert!(flagged.contains(">flagged</a>") && flagged.contains("harness-environment"), "{flagged}");
+    let flagged = &page[page.find("<section id=\"flagged\">").unwrap()
+        ..page.find("<section id=\"scores\">").unwrap()];
+    assert!(
+        flagged.contains(">flagged</a>") && flagged.contains("harness-environment"),
+        "{flagged}"
+    );
     // The score distribution covers every submission once.
-    let scores = &page[page.find("<section id=\"scores\">").unwrap()..page.find("<section id=\"tasks\">").unwrap()];
+    let scores = &page[page.find("<section id=\"scores\">").unwrap()
+        ..page.find("<section id=\"tasks\">").unwrap()];
     let counted: usize = scores
         .match_indices("<a class=\"n\"")
         .map(|(at, _)| {
             let link = &scores[at..];
-            link[link.find('>').unwrap() + 1..link.find("</a>").unwrap()].parse::<usize>().unwrap()
+            link[link.find('>').unwrap() + 1..link.find("</a>").unwrap()]
+                .parse::<usize>()
+                .unwrap()
         })
         .sum();
     assert_eq!(counted, 7, "{scores}");
@@ -298,21 +319,41 @@ fn the_report_counts_what_the_gradebook_holds_links_what_it_names_and_draws_fail
     assert_eq!(files, 7 * 2 + 2, "{page}");
 
     // The page of the failed history check: the one `checker check` draws.
-    let drawn = out.join("pages/wrong-total/01_sums-total.totals_a_slice.html");
+    let drawn = out.join("pages/wrong-total/01_sums-totals_a_slice.html");
     let scratch = root.join("scratch/expected.html");
     checker_core::pages::write(&check_report(), &scratch).unwrap();
-    assert_eq!(read(&drawn), read(&scratch).replace("expected.history.json", "01_sums-total.totals_a_slice.history.json"));
+    assert_eq!(
+        read(&drawn),
+        read(&scratch).replace(
+            "expected.history.json",
+            "01_sums-totals_a_slice.history.json"
+        )
+    );
     let history: Value =
         serde_json::from_str(&read(&drawn.with_extension("history.json"))).unwrap();
     assert_eq!(history, check_report().history);
-    assert!(page.contains("href=\"pages/wrong-total/01_sums-total.totals_a_slice.html\""));
+    assert!(page.contains("href=\"pages/wrong-total/01_sums-totals_a_slice.html\""));
     // Only that one: the hostile submission printed a report, which is not one.
-    let pages: Vec<_> = std::fs::read_dir(out.join("pages")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let pages: Vec<_> = std::fs::read_dir(out.join("pages"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(pages, ["wrong-total"]);
 
     // What the hostile submission printed or panicked with is text, never markup.
-    assert_eq!(page.matches("<script").count(), 1, "only the page's own script");
-    for raw in ["<img", "</pre><script", "href=javascript", "alert('out')", "alert('err')"] {
+    assert_eq!(
+        page.matches("<script").count(),
+        1,
+        "only the page's own script"
+    );
+    for raw in [
+        "<img",
+        "</pre><script",
+        "<a href=javascript",
+        "alert('out')",
+        "alert(&apos;out",
+        "alert(&apos;err",
+    ] {
         assert!(!page.contains(raw), "{raw}");
     }
     assert!(
@@ -332,17 +373,42 @@ fn browse(dir: &Path, report: &Path) {
     let dom = chromium(dir, &url, &["--dump-dom"], 900);
     let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
     // The script put its filter box before the table of submissions.
-    assert!(dom.contains("<input id=\"filter\" type=\"search\""), "{dom}");
-    for section in ["flagged", "scores", "tasks", "failures", "not-run", "submissions", "groups"] {
-        assert!(dom.contains(&format!("<section id=\"{section}\">")), "{section}");
+    assert!(
+        dom.contains("<input id=\"filter\" type=\"search\""),
+        "{dom}"
+    );
+    for section in [
+        "flagged",
+        "scores",
+        "tasks",
+        "failures",
+        "not-run",
+        "submissions",
+        "groups",
+    ] {
+        assert!(
+            dom.contains(&format!("<section id=\"{section}\">")),
+            "{section}"
+        );
     }
     assert_eq!(dom.matches("<img").count(), 0);
     let shot = dir.join("report.png");
-    let taken = chromium(dir, &url, &[&format!("--screenshot={}", shot.display())], 1500);
+    let taken = chromium(
+        dir,
+        &url,
+        &[&format!("--screenshot={}", shot.display())],
+        1500,
+    );
     assert!(shot.is_file(), "{}", String::from_utf8_lossy(&taken.stderr));
     // The score bars and the flagged table's edge, drawn in their colours.
-    assert!(!rows(&shot, [0x5c, 0x6b, 0xc0], 20).is_empty(), "no score bar");
-    assert!(rows(&shot, [0xc6, 0x28, 0x28], 1).len() > 10, "no flagged edge");
+    assert!(
+        !rows(&shot, [0x5c, 0x6b, 0xc0], 20).is_empty(),
+        "no score bar"
+    );
+    assert!(
+        rows(&shot, [0xc6, 0x28, 0x28], 1).len() > 10,
+        "no flagged edge"
+    );
     if std::env::var_os("CHECKER_WRITE_FIGURES").is_some() {
         let figure = course::workspace().join("docs/src/figures/class-report.png");
         std::fs::copy(&shot, figure).unwrap();
@@ -418,7 +484,13 @@ fn the_merge_of_shards_writes_the_same_report_and_pages_as_one_run() {
     let mut shards = Vec::new();
     for k in 1..=2 {
         let dir = root.join(format!("scratch/shard-{k}"));
-        graded(&root, &subs, &dir, &["--shard", &format!("{k}/2")], sandboxed);
+        graded(
+            &root,
+            &subs,
+            &dir,
+            &["--shard", &format!("{k}/2")],
+            sandboxed,
+        );
         shards.push(dir);
     }
     let merged = root.join("scratch/merged");
@@ -439,6 +511,6 @@ fn the_merge_of_shards_writes_the_same_report_and_pages_as_one_run() {
             .collect()
     };
     let one = pick(&whole);
-    assert!(one.contains_key("pages/wrong-total/01_sums-total.totals_a_slice.html"));
+    assert!(one.contains_key("pages/wrong-total/01_sums-totals_a_slice.html"));
     pretty_assertions::assert_eq!(pick(&merged), one);
 }

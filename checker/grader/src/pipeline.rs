@@ -338,7 +338,11 @@ fn reports(
         .iter()
         .map(|r| {
             let passed = r.outcome.passed();
-            let report = if passed { None } else { check_report(&r.attachments) };
+            let report = if passed {
+                None
+            } else {
+                check_report(&r.attachments)
+            };
             if let Some(report) = report {
                 drawn.insert(format!("{prefix}{}", r.name), report);
             }

@@ -72,15 +72,12 @@ pub fn report_html(
     if let Some(fragment) = similarity {
         parts.push(("similarity", "Similarity", fragment));
     }
-    parts.push((
-        "submissions",
-        "Submissions",
-        sections::submissions(&class),
-    ));
+    parts.push(("submissions", "Submissions", sections::submissions(&class)));
     let lead = sections::lead(&class, &mut groups);
     parts.push(("groups", "Who is behind each number", groups.html(&class)));
 
-    let mut body = format!("<h1>Class report</h1>\n{lead}\n<nav id=\"contents\"><h2>Contents</h2><ol>");
+    let mut body =
+        format!("<h1>Class report</h1>\n{lead}\n<nav id=\"contents\"><h2>Contents</h2><ol>");
     for (id, title, _) in &parts {
         body.push_str(&format!("<li><a href=\"#{id}\">{title}</a></li>"));
     }
@@ -263,7 +260,10 @@ mod tests {
     fn every_count_links_to_a_list_of_as_many_submissions_and_every_link_lands() {
         let page = report_html(&sample::book(), &sample::exercises(), None);
         let ids = values(&page, "id");
-        for target in values(&page, "href").iter().filter_map(|h| h.strip_prefix('#')) {
+        for target in values(&page, "href")
+            .iter()
+            .filter_map(|h| h.strip_prefix('#'))
+        {
             assert!(ids.contains(&target), "#{target} has no anchor");
         }
         let mut counted = 0;
@@ -282,7 +282,10 @@ mod tests {
         }
         assert!(counted > 10, "{counted} counts");
         // The lead counts all five, linked.
-        assert!(page.contains(">5</a> submissions, 2 exercises, 30 points"), "{page}");
+        assert!(
+            page.contains(">5</a> submissions, 2 exercises, 30 points"),
+            "{page}"
+        );
     }
 
     #[test]
@@ -349,6 +352,9 @@ mod tests {
         let section = &page[flagged..page.find("<section id=\"scores\">").unwrap()];
         assert!(section.contains("lifetime-extension"), "{section}");
         assert!(section.contains(">erin</a>"), "{section}");
-        assert_eq!(page, report_html(&sample::book(), &sample::exercises(), None));
+        assert_eq!(
+            page,
+            report_html(&sample::book(), &sample::exercises(), None)
+        );
     }
 }

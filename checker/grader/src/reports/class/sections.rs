@@ -33,11 +33,22 @@ pub(super) fn lead(class: &Class, groups: &mut Groups) -> String {
         (mean, median)
     };
     format!(
-        "<p class=\"lead\">{all} submissions, {} exercises, {} points to earn; mean score \
-         {mean:.1}, median {median:.1}.</p>",
+        "<p class=\"lead\">{all} {}, {} {}, {} points to earn; mean score {mean:.1}, median \
+         {median:.1}.</p>",
+        plural(n, "submission"),
         class.exercises.len(),
+        plural(class.exercises.len(), "exercise"),
         class.max_total
     )
+}
+
+/// `noun`, with an `s` unless `n` is one.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        noun.to_owned()
+    } else {
+        format!("{noun}s")
+    }
 }
 
 /// The submissions whose sources hold what no honest solution needs.
@@ -49,10 +60,15 @@ pub(super) fn flagged(class: &Class, groups: &mut Groups) -> String {
         return "<p>No submission was flagged.</p>\n".to_owned();
     }
     let mut out = format!(
-        "<p>{} submissions hold what no honest solution needs. A flag never changes a \
-         score: look at the place named and decide.</p>\n<table><thead><tr><th>submission\
-         </th><th>what</th><th>where</th><th>why it is worth a look</th></tr></thead><tbody>",
-        groups.count("flagged", members.clone())
+        "<p>{} {} what no honest solution needs. A flag never changes a score: look at \
+         the place named and decide.</p>\n<table><thead><tr><th>submission</th><th>what\
+         </th><th>where</th><th>why it is worth a look</th></tr></thead><tbody>",
+        groups.count("flagged", members.clone()),
+        if members.len() == 1 {
+            "submission holds"
+        } else {
+            "submissions hold"
+        }
     );
     for i in members {
         for flag in &class.book[i].flags {
@@ -72,7 +88,8 @@ pub(super) fn flagged(class: &Class, groups: &mut Groups) -> String {
     out
 }
 
-/// A bar per tenth of the points there are, and one for full marks.
+/// A bar per tenth of the points there are that a whole score can fall in, and one for
+/// full marks.
 pub(super) fn scores(class: &Class, groups: &mut Groups) -> String {
     let max = class.max_total;
     let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); 11];
@@ -95,10 +112,14 @@ pub(super) fn scores(class: &Class, groups: &mut Groups) -> String {
             ("100 %".to_owned(), format!("{max}"))
         } else {
             let low = (u64::from(max) * at as u64).div_ceil(10);
-            let high = (u64::from(max) * (at as u64 + 1)).div_ceil(10).saturating_sub(1);
-            let points = if low > high {
-                "none".to_owned()
-            } else if low == high {
+            let high = (u64::from(max) * (at as u64 + 1))
+                .div_ceil(10)
+                .saturating_sub(1);
+            if low > high {
+                // No whole score falls in this tenth (a course of few points).
+                continue;
+            }
+            let points = if low == high {
                 format!("{low}")
             } else {
                 format!("{low}\u{2013}{high}")
@@ -175,7 +196,7 @@ pub(super) fn tasks(class: &Class, groups: &mut Groups) -> String {
                 .collect();
             let private = if task.private { " (private)" } else { "" };
             out.push_str(&format!(
-                "<tr class=\"task\" id=\"{}\"><td>&#160;&#160;{} {}{private}</td>\
+                "<tr class=\"task\" id=\"{}\"><td>&#160;&#160;<code>{}</code> {}{private}</td>\
                  <td class=\"num\">{}</td><td class=\"num earned\">{}</td>\
                  <td class=\"num missed\">{}</td><td></td></tr>",
                 super::attr(&format!("t-{}-{}", e.name, task.id)),
@@ -183,7 +204,10 @@ pub(super) fn tasks(class: &Class, groups: &mut Groups) -> String {
                 text(&task.title),
                 task.points,
                 groups.count(&format!("earned {}/{}", e.name, task.id), earned),
-                groups.count(&format!("graded, did not earn {}/{}", e.name, task.id), missed)
+                groups.count(
+                    &format!("graded, did not earn {}/{}", e.name, task.id),
+                    missed
+                )
             ));
         }
     }
@@ -204,7 +228,11 @@ pub(super) fn failures(class: &Class, groups: &mut Groups) -> String {
     // By (exercise, test): by explanation: the failures.
     let mut by_test: BTreeMap<(&str, &str), BTreeMap<String, Vec<Failure>>> = BTreeMap::new();
     for (index, sub) in class.book.iter().enumerate() {
-        for e in sub.exercises.iter().filter(|e| e.status == ExerciseStatus::Graded) {
+        for e in sub
+            .exercises
+            .iter()
+            .filter(|e| e.status == ExerciseStatus::Graded)
+        {
             for test in e.tasks.iter().flat_map(|t| &t.tests).filter(|t| !t.passed) {
                 by_test
                     .entry((&e.exercise, &test.name))
@@ -268,7 +296,11 @@ pub(super) fn failures(class: &Class, groups: &mut Groups) -> String {
 /// explanation with every number made `#`, since seeds, counts and places differ from
 /// one submission to the next where the mistake does not.
 fn explanation(test: &TestGrade) -> String {
-    let first = test.message.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let first = test
+        .message
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     let mut out = format!("{}: ", test.verdict);
     let mut in_number = false;
     for c in first.chars() {
@@ -437,9 +469,17 @@ mod tests {
 
     #[test]
     fn failures_are_grouped_by_their_explanation_with_the_numbers_left_out() {
-        let one = sample::test("t", "panicked", "failed at a.rs:4:19: seed 3, 12 swaps\nmore", 1);
+        let one = sample::test(
+            "t",
+            "panicked",
+            "failed at a.rs:4:19: seed 3, 12 swaps\nmore",
+            1,
+        );
         let two = sample::test("t", "panicked", "failed at a.rs:4:19: seed 7, 2 swaps", 1);
-        assert_eq!(explanation(&one), "panicked: failed at a.rs:#:#: seed #, # swaps");
+        assert_eq!(
+            explanation(&one),
+            "panicked: failed at a.rs:#:#: seed #, # swaps"
+        );
         assert_eq!(explanation(&one), explanation(&two));
         let other = sample::test("t", "timed out after 30 s", "", 1);
         assert_eq!(explanation(&other), "timed out after 30 s");
