@@ -6,6 +6,9 @@
 //! The fixture suite is replaced, in this test's copy only, by one whose `total` test
 //! attaches a check report (built here with the test kit) when it fails, as the course's
 //! history checks do.
+//!
+//! With `CHECKER_WRITE_FIGURES=1` set, the browser test also copies its screenshot to
+//! `docs/src/figures/class-report.png`, the picture in the instructors' guide.
 
 #[path = "support/course.rs"]
 mod course;
