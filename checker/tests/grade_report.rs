@@ -517,3 +517,73 @@ fn the_merge_of_shards_writes_the_same_report_and_pages_as_one_run() {
     assert!(one.contains_key("pages/wrong-total/01_sums-totals_a_slice.html"));
     pretty_assertions::assert_eq!(pick(&merged), one);
 }
+
+/// The course itself, exercise 01_linearizable: the reference solution, the skeleton,
+/// and the solution with one mistake that a quorum history check catches. The course's
+/// own suite attaches the check report; the gradebook draws its page, and only its.
+#[test]
+fn a_course_suite_s_failed_history_check_gets_its_page_in_the_gradebook() {
+    let sandboxed = sandbox_available();
+    let ws = course::workspace();
+    let scratch = ws.join("target/course-tests/grade-report-course");
+    _ = std::fs::remove_dir_all(&scratch);
+    let subs = scratch.join("submissions");
+    let exercise = "exercises/01_linearizable";
+    course::copy(
+        &ws.join("solutions/01_linearizable"),
+        &subs.join("solution").join(exercise),
+    );
+    course::copy(
+        &ws.join("checker/skeletons/01_linearizable"),
+        &subs.join("skeleton").join(exercise),
+    );
+    // The solution with the fixture's quorum module (the fixture's lib.rs reaches the
+    // solution's other modules by path, which a submission cannot).
+    let wrong = subs.join("no-write-back").join(exercise);
+    course::copy(&ws.join("solutions/01_linearizable"), &wrong);
+    std::fs::copy(
+        ws.join(
+            "checker/tests/fixtures/wrong/01_linearizable/read_without_write_back/src/quorum.rs",
+        ),
+        wrong.join("src/quorum.rs"),
+    )
+    .unwrap();
+    let out = scratch.join("gradebook");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_checker"));
+    command
+        .arg("--course")
+        .arg(&ws)
+        .args(["grade", "--exercise", "01_linearizable"])
+        .arg(&subs)
+        .arg("--out")
+        .arg(&out)
+        .env("NO_COLOR", "1");
+    if !sandboxed {
+        command.arg("--no-sandbox");
+    }
+    let run = command.output().unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", said(&run));
+    let page = read(&out.join("report.html"));
+    let drawn = out.join("pages/no-write-back/01_linearizable-quorum.reads_write_back.html");
+    let history = read(&drawn);
+    // The page `checker check` draws: a verdict, the history drawn, its whole beside it.
+    assert!(history.contains("linearizability violated"), "{history}");
+    assert!(history.contains("<svg"), "{history}");
+    assert!(drawn.with_extension("history.json").is_file());
+    let pages: Vec<_> = std::fs::read_dir(out.join("pages"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(pages, ["no-write-back"]);
+    assert!(
+        page.contains("href=\"pages/no-write-back/01_linearizable-quorum.reads_write_back.html\""),
+        "{page}"
+    );
+    // The quorum task: earned by the solution alone, missed by the other two.
+    assert_eq!(count_in(&page, "t-01_linearizable-quorum", "earned"), 1);
+    assert_eq!(count_in(&page, "t-01_linearizable-quorum", "missed"), 2);
+    assert_eq!(
+        group_of(&page, "t-01_linearizable-quorum", "missed"),
+        ["no-write-back", "skeleton"]
+    );
+}
