@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use super::record::{ExerciseStatus, SubmissionGrade};
-use super::reports::{self, ExerciseInfo};
+use super::reports::{self, ExerciseInfo, history_pages};
 use super::store;
 use checker_core::Status;
 use checker_core::catalog::Exercise;
@@ -34,6 +34,12 @@ pub fn finish(out: &Path, book: &[SubmissionGrade], exercises: &[ExerciseInfo]) 
         "  {}/ID/ (per submission: JUnit XML, Gradescope, GitHub Classroom and Exercism results.json)",
         out.join("submissions").display()
     );
+    if book.iter().any(|r| !history_pages::pages_of(r).is_empty()) {
+        println!(
+            "  {}/ID/ (the history of each failed history check, as checker check draws it)",
+            out.join("pages").display()
+        );
+    }
     let errors = book.iter().filter(|r| r.tool_error.is_some()).count();
     if errors > 0 {
         eprintln!("error: {errors} submission(s) could not be graded; run again to retry them");
