@@ -214,7 +214,7 @@ pub struct GradeArgs {
 pub struct ClassArgs {
     /// List pairs of submissions sharing at least this fraction of their own code's
     /// fingerprints (0 to 1), in similarity.csv.
-    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = parse_fraction)]
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.7, value_parser = parse_fraction)]
     pub similarity_threshold: f64,
     /// A folder of known .rs files (published solutions, say) to compare every
     /// submission with; files under DIR/EXERCISE/ only with that exercise.
