@@ -286,3 +286,185 @@ fn a_copy_of_part_of_a_file_is_found_with_that_part_as_its_region() {
     // Listed: the file copied scores as a copy, however much of the rest is one's own.
     assert!(pair.score >= DEFAULT_THRESHOLD, "{}", pair.score);
 }
+
+#[path = "support/course.rs"]
+mod course;
+#[path = "support/grading.rs"]
+mod grading;
+
+/// An honest solution of the fixture exercise with more to it than the two functions,
+/// and a message that is markup (to check the report escapes what it shows).
+const ALICE: &str = r#"//! Adding numbers.
+
+/// The sum.
+pub fn add(a: i64, b: i64) -> i64 {
+    a.checked_add(b).unwrap_or_else(|| panic!("{a} + {b} overflows"))
+}
+
+/// The total.
+pub fn total(xs: &[i64]) -> i64 {
+    let mut sum = 0i64;
+    for (i, x) in xs.iter().enumerate() {
+        if i % 2 == 0 {
+            sum = add(sum, *x);
+        } else {
+            sum = sum.wrapping_add(*x);
+        }
+    }
+    sum
+}
+
+/// What the log says.
+pub fn banner(n: usize) -> String {
+    let mut out = String::from("</pre><script>document.title = 'pwned'</script>");
+    for k in 0..n {
+        out.push_str(&format!("[{k}]"));
+        if k > 3 {
+            break;
+        }
+    }
+    out
+}
+"#;
+
+/// Another student's own solution, in another style.
+const CAROL: &str = r#"//! Sums, with iterators.
+
+/// Adds two numbers.
+pub fn add(a: i64, b: i64) -> i64 {
+    [a, b].into_iter().sum()
+}
+
+/// Adds a slice, folding from zero.
+pub fn total(xs: &[i64]) -> i64 {
+    xs.iter().copied().fold(0, |acc, x| acc + x)
+}
+
+/// The running totals of a slice.
+pub fn running(xs: &[i64]) -> Vec<i64> {
+    xs.iter()
+        .scan(0, |state, &x| {
+            *state += x;
+            Some(*state)
+        })
+        .collect()
+}
+"#;
+
+/// `dir` packed as `into` (a .tar.gz), its files under `name/`.
+fn tar_gz(dir: &Path, name: &str, into: &Path) {
+    let file = std::fs::File::create(into).unwrap();
+    let gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+    let mut tar = tar::Builder::new(gz);
+    tar.append_dir_all(name, dir).unwrap();
+    tar.into_inner().unwrap().finish().unwrap();
+}
+
+#[test]
+fn grade_writes_similarity_of_copies_and_known_files_and_the_section_escapes_them() {
+    let root = course::course("grade_similarity_run");
+    let work = root.join("run");
+    let subs = work.join("submissions");
+    grading::submission(&subs, "alice", ALICE);
+    grading::submission(&subs, "bob", &transform_text(ALICE));
+    grading::submission(&subs, "carol", CAROL);
+    // Erin's copy of Alice's comes as an archive.
+    let erin = grading::submission(&work.join("packed"), "erin", ALICE);
+    tar_gz(&erin, "erin", &subs.join("erin.tar.gz"));
+    let known = work.join("known/01_sums");
+    std::fs::create_dir_all(&known).unwrap();
+    std::fs::write(known.join("published.rs"), CAROL).unwrap();
+    let out = work.join("out");
+    let sandboxed = grading::sandbox_available();
+    let known_arg = work.join("known");
+    let run = grading::grade(
+        &root,
+        &subs,
+        &out,
+        &["--known", known_arg.to_str().unwrap()],
+        sandboxed,
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", grading::said(&run));
+    let text = std::fs::read_to_string(out.join("similarity.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["exercise", "a", "b", "score", "shared", "regions"]
+    );
+    let mut pairs: Vec<(String, String, f64)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[1].to_owned(), r[2].to_owned(), r[3].parse().unwrap())
+        })
+        .collect();
+    pairs.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+    let names: Vec<(&str, &str)> = pairs.iter().map(|p| (p.0.as_str(), p.1.as_str())).collect();
+    assert_eq!(
+        names,
+        [
+            ("alice", "bob"),
+            ("alice", "erin"),
+            ("bob", "erin"),
+            ("carol", "known:01_sums/published.rs"),
+        ],
+        "{text}"
+    );
+    assert!(pairs.iter().all(|p| p.2 >= DEFAULT_THRESHOLD), "{text}");
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("similarity: 4 of"),
+        "{}",
+        grading::said(&run)
+    );
+
+    // The section, in a minimal page: the markup in Alice's code is text.
+    let json = std::fs::read_to_string(out.join("similarity.json")).unwrap();
+    let found: similarity::Similarity = serde_json::from_str(&json).unwrap();
+    let section = similarity::section_html(&found);
+    assert!(section.contains("&lt;/pre&gt;&lt;script&gt;"), "{section}");
+    assert!(!section.contains("<script"), "{section}");
+    let page = work.join("page.html");
+    std::fs::write(
+        &page,
+        format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>class</title></head>\
+             <body>{section}</body></html>"
+        ),
+    )
+    .unwrap();
+    if !grading::tool_available("chromium") {
+        return;
+    }
+    let dom = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--dump-dom",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            work.join("profile").display()
+        ))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium starts");
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    assert!(dom.contains("<title>class</title>"), "a script ran: {dom}");
+    assert!(!dom.contains("<script"), "{dom}");
+    assert_eq!(dom.matches("<tr id=\"similarity-").count(), 4, "{dom}");
+    assert!(
+        dom.contains("&lt;/pre&gt;&lt;script&gt;document.title = 'pwned'&lt;/script&gt;"),
+        "{dom}"
+    );
+}
+
+/// Renamed and reformatted, as [`renamed`] and [`reformatted`] do.
+fn transform_text(text: &str) -> String {
+    // Renaming would rename `add`, which the suite calls; reformatting alone keeps it
+    // compiling, and renaming is covered by the corpus above.
+    reformatted(text)
+}
