@@ -53,7 +53,11 @@ fn the_imports_have_the_documented_columns_and_the_grades_of_the_rostered() {
     let work = root.join("run");
     let subs = work.join("submissions");
     submission(&subs, "alice", HONEST);
-    submission(&subs, "bob", "pub fn add(a: i64, b: i64) -> i64 { a + b }\npub fn total(_: &[i64]) -> i64 { 0 }\n");
+    submission(
+        &subs,
+        "bob",
+        "pub fn add(a: i64, b: i64) -> i64 { a + b }\npub fn total(_: &[i64]) -> i64 { 0 }\n",
+    );
     submission(&subs, "zed", HONEST);
     let roster = work.join("roster.csv");
     std::fs::write(
@@ -86,7 +90,9 @@ fn the_imports_have_the_documented_columns_and_the_grades_of_the_rostered() {
         warning[0]
     );
     assert!(
-        stderr.lines().any(|l| l.contains("lists frank, which has no graded submission")),
+        stderr
+            .lines()
+            .any(|l| l.contains("lists frank, which has no graded submission")),
         "{}",
         said(&run)
     );
@@ -101,10 +107,23 @@ fn the_imports_have_the_documented_columns_and_the_grades_of_the_rostered() {
     assert_eq!(canvas.len(), 4, "{canvas:?}");
     assert_eq!(
         canvas[2],
-        ["Doe, Alice \"Al\"", "101", "S1", "alice.doe", "Lab 1", &graded["alice"]]
+        [
+            "Doe, Alice \"Al\"",
+            "101",
+            "S1",
+            "alice.doe",
+            "Lab 1",
+            &graded["alice"]
+        ]
     );
-    assert_eq!(canvas[3], ["Bob Roe", "102", "S2", "bob.roe", "Lab 2", &graded["bob"]]);
-    assert_eq!((graded["alice"].as_str(), graded["bob"].as_str()), ("5", "2"));
+    assert_eq!(
+        canvas[3],
+        ["Bob Roe", "102", "S2", "bob.roe", "Lab 2", &graded["bob"]]
+    );
+    assert_eq!(
+        (graded["alice"].as_str(), graded["bob"].as_str()),
+        ("5", "2")
+    );
 
     let moodle = rows(&out.join("moodle.csv"));
     let mut header: Vec<&str> = MOODLE_DOCUMENTED.to_vec();
@@ -128,7 +147,10 @@ fn a_bad_roster_stops_the_run_before_grading_and_names_the_file() {
     for (text, says) in [
         ("name,email\nAlice,a@x\n", "no `submission` column"),
         ("submission,mail\nalice,a@x\n", "unknown column `mail`"),
-        ("submission\nalice\nalice\n", "submission alice is listed twice"),
+        (
+            "submission\nalice\nalice\n",
+            "submission alice is listed twice",
+        ),
     ] {
         let roster = work.join("roster.csv");
         std::fs::write(&roster, text).unwrap();
@@ -163,8 +185,12 @@ fn a_bad_roster_stops_the_run_before_grading_and_names_the_file() {
 
 #[test]
 fn the_guide_lists_the_roster_columns_the_grader_reads() {
-    let guide = std::fs::read_to_string(course::workspace().join("docs/src/instructors.md")).unwrap();
+    let guide =
+        std::fs::read_to_string(course::workspace().join("docs/src/instructors.md")).unwrap();
     for column in ROSTER_COLUMNS {
-        assert!(guide.contains(&format!("`{column}`")), "the guide does not name `{column}`");
+        assert!(
+            guide.contains(&format!("`{column}`")),
+            "the guide does not name `{column}`"
+        );
     }
 }
