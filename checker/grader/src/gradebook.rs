@@ -144,14 +144,15 @@ impl ClassOptions {
 }
 
 /// Writes `similarity.csv` and `similarity.json` (from the sources kept for each
-/// record), and `canvas.csv` and `moodle.csv` when there is a roster.
+/// record), and `canvas.csv` and `moodle.csv` when there is a roster. Returns what
+/// similarity found, for the class report ([`similarity::section_html`]).
 pub fn class_files(
     course: &Course,
     out: &Path,
     book: &[SubmissionGrade],
     exercises: &[ExerciseInfo],
     class: &LoadedClass,
-) -> Result<()> {
+) -> Result<similarity::Similarity> {
     let mut all = Vec::new();
     for record in book {
         let mut kept = sources::load(out, &record.submission)?;
@@ -203,7 +204,7 @@ pub fn class_files(
         write_atomically(&out.join("canvas.csv"), imports.canvas.as_bytes())?;
         write_atomically(&out.join("moodle.csv"), imports.moodle.as_bytes())?;
     }
-    Ok(())
+    Ok(found)
 }
 
 /// `checker gradebook --out DIR FROM...`: the records of several runs, merged, once

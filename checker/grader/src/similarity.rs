@@ -97,7 +97,9 @@ pub struct Region {
 }
 
 /// Everything the similarity pass found: written to `similarity.json` and
-/// `similarity.csv`, and drawn by [`section_html`].
+/// `similarity.csv`, and drawn by [`section_html`]. Regions keep their code only in
+/// the pairs the report draws ([`html::MAX_PAIRS`], [`html::MAX_REGIONS`] regions each,
+/// [`html::MAX_LINES`] lines a side).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Similarity {
     /// The threshold pairs were listed at.
@@ -319,6 +321,19 @@ pub fn compare_all(
             .total_cmp(&x.score)
             .then_with(|| (&x.exercise, &x.a, &x.b).cmp(&(&y.exercise, &y.a, &y.b)))
     });
+    // Only what the report draws keeps its code: a class that copied one solution has
+    // thousands of pairs, each region a copy of a file (the line ranges stay).
+    for (n, pair) in all.pairs.iter_mut().enumerate() {
+        for (m, region) in pair.regions.iter_mut().enumerate() {
+            if n < html::MAX_PAIRS && m < html::MAX_REGIONS {
+                region.text_a = html::first_lines(&region.text_a);
+                region.text_b = html::first_lines(&region.text_b);
+            } else {
+                region.text_a.clear();
+                region.text_b.clear();
+            }
+        }
+    }
     all
 }
 

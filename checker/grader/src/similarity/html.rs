@@ -13,11 +13,11 @@ use checker_core::xml::{attr, text};
 
 /// The most pairs drawn; the rest are in `similarity.csv`. A class that copied one
 /// published solution would otherwise make a page of thousands of pairs.
-const MAX_PAIRS: usize = 100;
+pub const MAX_PAIRS: usize = 100;
 /// The most regions drawn for one pair.
-const MAX_REGIONS: usize = 12;
+pub const MAX_REGIONS: usize = 12;
 /// The most lines drawn of one region's side.
-const MAX_LINES: usize = 60;
+pub const MAX_LINES: usize = 60;
 
 const STYLE: &str = "<style>\
 .similarity table{border-collapse:collapse}\
@@ -111,7 +111,7 @@ fn row(html: &mut String, i: usize, pair: &Pair) {
 }
 
 /// At most [`MAX_LINES`] lines of `code`, with a note of how many were left out.
-fn first_lines(code: &str) -> String {
+pub fn first_lines(code: &str) -> String {
     let total = code.lines().count();
     if total <= MAX_LINES {
         return code.to_owned();

@@ -72,8 +72,8 @@ pub fn winnow(
         // The rightmost minimum, so that a window sliding over one minimum keeps it
         // once rather than picking a tie elsewhere.
         let mut at = start;
-        for i in start..start + w {
-            if hashes[i] <= hashes[at] {
+        for (i, &hash) in hashes.iter().enumerate().skip(start).take(w) {
+            if hash <= hashes[at] {
                 at = i;
             }
         }
