@@ -114,7 +114,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 let fraction = d == '.' && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
                 let exponent_sign = (d == '-' || d == '+')
                     && matches!(chars[i - 1], 'e' | 'E')
-                    && !chars[start..i].iter().any(|&x| x == 'x');
+                    && !chars[start..i].contains(&'x');
                 if d.is_alphanumeric() || d == '_' || fraction || exponent_sign {
                     i += 1;
                 } else {
