@@ -388,3 +388,46 @@ fn gradebook_refuses_shards_of_other_options_or_another_course_naming_the_shard(
         said(&refused)
     );
 }
+
+#[test]
+fn shard_from_env_without_an_engine_stops_with_one_line_naming_the_variables() {
+    let root = course::course("grade_jobs_env");
+    let subs = root.join("run/submissions");
+    submission(&subs, "ana", HONEST);
+    let out = root.join("run/out");
+    let run = course::checker_with(
+        &root,
+        &[
+            "grade",
+            subs.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--shard-from-env",
+        ],
+        &[("JOB_COMPLETION_INDEX", "2"), ("CHECKER_SHARDS", "2")],
+    );
+    assert_eq!(run.status.code(), Some(2), "{}", said(&run));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", said(&run));
+    assert!(
+        lines[0].contains("JOB_COMPLETION_INDEX gives shard 3 of 2"),
+        "{}",
+        said(&run)
+    );
+    assert!(!out.exists(), "nothing is written");
+    let both = course::checker(
+        &root,
+        &[
+            "grade",
+            subs.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--shard-from-env",
+            "--shard",
+            "1/2",
+        ],
+    );
+    assert_eq!(both.status.code(), Some(2), "{}", said(&both));
+    assert!(!out.exists());
+}
