@@ -11,7 +11,7 @@ jobs=${2:-$(nproc)}
 work="$(pwd)/target/bench-grade"
 export NO_COLOR=1
 
-cargo build -q --release -p checker
+cargo build -q --release -p checker --features grade
 checker="${CARGO_TARGET_DIR:-$(pwd)/target}/release/checker"
 
 rm -rf "$work"

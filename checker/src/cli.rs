@@ -66,9 +66,10 @@ pub enum Command {
     ///
     /// Each child of SUBMISSIONS is one submission: a copy of the course, its
     /// `exercises/` folder, or a .zip or .tar.gz of either. Each is compiled and tested
-    /// in a bubblewrap sandbox. Writes grades.csv, gradebook.csv, grades.json and
-    /// junit.xml into --out, and per submission a Gradescope results.json and an
-    /// Exercism results.json per exercise. An interrupted run resumes where it stopped.
+    /// in a bubblewrap sandbox. Writes grades.csv, gradebook.csv, grades.json, junit.xml
+    /// and report.html (what the class did) into --out, the page of each failed history
+    /// check under pages/, and per submission a Gradescope results.json and an Exercism
+    /// results.json per exercise. An interrupted run resumes where it stopped.
     ///
     /// Exit code 0 when every submission was graded, 2 when the checker could not grade
     /// some (the rows say which) or could not start.

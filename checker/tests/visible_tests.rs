@@ -213,7 +213,7 @@ fn cases(exercise: &str) -> (Vec<Wrong>, Wrong) {
                     "choose.1: a bank transfer",
                 ),
                 wrong(
-                    "one_order_always_sequential",
+                    "waiting_buys_real_time",
                     "choose_one_order_for_everyone",
                     "choose.2: a shared ledger that can wait",
                 ),

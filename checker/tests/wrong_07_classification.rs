@@ -161,9 +161,9 @@ fn own_writes_ignored_when_order_does_not_matter_fails_choose() {
 }
 
 #[test]
-fn one_order_taken_as_sequential_even_when_waiting_is_fine_fails_choose() {
+fn real_time_taken_because_the_use_case_can_wait_fails_choose() {
     assert_breaks(
-        "one_order_always_sequential",
+        "waiting_buys_real_time",
         &["choose"],
         "choose::the_chapter_cases_get_their_level",
     );
@@ -177,6 +177,15 @@ fn quorums_that_only_touch_fail_pacelc() {
         "quorum_off_by_one",
         &["pacelc"],
         "pacelc::every_setting_of_up_to_twelve_replicas",
+    );
+}
+
+#[test]
+fn overlapping_sloppy_quorums_taken_as_consistent_fail_pacelc() {
+    assert_breaks(
+        "quorums_always_consistent",
+        &["pacelc"],
+        "pacelc::well_known_systems_land_in_their_class",
     );
 }
 

@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 use super::jobs::{Stamp, check_stamps};
 use super::lms::{self, Roster};
 use super::record::{ExerciseStatus, SubmissionGrade};
-use super::reports::{self, ExerciseInfo};
+use super::reports::{self, ExerciseInfo, history_pages};
 use super::similarity::{self, Document, SourceFile, sources};
 use super::store;
 use checker_core::Status;
@@ -38,6 +38,12 @@ pub fn finish(out: &Path, book: &[SubmissionGrade], exercises: &[ExerciseInfo]) 
         "  {}/ID/ (per submission: JUnit XML, Gradescope, GitHub Classroom and Exercism results.json)",
         out.join("submissions").display()
     );
+    if book.iter().any(|r| !history_pages::pages_of(r).is_empty()) {
+        println!(
+            "  {}/ID/ (the history of each failed history check, as checker check draws it)",
+            out.join("pages").display()
+        );
+    }
     let errors = book.iter().filter(|r| r.tool_error.is_some()).count();
     if errors > 0 {
         eprintln!("error: {errors} submission(s) could not be graded; run again to retry them");

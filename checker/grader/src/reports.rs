@@ -10,6 +10,8 @@
 //! | `gradebook.csv` | [`csv`] | one row per submission, one column per exercise, for a spreadsheet or an LMS import |
 //! | `grades.json` | [`json`] | every record with its totals, and the exercises, for programs |
 //! | `junit.xml` | [`junit`] | JUnit XML of the whole run, one suite per submission and exercise, for CI servers |
+//! | `report.html` | [`class`] | what the class did, on one page for the instructor: flags, scores, tasks, failures |
+//! | `pages/ID/EXERCISE-TEST.html` | [`history_pages`] | the history a failed history check drew, as `checker check` draws it |
 //! | `submissions/ID/junit.xml` | [`junit`] | the same for one submission |
 //! | `submissions/ID/gradescope/results.json` | [`gradescope`] | Gradescope's autograder results, one entry per task |
 //! | `submissions/ID/exercism/EXERCISE/results.json` | [`exercism`] | Exercism's test-runner results (version 3) for one exercise |
@@ -23,10 +25,12 @@
 //! written. Files a previous run wrote for a submission or an exercise no longer in the
 //! book are left where they are.
 
+pub mod class;
 pub mod classroom;
 pub mod csv;
 pub mod exercism;
 pub mod gradescope;
+pub mod history_pages;
 pub mod json;
 pub mod junit;
 #[cfg(test)]
@@ -120,6 +124,10 @@ pub fn write_all(
     )?;
     write(out.join("grades.json"), json::grades_json(book, exercises))?;
     write(out.join("junit.xml"), junit::junit(book))?;
+    write(
+        out.join("report.html"),
+        class::report_html(book, exercises, None),
+    )?;
     for sub in book {
         let dir = out.join("submissions").join(&sub.submission);
         write(dir.join("junit.xml"), junit::junit_one(sub))?;
@@ -136,6 +144,7 @@ pub fn write_all(
             }
         }
     }
+    history_pages::write_pages(out, book, &mut |path| written.push(path.to_path_buf()));
     Ok(written)
 }
 
@@ -190,20 +199,21 @@ mod tests {
             .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
             .collect();
         assert_eq!(
-            relative[..8],
+            relative[..9],
             [
                 "grades.csv",
                 "gradebook.csv",
                 "grades.json",
                 "junit.xml",
+                "report.html",
                 "submissions/alice/junit.xml",
                 "submissions/alice/gradescope/results.json",
                 "submissions/alice/classroom/results.json",
                 "submissions/alice/exercism/01_linearizable/results.json",
             ]
         );
-        // Four for the run, three per submission, one per exercise in a record.
-        assert_eq!(written.len(), 4 + 3 * 5 + 9);
+        // Five for the run, three per submission, one per exercise in a record.
+        assert_eq!(written.len(), 5 + 3 * 5 + 9);
         let mut sorted = relative.clone();
         sorted.sort();
         assert_eq!(files(&out), sorted);

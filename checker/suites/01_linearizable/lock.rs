@@ -728,7 +728,7 @@ fn stale_wrong(refused: Stale, token: u64, newest: u64) -> Option<String> {
 pub fn stale_token_is_refused() {
     let mut resource = Resource::new();
     let mut accepted: Option<i64> = None;
-    let mut check = |resource: &Resource, accepted: Option<i64>, after: &str| {
+    let check = |resource: &Resource, accepted: Option<i64>, after: &str| {
         let value = resource.value();
         if value != accepted {
             suite_harness::fail(format!(

@@ -72,13 +72,13 @@ fn cases() -> Vec<Case> {
             name: "a bank transfer",
             req: req(Exact, SameForEveryone, true, Tolerant),
             want: Level::Linearizable,
-            why: "two withdrawals that both read the old balance overdraw the account; only a level where every read sees every finished write prevents it",
+            why: "two withdrawals that both read the old balance overdraw the account under any level, linearizable included; what protects the balance is one atomic check-and-debit (a compare-and-swap from the balance read, or a transaction), and that step is safe only on linearizable data, where no replica answers it from a stale balance",
         },
         Case {
             name: "a bank transfer from a mobile app that must feel instant",
             req: req(Exact, SameForEveryone, true, Sensitive),
             want: Level::Linearizable,
-            why: "latency never buys back exactness: a fast answer computed from a stale balance still loses money",
+            why: "latency never buys back exactness: a compare-and-swap answered fast by a replica with a stale balance still loses money",
         },
         Case {
             name: "social media likes",
@@ -102,19 +102,19 @@ fn cases() -> Vec<Case> {
             name: "product inventory (the last item in stock)",
             req: req(Exact, Irrelevant, false, Tolerant),
             want: Level::Linearizable,
-            why: "two buyers who both read 'one left' sell the same item twice; the stock count must be exact when it decides a sale",
+            why: "two buyers who both read 'one left' sell the item twice under any level; the sale must be one atomic step that decrements the count only if it still holds what the buyer read (a compare-and-swap or a transaction), on linearizable data so that no replica decides it from a stale count",
         },
         Case {
             name: "a configuration service read by every server, latency-critical",
             req: req(MayLag, SameForEveryone, false, Sensitive),
             want: Level::Sequential,
-            why: "every server must apply the changes in one order, but each can read its local replica of that order; linearizable would send every read to the leader",
+            why: "every server must apply the changes in one order, which sequential consistency gives, and each can read its local replica of that order; linearizable would send every read to the leader",
         },
         Case {
             name: "an auction's bid log, where a round trip is fine",
             req: req(MayLag, SameForEveryone, false, Tolerant),
-            want: Level::Linearizable,
-            why: "one order for everyone needs coordination on every write anyway; when waiting is acceptable, take the real-time guarantee too",
+            want: Level::Sequential,
+            why: "everyone must see the bids in one order, which sequential consistency gives; the log may lag, so no requirement asks for real time, and being able to wait is no reason to pay for it",
         },
         Case {
             name: "comments and their replies under a post",
@@ -146,24 +146,21 @@ fn framework(r: &Requirements) -> (Level, &'static str) {
             "choose.1: exact data needs linearizable, whatever the latency",
         );
     }
-    match (r.order, r.latency) {
-        (Order::SameForEveryone, Latency::Tolerant) => (
-            Level::Linearizable,
-            "choose.2: one order for everyone, and waiting is acceptable: linearizable",
-        ),
-        (Order::SameForEveryone, Latency::Sensitive) => (
+    // choose.3: latency plays no part from here on, so it is not even read.
+    match r.order {
+        Order::SameForEveryone => (
             Level::Sequential,
-            "choose.3: one order for everyone, read locally for speed: sequential",
+            "choose.2 and choose.3: one order for everyone, whatever the latency: sequential",
         ),
-        (Order::CauseBeforeEffect, _) => (
+        Order::CauseBeforeEffect => (
             Level::Causal,
             "choose.4: causes before effects: causal, which already gives read-your-writes",
         ),
-        (Order::Irrelevant, _) if r.own_writes => (
+        Order::Irrelevant if r.own_writes => (
             Level::ReadYourWrites,
             "choose.5: only the writer's own view must be current: read-your-writes",
         ),
-        (Order::Irrelevant, _) => (
+        Order::Irrelevant => (
             Level::Eventual,
             "choose.6: nothing more is needed: eventual, the cheapest and most available",
         ),
@@ -182,13 +179,11 @@ fn consequence(r: &Requirements, got: Level, want: Level) -> String {
         );
     }
     let unmet = if matches!(r.exactness, Exactness::Exact) {
-        "a read may miss a write that finished before it began, and a decision taken on that \
+        "a read, or the compare-and-swap that should guard the decision, may act on a replica \
+         that missed a write that finished before it began, and a decision taken on that \
          stale value cannot be undone"
-    } else if matches!(r.order, Order::SameForEveryone) && got_rank > level(Level::Sequential).0 {
-        "users may see the updates in different orders"
     } else if matches!(r.order, Order::SameForEveryone) {
-        "reads may lag behind writes that finished, although this use case can wait for the \
-         real-time guarantee that costs little more"
+        "users may see the updates in different orders"
     } else if matches!(r.order, Order::CauseBeforeEffect) {
         "an effect may be seen before its cause (a reply before its post)"
     } else {

@@ -1,6 +1,7 @@
 //! PACELC: well-known systems, then the quorum arithmetic behind "else consistency" on
 //! every setting of up to twelve replicas (even and odd sizes, lopsided quorums, reads
-//! at the primary), then large clusters on both sides of R + W = N. The settings are
+//! at the primary, atomic and sloppy quorums), then large clusters on both sides of
+//! R + W = N. The settings are
 //! enumerated rather than drawn at random: there are few enough of them, and a mistake
 //! found on every run is worth more than one found on a lucky seed.
 //!
@@ -30,31 +31,38 @@ fn spell((available, consistent): (bool, bool)) -> String {
     )
 }
 
-fn behaviour(answers: bool, n: u32, w: u32, r: u32, primary: bool) -> Behaviour {
+fn behaviour(answers: bool, n: u32, w: u32, r: u32, primary: bool, atomic: bool) -> Behaviour {
     Behaviour {
         cut_off_replica_answers: answers,
         replicas: n,
         write_acks: w,
         read_replies: r,
         reads_at_primary: primary,
+        atomic_quorums: atomic,
     }
 }
 
 /// The README's rule, written independently of the solution: the letters of `b`.
 fn rule(b: &Behaviour) -> (bool, bool) {
     let overlap = u64::from(b.read_replies) + u64::from(b.write_acks) > u64::from(b.replicas);
-    (b.cut_off_replica_answers, b.reads_at_primary || overlap)
+    (
+        b.cut_off_replica_answers,
+        b.reads_at_primary || (b.atomic_quorums && overlap),
+    )
 }
 
-/// `N=4, W=2, R=2, reads at the primary: no, a cut-off replica answers: yes`.
+/// `N=4, W=2, R=2, reads at the primary: no, atomic quorums: yes, a cut-off replica
+/// answers: yes`.
 fn setting(b: &Behaviour) -> String {
     let yes = |x: bool| if x { "yes" } else { "no" };
     format!(
-        "N={}, W={}, R={}, reads at the primary: {}, a cut-off replica answers: {}",
+        "N={}, W={}, R={}, reads at the primary: {}, atomic quorums: {}, a cut-off replica \
+         answers: {}",
         b.replicas,
         b.write_acks,
         b.read_replies,
         yes(b.reads_at_primary),
+        yes(b.atomic_quorums),
         yes(b.cut_off_replica_answers)
     )
 }
@@ -80,9 +88,17 @@ fn wrong_letters(b: &Behaviour, got: (bool, bool)) -> String {
                 .to_owned()
         } else if want.1 {
             format!(
-                "The E letter is wrong (pacelc.3): R + W = {sum} > N = {n}, so any {r} \
-                 replica(s) a read asks include one of the {w} that acknowledged the last \
-                 write: a normal read is never stale, EC."
+                "The E letter is wrong (pacelc.3): the quorums are atomic and R + W = {sum} > \
+                 N = {n}, so any {r} replica(s) a read asks include one of the {w} that \
+                 acknowledged the last write: a normal read is never stale, EC."
+            )
+        } else if !b.atomic_quorums && sum > u64::from(n) {
+            format!(
+                "The E letter is wrong (pacelc.4): R + W = {sum} > N = {n}, but the quorums \
+                 are not atomic. With sloppy quorums a write may be acknowledged by fallback \
+                 replicas that no later read asks, a failed write stays on the replicas it \
+                 reached, and last-writer-wins under clock skew can discard a finished write: \
+                 a normal read may be stale, EL, as Abadi classified Dynamo-style stores."
             )
         } else {
             format!(
@@ -141,44 +157,68 @@ fn check_all(what: &str, settings: impl IntoIterator<Item = Behaviour>) {
 pub fn well_known_systems_land_in_their_class() {
     let systems = [
         (
-            "Dynamo-style store (Cassandra, Riak defaults): N=3, W=1, R=1, sloppy quorums answer during a partition",
-            behaviour(true, 3, 1, 1, false),
+            "Riak KV with its documented defaults: n_val=3, r=w=quorum (2 of 3), pr=pw=0 so sloppy quorums of fallback replicas count, answering during a partition",
+            behaviour(true, 3, 2, 2, false, false),
+            Pacelc::PaEl,
+            "R + W = 4 > N = 3, yet a write acknowledged by fallback replicas during a failure, or left half applied by a failed request, can be missed by a read of the home replicas: EL, the class Abadi (2012) gave Dynamo-style stores",
+        ),
+        (
+            "the Dynamo paper's common setting (2007): N=3, R=2, W=2, sloppy quorums with hinted handoff",
+            behaviour(true, 3, 2, 2, false, false),
+            Pacelc::PaEl,
+            "overlap on paper, but the quorum is sloppy (the first N healthy nodes, not the N home ones), and concurrent writes become versions a reader must reconcile: EL",
+        ),
+        (
+            "Cassandra at consistency level ONE with replication factor 3",
+            behaviour(true, 3, 1, 1, false, false),
             Pacelc::PaEl,
             "it answers on both sides of a partition, and normally a read of one replica may miss a write acknowledged by another",
         ),
         (
             "Bigtable / HBase: one server owns each row; cut off from it, clients get errors",
-            behaviour(false, 3, 3, 1, true),
+            behaviour(false, 3, 3, 1, true, false),
             Pacelc::PcEc,
             "it refuses what it cannot confirm during a partition and reads at the owner normally, paying latency for consistency",
         ),
         (
             "Spanner / VoltDB: a majority (Paxos or a primary) orders every write; a minority refuses",
-            behaviour(false, 5, 3, 1, true),
+            behaviour(false, 5, 3, 1, true, false),
             Pacelc::PcEc,
             "consistency in both columns: a minority refuses, and reads go to the leader that ordered the writes",
         ),
         (
-            "MongoDB as classified by Abadi: reads and writes at the primary, a cut-off primary keeps accepting writes",
-            behaviour(true, 3, 1, 1, true),
+            "MongoDB as Abadi classified it in 2012: reads and writes at the primary, a cut-off primary keeps accepting writes",
+            behaviour(true, 3, 1, 1, true, false),
             Pacelc::PaEc,
             "normally every read goes to the primary (EC), yet during a partition the old primary keeps answering (PA)",
         ),
         (
+            "MongoDB 5.0 or later with its defaults, no arbiter: reads at the primary, write concern majority, and a primary that cannot reach a majority steps down (replica-set protocol version 1, the default since 3.2)",
+            behaviour(false, 3, 2, 1, true, false),
+            Pacelc::PcEc,
+            "the side without a majority has no primary to take writes (PC), and reads go to the primary (EC)",
+        ),
+        (
             "Yahoo PNUTS: a local replica serves reads; writes need the record's master, unreachable during a partition",
-            behaviour(false, 3, 1, 1, false),
+            behaviour(false, 3, 1, 1, false, false),
             Pacelc::PcEl,
             "reads are local and may be stale (EL), while a partition cut off from the master refuses writes (PC)",
         ),
         (
-            "a Dynamo-style store tuned to N=3, W=2, R=2, whose sloppy quorums let fallback replicas accept writes during a partition",
-            behaviour(true, 3, 2, 2, false),
-            Pacelc::PaEc,
-            "R + W = 4 > N = 3: every read quorum meets the last write quorum, so normal reads are not stale; but the fallback replicas answer during a partition",
+            "exercise 01's majority register on five replicas: atomic quorums of three, a minority refuses",
+            behaviour(false, 5, 3, 3, false, true),
+            Pacelc::PcEc,
+            "R + W = 6 > N = 5 with strict quorums and a write-back on every read: normal reads are never stale (EC); a replica without a majority cannot finish an operation (PC)",
         ),
         (
-            "a store on six replicas in two data centres, writing to three and reading from three, answering locally during a partition",
-            behaviour(true, 6, 3, 3, false),
+            "a store with atomic quorums (N=3, W=2, R=2) whose cut-off replicas fall back to answering from their own copy",
+            behaviour(true, 3, 2, 2, false, true),
+            Pacelc::PaEc,
+            "normally every read quorum meets the last write quorum and writes back (EC); during a partition the cut-off replicas still answer (PA)",
+        ),
+        (
+            "a store on six replicas in two data centres, writing to three and reading from three with atomic quorums, answering locally during a partition",
+            behaviour(true, 6, 3, 3, false, true),
             Pacelc::PaEl,
             "three of six is half, not a majority: R + W = 6 = N, so a read quorum can miss the write quorum entirely",
         ),
@@ -203,8 +243,10 @@ pub fn every_setting_of_up_to_twelve_replicas() {
         for w in 1..=n {
             for r in 1..=n {
                 for primary in [false, true] {
-                    for answers in [false, true] {
-                        settings.push(behaviour(answers, n, w, r, primary));
+                    for atomic in [false, true] {
+                        for answers in [false, true] {
+                            settings.push(behaviour(answers, n, w, r, primary, atomic));
+                        }
                     }
                 }
             }
@@ -237,10 +279,12 @@ pub fn large_clusters_on_both_sides_of_the_overlap() {
         ];
         for (k, (w, r)) in quorums.into_iter().enumerate() {
             // Both partition answers and both read paths, spread over the sizes so that
-            // each size meets each combination without multiplying the cases.
+            // each size meets each combination without multiplying the cases; then the
+            // same quorums without atomic quorums, where no arithmetic makes reads EC.
             let answers = (i + k) % 2 == 0;
-            settings.push(behaviour(answers, n, w, r, false));
-            settings.push(behaviour(!answers, n, w, r, (i + k) % 3 == 0));
+            settings.push(behaviour(answers, n, w, r, false, true));
+            settings.push(behaviour(!answers, n, w, r, (i + k) % 3 == 0, true));
+            settings.push(behaviour(answers, n, w, r, false, false));
         }
     }
     check_all("settings of 13 to 65,535 replicas", settings);

@@ -14,7 +14,8 @@ pub enum Level {
     Linearizable,
     /// Everyone sees one order of all operations that keeps each client's own order.
     Sequential,
-    /// Everyone sees a cause before its effects; concurrent updates in any order.
+    /// Everyone sees a cause before its effects; concurrent updates in any order. The
+    /// course's weak form: no read misses a write in its causal past.
     Causal,
     /// A client always sees its own earlier writes.
     ReadYourWrites,
@@ -27,6 +28,8 @@ pub enum Level {
 pub enum Exactness {
     /// A read must reflect every write that finished before it, on any replica: a
     /// decision taken on a stale value cannot be undone (money, the last item in stock).
+    /// Such data also needs each decision taken in one atomic step (a compare-and-swap,
+    /// a transaction): two clients can both read "one left" under any level.
     Exact,
     /// A read may lag behind for a while without harm.
     MayLag,

@@ -11,10 +11,12 @@ pub struct Models {
     pub linearizable: bool,
     /// Some order of all operations keeps each client's order and is a legal run.
     pub sequential: bool,
-    /// No read misses a write in its causal past.
+    /// No read misses a write in its causal past: the course's weak form of causal
+    /// consistency, not causal memory (README, histories.8).
     pub causal: bool,
     /// No read misses an earlier write of its own client.
     pub read_your_writes: bool,
-    /// Every read returns nil or a value some write wrote: nothing from thin air.
+    /// Every read returns nil or a value some write wrote: nothing from thin air, the
+    /// course's finite stand-in for eventual consistency (README, histories.12).
     pub eventual: bool,
 }

@@ -52,4 +52,14 @@ pub struct Behaviour {
     pub read_replies: u32,
     /// Reads go to the one primary of the item, which orders every write to it.
     pub reads_at_primary: bool,
+    /// The quorums are strict and the quorum protocol is atomic: reads and writes use
+    /// only the item's N home replicas (no *sloppy* quorum, where a fallback replica
+    /// stands in for an unreachable one), versions are ordered without wall clocks, and a
+    /// read writes the newest version it found back to W replicas before it answers (the
+    /// majority register of exercise 01, after Attiya, Bar-Noy and Dolev). Only then does
+    /// R + W > N keep every normal read from being stale. Dynamo-style stores are not
+    /// built this way: sloppy quorums, a failed write left on the replicas it reached,
+    /// reads concurrent with a write, and last-writer-wins under clock skew all let a read
+    /// miss a finished write even when R + W > N.
+    pub atomic_quorums: bool,
 }

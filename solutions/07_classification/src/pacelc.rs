@@ -11,10 +11,14 @@ use classification_given::{Behaviour, Pacelc};
 pub fn classify(b: &Behaviour) -> Pacelc {
     let partition_available = b.cut_off_replica_answers;
     // Normal reads are never stale when they go to the primary that ordered every
-    // write, or when every read quorum meets every write quorum: R + W > N means the
-    // two sets of replicas cannot be disjoint, so some reply carries the last write.
-    // R + W = N is the classic off-by-one: two disjoint halves are possible.
-    let normally_consistent = b.reads_at_primary || b.read_replies + b.write_acks > b.replicas;
+    // write, or when the quorum protocol is atomic and every read quorum meets every
+    // write quorum: R + W > N means the two sets of replicas cannot be disjoint, so some
+    // reply carries the last write, and the read's write-back keeps later reads from
+    // going back. R + W = N is the classic off-by-one: two disjoint halves are possible.
+    // Overlap alone was the rejected rule: with sloppy quorums a write may land on
+    // fallback replicas no read quorum asks, so R + W > N says nothing there.
+    let overlap = u64::from(b.read_replies) + u64::from(b.write_acks) > u64::from(b.replicas);
+    let normally_consistent = b.reads_at_primary || (b.atomic_quorums && overlap);
     match (partition_available, normally_consistent) {
         (true, false) => Pacelc::PaEl,
         (false, true) => Pacelc::PcEc,

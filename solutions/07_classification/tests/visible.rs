@@ -146,7 +146,7 @@ fn choose_one_order_for_everyone() {
                 SameForEveryone,
                 false,
                 Tolerant,
-                Level::Linearizable,
+                Level::Sequential,
                 "choose.2",
             ),
             case(
@@ -156,7 +156,7 @@ fn choose_one_order_for_everyone() {
                 false,
                 Sensitive,
                 Level::Sequential,
-                "choose.3",
+                "choose.2 and choose.3",
             ),
         ]);
     });
@@ -216,12 +216,34 @@ fn pacelc_a_dynamo_style_store_is_pa_el() {
             write_acks: 1,
             read_replies: 1,
             reads_at_primary: false,
+            atomic_quorums: false,
         };
         assert_eq!(
             classify(&dynamo),
             Pacelc::PaEl,
             "pacelc.1 and pacelc.4: a cut-off replica answers (PA), and with R + W = 2 <= N = \
              3 a read may ask only replicas the last write missed (EL)"
+        );
+        let riak = Behaviour {
+            write_acks: 2,
+            read_replies: 2,
+            ..dynamo
+        };
+        assert_eq!(
+            classify(&riak),
+            Pacelc::PaEl,
+            "pacelc.3 and pacelc.4: R + W = 4 > N = 3, but the quorums are sloppy (not \
+             atomic), so a write may sit on fallback replicas no read asks (EL)"
+        );
+        let abd = Behaviour {
+            atomic_quorums: true,
+            ..riak
+        };
+        assert_eq!(
+            classify(&abd),
+            Pacelc::PaEc,
+            "pacelc.3: atomic quorums with R + W = 4 > N = 3 never return a stale read (EC); \
+             the cut-off replica still answers (PA)"
         );
     });
 }

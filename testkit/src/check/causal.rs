@@ -50,10 +50,11 @@
 //! followed by more reads or by a write), so the four together flag exactly the stale reads
 //! the causal check flags.
 //!
-//! The causal check is the "bad pattern" style of causal memory: it looks for a read that
-//! misses a write in its causal past. It does **not** ask for convergence: two clients may
-//! see concurrent writes in different orders, forever, and one client may even read `1`,
-//! `2`, `1` when the writes of `1` and `2` are concurrent. It ignores real time beyond
+//! The causal check looks for one bad pattern, a read that misses a write in its causal
+//! past, and is weaker than causal memory (Ahamad et al., 1995), which [`CausalMemory`]
+//! checks by a search: two clients may see concurrent writes in different orders,
+//! forever, and under [`Causal`] one client may even read `1`, `2`, `1` when the writes
+//! of `1` and `2` are concurrent, which causal memory forbids. It ignores real time beyond
 //! the session order (that is what linearizability adds), and it takes "older" from
 //! happens-before alone: a store may order concurrent writes either way.
 //!
@@ -74,6 +75,7 @@
 mod clock;
 mod explain;
 mod graph;
+mod memory;
 mod rules;
 mod sessions;
 mod stale;
@@ -85,6 +87,8 @@ use crate::check::causal::rules::{Finding, Rule, Via};
 use crate::check::causal::stale::Swept;
 use crate::check::{CheckError, ConsistencyCheck, Verdict, Violation};
 use crate::history::History;
+
+pub use memory::CausalMemory;
 
 /// Checks causal consistency: no read misses a write in its causal past.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
