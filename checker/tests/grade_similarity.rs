@@ -423,6 +423,16 @@ fn grade_writes_similarity_of_copies_and_known_files_and_the_section_escapes_the
     let section = similarity::section_html(&found);
     assert!(section.contains("&lt;/pre&gt;&lt;script&gt;"), "{section}");
     assert!(!section.contains("<script"), "{section}");
+    // The class report holds the same section, under its own heading and contents line.
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        report.contains(&format!(
+            "<section id=\"similarity\"><h2>Similarity</h2>\n{section}</section>"
+        )),
+        "the class report lacks the similarity section"
+    );
+    assert!(report.contains("<a href=\"#similarity\">Similarity</a>"));
+    assert_eq!(report.matches("<tr id=\"similarity-").count(), 4);
     let page = work.join("page.html");
     std::fs::write(
         &page,

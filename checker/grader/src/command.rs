@@ -199,8 +199,8 @@ pub fn run(course: &Course, req: &GradeRequest) -> Result<Status> {
         .filter_map(|s| store::load(&out, &s.id))
         .collect();
     let exercises: Vec<_> = grader.plan.iter().map(|p| info(&p.exercise)).collect();
-    class_files(course, &out, &book, &exercises, &class)?;
-    finish(&out, &book, &exercises)
+    let similar = class_files(course, &out, &book, &exercises, &class)?;
+    finish(&out, &book, &exercises, &similar)
 }
 
 /// Grades the queue, a job per sandbox, writing each record as it is done.

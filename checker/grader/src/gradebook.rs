@@ -26,9 +26,16 @@ pub fn info(exercise: &Exercise) -> ExerciseInfo {
     }
 }
 
-/// Writes the gradebook and prints the summary; the run's status.
-pub fn finish(out: &Path, book: &[SubmissionGrade], exercises: &[ExerciseInfo]) -> Result<Status> {
-    let written = reports::write_all(out, book, exercises)?;
+/// Writes the gradebook, with what similarity `found` as a section of the class report,
+/// and prints the summary; the run's status.
+pub fn finish(
+    out: &Path,
+    book: &[SubmissionGrade],
+    exercises: &[ExerciseInfo],
+    found: &similarity::Similarity,
+) -> Result<Status> {
+    let section = similarity::section_html(found);
+    let written = reports::write_all(out, book, exercises, Some(section))?;
     print!("{}", summary(book, exercises));
     println!("gradebook written to {}:", out.display());
     for path in written.iter().filter(|p| p.parent() == Some(out)) {
@@ -277,8 +284,8 @@ pub fn merge(
         })
         .collect();
     let book: Vec<SubmissionGrade> = book.into_values().collect();
-    class_files(course, &out, &book, &exercises, &class)?;
-    finish(&out, &book, &exercises)
+    let similar = class_files(course, &out, &book, &exercises, &class)?;
+    finish(&out, &book, &exercises, &similar)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //!
 //! Everything shown comes from students' files (ids, paths, code), so every piece of it
 //! is escaped: a file holding `</pre><script>` is shown as that text. The fragment has
-//! its own small style sheet, scoped by the section's class, so it looks the same in
+//! its own small style sheet, scoped by its class, so it looks the same in
 //! whatever page holds it and needs no script.
 
 use std::fmt::Write;
@@ -27,13 +27,13 @@ const STYLE: &str = "<style>\
 .similarity .where{font:12px monospace;color:#555}\
 </style>";
 
-/// The section `<section class="similarity" id="similarity">` with every pair of
-/// `similarity` at or above its threshold, escaped and ready to put in a page's body.
+/// The body of the class report's "Similarity" section (the report gives it its
+/// heading and anchor): `<div class="similarity">` with every pair of `similarity` at or
+/// above its threshold, escaped and ready to put in a page's body.
 pub fn section_html(similarity: &Similarity) -> String {
     let mut html = String::new();
-    html.push_str("<section class=\"similarity\" id=\"similarity\">");
+    html.push_str("<div class=\"similarity\">");
     html.push_str(STYLE);
-    html.push_str("<h2>Similarity</h2>");
     let _ = write!(
         html,
         "<p>{} pair(s) of submissions (and of submissions and known files) compared, exercise \
@@ -45,7 +45,7 @@ pub fn section_html(similarity: &Similarity) -> String {
         similarity.threshold * 100.0
     );
     if similarity.pairs.is_empty() {
-        html.push_str("<p>No pair reaches the threshold.</p></section>");
+        html.push_str("<p>No pair reaches the threshold.</p></div>");
         return html;
     }
     if similarity.pairs.len() > MAX_PAIRS {
@@ -62,7 +62,7 @@ pub fn section_html(similarity: &Similarity) -> String {
     for (i, pair) in similarity.pairs.iter().take(MAX_PAIRS).enumerate() {
         row(&mut html, i, pair);
     }
-    html.push_str("</tbody></table></section>");
+    html.push_str("</tbody></table></div>");
     html
 }
 
