@@ -89,6 +89,7 @@ pub fn write_all(
     out: &Path,
     book: &[SubmissionGrade],
     exercises: &[ExerciseInfo],
+    similarity: Option<String>,
 ) -> Result<Vec<PathBuf>> {
     let mut ids = HashSet::new();
     for sub in book {
@@ -126,7 +127,7 @@ pub fn write_all(
     write(out.join("junit.xml"), junit::junit(book))?;
     write(
         out.join("report.html"),
-        class::report_html(book, exercises, None),
+        class::report_html(book, exercises, similarity),
     )?;
     for sub in book {
         let dir = out.join("submissions").join(&sub.submission);
@@ -193,7 +194,7 @@ mod tests {
     fn writes_every_file_run_files_first_and_leaves_no_temporary_file() {
         let out = scratch("all");
         let book = sample::book();
-        let written = write_all(&out, &book, &sample::exercises()).unwrap();
+        let written = write_all(&out, &book, &sample::exercises(), None).unwrap();
         let relative: Vec<String> = written
             .iter()
             .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
@@ -251,7 +252,7 @@ mod tests {
         }
         // A second run replaces the files.
         let fewer = &book[..1];
-        write_all(&out, fewer, &sample::exercises()).unwrap();
+        write_all(&out, fewer, &sample::exercises(), None).unwrap();
         assert_eq!(read("grades.csv"), csv::grades_csv(fewer));
         std::fs::remove_dir_all(&out).unwrap();
     }
@@ -262,15 +263,15 @@ mod tests {
         for id in ["", ".", "..", "../up", "a/b", "a\\b", "a\0b"] {
             let mut book = sample::book();
             book[2].submission = id.into();
-            let error = write_all(&out, &book, &[]).unwrap_err().to_string();
+            let error = write_all(&out, &book, &[], None).unwrap_err().to_string();
             assert!(error.contains(&format!("{id:?}")), "{error}");
         }
         let mut book = sample::book();
         book[1].exercises[1].exercise = "..".into();
-        assert!(write_all(&out, &book, &[]).is_err());
+        assert!(write_all(&out, &book, &[], None).is_err());
         let mut book = sample::book();
         book[1].submission = "alice".into();
-        let error = write_all(&out, &book, &[]).unwrap_err().to_string();
+        let error = write_all(&out, &book, &[], None).unwrap_err().to_string();
         assert!(error.contains("twice"), "{error}");
         assert!(!out.exists());
     }
@@ -279,7 +280,7 @@ mod tests {
     fn a_failed_write_names_the_file() {
         let out = scratch("blocked");
         std::fs::create_dir_all(out.join("grades.json")).unwrap();
-        let error = write_all(&out, &sample::book(), &[]).unwrap_err();
+        let error = write_all(&out, &sample::book(), &[], None).unwrap_err();
         assert!(format!("{error:#}").contains("grades.json"), "{error:#}");
         assert_eq!(files(&out), ["gradebook.csv", "grades.csv"]);
         std::fs::remove_dir_all(&out).unwrap();
