@@ -10,6 +10,8 @@
 //! With `CHECKER_WRITE_FIGURES=1` set, the browser test also copies its screenshot to
 //! `docs/src/figures/class-report.png`, the picture in the instructors' guide.
 
+#[path = "support/browser.rs"]
+mod browser;
 #[path = "support/course.rs"]
 mod course;
 #[path = "support/grading.rs"]
@@ -19,6 +21,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use browser::rows;
 use course::checker_with;
 use grading::{HONEST, grade, said, sandbox_available, submission, tool_available};
 use serde_json::Value;
@@ -418,44 +421,9 @@ fn browse(dir: &Path, report: &Path) {
     }
 }
 
-/// Runs headless Chromium on `url`, `height` pixels tall, with its own empty profile and
-/// none of its calls home.
+/// Chromium on `url` in a window 1100 pixels wide and `height` tall.
 fn chromium(dir: &Path, url: &str, args: &[&str], height: u32) -> std::process::Output {
-    let profile = dir.join(format!("profile-{}", args.len()));
-    Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--force-device-scale-factor=1",
-        ])
-        .arg(format!("--window-size=1100,{height}"))
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .arg(url)
-        .output()
-        .expect("chromium starts")
-}
-
-/// The rows of `png` holding at least `wide` pixels of colour `rgb`.
-fn rows(png: &Path, rgb: [u8; 3], wide: usize) -> Vec<u32> {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buffer).unwrap();
-    let channels = info.color_type.samples();
-    (0..info.height)
-        .filter(|&y| {
-            let line = &buffer[y as usize * info.line_size..][..info.line_size];
-            line.chunks(channels).filter(|p| p[..3] == rgb).count() >= wide
-        })
-        .collect()
+    browser::chromium(dir, url, args, (1100, height))
 }
 
 /// Every file under `dir`, relative, with its text.

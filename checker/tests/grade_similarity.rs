@@ -287,6 +287,8 @@ fn a_copy_of_part_of_a_file_is_found_with_that_part_as_its_region() {
     assert!(pair.score >= DEFAULT_THRESHOLD, "{}", pair.score);
 }
 
+#[path = "support/browser.rs"]
+mod browser;
 #[path = "support/course.rs"]
 mod course;
 #[path = "support/grading.rs"]
@@ -445,23 +447,12 @@ fn grade_writes_similarity_of_copies_and_known_files_and_the_section_escapes_the
     if !grading::tool_available("chromium") {
         return;
     }
-    let dom = std::process::Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--dump-dom",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            work.join("profile").display()
-        ))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium starts");
+    let dom = browser::chromium(
+        &work,
+        &format!("file://{}", page.display()),
+        &["--dump-dom"],
+        (1000, 700),
+    );
     let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
     assert!(dom.contains("<title>class</title>"), "a script ran: {dom}");
     assert!(!dom.contains("<script"), "{dom}");
