@@ -66,14 +66,18 @@ pub enum Command {
     ///
     /// Each child of SUBMISSIONS is one submission: a copy of the course, its
     /// `exercises/` folder, or a .zip or .tar.gz of either. Each is compiled and tested
-    /// in a bubblewrap sandbox. Writes grades.csv, gradebook.csv, grades.json and
-    /// junit.xml into --out, and per submission a Gradescope results.json and an
-    /// Exercism results.json per exercise. An interrupted run resumes where it stopped.
+    /// in a bubblewrap sandbox. Writes grades.csv, gradebook.csv, grades.json, junit.xml
+    /// and report.html (what the class did) into --out, the page of each failed history
+    /// check under pages/, and per submission a Gradescope results.json and an Exercism
+    /// results.json per exercise. An interrupted run resumes where it stopped.
     ///
     /// Exit code 0 when every submission was graded, 2 when the checker could not grade
     /// some (the rows say which) or could not start.
     Grade(GradeArgs),
     /// Merge the results of several `checker grade` runs (shards) into one gradebook.
+    ///
+    /// Refuses folders graded with another course version or other options than the
+    /// first, naming the folder.
     Gradebook {
         /// Where to write the merged gradebook.
         #[arg(long, value_name = "DIR")]
@@ -81,6 +85,9 @@ pub enum Command {
         /// The --out folders of the runs to merge.
         #[arg(required = true, value_name = "DIR")]
         from: Vec<PathBuf>,
+        /// Similarity and learning-management imports, as for `checker grade`.
+        #[command(flatten)]
+        class: ClassArgs,
     },
     /// Write the course as a graded class's students get it: no solutions (for
     /// instructors).
@@ -168,8 +175,13 @@ pub struct GradeArgs {
     pub jobs: Option<usize>,
     /// Grade only part K of N of the submissions (1 <= K <= N), to split a class
     /// across machines or CI jobs; merge the parts with `checker gradebook`.
-    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    #[arg(long, value_name = "K/N", value_parser = parse_shard, conflicts_with = "shard_from_env")]
     pub shard: Option<(u32, u32)>,
+    /// Take K/N from a job engine's environment: a Kubernetes Indexed Job
+    /// (JOB_COMPLETION_INDEX, with CHECKER_SHARDS), a Slurm job array
+    /// (SLURM_ARRAY_TASK_ID), or CHECKER_SHARD_INDEX and CHECKER_SHARDS (see deploy/).
+    #[arg(long)]
+    pub shard_from_env: bool,
     /// Add the instructor's private suites in this folder (see docs/src/instructors.md).
     #[arg(long, value_name = "DIR")]
     pub private_suite: Option<PathBuf>,
@@ -192,6 +204,37 @@ pub struct GradeArgs {
     /// as (one per job).
     #[arg(long, value_name = "UID", default_value_t = 60500)]
     pub sandbox_uid: u32,
+    /// Similarity and learning-management imports.
+    #[command(flatten)]
+    pub class: ClassArgs,
+}
+
+/// What `checker grade` and `checker gradebook` write beside the gradebook: similarity
+/// and the learning-management imports.
+#[derive(Debug, Args)]
+pub struct ClassArgs {
+    /// List pairs of submissions sharing at least this fraction of their own code's
+    /// fingerprints (0 to 1), in similarity.csv.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.7, value_parser = parse_fraction)]
+    pub similarity_threshold: f64,
+    /// A folder of known .rs files (published solutions, say) to compare every
+    /// submission with; files under DIR/EXERCISE/ only with that exercise.
+    #[arg(long, value_name = "DIR")]
+    pub known: Option<PathBuf>,
+    /// A CSV roster mapping submission ids to Canvas and Moodle identifiers; writes
+    /// canvas.csv and moodle.csv (see docs/src/instructors.md).
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+}
+
+/// Reads a fraction between 0 and 1.
+fn parse_fraction(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "{text}: expected a fraction between 0 and 1, such as 0.5"
+        )),
+    }
 }
 
 /// Reads `K/N` with 1 <= K <= N.

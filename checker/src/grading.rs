@@ -19,23 +19,42 @@ pub fn run(course: Option<&Path>, command: Command) -> ExitCode {
     use checker_grader::confine;
     let status = match command {
         Command::Grade(args) => {
+            let shard = if args.shard_from_env {
+                match checker_grader::jobs::shard_from_env(|name| std::env::var(name).ok()) {
+                    Ok(shard) => Some(shard),
+                    Err(error) => {
+                        crate::output::error(&format!("{error:#}"));
+                        return checker_core::Status::ToolError.into();
+                    }
+                }
+            } else {
+                args.shard
+            };
             let request = checker_grader::command::GradeRequest {
                 submissions: args.submissions,
                 out: args.out,
                 exercises: args.exercise,
                 jobs: args.jobs,
-                shard: args.shard,
+                shard,
                 private_suite: args.private_suite,
                 seed: args.seed,
                 timeout: std::time::Duration::from_secs(args.timeout),
                 regrade: args.regrade,
                 no_sandbox: args.no_sandbox,
                 sandbox_uid: args.sandbox_uid,
+                class: class(args.class),
             };
             commands::with_course(course, |c| checker_grader::command::run(c, &request))
         }
-        Command::Gradebook { out, from } => {
-            commands::with_course(course, |c| checker_grader::gradebook::merge(c, &out, &from))
+        Command::Gradebook {
+            out,
+            from,
+            class: args,
+        } => {
+            let options = class(args);
+            commands::with_course(course, |c| {
+                checker_grader::gradebook::merge(c, &out, &from, &options)
+            })
         }
         Command::SandboxEnter { join, program } => return confine::enter(&join, &program),
         Command::SandboxExec(args) => {
@@ -55,6 +74,16 @@ pub fn run(course: Option<&Path>, command: Command) -> ExitCode {
         _ => unreachable!("only grading commands are passed here"),
     };
     status.into()
+}
+
+/// The class files' options, as the grader takes them.
+#[cfg(feature = "grade")]
+fn class(args: crate::cli::ClassArgs) -> checker_grader::gradebook::ClassOptions {
+    checker_grader::gradebook::ClassOptions {
+        threshold: args.similarity_threshold,
+        known: args.known,
+        roster: args.roster,
+    }
 }
 
 /// Without the `grade` feature: one line saying how to build the checker that grades.

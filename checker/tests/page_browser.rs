@@ -7,6 +7,8 @@
 //! rows scroll to that operation, that the times on the axis do not touch, and that
 //! pointing at an operation shows its details.
 
+#[path = "support/browser.rs"]
+mod browser;
 #[path = "support/course.rs"]
 mod course;
 #[path = "support/grading.rs"]
@@ -15,6 +17,7 @@ mod grading;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use browser::rows;
 use grading::{said, tool_available};
 use serde_json::Value as Json;
 use testkit::check::ConsistencyCheck;
@@ -39,52 +42,16 @@ const HISTORY: &str = r#"{
 }
 "#;
 
+/// Chromium on `url` in a window of 1000 by 700 pixels.
+fn chromium(dir: &Path, url: &str, args: &[&str]) -> std::process::Output {
+    browser::chromium(dir, url, args, (1000, 700))
+}
+
 /// The culprit's fill and outline in the page's style.
 const CULPRIT_FILL: [u8; 3] = [0xff, 0xcd, 0xd2];
 const CULPRIT_LINE: [u8; 3] = [0xc6, 0x28, 0x28];
 /// The fill of an operation in the longest legal order.
 const ORDERED_FILL: [u8; 3] = [0xc8, 0xe6, 0xc9];
-
-/// Runs headless Chromium on `url` with `args`, with its own empty profile and none of
-/// its calls home (the machine's network is closed).
-fn chromium(dir: &Path, url: &str, args: &[&str]) -> std::process::Output {
-    let profile = dir.join(format!("profile-{}", args.len()));
-    Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--force-device-scale-factor=1",
-            "--window-size=1000,700",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .arg(url)
-        .output()
-        .expect("chromium starts")
-}
-
-/// The rows of `png` holding at least `wide` pixels of colour `rgb`: rows of a bar,
-/// where a legend's small chip has fewer.
-fn rows(png: &Path, rgb: [u8; 3], wide: usize) -> Vec<u32> {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buffer).unwrap();
-    let channels = info.color_type.samples();
-    (0..info.height)
-        .filter(|&y| {
-            let line = &buffer[y as usize * info.line_size..][..info.line_size];
-            line.chunks(channels).filter(|p| p[..3] == rgb).count() >= wide
-        })
-        .collect()
-}
 
 #[test]
 fn the_violation_is_drawn_highlighted_and_its_details_show_in_a_browser() {

@@ -19,12 +19,14 @@ use super::cgroup::job_memory;
 use super::compile::{Compiler, Toolchain};
 use super::deps;
 use super::digests::{in_shard, run_digest, submission_digest};
-use super::gradebook::{finish, info};
+use super::gradebook::{ClassOptions, class_files, finish, info};
+use super::jobs::Stamp;
 use super::pipeline::{Grader, Planned, with_private_tasks};
 use super::private::PrivateSuites;
 use super::progress::{RunProgress, clock};
 use super::record::{FORMAT, SubmissionGrade};
 use super::sandbox::Sandbox;
+use super::similarity::sources;
 use super::store;
 use super::submissions::{self, Submission};
 use checker_core::Status;
@@ -57,6 +59,8 @@ pub struct GradeRequest {
     pub no_sandbox: bool,
     /// The first user id of the sandboxes, as root.
     pub sandbox_uid: u32,
+    /// Similarity and the learning-management imports.
+    pub class: ClassOptions,
 }
 
 /// What `--no-sandbox` gives up, said when it is used and when it is needed.
@@ -86,6 +90,9 @@ pub fn run(course: &Course, req: &GradeRequest) -> Result<Status> {
         eprintln!("shard {k}/{n}: {} submission(s)", mine.len());
     }
     let selected = select(course, &req.exercises)?;
+    // The class files' inputs are read now, so that a bad roster or known folder is
+    // said before an hour of grading rather than after.
+    let class = req.class.load(&selected)?;
     let private = match &req.private_suite {
         Some(dir) => PrivateSuites::load(dir, &course.catalog)?,
         None => PrivateSuites::default(),
@@ -169,13 +176,31 @@ pub fn run(course: &Course, req: &GradeRequest) -> Result<Status> {
         eprintln!("{kept} submission(s) graded by an earlier run with the same inputs: kept");
     }
     grade_all(&grader, &sandboxes, &queue, &out, mine.len(), kept)?;
+    Stamp::of(course, &grader, req.no_sandbox, req.shard)?.save(&out)?;
+
+    // Each submission's own sources, kept for similarity (here and in a merge); those
+    // of a kept record are still there from the run that graded it.
+    let names: Vec<&str> = grader
+        .plan
+        .iter()
+        .map(|p| p.exercise.name.as_str())
+        .collect();
+    for submission in &mine {
+        let regraded = queue.iter().any(|(s, _)| s.id == submission.id);
+        if regraded || !sources::path(&out, &submission.id).is_file() {
+            let unpacked = out.join(".work").join(format!("sources-{}", submission.id));
+            let found = sources::collect(submission, &names, &unpacked);
+            sources::save(&out, &submission.id, &found)?;
+        }
+    }
 
     let book: Vec<SubmissionGrade> = mine
         .iter()
         .filter_map(|s| store::load(&out, &s.id))
         .collect();
     let exercises: Vec<_> = grader.plan.iter().map(|p| info(&p.exercise)).collect();
-    finish(&out, &book, &exercises)
+    let similar = class_files(course, &out, &book, &exercises, &class)?;
+    finish(&out, &book, &exercises, &similar)
 }
 
 /// Grades the queue, a job per sandbox, writing each record as it is done.

@@ -6,12 +6,16 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
+use super::jobs::{Stamp, check_stamps};
+use super::lms::{self, Roster};
 use super::record::{ExerciseStatus, SubmissionGrade};
-use super::reports::{self, ExerciseInfo};
+use super::reports::{self, ExerciseInfo, history_pages};
+use super::similarity::{self, Document, SourceFile, sources};
 use super::store;
 use checker_core::Status;
 use checker_core::catalog::Exercise;
 use checker_core::course::Course;
+use checker_core::files::write_atomically;
 
 /// The gradebook's columns for `exercise`, private tasks included.
 pub fn info(exercise: &Exercise) -> ExerciseInfo {
@@ -22,9 +26,16 @@ pub fn info(exercise: &Exercise) -> ExerciseInfo {
     }
 }
 
-/// Writes the gradebook and prints the summary; the run's status.
-pub fn finish(out: &Path, book: &[SubmissionGrade], exercises: &[ExerciseInfo]) -> Result<Status> {
-    let written = reports::write_all(out, book, exercises)?;
+/// Writes the gradebook, with what similarity `found` as a section of the class report,
+/// and prints the summary; the run's status.
+pub fn finish(
+    out: &Path,
+    book: &[SubmissionGrade],
+    exercises: &[ExerciseInfo],
+    found: &similarity::Similarity,
+) -> Result<Status> {
+    let section = similarity::section_html(found);
+    let written = reports::write_all(out, book, exercises, Some(section))?;
     print!("{}", summary(book, exercises));
     println!("gradebook written to {}:", out.display());
     for path in written.iter().filter(|p| p.parent() == Some(out)) {
@@ -34,6 +45,12 @@ pub fn finish(out: &Path, book: &[SubmissionGrade], exercises: &[ExerciseInfo]) 
         "  {}/ID/ (per submission: JUnit XML, Gradescope, GitHub Classroom and Exercism results.json)",
         out.join("submissions").display()
     );
+    if book.iter().any(|r| !history_pages::pages_of(r).is_empty()) {
+        println!(
+            "  {}/ID/ (the history of each failed history check, as checker check draws it)",
+            out.join("pages").display()
+        );
+    }
     let errors = book.iter().filter(|r| r.tool_error.is_some()).count();
     if errors > 0 {
         eprintln!("error: {errors} submission(s) could not be graded; run again to retry them");
@@ -91,9 +108,136 @@ pub fn summary(book: &[SubmissionGrade], exercises: &[ExerciseInfo]) -> String {
     text
 }
 
-/// `checker gradebook --out DIR FROM...`: the records of several runs, merged.
-pub fn merge(course: &Course, out: &Path, from: &[PathBuf]) -> Result<Status> {
+/// What is written beside the gradebook: similarity, and the imports when a roster is
+/// given.
+#[derive(Clone, Debug)]
+pub struct ClassOptions {
+    /// The similarity threshold, 0 to 1.
+    pub threshold: f64,
+    /// The folder of known files, if any.
+    pub known: Option<PathBuf>,
+    /// The roster, if any.
+    pub roster: Option<PathBuf>,
+}
+
+impl Default for ClassOptions {
+    fn default() -> Self {
+        ClassOptions {
+            threshold: similarity::DEFAULT_THRESHOLD,
+            known: None,
+            roster: None,
+        }
+    }
+}
+
+/// [`ClassOptions`] with their files read.
+#[derive(Clone, Debug)]
+pub struct LoadedClass {
+    threshold: f64,
+    known: BTreeMap<String, Vec<Document>>,
+    roster: Option<(PathBuf, Roster)>,
+}
+
+impl ClassOptions {
+    /// Reads the roster and the known files (for `exercises`): a bad one fails here.
+    pub fn load(&self, exercises: &[&Exercise]) -> Result<LoadedClass> {
+        let names: Vec<&str> = exercises.iter().map(|e| e.name.as_str()).collect();
+        Ok(LoadedClass {
+            threshold: self.threshold,
+            known: match &self.known {
+                Some(dir) => sources::known(dir, &names)?,
+                None => BTreeMap::new(),
+            },
+            roster: match &self.roster {
+                Some(path) => Some((path.clone(), Roster::load(path)?)),
+                None => None,
+            },
+        })
+    }
+}
+
+/// Writes `similarity.csv` and `similarity.json` (from the sources kept for each
+/// record), and `canvas.csv` and `moodle.csv` when there is a roster. Returns what
+/// similarity found, for the class report ([`similarity::section_html`]).
+pub fn class_files(
+    course: &Course,
+    out: &Path,
+    book: &[SubmissionGrade],
+    exercises: &[ExerciseInfo],
+    class: &LoadedClass,
+) -> Result<similarity::Similarity> {
+    let mut all = Vec::new();
+    for record in book {
+        let mut kept = sources::load(out, &record.submission)?;
+        kept.retain(|name, _| exercises.iter().any(|e| &e.name == name));
+        all.push((record.submission.clone(), kept));
+    }
+    let mut skeletons: BTreeMap<String, Vec<SourceFile>> = BTreeMap::new();
+    for e in exercises {
+        if let Ok(exercise) = course.catalog.find(&e.name) {
+            let src = course.skeleton_dir(exercise).join("src");
+            skeletons.insert(
+                e.name.clone(),
+                sources::read_rs_files(&src).unwrap_or_default(),
+            );
+        }
+    }
+    let found = similarity::compare_all(
+        &sources::documents(&all),
+        &skeletons,
+        &class.known,
+        class.threshold,
+    );
+    write_atomically(
+        &out.join("similarity.csv"),
+        similarity::csv(&found).as_bytes(),
+    )?;
+    let json = serde_json::to_string_pretty(&found)?;
+    write_atomically(&out.join("similarity.json"), json.as_bytes())?;
+    eprintln!(
+        "similarity: {} of {} pair(s) share at least {:.0}% of their code (similarity.csv)",
+        found.pairs.len(),
+        found.compared,
+        class.threshold * 100.0
+    );
+    if let Some((path, roster)) = &class.roster {
+        let imports = lms::imports(book, exercises, roster);
+        for id in &imports.unlisted {
+            eprintln!(
+                "warning: submission {id} is not in the roster {}: it is in grades.csv but not                  in canvas.csv or moodle.csv; add a row for it and run again",
+                path.display()
+            );
+        }
+        for id in &imports.absent {
+            eprintln!(
+                "note: the roster {} lists {id}, which has no graded submission",
+                path.display()
+            );
+        }
+        write_atomically(&out.join("canvas.csv"), imports.canvas.as_bytes())?;
+        write_atomically(&out.join("moodle.csv"), imports.moodle.as_bytes())?;
+    }
+    Ok(found)
+}
+
+/// `checker gradebook --out DIR FROM...`: the records of several runs, merged, once
+/// their stamps show one course and one set of options.
+pub fn merge(
+    course: &Course,
+    out: &Path,
+    from: &[PathBuf],
+    options: &ClassOptions,
+) -> Result<Status> {
+    for dir in from {
+        if !dir.is_dir() {
+            bail!("{}: no such gradebook folder", dir.display());
+        }
+    }
+    let stamp = check_stamps(&from.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+    let every: Vec<&Exercise> = course.catalog.exercises.iter().collect();
+    let class = options.load(&every)?;
     let mut book: BTreeMap<String, SubmissionGrade> = BTreeMap::new();
+    let mut kept_sources = Vec::new();
     for dir in from {
         for record in store::load_all(dir)? {
             if let Some(old) = book.get(&record.submission) {
@@ -104,12 +248,26 @@ pub fn merge(course: &Course, out: &Path, from: &[PathBuf]) -> Result<Status> {
                     dir.display()
                 );
             }
+            kept_sources.push((
+                record.submission.clone(),
+                sources::load(dir, &record.submission)?,
+            ));
             book.insert(record.submission.clone(), record);
         }
     }
     let out = store::open(out, None)?;
     for record in book.values() {
         store::save(&out, record)?;
+    }
+    for (id, kept) in &kept_sources {
+        sources::save(&out, id, kept)?;
+    }
+    if let Some(stamp) = stamp {
+        Stamp {
+            shard: None,
+            ..stamp
+        }
+        .save(&out)?;
     }
     // The exercises in catalog order, with the points the records saw (private tasks
     // included).
@@ -126,7 +284,8 @@ pub fn merge(course: &Course, out: &Path, from: &[PathBuf]) -> Result<Status> {
         })
         .collect();
     let book: Vec<SubmissionGrade> = book.into_values().collect();
-    finish(&out, &book, &exercises)
+    let similar = class_files(course, &out, &book, &exercises, &class)?;
+    finish(&out, &book, &exercises, &similar)
 }
 
 #[cfg(test)]

@@ -29,6 +29,9 @@
 //! | [`deps`] | the course's dependencies, compiled once for every submission |
 //! | [`record`] | what grading one submission produced, as stored and resumed |
 //! | [`reports`] | the gradebook rendered from the records: CSV, JSON, JUnit, Gradescope, Exercism |
+//! | [`similarity`] | which submissions share code, per exercise, and where (`similarity.csv`) |
+//! | [`lms`] | Canvas and Moodle grade imports, students named by a roster |
+//! | [`jobs`] | shards from a job engine's environment; the stamp that keeps merges to one run |
 
 pub mod archive;
 pub mod cgroup;
@@ -39,11 +42,14 @@ pub mod deps;
 pub mod digests;
 pub mod exec;
 pub mod gradebook;
+pub mod jobs;
+pub mod lms;
 pub mod pipeline;
 pub mod private;
 pub mod progress;
 pub mod record;
 pub mod reports;
 pub mod sandbox;
+pub mod similarity;
 pub mod store;
 pub mod submissions;

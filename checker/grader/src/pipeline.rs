@@ -4,7 +4,7 @@
 //! Everything happens in a scratch folder of the submission's own; the submission's
 //! files are only read, never changed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -19,13 +19,18 @@ use super::sandbox::{Sandbox, TestLauncher};
 use super::submissions::{self, CopyError, Submission, SubmissionKind};
 use checker_core::catalog::{Exercise, Task};
 use checker_core::report::{Build, ExerciseReport, TestReport};
-use checker_core::runner::{Built, RunOptions, SuiteError, TestResult};
+use checker_core::runner::{Attachment, Built, RunOptions, SuiteError, TestResult};
+use testkit::report::CheckReport;
 
 /// The most a test may print before it is stopped.
 const OUTPUT_LIMIT: u64 = 16 * 1024 * 1024;
 
 /// The longest message kept for one failed test.
 const MESSAGE_LIMIT: usize = 4000;
+
+/// The largest check report kept for one failed test, in bytes of JSON: a history the
+/// suite recorded is a few kilobytes; far more would bloat every record for one page.
+const CHECK_REPORT_LIMIT: usize = 1024 * 1024;
 
 /// One exercise as this run grades it.
 #[derive(Clone, Debug)]
@@ -271,8 +276,9 @@ impl Grader {
                 Limits::test(self.timeout.as_secs() * 2 + 5),
             )),
         };
+        let mut drawn = HashMap::new();
         let mut tests = match Built::from_binary(suite).run_all(&options) {
-            Ok(results) => reports(&results, ""),
+            Ok(results) => reports(&results, "", &mut drawn),
             Err(SuiteError::Listing { outcome, .. }) => {
                 let why = format!("the hidden suite could not list its tests: {outcome}");
                 return not(ExerciseStatus::Unlisted, &why);
@@ -281,7 +287,7 @@ impl Grader {
         };
         if let Some(binary) = private {
             match Built::from_binary(binary).run_all(&options) {
-                Ok(results) => tests.extend(reports(&results, "private/")),
+                Ok(results) => tests.extend(reports(&results, "private/", &mut drawn)),
                 Err(SuiteError::Listing { .. }) => {
                     message = "the private suite could not list its tests; its tasks count as \
                                not done"
@@ -302,6 +308,9 @@ impl Grader {
         };
         let mut grade = scored(planned, &report, ExerciseStatus::Graded);
         grade.message = message;
+        for test in grade.tasks.iter_mut().flat_map(|t| &mut t.tests) {
+            test.check_report = drawn.remove(&test.name);
+        }
         grade
     }
 }
@@ -318,12 +327,25 @@ fn noted(planned: &Planned, errors: String) -> String {
 }
 
 /// The test reports of a run, their names prefixed with `prefix` and their messages
-/// the checker's own: the outcome explained, never what the process printed.
-fn reports(results: &[TestResult], prefix: &str) -> Vec<TestReport> {
+/// the checker's own: the outcome explained, never what the process printed. The check
+/// report each failed test attached goes into `drawn`, by the test's prefixed name.
+fn reports(
+    results: &[TestResult],
+    prefix: &str,
+    drawn: &mut HashMap<String, serde_json::Value>,
+) -> Vec<TestReport> {
     results
         .iter()
         .map(|r| {
             let passed = r.outcome.passed();
+            let report = if passed {
+                None
+            } else {
+                check_report(&r.attachments)
+            };
+            if let Some(report) = report {
+                drawn.insert(format!("{prefix}{}", r.name), report);
+            }
             let details = if passed {
                 String::new()
             } else {
@@ -340,6 +362,26 @@ fn reports(results: &[TestResult], prefix: &str) -> Vec<TestReport> {
             .with_clauses(&r.clauses)
         })
         .collect()
+}
+
+/// The check report to draw among a failed test's attachments, as `checker check` picks
+/// it: the last one (a test that shrinks a failing run attaches one per run it tries and
+/// fails with the smallest), kept only when it reads as a check report and is not
+/// outsized. The attachments come from the harness alone: a process that wrote a line
+/// without the run's secret has none (see `checker_core::runner`).
+fn check_report(attachments: &[Attachment]) -> Option<serde_json::Value> {
+    let body = &attachments
+        .iter()
+        .rev()
+        .find(|a| a.kind == "check-report")?
+        .body;
+    if body.len() > CHECK_REPORT_LIMIT {
+        return None;
+    }
+    // Read as a report and written back, so that what is kept is one the page can draw.
+    let report = CheckReport::from_json(body).ok()?;
+    report.history().ok()?;
+    serde_json::to_value(&report).ok()
 }
 
 /// Text fit for every report: no control characters but newlines and tabs (a
@@ -376,6 +418,7 @@ fn scored(planned: &Planned, report: &ExerciseReport, status: ExerciseStatus) ->
                     message: test.details.clone(),
                     ms: test.ms,
                     private: test.name.starts_with("private/"),
+                    check_report: None,
                 })
                 .collect(),
             id: t.id,

@@ -2,15 +2,20 @@
 //! from which every report is rendered and by which an interrupted run resumes.
 //!
 //! Only the checker's own messages are kept: verdicts, the explanation of each failure
-//! (with the hidden suite's assertion message), compile errors. Nothing a test process
-//! printed is kept, so nothing a submission prints can reach a report.
+//! (with the hidden suite's assertion message), compile errors, and the check report a
+//! failed history check handed the grader over the harness's authenticated channel.
+//! Nothing a test process printed is kept, so nothing a submission prints can reach a
+//! report.
 
 use serde::{Deserialize, Serialize};
 
 use checker_core::integrity::Flag;
 
 /// The version of the record format; a record of another version is regraded.
-pub const FORMAT: u32 = 2;
+///
+/// 3 added [`TestGrade::check_report`]: an earlier record has no history to draw, so it
+/// is graded again rather than leaving its instructor without pages.
+pub const FORMAT: u32 = 3;
 
 /// One submission, graded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -195,4 +200,10 @@ pub struct TestGrade {
     /// Whether it comes from the private suite.
     #[serde(default)]
     pub private: bool,
+    /// For a failed history check: the check report the suite attached (a
+    /// `testkit::report::CheckReport` as JSON), from which the gradebook draws the same
+    /// page `checker check` draws. Only the harness can attach one (its lines carry the
+    /// run's secret), and only one that reads as a check report is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_report: Option<serde_json::Value>,
 }

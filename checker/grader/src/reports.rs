@@ -10,6 +10,8 @@
 //! | `gradebook.csv` | [`csv`] | one row per submission, one column per exercise, for a spreadsheet or an LMS import |
 //! | `grades.json` | [`json`] | every record with its totals, and the exercises, for programs |
 //! | `junit.xml` | [`junit`] | JUnit XML of the whole run, one suite per submission and exercise, for CI servers |
+//! | `report.html` | [`class`] | what the class did, on one page for the instructor: flags, scores, tasks, failures |
+//! | `pages/ID/EXERCISE-TEST.html` | [`history_pages`] | the history a failed history check drew, as `checker check` draws it |
 //! | `submissions/ID/junit.xml` | [`junit`] | the same for one submission |
 //! | `submissions/ID/gradescope/results.json` | [`gradescope`] | Gradescope's autograder results, one entry per task |
 //! | `submissions/ID/exercism/EXERCISE/results.json` | [`exercism`] | Exercism's test-runner results (version 3) for one exercise |
@@ -23,10 +25,12 @@
 //! written. Files a previous run wrote for a submission or an exercise no longer in the
 //! book are left where they are.
 
+pub mod class;
 pub mod classroom;
 pub mod csv;
 pub mod exercism;
 pub mod gradescope;
+pub mod history_pages;
 pub mod json;
 pub mod junit;
 #[cfg(test)]
@@ -85,6 +89,7 @@ pub fn write_all(
     out: &Path,
     book: &[SubmissionGrade],
     exercises: &[ExerciseInfo],
+    similarity: Option<String>,
 ) -> Result<Vec<PathBuf>> {
     let mut ids = HashSet::new();
     for sub in book {
@@ -120,6 +125,10 @@ pub fn write_all(
     )?;
     write(out.join("grades.json"), json::grades_json(book, exercises))?;
     write(out.join("junit.xml"), junit::junit(book))?;
+    write(
+        out.join("report.html"),
+        class::report_html(book, exercises, similarity),
+    )?;
     for sub in book {
         let dir = out.join("submissions").join(&sub.submission);
         write(dir.join("junit.xml"), junit::junit_one(sub))?;
@@ -136,6 +145,7 @@ pub fn write_all(
             }
         }
     }
+    history_pages::write_pages(out, book, &mut |path| written.push(path.to_path_buf()));
     Ok(written)
 }
 
@@ -184,26 +194,27 @@ mod tests {
     fn writes_every_file_run_files_first_and_leaves_no_temporary_file() {
         let out = scratch("all");
         let book = sample::book();
-        let written = write_all(&out, &book, &sample::exercises()).unwrap();
+        let written = write_all(&out, &book, &sample::exercises(), None).unwrap();
         let relative: Vec<String> = written
             .iter()
             .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
             .collect();
         assert_eq!(
-            relative[..8],
+            relative[..9],
             [
                 "grades.csv",
                 "gradebook.csv",
                 "grades.json",
                 "junit.xml",
+                "report.html",
                 "submissions/alice/junit.xml",
                 "submissions/alice/gradescope/results.json",
                 "submissions/alice/classroom/results.json",
                 "submissions/alice/exercism/01_linearizable/results.json",
             ]
         );
-        // Four for the run, three per submission, one per exercise in a record.
-        assert_eq!(written.len(), 4 + 3 * 5 + 9);
+        // Five for the run, three per submission, one per exercise in a record.
+        assert_eq!(written.len(), 5 + 3 * 5 + 9);
         let mut sorted = relative.clone();
         sorted.sort();
         assert_eq!(files(&out), sorted);
@@ -241,7 +252,7 @@ mod tests {
         }
         // A second run replaces the files.
         let fewer = &book[..1];
-        write_all(&out, fewer, &sample::exercises()).unwrap();
+        write_all(&out, fewer, &sample::exercises(), None).unwrap();
         assert_eq!(read("grades.csv"), csv::grades_csv(fewer));
         std::fs::remove_dir_all(&out).unwrap();
     }
@@ -252,15 +263,15 @@ mod tests {
         for id in ["", ".", "..", "../up", "a/b", "a\\b", "a\0b"] {
             let mut book = sample::book();
             book[2].submission = id.into();
-            let error = write_all(&out, &book, &[]).unwrap_err().to_string();
+            let error = write_all(&out, &book, &[], None).unwrap_err().to_string();
             assert!(error.contains(&format!("{id:?}")), "{error}");
         }
         let mut book = sample::book();
         book[1].exercises[1].exercise = "..".into();
-        assert!(write_all(&out, &book, &[]).is_err());
+        assert!(write_all(&out, &book, &[], None).is_err());
         let mut book = sample::book();
         book[1].submission = "alice".into();
-        let error = write_all(&out, &book, &[]).unwrap_err().to_string();
+        let error = write_all(&out, &book, &[], None).unwrap_err().to_string();
         assert!(error.contains("twice"), "{error}");
         assert!(!out.exists());
     }
@@ -269,7 +280,7 @@ mod tests {
     fn a_failed_write_names_the_file() {
         let out = scratch("blocked");
         std::fs::create_dir_all(out.join("grades.json")).unwrap();
-        let error = write_all(&out, &sample::book(), &[]).unwrap_err();
+        let error = write_all(&out, &sample::book(), &[], None).unwrap_err();
         assert!(format!("{error:#}").contains("grades.json"), "{error:#}");
         assert_eq!(files(&out), ["gradebook.csv", "grades.csv"]);
         std::fs::remove_dir_all(&out).unwrap();

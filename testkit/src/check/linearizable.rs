@@ -56,7 +56,7 @@ pub use crate::model::Facts;
 use crate::model::{AnyModel, ModelKind, ModelUser};
 pub(crate) use precheck::certain;
 pub(crate) use reduce::Prepared;
-pub(crate) use wgl::{Found, Search, is_observer};
+pub(crate) use wgl::{Found, Hard, Search, is_observer};
 
 /// Checks that a history is linearizable for a model: one of the built-in ones by name
 /// ([`ModelKind`], the default) or any type implementing [`Facts`].
@@ -208,21 +208,55 @@ pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdi
                 Some(found @ Found::No { .. }) => return violation(history, parts[k].0, found),
             }
         }
-        if left == 0 && searches.iter().any(Option::is_some) {
-            let k = searches.iter().position(Option::is_some).unwrap_or(0);
+        if left == 0
+            && let Some(k) = searches.iter().position(Option::is_some)
+        {
             let which = parts[k]
                 .0
                 .map_or("the register".to_owned(), |k| format!("key {k:?}"));
+            let hard = searches[k].as_mut().map(Search::hard);
             return Verdict::Undecided {
                 reason: format!(
                     "the search for {which} used up the budget of {budget} steps without \
-                     finding an order or ruling every order out"
+                     finding an order or ruling every order out{}",
+                    hard.map_or(String::new(), |h| describe_hard(history, &h))
                 ),
             };
         }
         slice = slice.saturating_mul(2);
     }
     Verdict::Holds
+}
+
+/// The hard part of an undecided search in words, to follow the verdict's first clause:
+/// which operations it could not get past and how crowded that stretch is, so that a
+/// reader knows where to look (and what a larger budget would be spent on).
+pub(crate) fn describe_hard(history: &History, hard: &Hard) -> String {
+    let name = |id: OpId| {
+        let op = history.op(id);
+        format!("op {id} (client {}'s {})", op.client, op.label())
+    };
+    let Some(stuck) = hard.stuck else {
+        return String::new();
+    };
+    let from = match hard.from {
+        Some(from) if from != stuck => {
+            format!(
+                "; it has been trying other orders of what it placed from {} on",
+                name(from)
+            )
+        }
+        _ => String::new(),
+    };
+    format!(
+        ". The hard part: its longest order places {} of the {} operations it orders and \
+         cannot get past {}{from}; {} operations of {} clients overlap that stretch",
+        hard.placed,
+        hard.total,
+        name(stuck),
+        hard.overlapping,
+        hard.clients,
+    )
 }
 
 /// Steps the search gets to find evidence for a violation the pre-check found.

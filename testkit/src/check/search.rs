@@ -235,6 +235,11 @@ impl Longest {
         }
     }
 
+    /// How many operations the longest order found places.
+    pub fn len(&self) -> usize {
+        self.length
+    }
+
     /// The whole stack, `depth` placements ending in `state`, is a legal order: the
     /// record if it is the longest yet.
     pub fn stack(&mut self, depth: usize, state: StateId) {
@@ -354,53 +359,69 @@ impl Bits {
 /// the placed operations of those on its path).
 ///
 /// Keys are stored back to back in one arena of words; configurations with the same
-/// exact part form a chain through the arena, whose head the hash table holds.
+/// exact part form a chain through the arena, whose head the hash table holds. The
+/// optional part is stored sparsely, as its nonzero words with their places: with
+/// repeated values the operations of unknown outcome of a long history stay in the
+/// search to its end (none of them ever returns), and a million operations have
+/// thousands of them, a few of them placed at any one time. Storing every word made each
+/// entry kilobytes long and the memo of such a history gigabytes.
 pub(crate) struct Memo {
-    table: HashTable<(u64, u32)>,
-    arena: Vec<u64>,
+    /// The newer entries, and the generation before them (see [`MEMO_WORDS`]).
+    current: Generation,
+    older: Generation,
+    /// Arena words per generation: [`MEMO_WORDS`] but in tests.
+    limit: usize,
     exact_width: usize,
     optional_width: usize,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
+/// Arena words a generation of the memo holds before it becomes the older one and the
+/// generation before it is dropped: about a million entries, so that the memo of a long
+/// search stays within about 150 MB and keeps what the search met last, where it backs
+/// up to. Forgetting an entry is always sound (the memo only saves exploring again); the
+/// rejected alternative, keeping every entry, held gigabytes for a million operations of
+/// five repeated values and 16 clients, almost all of them about parts of the history
+/// the search had long left.
+const MEMO_WORDS: usize = 1 << 23;
+
+/// Entries of the memo: a hash table of chain heads over an arena of keys.
+#[derive(Default)]
+struct Generation {
+    table: HashTable<(u64, u32)>,
+    arena: Vec<u64>,
+}
+
 /// The arena offset that ends a chain.
 const END: u64 = u64::MAX;
 
-impl Memo {
-    /// An empty memo for keys of `exact_width` and `optional_width` words.
-    pub(crate) fn new(exact_width: usize, optional_width: usize) -> Self {
-        Memo {
-            table: HashTable::new(),
-            arena: Vec::new(),
-            exact_width,
-            optional_width,
-            hasher: hashbrown::DefaultHashBuilder::default(),
-        }
-    }
-
-    fn exact_at(&self, at: u32) -> &[u64] {
+impl Generation {
+    fn exact_at(&self, at: u32, width: usize) -> &[u64] {
         let at = at as usize + 1;
-        &self.arena[at..at + self.exact_width]
+        &self.arena[at..at + width]
     }
 
-    fn optional_at(&self, at: u32) -> &[u64] {
-        let at = at as usize + 1 + self.exact_width;
-        &self.arena[at..at + self.optional_width]
+    /// The optional part of the entry at `at`: its nonzero words, each after its place.
+    fn optional_at(&self, at: u32, width: usize) -> &[u64] {
+        let at = at as usize + 1 + width;
+        let n = self.arena[at] as usize;
+        &self.arena[at + 1..at + 1 + 2 * n]
     }
 
-    /// Whether a failed configuration covers the one with these key parts.
-    pub(crate) fn covers(&self, exact: &[u64], optional: &[u64]) -> bool {
-        let hash = self.hasher.hash_one(exact);
-        let Some(&(_, head)) = self
-            .table
-            .find(hash, |&(h, at)| h == hash && self.exact_at(at) == exact)
-        else {
+    fn covers(&self, hash: u64, exact: &[u64], optional: &[u64]) -> bool {
+        let width = exact.len();
+        let Some(&(_, head)) = self.table.find(hash, |&(h, at)| {
+            h == hash && self.exact_at(at, width) == exact
+        }) else {
             return false;
         };
         let mut at = u64::from(head);
         while at != END {
-            let old = self.optional_at(at as u32);
-            if old.iter().zip(optional).all(|(&a, &b)| a & !b == 0) {
+            let old = self.optional_at(at as u32, width);
+            let subset = old
+                .chunks_exact(2)
+                .all(|w| w[1] & !optional[w[0] as usize] == 0);
+            if subset {
                 return true;
             }
             at = self.arena[at as usize];
@@ -408,13 +429,9 @@ impl Memo {
         false
     }
 
-    /// Records a failed configuration.
-    pub(crate) fn insert(&mut self, exact: &[u64], optional: &[u64]) {
-        debug_assert_eq!(exact.len(), self.exact_width);
-        debug_assert_eq!(optional.len(), self.optional_width);
-        let hash = self.hasher.hash_one(exact);
+    fn insert(&mut self, hash: u64, exact: &[u64], optional: &[u64]) {
         let at = self.arena.len() as u32;
-        let (arena, width) = (&self.arena, self.exact_width);
+        let (arena, width) = (&self.arena, exact.len());
         let same = |&(h, old): &(u64, u32)| {
             let from = old as usize + 1;
             h == hash && &arena[from..from + width] == exact
@@ -428,6 +445,85 @@ impl Memo {
         };
         self.arena.push(next);
         self.arena.extend_from_slice(exact);
-        self.arena.extend_from_slice(optional);
+        let nonzero = optional.iter().filter(|&&w| w != 0).count();
+        self.arena.push(nonzero as u64);
+        for (place, &w) in optional.iter().enumerate().filter(|(_, w)| **w != 0) {
+            self.arena.extend([place as u64, w]);
+        }
+    }
+}
+
+impl Memo {
+    /// An empty memo for keys of `exact_width` and `optional_width` words.
+    pub(crate) fn new(exact_width: usize, optional_width: usize) -> Self {
+        Memo {
+            current: Generation::default(),
+            older: Generation::default(),
+            limit: MEMO_WORDS,
+            exact_width,
+            optional_width,
+            hasher: hashbrown::DefaultHashBuilder::default(),
+        }
+    }
+
+    /// Whether a failed configuration covers the one with these key parts.
+    pub(crate) fn covers(&self, exact: &[u64], optional: &[u64]) -> bool {
+        let hash = self.hasher.hash_one(exact);
+        self.current.covers(hash, exact, optional) || self.older.covers(hash, exact, optional)
+    }
+
+    /// Records a failed configuration.
+    pub(crate) fn insert(&mut self, exact: &[u64], optional: &[u64]) {
+        debug_assert_eq!(exact.len(), self.exact_width);
+        debug_assert_eq!(optional.len(), self.optional_width);
+        if self.current.arena.len() >= self.limit {
+            self.older = std::mem::take(&mut self.current);
+        }
+        let hash = self.hasher.hash_one(exact);
+        self.current.insert(hash, exact, optional);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memo_covers_supersets_of_the_optional_operations_placed() {
+        let mut memo = Memo::new(2, 3);
+        memo.insert(&[1, 2], &[0, 0b0101, 0]);
+        memo.insert(&[1, 2], &[0, 0, 1 << 63]);
+        assert!(memo.covers(&[1, 2], &[0, 0b0111, 0]));
+        assert!(memo.covers(&[1, 2], &[7, 0, 1 << 63]));
+        assert!(!memo.covers(&[1, 2], &[0, 0b0100, 0]));
+        assert!(!memo.covers(&[1, 2], &[0, 0b0011, 1]));
+        assert!(!memo.covers(&[1, 3], &[0, 0b0101, 0]));
+        let mut empty = Memo::new(1, 2);
+        empty.insert(&[5], &[0, 0]);
+        assert!(empty.covers(&[5], &[0, 9]));
+    }
+
+    #[test]
+    fn a_full_memo_forgets_its_oldest_generation_only() {
+        let mut memo = Memo::new(1, 1);
+        // Each entry takes three words here: a link, one exact word, a count of no pairs.
+        memo.limit = 3 * 10;
+        for k in 0..10 {
+            memo.insert(&[k], &[0]);
+        }
+        assert!((0..10).all(|k| memo.covers(&[k], &[0])));
+        for k in 10..20 {
+            memo.insert(&[k], &[0]);
+        }
+        assert!(
+            (0..20).all(|k| memo.covers(&[k], &[0])),
+            "two generations kept"
+        );
+        memo.insert(&[20], &[0]);
+        assert!(
+            (0..10).all(|k| !memo.covers(&[k], &[0])),
+            "the oldest dropped"
+        );
+        assert!((10..21).all(|k| memo.covers(&[k], &[0])));
     }
 }

@@ -88,7 +88,7 @@ enum Outcome {
     Holds,
     Violated(Found),
     /// Out of steps, with the part that was hard.
-    Undecided(&'static str),
+    Undecided(String),
 }
 
 /// Steps each search gets in the first round; every round doubles it.
@@ -174,13 +174,19 @@ fn check_key<M: Facts>(model: &M, history: &History, ids: Vec<OpId>, left: &mut 
             None => {}
         }
         if *left == 0 {
-            return Outcome::Undecided(match lin {
-                Some(_) => {
-                    "neither the search in real-time order nor the one in each client's order finished"
-                }
-                None => {
-                    "the history is not linearizable, and the search in each client's order did not finish"
-                }
+            return Outcome::Undecided(match &mut lin {
+                Some(search) => format!(
+                    "neither the search in real-time order nor the one in each client's \
+                     order finished{}",
+                    linearizable::describe_hard(history, &search.hard()).replacen(
+                        ". The hard part: its",
+                        ". The search in real-time order: its",
+                        1
+                    )
+                ),
+                None => "the history is not linearizable, and the search in each client's \
+                         order did not finish"
+                    .to_owned(),
             });
         }
         slice = slice.saturating_mul(2);

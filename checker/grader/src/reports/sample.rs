@@ -45,6 +45,7 @@ pub(crate) fn test(name: &str, verdict: &str, message: &str, ms: u64) -> TestGra
         message: message.into(),
         ms,
         private: name.starts_with("private/"),
+        check_report: None,
     }
 }
 

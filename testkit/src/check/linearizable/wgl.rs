@@ -54,6 +54,20 @@ pub(crate) enum Found {
     },
 }
 
+/// Where a search that ran out of steps was stuck (see [`Search::hard`]).
+pub(crate) struct Hard {
+    /// How many operations its longest order placed, of how many.
+    pub(crate) placed: usize,
+    pub(crate) total: usize,
+    /// The first operation it could not get past, and the earliest operation of that
+    /// order it had to take back since it last got further (ids in the history).
+    pub(crate) stuck: Option<OpId>,
+    pub(crate) from: Option<OpId>,
+    /// The operations that overlap the stretch between those two, and their clients.
+    pub(crate) overlapping: usize,
+    pub(crate) clients: usize,
+}
+
 /// Where the walk stands.
 #[derive(Clone, Copy)]
 enum Cursor {
@@ -62,8 +76,8 @@ enum Cursor {
     /// Trying the other operations that can go next, most urgent first, from those of
     /// this urgency or later (see [`Search::next_main`]).
     Main(u64),
-    /// Trying optional operations, from this node of the unplaced ones, that were
-    /// called before the time given (the first remaining return).
+    /// Trying optional operations, from this class of them (see [`Optionals`]), that
+    /// were called before the time given (the first remaining return).
     Optional(u32, u64),
 }
 
@@ -73,7 +87,9 @@ enum Placement {
     /// An observer placed without choice: undoing it undoes its configuration too.
     Forced(u32),
     Known(u32),
-    Optional(u32, u64),
+    /// An optional operation: its class, the operation, and the time it was placed
+    /// before.
+    Optional(u32, u32, u64),
 }
 
 /// What trying to place an operation came to.
@@ -85,52 +101,62 @@ enum Try {
     Covered,
 }
 
-/// The operations of unknown outcome still unplaced, by call time, linked both ways so
-/// that placing one and taking it back are O(1) and a scan skips the placed ones.
-/// Node `len` is the head and `len + 1` the tail.
-struct Unplaced {
-    /// Per node: the operation.
-    op: Vec<u32>,
-    next: Vec<u32>,
-    prev: Vec<u32>,
+/// The operations of unknown outcome, in classes of operations with equal effects: in
+/// an exact model, those with the same action (an unknown outcome makes two writes of
+/// one value, or two swaps between the same values, alike in every state); otherwise
+/// each is a class of its own. Only the first unplaced member of a class (by call) is
+/// ever tried, so the placed members of a class are always its first few.
+///
+/// Why that loses no order: say an order goes on from here by placing a later member
+/// `b` of a class whose first unplaced member is `a`. Exchange them: `a` now, `b` where
+/// `a` was (or nowhere, if `a` was left out). Every state stays the same, and both can
+/// go where they now are, since `a` was called no later than `b` and neither has a
+/// return that anything must follow. With repeated values the operations of unknown
+/// outcome pile up (none ever returns), and trying each one at every dead end made a
+/// dead end cost their number; now it costs the number of classes.
+struct Optionals {
+    /// Per class, in the order of its first member's call: its members by call.
+    members: Vec<Vec<u32>>,
+    /// Per class: the call of its first member.
+    first_call: Vec<u64>,
+    /// Per class: how many of its members are placed (its first ones).
+    placed: Vec<u32>,
+    /// Per operation: its bit in the memo key's optional part (`u32::MAX`: required).
+    bit: Vec<u32>,
 }
 
-impl Unplaced {
-    fn new(ops: Vec<u32>) -> Self {
-        let n = ops.len() as u32;
-        let mut list = Unplaced {
-            op: ops,
-            next: (1..=n + 2).collect(),
-            prev: (0..n + 2).map(|i| i.wrapping_sub(1)).collect(),
+impl Optionals {
+    /// Classes of `optional`, the optional operations sorted by call.
+    fn new(ops: &[&Operation], optional: &[u32], exact: bool) -> Self {
+        let mut by_action: hashbrown::HashMap<&Action, u32> = hashbrown::HashMap::new();
+        let mut list = Optionals {
+            members: Vec::new(),
+            first_call: Vec::new(),
+            placed: Vec::new(),
+            bit: vec![u32::MAX; ops.len()],
         };
-        let (head, tail) = (n, n + 1);
-        list.next[head as usize] = if n == 0 { tail } else { 0 };
-        if n > 0 {
-            list.prev[0] = head;
-            list.next[n as usize - 1] = tail;
+        for (k, &i) in optional.iter().enumerate() {
+            let op = ops[i as usize];
+            list.bit[i as usize] = k as u32;
+            let fresh = list.members.len() as u32;
+            let class = match exact {
+                true => *by_action.entry(&op.action).or_insert(fresh),
+                false => fresh,
+            };
+            if class == fresh {
+                list.members.push(Vec::new());
+                list.first_call.push(op.call);
+                list.placed.push(0);
+            }
+            list.members[class as usize].push(i);
         }
-        list.prev[tail as usize] = if n == 0 { head } else { n - 1 };
         list
     }
 
-    fn first(&self) -> u32 {
-        self.next[self.op.len()]
-    }
-
-    fn is_end(&self, node: u32) -> bool {
-        node as usize >= self.op.len()
-    }
-
-    fn unlink(&mut self, node: u32) {
-        let (p, n) = (self.prev[node as usize], self.next[node as usize]);
-        self.next[p as usize] = n;
-        self.prev[n as usize] = p;
-    }
-
-    fn relink(&mut self, node: u32) {
-        let (p, n) = (self.prev[node as usize], self.next[node as usize]);
-        self.next[p as usize] = node;
-        self.prev[n as usize] = node;
+    /// The first unplaced member of class `k`, if one is left.
+    fn front(&self, k: u32) -> Option<u32> {
+        let k = k as usize;
+        self.members[k].get(self.placed[k] as usize).copied()
     }
 }
 
@@ -143,9 +169,15 @@ pub(crate) struct Search<'a, M: Facts> {
     deadline: Vec<Option<u64>>,
     /// Per operation: whether it is an observer (see the module docs).
     observer: Vec<bool>,
-    /// Per operation with a known return: the first return entry among it and the
-    /// operations that need the state it writes.
-    group: Vec<u32>,
+    /// Per operation: the state it writes when some operation needs that state, else
+    /// `StateId::MAX` (see [`Search::urgency`]).
+    writes_to: Vec<StateId>,
+    /// Per operation that needs a state: its place among that state's needers
+    /// ([`Watch::needers`]).
+    needer_pos: Vec<u32>,
+    /// Per state: the place of the first unplaced operation among its needers (their
+    /// number when all are placed).
+    front: Vec<u32>,
     /// Per operation: whether it certainly changes the state (exact models: a
     /// completed write or a swap that succeeded).
     changes: Vec<bool>,
@@ -157,7 +189,10 @@ pub(crate) struct Search<'a, M: Facts> {
     class_seen: Vec<(u64, u32)>,
     scan: u64,
     list: Entries,
-    unplaced: Unplaced,
+    optionals: Optionals,
+    /// Per state some operation needs (exact models): the classes of optional operations
+    /// that write it (see [`Search::optionally_restorable_before`]); empty otherwise.
+    optional_writers: Vec<Vec<u32>>,
     optional_placed: Bits,
     returns_left: usize,
     states: States<'a, M>,
@@ -171,6 +206,9 @@ pub(crate) struct Search<'a, M: Facts> {
     stack: Vec<(Placement, StateId)>,
     /// The longest order found so far.
     longest: Longest,
+    /// The fewest placements the stack has been down to since the longest order last
+    /// grew: the search has been trying the orders of what lies above it.
+    low: usize,
     cursor: Cursor,
     /// When a violation is certain: the operation to blame (see the module docs).
     target: Option<u32>,
@@ -274,22 +312,43 @@ impl<'a, M: Facts> Search<'a, M> {
             &mut states,
         );
         states.attach(&prep.ops);
-        let group = (0..n)
-            .map(|i| {
-                let own = list.ret_of(i);
-                let Some(w) = states
-                    .model()
-                    .writes(prep.ops[i])
-                    .and_then(|w| states.find(&w))
-                else {
-                    return own;
-                };
-                let needers = watch.needers(w).iter();
-                needers
-                    .map(|&r| list.ret_of(r as usize))
-                    .fold(own, u32::min)
+        // What each operation writes, where some operation needs it; and where each
+        // operation stands among the needers of the state it needs.
+        let writes_to: Vec<StateId> = prep
+            .ops
+            .iter()
+            .map(|&op| {
+                let model = states.model();
+                let w = model.writes(op).and_then(|w| states.find(&w));
+                w.filter(|&w| !watch.needers(w).is_empty())
+                    .unwrap_or(StateId::MAX)
             })
             .collect();
+        let mut needer_pos = vec![u32::MAX; n];
+        let mut front = Vec::new();
+        for s in 0.. {
+            let Some(needers) = (s < states.len()).then(|| watch.needers(s as StateId)) else {
+                break;
+            };
+            for (k, &i) in needers.iter().enumerate() {
+                needer_pos[i as usize] = k as u32;
+            }
+            front.push(0);
+        }
+        let optionals = Optionals::new(&prep.ops, &optional, states.model().exact());
+        let mut optional_writers: Vec<Vec<u32>> = Vec::new();
+        if states.model().exact() {
+            optional_writers = vec![Vec::new(); front.len()];
+            for (k, members) in optionals.members.iter().enumerate() {
+                let model = states.model();
+                let w = model.writes(prep.ops[members[0] as usize]);
+                if let Some(w) = w.and_then(|w| states.find(&w))
+                    && let Some(list) = optional_writers.get_mut(w as usize)
+                {
+                    list.push(k as u32);
+                }
+            }
+        }
         let optional_placed = Bits::new(optional.len());
         let exact_width = 1 + list.lanes.div_ceil(64);
         Search {
@@ -297,7 +356,9 @@ impl<'a, M: Facts> Search<'a, M> {
             key: vec![0; exact_width],
             cursor: Cursor::Observers(list.first()),
             observer: prep.ops.iter().map(|o| is_observer(o)).collect(),
-            group,
+            writes_to,
+            needer_pos,
+            front,
             changes: prep
                 .ops
                 .iter()
@@ -306,7 +367,8 @@ impl<'a, M: Facts> Search<'a, M> {
             class,
             class_seen: vec![(0, 0); class_count],
             scan: 0,
-            unplaced: Unplaced::new(optional),
+            optional_writers,
+            optionals,
             optional_placed,
             list,
             returns_left: returns,
@@ -316,6 +378,7 @@ impl<'a, M: Facts> Search<'a, M> {
             state: 0,
             stack: Vec::new(),
             longest: Longest::new(),
+            low: 0,
             target: None,
             reached: false,
             lenient: false,
@@ -398,15 +461,17 @@ impl<'a, M: Facts> Search<'a, M> {
                         continue;
                     }
                     // Nothing with a known outcome can go before this return.
-                    let first = self.unplaced.first();
-                    self.cursor = Cursor::Optional(first, self.list.time[e as usize]);
+                    self.cursor = Cursor::Optional(0, self.list.time[e as usize]);
                 }
-                Cursor::Optional(at, deadline) => {
-                    let candidate = Some(at).filter(|&at| !self.unplaced.is_end(at));
-                    let Some(node) = candidate.filter(|&at| {
-                        let op = self.unplaced.op[at as usize];
-                        self.ops[op as usize].call < deadline
-                    }) else {
+                Cursor::Optional(k, deadline) => {
+                    // Classes come in the order of their first calls: from the first
+                    // called at or after `deadline` on, none has a member to try.
+                    let opt = &self.optionals;
+                    let in_time = opt
+                        .first_call
+                        .get(k as usize)
+                        .is_some_and(|&c| c < deadline);
+                    if !in_time {
                         if *steps == 0 {
                             return None;
                         }
@@ -416,12 +481,16 @@ impl<'a, M: Facts> Search<'a, M> {
                         }
                         continue;
                     };
-                    let op = self.unplaced.op[node as usize];
-                    let next = Cursor::Optional(self.unplaced.next[node as usize], deadline);
+                    let next = Cursor::Optional(k + 1, deadline);
+                    let front = opt.front(k);
+                    let Some(op) = front.filter(|&op| self.ops[op as usize].call < deadline) else {
+                        self.cursor = next;
+                        continue;
+                    };
                     if *steps == 0 {
                         return None;
                     }
-                    self.cursor = match self.try_place(op, Placement::Optional(node, deadline)) {
+                    self.cursor = match self.try_place(op, Placement::Optional(k, op, deadline)) {
                         Try::Placed => {
                             *steps -= 1;
                             Cursor::Observers(self.list.first())
@@ -496,7 +565,17 @@ impl<'a, M: Facts> Search<'a, M> {
     /// `group`), then its own return entry, as one number that orders them.
     fn urgency(&self, e: u32) -> u64 {
         let op = self.list.op[e as usize] as usize;
-        (u64::from(self.group[op]) << 32) | u64::from(self.list.ret[e as usize])
+        let own = self.list.ret[e as usize];
+        let w = self.writes_to[op];
+        let group = match self.watch.needers(w).get(
+            self.front
+                .get(w as usize)
+                .map_or(usize::MAX, |&f| f as usize),
+        ) {
+            Some(&r) => self.list.ret_of(r as usize).min(own),
+            None => own,
+        };
+        (u64::from(group) << 32) | u64::from(own)
     }
 
     /// Places `op` if the model and the value facts allow it and no failed configuration
@@ -534,12 +613,25 @@ impl<'a, M: Facts> Search<'a, M> {
             self.undo();
             return Try::Covered;
         }
+        let before = self.longest.len();
         self.longest.stack(self.stack.len(), self.state);
+        if self.longest.len() > before {
+            self.low = self.stack.len();
+        }
         Try::Placed
     }
 
     fn apply(&mut self, op: u32, how: Placement, next: StateId) {
         self.placed.insert(op as usize);
+        if let Some(s) = self.watch.needs(op as usize) {
+            let needers = self.watch.needers(s);
+            let f = &mut self.front[s as usize];
+            while (*f as usize) < needers.len()
+                && self.placed.contains(needers[*f as usize] as usize)
+            {
+                *f += 1;
+            }
+        }
         self.watch.place(op as usize);
         self.stack.push((how, self.state));
         self.state = next;
@@ -549,9 +641,10 @@ impl<'a, M: Facts> Search<'a, M> {
                 self.list.unlink(self.list.ret[e as usize]);
                 self.returns_left -= 1;
             }
-            Placement::Optional(node, _) => {
-                self.unplaced.unlink(node);
-                self.optional_placed.insert(node as usize);
+            Placement::Optional(k, op, _) => {
+                self.optionals.placed[k as usize] += 1;
+                let bit = self.optionals.bit[op as usize];
+                self.optional_placed.insert(bit as usize);
             }
         }
     }
@@ -563,6 +656,10 @@ impl<'a, M: Facts> Search<'a, M> {
         let op = self.op_of(how) as usize;
         self.placed.remove(op);
         self.watch.unplace(op);
+        if let Some(s) = self.watch.needs(op) {
+            let f = &mut self.front[s as usize];
+            *f = (*f).min(self.needer_pos[op]);
+        }
         self.state = before;
         match how {
             Placement::Known(e) | Placement::Forced(e) => {
@@ -570,9 +667,10 @@ impl<'a, M: Facts> Search<'a, M> {
                 self.list.relink(e);
                 self.returns_left += 1;
             }
-            Placement::Optional(node, _) => {
-                self.unplaced.relink(node);
-                self.optional_placed.remove(node as usize);
+            Placement::Optional(k, op, _) => {
+                self.optionals.placed[k as usize] -= 1;
+                let bit = self.optionals.bit[op as usize];
+                self.optional_placed.remove(bit as usize);
             }
         }
         how
@@ -708,7 +806,7 @@ impl<'a, M: Facts> Search<'a, M> {
     /// entry comes before `at`. Those called before `first`, the first entry left, are
     /// all placed, so only the writers between need looking at.
     fn restorable_before(&self, state: StateId, at: u32, op: u32, other: u32, first: u32) -> bool {
-        if self.watch.optionally_restorable(state) {
+        if self.optionally_restorable_before(state, at, op) {
             return true;
         }
         let writers = self.watch.writers(state);
@@ -719,6 +817,29 @@ impl<'a, M: Facts> Search<'a, M> {
             .rev()
             .take_while(|&&w| call_at[w as usize] >= first)
             .any(|&w| w != op && w != other && !self.placed.contains(w as usize))
+    }
+
+    /// Whether an optional operation other than `op` could bring `state` back before
+    /// return entry `at`. In an exact model only one called before `at` can: the search
+    /// places nothing called after the first return left, and `at` is one of the returns
+    /// left. Looking at the first unplaced member of each class that writes `state`
+    /// suffices, as it is the one called first. Counting every unplaced optional writer
+    /// instead, as other models still do, let a timeout of the history's last second
+    /// keep this rule from refusing anything in its first.
+    fn optionally_restorable_before(&self, state: StateId, at: u32, op: u32) -> bool {
+        if !self.watch.optionally_restorable(state) {
+            return false;
+        }
+        let Some(classes) = self.optional_writers.get(state as usize) else {
+            return true;
+        };
+        let (opt, time) = (&self.optionals, self.list.time[at as usize]);
+        classes.iter().any(|&k| {
+            let placed = opt.placed[k as usize] as usize;
+            let members = &opt.members[k as usize][placed..];
+            let first = members.iter().find(|&&m| m != op);
+            first.is_some_and(|&m| self.ops[m as usize].call < time)
+        })
     }
 
     /// `op` was legal but strands `culprit`: the order so far plus `op` is still a legal
@@ -738,7 +859,7 @@ impl<'a, M: Facts> Search<'a, M> {
     fn op_of(&self, p: Placement) -> u32 {
         match p {
             Placement::Known(e) | Placement::Forced(e) => self.list.op[e as usize],
-            Placement::Optional(node, _) => self.unplaced.op[node as usize],
+            Placement::Optional(_, op, _) => op,
         }
     }
 
@@ -752,15 +873,52 @@ impl<'a, M: Facts> Search<'a, M> {
                 return false;
             }
             self.remember_failure();
-            self.cursor = match self.undo() {
+            let undone = self.undo();
+            self.low = self.low.min(self.stack.len());
+            self.cursor = match undone {
                 // Its configuration is equivalent to the one before it: that failed too.
                 Placement::Forced(_) => continue,
                 Placement::Known(e) => Cursor::Main(self.urgency(e) + 1),
-                Placement::Optional(node, deadline) => {
-                    Cursor::Optional(self.unplaced.next[node as usize], deadline)
-                }
+                Placement::Optional(k, _, deadline) => Cursor::Optional(k + 1, deadline),
             };
             return true;
+        }
+    }
+
+    /// Where the search is stuck, for a verdict that it could not decide: the operation
+    /// its longest order could not get past, and the stretch of the history it has been
+    /// trying the orders of since it last got further.
+    pub(crate) fn hard(&mut self) -> Hard {
+        self.save_record();
+        let order = &self.longest.best.0;
+        let mut in_order = Bits::new(self.ops.len());
+        order.iter().for_each(|&i| in_order.insert(i as usize));
+        let deadline = &self.deadline;
+        let stuck = (0..self.ops.len())
+            .filter(|&i| !in_order.contains(i))
+            .filter_map(|i| deadline[i].map(|d| (d, i)))
+            .min()
+            .map(|(_, i)| i);
+        let from = order.get(self.low).map(|&i| i as usize).or(stuck);
+        let start = from.map_or(0, |i| self.ops[i].call);
+        let end = stuck.and_then(|i| deadline[i]).unwrap_or(u64::MAX);
+        let mut clients: Vec<u32> = (0..self.ops.len())
+            .filter(|&i| {
+                let op = self.ops[i];
+                op.call <= end && deadline[i].map_or(op.call >= start, |d| d >= start)
+            })
+            .map(|i| self.ops[i].client)
+            .collect();
+        let overlapping = clients.len();
+        clients.sort_unstable();
+        clients.dedup();
+        Hard {
+            placed: order.len(),
+            total: self.ops.len(),
+            stuck: stuck.map(|i| self.ids[i]),
+            from: from.map(|i| self.ids[i]),
+            overlapping,
+            clients: clients.len(),
         }
     }
 
@@ -774,10 +932,10 @@ impl<'a, M: Facts> Search<'a, M> {
     }
 
     fn save_record(&mut self) {
-        let (stack, list, unplaced) = (&self.stack, &self.list, &self.unplaced);
+        let (stack, list) = (&self.stack, &self.list);
         self.longest.save(|i| match stack[i].0 {
             Placement::Known(e) | Placement::Forced(e) => list.op[e as usize],
-            Placement::Optional(node, _) => unplaced.op[node as usize],
+            Placement::Optional(_, op, _) => op,
         });
     }
 

@@ -24,6 +24,9 @@ use crate::check::linearizable::{Facts, Found, Prepared, is_observer};
 use crate::check::search::{Bits, Longest, Memo, StateId, States};
 use crate::history::{OpId, Operation};
 
+use std::collections::BTreeSet;
+use std::ops::Bound;
+
 use crate::check::linearizable::watch::Watch;
 
 /// A candidate's place in the order of trying: known outcomes first, then by call.
@@ -61,6 +64,12 @@ pub(crate) struct Search<'a, M: Facts> {
     after: Vec<u32>,
     /// Per client: how many of its required operations are placed.
     pos: Vec<u32>,
+    /// The ranks of the clients' next required operations, and the clients whose next
+    /// one is an observer. A client of unknown outcome is replaced by a new one, so a
+    /// long history has thousands of clients: looking at each of them at every step
+    /// made a step cost their number.
+    next_ranks: BTreeSet<Rank>,
+    observing: BTreeSet<u32>,
     /// The optional operations by call, and each one's bit in `optional_placed`.
     optional: Vec<u32>,
     bit: Vec<u32>,
@@ -120,7 +129,9 @@ impl<'a, M: Facts> Search<'a, M> {
         states.attach(&prep.ops);
         let optional_placed = Bits::new(optional.len());
         let width = 1 + seq.len().div_ceil(2);
-        Search {
+        let mut search = Search {
+            next_ranks: BTreeSet::new(),
+            observing: BTreeSet::new(),
             memo: Memo::new(width, optional_placed.words().len()),
             key: vec![0; width],
             observer: prep.ops.iter().map(|o| is_observer(o)).collect(),
@@ -144,6 +155,29 @@ impl<'a, M: Facts> Search<'a, M> {
             required,
             ids: prep.ids,
             ops: prep.ops,
+        };
+        for c in 0..search.seq.len() {
+            search.track_next(c, true);
+        }
+        search
+    }
+
+    /// Adds client `c`'s next required operation to the sets of next operations, or
+    /// takes it out.
+    fn track_next(&mut self, c: usize, add: bool) {
+        let Some(op) = self.next_of(c) else { return };
+        let (rank, observer) = (self.rank(op), self.observer[op as usize]);
+        match add {
+            true => {
+                self.next_ranks.insert(rank);
+                if observer {
+                    self.observing.insert(c as u32);
+                }
+            }
+            false => {
+                self.next_ranks.remove(&rank);
+                self.observing.remove(&(c as u32));
+            }
         }
     }
 
@@ -173,11 +207,13 @@ impl<'a, M: Facts> Search<'a, M> {
     /// The candidate ranked first after `after`.
     fn next_candidate(&self, after: Option<Rank>) -> Option<u32> {
         let later = |r: &Rank| after.is_none_or(|a| *r > a);
-        let known = (0..self.seq.len())
-            .filter_map(|c| self.next_of(c))
-            .map(|op| self.rank(op))
-            .filter(later)
-            .min();
+        let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let known = self
+            .next_ranks
+            .range((from, Bound::Unbounded))
+            .next()
+            .copied();
+        debug_assert!(known.is_none_or(|r| later(&r)));
         if known.is_some() {
             return known.map(|r| r.2);
         }
@@ -196,13 +232,14 @@ impl<'a, M: Facts> Search<'a, M> {
 
     /// A client's next operation that is an observer legal now, if there is one.
     fn forced_observer(&mut self) -> Option<u32> {
-        for c in 0..self.seq.len() {
-            let Some(op) = self.next_of(c) else { continue };
-            if self.observer[op as usize]
-                && self
-                    .states
-                    .step(self.state, op, self.ops[op as usize])
-                    .is_some()
+        for &c in &self.observing {
+            let Some(op) = self.next_of(c as usize) else {
+                continue;
+            };
+            if self
+                .states
+                .step(self.state, op, self.ops[op as usize])
+                .is_some()
             {
                 return Some(op);
             }
@@ -302,7 +339,10 @@ impl<'a, M: Facts> Search<'a, M> {
         });
         self.state = next;
         if self.required[op as usize] {
-            self.pos[self.client[op as usize] as usize] += 1;
+            let c = self.client[op as usize] as usize;
+            self.track_next(c, false);
+            self.pos[c] += 1;
+            self.track_next(c, true);
             self.required_left -= 1;
         } else {
             self.optional_placed.insert(self.bit[op as usize] as usize);
@@ -317,7 +357,10 @@ impl<'a, M: Facts> Search<'a, M> {
         self.watch.unplace(op);
         self.state = frame.before;
         if self.required[op] {
-            self.pos[self.client[op] as usize] -= 1;
+            let c = self.client[op] as usize;
+            self.track_next(c, false);
+            self.pos[c] -= 1;
+            self.track_next(c, true);
             self.required_left += 1;
         } else {
             self.optional_placed.remove(self.bit[op] as usize);
