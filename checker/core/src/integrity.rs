@@ -11,7 +11,7 @@
 //!
 //! A flag never changes a score: the instructor decides. Each names its file and line
 //! and says in a sentence why it is worth a look. Patterns are matched on tokens (see
-//! [`lexer`]), so that comments and string literals that merely mention them do not
+//! `lexer`), so that comments and string literals that merely mention them do not
 //! count, and on sources that do not compile as well as on those that do.
 //!
 //! | flag | what is found |

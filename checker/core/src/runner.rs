@@ -7,7 +7,7 @@
 //! let results = built.run_all(&RunOptions::default())?;            // SuiteError
 //! ```
 //!
-//! A suite is built as a small package of its own (see [`manifest`]), against the
+//! A suite is built as a small package of its own (see `manifest`), against the
 //! sources of the exercise folder by path, so the folder is never changed and the same
 //! suite runs against a student's crate, the reference solution or any copy; the
 //! exercise crate's manifest is always the course's. Results come only
@@ -17,15 +17,15 @@
 //!
 //! | module | what it holds |
 //! | --- | --- |
-//! | [`manifest`] | the runner package's `Cargo.toml`, from the exercise's and the course's |
-//! | [`build`] | cargo, and reading its messages |
-//! | [`error`] | why a build failed: the student's code or the tool's trouble |
-//! | [`process`] | one test process: its group, its timeout, its report socket and output |
-//! | [`outcome`] | what happened to a test, judged from its reports and its end |
-//! | [`listing`] | learning the suite's tests through the same protocol |
-//! | [`capture`] | keeping the end of a test's output |
-//! | [`secret`] | random secrets and a private directory for the sockets |
-//! | [`launch`] | how a test process is started: directly, or wrapped in a sandbox |
+//! | `manifest` | the runner package's `Cargo.toml`, from the exercise's and the course's |
+//! | `build` | cargo, and reading its messages |
+//! | `error` | why a build failed: the student's code or the tool's trouble |
+//! | `process` | one test process: its group, its timeout, its report socket and output |
+//! | `outcome` | what happened to a test, judged from its reports and its end |
+//! | `listing` | learning the suite's tests through the same protocol |
+//! | `capture` | keeping the end of a test's output |
+//! | `secret` | random secrets and a private directory for the sockets |
+//! | `launch` | how a test process is started: directly, or wrapped in a sandbox |
 
 mod build;
 mod capture;

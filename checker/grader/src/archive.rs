@@ -18,11 +18,11 @@
 //!
 //! | module | what it holds |
 //! | --- | --- |
-//! | [`entry_path`] | checking an entry's raw name, and the build folders skipped |
-//! | [`sink`] | creating files and folders under the limits |
-//! | [`from_zip`] | reading a zip's entries |
-//! | [`from_tar`] | reading a gzip-compressed tar's entries |
-//! | [`tally`] | counting what was skipped, and the words for it |
+//! | `entry_path` | checking an entry's raw name, and the build folders skipped |
+//! | `sink` | creating files and folders under the limits |
+//! | `from_zip` | reading a zip's entries |
+//! | `from_tar` | reading a gzip-compressed tar's entries |
+//! | `tally` | counting what was skipped, and the words for it |
 
 mod entry_path;
 #[cfg(test)]

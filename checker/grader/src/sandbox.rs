@@ -126,7 +126,7 @@ impl Sandbox {
     }
 
     /// Caps what all of the job's processes take together at `memory` bytes (and
-    /// [`JOB_PROCESSES`]), with a control group of its own when the grader can make one.
+    /// `JOB_PROCESSES`), with a control group of its own when the grader can make one.
     pub fn cap_job(&mut self, memory: u64) {
         match Cgroup::create(self.slot, memory, JOB_PROCESSES) {
             Ok(group) => self.cgroup = Some(Arc::new(group)),

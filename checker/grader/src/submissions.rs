@@ -10,9 +10,9 @@
 //!
 //! | module | what it holds |
 //! | --- | --- |
-//! | [`layout`] | finding the folder that holds a submission's exercises |
-//! | [`copy`] | copying one exercise's `src/` into a scratch folder, under limits |
-//! | [`fingerprint`] | digests that tell whether a submission changed since the last run |
+//! | `layout` | finding the folder that holds a submission's exercises |
+//! | `copy` | copying one exercise's `src/` into a scratch folder, under limits |
+//! | `fingerprint` | digests that tell whether a submission changed since the last run |
 
 mod copy;
 mod fingerprint;

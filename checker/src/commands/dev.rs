@@ -8,10 +8,10 @@
 //!   hidden suite (a task the skeleton passes gives points for nothing);
 //! - the solution passes every task, and is rustfmt- and clippy-clean;
 //! - every task states its rules as numbered clauses in the README, and every clause is
-//!   named by a hidden test (see [`clauses`](checker_core::clauses)): a clause no test names is
+//!   named by a hidden test (see [`checker_core::clauses`]): a clause no test names is
 //!   a rule nothing checks;
 //! - neither the skeleton nor the solution carries an integrity flag (see
-//!   [`integrity`](checker_core::integrity)): they are what honest work looks like, so
+//!   [`checker_core::integrity`]): they are what honest work looks like, so
 //!   a pattern that flags them would flag every honest submission.
 //!
 //! The report lists every problem found, one line each, and exits 1 when there is any.

@@ -1,7 +1,7 @@
 //! Choosing a consistency level from a use case's requirements.
 //!
 //! The types the task speaks in, [`Requirements`] (with [`Exactness`], [`Order`] and
-//! [`Latency`]) and [`Level`], are the course's: they live in the given crate
+//! [`Latency`](classification_given::Latency)) and [`Level`], are the course's: they live in the given crate
 //! (`given/07_classification/src/levels.rs`) and are always used as they are there.
 
 use classification_given::{Exactness, Level, Order, Requirements};

@@ -15,12 +15,12 @@
 //! sequentially consistent within twice its steps; one the linearizability pre-check
 //! already knows is not linearizable goes to the sequential search alone.
 //!
-//! The sequential search ([`order`]) is depth first over "which client goes next", with
-//! the refinements of the linearizability search: observers placed without choice,
-//! placements that strand an operation refused, unobserved states merged, a memo of
-//! failed configurations in a few words, optional operations that cannot matter left
-//! out; and a pre-check ([`precheck`]) that finds a client reading a value it had seen
-//! overwritten without searching.
+//! The sequential search (`sequential/order.rs`) is depth first over "which client goes
+//! next", with the refinements of the linearizability search: observers placed without
+//! choice, placements that strand an operation refused, unobserved states merged, a memo
+//! of failed configurations in a few words, optional operations that cannot matter left
+//! out; and a pre-check (`sequential/precheck.rs`) that finds a client reading a value it
+//! had seen overwritten without searching.
 //!
 //! Keys are checked separately: for independent keys, a history is sequentially
 //! consistent per key exactly when every key's sub-history is, which is what the

@@ -51,7 +51,7 @@ impl Role {
 
 /// Pixels: the column of client names; the room left of the first column for its time
 /// on the axis; the least and most room between columns (more for short histories, which
-/// would otherwise be drawn small, up to about [`WIDTH`] in all).
+/// would otherwise be drawn small, up to about `WIDTH` in all).
 pub const LEFT: usize = 56;
 const PAD: usize = 36;
 const STEP: usize = 26;

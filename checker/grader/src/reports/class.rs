@@ -14,11 +14,11 @@
 //! Who is behind each number       every count above, as the list of its submissions
 //! ```
 //!
-//! Every count links to a list of the submissions behind it (see [`Groups`]), and each
+//! Every count links to a list of the submissions behind it (see `Groups`), and each
 //! of those names links to its row. Anchors are numbered (`s3`, `g12`) rather than made
 //! from submission ids, which are students' file names: no id ever has to be made safe
 //! for a fragment. Every text that reaches the page, ids and messages included, goes
-//! through [`text`] or [`attr`], and every link through [`href`].
+//! through [`text`] or [`attr`], and every link through `href`.
 //!
 //! The page is a pure function of the records, so the merge of shards writes the same
 //! page as one run over the whole class.

@@ -30,7 +30,7 @@ pub struct Located {
 /// Finds the folder in `root` that holds the exercises named in `exercises`: the
 /// folder `exercises` if there is one; else `root` itself if it holds an exercise
 /// folder; else the same search inside the one folder `root` holds (not counting
-/// hidden entries, files and `__MACOSX`), at most [`MAX_WRAPPERS`] levels down.
+/// hidden entries, files and `__MACOSX`), at most `MAX_WRAPPERS` levels down.
 pub fn locate(root: &Path, exercises: &[&str]) -> Located {
     let exercises_dir = if is_folder(root) {
         search(root, exercises, 0)
