@@ -6,6 +6,12 @@
 //! not be. An ordered map gives O(log n) per event, which keeps long runs linear in the
 //! number of events, and lets the explorer (see `explore`) take any pending event, not
 //! only the earliest: a binary heap, the rejected alternative, can only give up its top.
+//!
+//! The order is kept apart from the jobs: [`Order`] maps each place to a slot number and
+//! is not generic, so it is compiled once, optimised, with this crate; the jobs, whose
+//! types are the nodes' own, sit in a slab of slots. A map of whole jobs would be
+//! instantiated, unoptimised, in every test crate that runs a world, and would move each
+//! job around inside its tree nodes; most of a simulated run's time went there.
 
 use std::collections::BTreeMap;
 
@@ -57,17 +63,21 @@ pub(super) enum Job<M, Q, R> {
 
 /// The pending events, earliest first, and how many of them are message deliveries.
 pub(super) struct Queue<M, Q, R> {
-    /// By (time, sequence number).
-    entries: BTreeMap<(u64, u64), Job<M, Q, R>>,
-    next_seq: u64,
+    /// Which slot holds the job at each place.
+    order: Order,
+    /// The jobs, by slot; a free slot holds `None`.
+    slots: Vec<Option<Job<M, Q, R>>>,
+    /// The free slots, reused before the slab grows.
+    free: Vec<u32>,
     deliveries: usize,
 }
 
 impl<M, Q, R> Queue<M, Q, R> {
     pub(super) fn new() -> Self {
         Queue {
-            entries: BTreeMap::new(),
-            next_seq: 0,
+            order: Order::default(),
+            slots: Vec::new(),
+            free: Vec::new(),
             deliveries: 0,
         }
     }
@@ -77,42 +87,97 @@ impl<M, Q, R> Queue<M, Q, R> {
         if matches!(job, Job::Deliver(_)) {
             self.deliveries += 1;
         }
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.entries.insert((at, seq), job);
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Some(job);
+                slot
+            }
+            None => {
+                self.slots.push(Some(job));
+                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 pending events")
+            }
+        };
+        self.order.insert(at, slot);
     }
 
     /// The time of the earliest event.
     pub(super) fn next_time(&self) -> Option<u64> {
-        self.entries.keys().next().map(|&(at, _)| at)
+        self.order.first_time()
     }
 
     /// Takes the earliest event.
     pub(super) fn pop(&mut self) -> Option<(u64, Job<M, Q, R>)> {
-        let ((at, _), job) = self.entries.pop_first()?;
-        if matches!(job, Job::Deliver(_)) {
-            self.deliveries -= 1;
-        }
-        Some((at, job))
+        let ((at, _), slot) = self.order.pop_first()?;
+        Some((at, self.release(slot)))
     }
 
     /// The pending events, earliest first, each with its place `(time, sequence)`.
     pub(super) fn pending(&self) -> impl Iterator<Item = ((u64, u64), &Job<M, Q, R>)> {
-        self.entries.iter().map(|(&place, job)| (place, job))
+        self.order
+            .iter()
+            .filter_map(|(place, slot)| self.slots[slot as usize].as_ref().map(|job| (place, job)))
     }
 
     /// Takes the event at `place`, wherever it is in the order.
     pub(super) fn take(&mut self, place: (u64, u64)) -> Option<Job<M, Q, R>> {
-        let job = self.entries.remove(&place)?;
+        let slot = self.order.remove(place)?;
+        Some(self.release(slot))
+    }
+
+    /// Empties `slot` and returns its job.
+    fn release(&mut self, slot: u32) -> Job<M, Q, R> {
+        let job = self.slots[slot as usize]
+            .take()
+            .expect("the order names only occupied slots");
+        self.free.push(slot);
         if matches!(job, Job::Deliver(_)) {
             self.deliveries -= 1;
         }
-        Some(job)
+        job
     }
 
     /// How many message copies are still travelling.
     pub(super) fn in_flight(&self) -> usize {
         self.deliveries
+    }
+}
+
+/// The order of the pending events: place `(time, sequence number)` to slot. Its methods
+/// are kept out of line so that the test crates that drive worlds call this crate's
+/// optimised code rather than instantiating their own.
+#[derive(Default)]
+struct Order {
+    places: BTreeMap<(u64, u64), u32>,
+    next_seq: u64,
+}
+
+impl Order {
+    /// Places `slot` at time `at`, after everything already there.
+    #[inline(never)]
+    fn insert(&mut self, at: u64, slot: u32) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.places.insert((at, seq), slot);
+    }
+
+    #[inline(never)]
+    fn first_time(&self) -> Option<u64> {
+        self.places.keys().next().map(|&(at, _)| at)
+    }
+
+    #[inline(never)]
+    fn pop_first(&mut self) -> Option<((u64, u64), u32)> {
+        self.places.pop_first()
+    }
+
+    #[inline(never)]
+    fn remove(&mut self, place: (u64, u64)) -> Option<u32> {
+        self.places.remove(&place)
+    }
+
+    /// Every place and its slot, earliest first (for the explorer, which is not hot).
+    fn iter(&self) -> impl Iterator<Item = ((u64, u64), u32)> + '_ {
+        self.places.iter().map(|(&place, &slot)| (place, slot))
     }
 }
 
@@ -151,5 +216,33 @@ mod tests {
         assert_eq!(q.pop().map(|(at, _)| at), Some(1));
         assert_eq!(q.pop().map(|(at, _)| at), Some(5));
         assert!(q.pop().is_none());
+    }
+
+    #[test]
+    fn freed_slots_are_reused_without_changing_the_order() {
+        let mut q: Queue<(), (), ()> = Queue::new();
+        for (at, call) in [(4, 0), (2, 1), (9, 2)] {
+            q.push(at, Job::ClientTimeout { client: 0, call });
+        }
+        assert_eq!(q.pop().map(|(at, _)| at), Some(2));
+        assert!(q.take((9, 2)).is_some());
+        // Two slots are free now; the new jobs take them and still run by time, then
+        // by scheduling order.
+        q.push(4, Job::ClientTimeout { client: 0, call: 3 });
+        q.push(1, Job::ClientTimeout { client: 0, call: 4 });
+        q.push(5, Job::ClientTimeout { client: 0, call: 5 });
+        assert_eq!(
+            q.slots.len(),
+            4,
+            "the two freed slots were reused before growing"
+        );
+        let order: Vec<_> = std::iter::from_fn(|| q.pop())
+            .map(|(at, job)| match job {
+                Job::ClientTimeout { call, .. } => (at, call),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(order, [(1, 4), (4, 0), (4, 3), (5, 5)]);
+        assert_eq!(q.in_flight(), 0);
     }
 }
