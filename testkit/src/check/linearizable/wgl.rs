@@ -181,6 +181,14 @@ pub(crate) struct Search<'a, M: Facts> {
     /// Per operation: whether it certainly changes the state (exact models: a
     /// completed write or a swap that succeeded).
     changes: Vec<bool>,
+    /// Per operation (exact models): the state it asks about ([`Facts::mentions`]),
+    /// for the operations of unknown outcome (with a deadline or not) and the swaps
+    /// that reported failing, which [`Search::wanted`] looks at; `StateId::MAX` for the
+    /// rest.
+    asks: Vec<StateId>,
+    /// Per operation (exact models): whether it consumes the state it needs, a
+    /// completed swap from that state to another (see rule 4 of [`Search::strands`]).
+    consumes: Vec<bool>,
     /// Per operation: its class of equal effects (see [`Search::next_main`]), or
     /// [`NO_CLASS`].
     class: Vec<u32>,
@@ -283,13 +291,16 @@ const FAR: usize = 64;
 /// the last one called (rule 3 is for values read a few times).
 const MANY: usize = 64;
 
-/// Whether `op` never changes the state, whatever the model: a completed read or a cas
-/// that reported not swapping.
+/// Whether `op` never changes the state, whatever the model: a completed read, a cas
+/// that reported not swapping, or one that swapped a value for itself (legal only when
+/// the register holds that value, and leaving it so: a read in all but name; with a few
+/// repeated values one swap in five is one).
 pub(crate) fn is_observer(op: &Operation) -> bool {
-    matches!(
-        (&op.action, op.output()),
-        (Action::Read, Some(_)) | (Action::Cas { .. }, Some(Output::Swapped(false)))
-    )
+    match (&op.action, op.output()) {
+        (Action::Read, Some(_)) | (Action::Cas { .. }, Some(Output::Swapped(false))) => true,
+        (Action::Cas { from, to }, Some(Output::Swapped(true))) => from.as_ref() == Some(to),
+        _ => false,
+    }
 }
 
 impl<'a, M: Facts> Search<'a, M> {
@@ -349,6 +360,28 @@ impl<'a, M: Facts> Search<'a, M> {
                 }
             }
         }
+        let consumes: Vec<bool> = (0..n)
+            .map(|i| {
+                let model = states.model();
+                let op = prep.ops[i];
+                let swapped = matches!(op.output(), Some(Output::Swapped(true)));
+                let needs = watch.needs(i);
+                let writes = model.writes(op).and_then(|w| states.find(&w));
+                model.exact() && swapped && needs.is_some() && writes != needs
+            })
+            .collect();
+        let asks: Vec<StateId> = (0..n)
+            .map(|i| {
+                let model = states.model();
+                let op = prep.ops[i];
+                let failed = matches!(op.output(), Some(Output::Swapped(false)));
+                match model.exact() && (failed || op.output().is_none()) {
+                    true => model.mentions(op).and_then(|m| states.find(&m)),
+                    false => None,
+                }
+                .unwrap_or(StateId::MAX)
+            })
+            .collect();
         let optional_placed = Bits::new(optional.len());
         let exact_width = 1 + list.lanes.div_ceil(64);
         Search {
@@ -362,8 +395,13 @@ impl<'a, M: Facts> Search<'a, M> {
             changes: prep
                 .ops
                 .iter()
-                .map(|o| matches!(o.output(), Some(Output::Done | Output::Swapped(true))))
+                .map(|o| {
+                    let certain = matches!(o.output(), Some(Output::Done | Output::Swapped(true)));
+                    certain && !is_observer(o)
+                })
                 .collect(),
+            asks,
+            consumes,
             class,
             class_seen: vec![(0, 0); class_count],
             scan: 0,
@@ -584,9 +622,14 @@ impl<'a, M: Facts> Search<'a, M> {
         let Some(next) = self.states.step(self.state, op, self.ops[op as usize]) else {
             return Try::Illegal;
         };
-        if next == self.state && matches!(how, Placement::Optional(..)) {
-            // An optional operation that changes nothing: leaving it out does the same.
-            return Try::Illegal;
+        if let Placement::Optional(_, _, deadline) = how {
+            if next == self.state {
+                // An optional operation that changes nothing: leaving it out does the same.
+                return Try::Illegal;
+            }
+            if self.states.model().exact() && !self.wanted(next, deadline) {
+                return Try::Illegal;
+            }
         }
         let culprit = match self.lenient {
             true => None,
@@ -717,13 +760,22 @@ impl<'a, M: Facts> Search<'a, M> {
     /// 3. (exact models) nothing else could bring `next` back once it is left, some
     ///    operation that needs `next` is called after one of those first few returned,
     ///    and that one needs another state: between them the state must leave `next`
-    ///    and come back.
+    ///    and come back;
+    /// 4. (exact models) among the first few operations left to return, the swaps that
+    ///    consume a state `t` (a completed cas from `t` to another state) up to one of
+    ///    them outnumber the ways `t` can still come about before that one returns: the
+    ///    state after the placement, if it is `t`, and each unplaced operation other
+    ///    than `op` that could write `t` and is called before that return. Every such
+    ///    swap needs the state to be `t` just before it and leaves it otherwise, so
+    ///    each needs an arrival at `t` of its own.
     ///
     /// Either way no completion exists, so refusing loses nothing. Looking at the first
     /// few returns, not all, keeps this cheap; it is the next reads that a wrong write
     /// usually strands. Rule 2 is what notices, with repeated values, that the writes
     /// that could restore a value are all called too late; rule 3 is what keeps the
-    /// search from writing values out of order when many clients write at once.
+    /// search from writing values out of order when many clients write at once; rule 4
+    /// is what stops it spending one write of a value on two swaps from it, when many
+    /// clients swap from the same few values.
     fn strands(&self, op: u32, next: StateId) -> Option<u32> {
         let (watch, placed) = (&self.watch, &self.placed);
         if let Some(culprit) = self
@@ -741,6 +793,8 @@ impl<'a, M: Facts> Search<'a, M> {
         let first = self.list.first();
         let mut e = first;
         let mut looked = 0;
+        // Rule 4's count per state: the consuming swaps seen so far among the returns.
+        let mut consumers: [(StateId, u32); LOOKAHEAD] = [(StateId::MAX, 0); LOOKAHEAD];
         while e as usize + 2 < self.list.op.len() {
             let done_late = late.is_none_or(|(call, _)| e >= call) || looked >= FAR;
             if looked >= LOOKAHEAD && done_late {
@@ -764,6 +818,21 @@ impl<'a, M: Facts> Search<'a, M> {
                     && !self.restorable_before(t, e, op, other, first)
                 {
                     return Some(other);
+                }
+                if other != op
+                    && looked <= LOOKAHEAD
+                    && self.consumes[other as usize]
+                    && let Some(t) = watch.needs(other as usize)
+                {
+                    let slot = consumers
+                        .iter()
+                        .position(|&(s, k)| s == t || k == 0)
+                        .expect("one slot per return looked at");
+                    consumers[slot] = (t, consumers[slot].1 + 1);
+                    let needed = consumers[slot].1 - u32::from(next == t);
+                    if needed > 0 && self.arrivals_before(t, e, op, first, needed) < needed {
+                        return Some(other);
+                    }
                 }
             }
             e = self.list.next[e as usize];
@@ -817,6 +886,83 @@ impl<'a, M: Facts> Search<'a, M> {
             .rev()
             .take_while(|&&w| call_at[w as usize] >= first)
             .any(|&w| w != op && w != other && !self.placed.contains(w as usize))
+    }
+
+    /// Whether an operation of unknown outcome placed at a dead end, leaving the state at
+    /// `next`, could help (exact models): some operation that can still go before the
+    /// first return left needs `next` (a read of it, a swap from it) or, being of
+    /// unknown outcome, asks about `next`; or one that can go before that return asks
+    /// about the current state and reported failing or is of unknown outcome (leaving
+    /// the state is what lets it fail); or an operation of unknown outcome called before
+    /// `deadline` asks about `next`.
+    ///
+    /// When none does, placing it is never needed. Take an order that goes on from here
+    /// with it. What follows it up to the next change of state are operations that
+    /// change nothing in `next` (observers, swaps of unknown outcome from a state other
+    /// than `next`); none of them needs `next` or asks about the current state, so each
+    /// changes nothing in the current state either and can go before it. The change
+    /// that follows is then a write (a swap would need `next` or ask about it), which
+    /// leaves the same state whether or not the operation went first, so the operation
+    /// can be left out. With five
+    /// values and 64 clients the operations of unknown outcome pile up, and trying each
+    /// at every dead end multiplied the dead ends.
+    fn wanted(&self, next: StateId, deadline: u64) -> bool {
+        let mut e = self.list.first();
+        loop {
+            let op = self.list.op[e as usize] as usize;
+            let asks = self.asks[op];
+            let unknown = self.ops[op].output().is_none();
+            if self.watch.needs(op) == Some(next) || asks == self.state || (unknown && asks == next)
+            {
+                return true;
+            }
+            if !self.list.is_call(e) {
+                break;
+            }
+            e = self.list.next[e as usize];
+        }
+        let opt = &self.optionals;
+        (0..opt.members.len() as u32)
+            .take_while(|&k| opt.first_call[k as usize] < deadline)
+            .filter_map(|k| opt.front(k))
+            .any(|m| self.ops[m as usize].call < deadline && self.asks[m as usize] == next)
+    }
+
+    /// How many unplaced operations other than `op` could write `state` before return
+    /// entry `at` (required ones called before it, optional ones called before its
+    /// time), counted up to `enough`. As in [`Search::restorable_before`], the required
+    /// writers called before `first` are all placed.
+    fn arrivals_before(&self, state: StateId, at: u32, op: u32, first: u32, enough: u32) -> u32 {
+        let writers = self.watch.writers(state);
+        let call_at = &self.list.call_at;
+        let end = writers.partition_point(|&w| call_at[w as usize] < at);
+        let mut count = writers[..end]
+            .iter()
+            .rev()
+            .take_while(|&&w| call_at[w as usize] >= first)
+            .filter(|&&w| w != op && !self.placed.contains(w as usize))
+            .take(enough as usize)
+            .count() as u32;
+        if count >= enough || !self.watch.optionally_restorable(state) {
+            return count;
+        }
+        let Some(classes) = self.optional_writers.get(state as usize) else {
+            return enough;
+        };
+        let (opt, time) = (&self.optionals, self.list.time[at as usize]);
+        for &k in classes {
+            let placed = opt.placed[k as usize] as usize;
+            let members = &opt.members[k as usize][placed..];
+            count += members
+                .iter()
+                .take_while(|&&m| self.ops[m as usize].call < time)
+                .filter(|&&m| m != op)
+                .count() as u32;
+            if count >= enough {
+                return count;
+            }
+        }
+        count
     }
 
     /// Whether an optional operation other than `op` could bring `state` back before
