@@ -104,6 +104,100 @@ fn a_failed_swap_is_legal_only_where_the_value_differs() {
 }
 
 #[test]
+fn a_swap_of_a_value_for_itself_is_a_read_of_it() {
+    //  c0  [w(1)]
+    //  c1        [cas(1->1)------------]
+    //  c2           [w(2)]
+    //  c3                                 [r:2]
+    let h = history([
+        Op::write(0, 1, 0, 1),
+        Op::cas(1, v(1), 1, true, 2, 10),
+        Op::write(2, 2, 3, 4),
+        Op::read(3, v(2), 11, 12),
+    ]);
+    assert_eq!(lin(ModelKind::CasRegister, &h), Verdict::Holds);
+    // Called after the overwrite returned, it finds 2 and cannot have swapped.
+    let h = history([
+        Op::write(0, 1, 0, 1),
+        Op::write(2, 2, 2, 3),
+        Op::cas(1, v(1), 1, true, 4, 5),
+    ]);
+    assert!(!lin(ModelKind::CasRegister, &h).holds());
+}
+
+#[test]
+fn each_swap_from_a_value_needs_a_write_of_it_of_its_own() {
+    // Two swaps from 1 that both succeeded, and one write of 1 for them: after the
+    // first swap the value is gone.
+    let swaps = || {
+        [
+            Op::cas(1, v(1), 2, true, 0, 10),
+            Op::cas(2, v(1), 3, true, 0, 10),
+        ]
+    };
+    let one = history([Op::write(0, 1, 0, 10)].into_iter().chain(swaps()));
+    assert!(!lin(ModelKind::CasRegister, &one).holds());
+    // A second write of 1 called in time serves the second swap.
+    let two = history(
+        [Op::write(0, 1, 0, 10), Op::write(3, 1, 0, 10)]
+            .into_iter()
+            .chain(swaps()),
+    );
+    assert_eq!(lin(ModelKind::CasRegister, &two), Verdict::Holds);
+    // One called after both swaps returned does not.
+    let late = history(
+        [Op::write(0, 1, 0, 10), Op::write(3, 1, 11, 12)]
+            .into_iter()
+            .chain(swaps()),
+    );
+    assert!(!lin(ModelKind::CasRegister, &late).holds());
+}
+
+#[test]
+fn an_unknown_write_can_set_up_an_unknown_swap() {
+    // Neither is known to have happened, but the read of 4 needs both: the write of 1,
+    // then the swap from 1 to 4.
+    let cas = || Action::Cas {
+        from: v(1),
+        to: 4.into(),
+    };
+    let h = history([
+        Op::unknown(0, Action::Write(1.into()), 0),
+        Op::unknown(1, cas(), 2),
+        Op::read(2, v(4), 6, 7),
+    ]);
+    assert_eq!(lin(ModelKind::CasRegister, &h), Verdict::Holds);
+    // The same, among other operations: the swap, the only writer of 4, is given the
+    // read's return as its deadline, and the write of 1 is still tried for it.
+    let h = history([
+        Op::read(2, None, 0, 0),
+        Op::unknown(1, Action::Write(1.into()), 0),
+        Op::cas(3, v(2), 3, false, 1, 3),
+        Op::unknown(2, cas(), 2),
+        Op::failed(
+            3,
+            Action::Cas {
+                from: v(5),
+                to: 8.into(),
+            },
+            3,
+            3,
+        ),
+        Op::write(3, 5, 6, 8),
+        Op::read(1, v(4), 6, 7),
+        Op::cas(3, v(6), 7, false, 9, 10),
+    ]);
+    assert_eq!(lin(ModelKind::CasRegister, &h), Verdict::Holds);
+    // Without a write of 1 the swap cannot have swapped.
+    let h = history([
+        Op::unknown(0, Action::Write(2.into()), 0),
+        Op::unknown(1, cas(), 2),
+        Op::read(2, v(4), 6, 7),
+    ]);
+    assert!(!lin(ModelKind::CasRegister, &h).holds());
+}
+
+#[test]
 fn an_unknown_write_may_take_effect_later_or_never() {
     let lost = || Op::unknown(0, Action::Write(1.into()), 0);
     // It took effect between the two reads.
