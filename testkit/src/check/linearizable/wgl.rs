@@ -639,6 +639,13 @@ impl<'a, M: Facts> Search<'a, M> {
                     .flatten()
             }),
         };
+        if culprit.is_none()
+            && next != self.state
+            && self.states.model().exact()
+            && self.follows_idle_optional(op)
+        {
+            return Try::Illegal;
+        }
         if let Some(culprit) = culprit {
             if self.target == Some(culprit) {
                 // The evidence sought is near: from here on the search places what is
@@ -926,6 +933,38 @@ impl<'a, M: Facts> Search<'a, M> {
             .take_while(|&k| opt.first_call[k as usize] < deadline)
             .filter_map(|k| opt.front(k))
             .any(|m| self.ops[m as usize].call < deadline && self.asks[m as usize] == next)
+    }
+
+    /// Whether placing `op`, which changes the state, would make the operation of
+    /// unknown outcome placed last idle (exact models): nothing placed since it changed
+    /// the state, `op` does not need the value it left (nor, being of unknown outcome,
+    /// ask about it), and none of the operations placed since it read that value, asked
+    /// about the value before it as a failed swap or one of unknown outcome, or asked
+    /// about its value being of unknown outcome. By the argument of [`Search::wanted`],
+    /// any order that goes on this way is matched by one without that operation, which
+    /// the search tries anyway; so this placement is refused. It is what makes the rule
+    /// of [`Search::wanted`] bite when every value is wanted somewhere.
+    fn follows_idle_optional(&self, op: u32) -> bool {
+        let w = self.state;
+        let unknown = |p: usize| self.ops[p].output().is_none();
+        let op = op as usize;
+        if self.watch.needs(op) == Some(w) || (unknown(op) && self.asks[op] == w) {
+            return false;
+        }
+        // The placements since the last change of state, and the one that made it.
+        let Some(at) = self.stack.iter().rposition(|&(_, before)| before != w) else {
+            return false;
+        };
+        let (how, before) = self.stack[at];
+        if !matches!(how, Placement::Optional(..)) {
+            return false;
+        }
+        !self.stack[at + 1..].iter().any(|&(how, _)| {
+            let p = self.op_of(how) as usize;
+            self.watch.needs(p) == Some(w)
+                || self.asks[p] == before
+                || (unknown(p) && self.asks[p] == w)
+        })
     }
 
     /// How many unplaced operations other than `op` could write `state` before return
