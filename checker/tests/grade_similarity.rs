@@ -16,16 +16,6 @@ use std::path::{Path, PathBuf};
 use checker_grader::similarity::sources::read_rs_files;
 use checker_grader::similarity::{self, DEFAULT_THRESHOLD, Document, SourceFile};
 
-const EXERCISES: [&str; 7] = [
-    "01_linearizable",
-    "02_cap",
-    "03_causal",
-    "04_read_your_writes",
-    "05_eventual",
-    "06_sequential",
-    "07_classification",
-];
-
 /// Words a renaming leaves alone: Rust's keywords, and what a copier cannot rename
 /// without breaking the code (paths into std and the course's crates are renamed too,
 /// which only makes the test harder).
@@ -35,13 +25,6 @@ const KEYWORDS: &[&str] = &[
     "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
     "unsafe", "use", "where", "while",
 ];
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
 
 fn files(dir: &Path) -> Vec<SourceFile> {
     read_rs_files(dir).unwrap_or_else(|| panic!("{} is readable", dir.display()))
@@ -138,12 +121,12 @@ fn transform(files: &[SourceFile], f: fn(&str) -> String) -> Vec<SourceFile> {
 
 #[test]
 fn copies_are_found_and_independent_solutions_are_not() {
-    let root = workspace();
+    let root = course::workspace();
     let mut honest_pairs = 0;
     let mut false_positives = Vec::new();
     let mut honest_scores = Vec::new();
     let mut copy_scores = Vec::new();
-    for exercise in EXERCISES {
+    for exercise in course::exercises() {
         let skeleton = files(&root.join("checker/skeletons").join(exercise).join("src"));
         let solution = files(&root.join("solutions").join(exercise).join("src"));
         let mut honest = vec![doc("solution", solution.clone())];
@@ -244,7 +227,7 @@ fn copies_are_found_and_independent_solutions_are_not() {
 
 #[test]
 fn a_copy_of_part_of_a_file_is_found_with_that_part_as_its_region() {
-    let root = workspace();
+    let root = course::workspace();
     let exercise = "05_eventual";
     let skeleton = files(&root.join("checker/skeletons").join(exercise).join("src"));
     let solution = files(&root.join("solutions").join(exercise).join("src"));

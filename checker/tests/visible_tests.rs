@@ -24,17 +24,6 @@ use std::time::Duration;
 use course::{shared_target, workspace};
 use serde_json::Value;
 
-/// The exercises whose visible tests are checked here.
-const EXERCISES: [&str; 7] = [
-    "01_linearizable",
-    "02_cap",
-    "03_causal",
-    "04_read_your_writes",
-    "05_eventual",
-    "06_sequential",
-    "07_classification",
-];
-
 /// A wrong implementation, and what the visible tests must say about it: the test that
 /// fails, and a part of its message.
 struct Wrong {
@@ -374,7 +363,7 @@ fn case_manifest(exercise: &str, case: &str, lib: &str) -> String {
 /// Every case: (exercise, case name, folder of its `src/`, relative to the course).
 fn all_cases() -> Vec<(&'static str, String, String)> {
     let mut all = Vec::new();
-    for exercise in EXERCISES {
+    for exercise in course::exercises() {
         all.push((
             exercise,
             "solution".to_owned(),
@@ -417,7 +406,7 @@ fn build() -> BTreeMap<String, PathBuf> {
             }
         }
     }
-    for exercise in EXERCISES {
+    for exercise in course::exercises() {
         // Fixtures take their unchanged files from the solution (and a few from the
         // skeleton) by relative `#[path]`, so both sit where they do in the course.
         mirror(&format!("solutions/{exercise}"));

@@ -16,6 +16,15 @@ pub fn workspace() -> PathBuf {
         .to_owned()
 }
 
+/// The course's exercises, as its catalog lists them: a test that goes through every
+/// exercise covers a new one by itself.
+pub fn exercises() -> Vec<&'static str> {
+    let path = workspace().join("checker/catalog.toml");
+    let catalog = checker_core::catalog::Catalog::load(&path).unwrap();
+    let names = catalog.exercises.into_iter().map(|e| &*e.name.leak());
+    names.collect()
+}
+
 /// The checker's fixtures.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
