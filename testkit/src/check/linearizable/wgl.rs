@@ -201,6 +201,9 @@ pub(crate) struct Search<'a, M: Facts> {
     /// Per state some operation needs (exact models): the classes of optional operations
     /// that write it (see [`Search::optionally_restorable_before`]); empty otherwise.
     optional_writers: Vec<Vec<u32>>,
+    /// Per class of optional operations (exact models): the state its members write,
+    /// `StateId::MAX` when unknown; empty otherwise.
+    class_writes: Vec<StateId>,
     optional_placed: Bits,
     returns_left: usize,
     states: States<'a, M>,
@@ -348,12 +351,15 @@ impl<'a, M: Facts> Search<'a, M> {
         }
         let optionals = Optionals::new(&prep.ops, &optional, states.model().exact());
         let mut optional_writers: Vec<Vec<u32>> = Vec::new();
+        let mut class_writes: Vec<StateId> = Vec::new();
         if states.model().exact() {
             optional_writers = vec![Vec::new(); front.len()];
             for (k, members) in optionals.members.iter().enumerate() {
                 let model = states.model();
                 let w = model.writes(prep.ops[members[0] as usize]);
-                if let Some(w) = w.and_then(|w| states.find(&w))
+                let w = w.and_then(|w| states.find(&w));
+                class_writes.push(w.unwrap_or(StateId::MAX));
+                if let Some(w) = w
                     && let Some(list) = optional_writers.get_mut(w as usize)
                 {
                     list.push(k as u32);
@@ -406,6 +412,7 @@ impl<'a, M: Facts> Search<'a, M> {
             class_seen: vec![(0, 0); class_count],
             scan: 0,
             optional_writers,
+            class_writes,
             optionals,
             optional_placed,
             list,
@@ -501,14 +508,22 @@ impl<'a, M: Facts> Search<'a, M> {
                     // Nothing with a known outcome can go before this return.
                     self.cursor = Cursor::Optional(0, self.list.time[e as usize]);
                 }
-                Cursor::Optional(k, deadline) => {
+                Cursor::Optional(j, deadline) => {
+                    // Two passes over the classes: first those that write what the
+                    // operation at the first return needs, then the others.
+                    let opt = &self.optionals;
+                    let n = opt.members.len() as u32;
+                    let (k, first_pass) = if j < n { (j, true) } else { (j - n, false) };
                     // Classes come in the order of their first calls: from the first
                     // called at or after `deadline` on, none has a member to try.
-                    let opt = &self.optionals;
                     let in_time = opt
                         .first_call
                         .get(k as usize)
                         .is_some_and(|&c| c < deadline);
+                    if !in_time && first_pass {
+                        self.cursor = Cursor::Optional(n, deadline);
+                        continue;
+                    }
                     if !in_time {
                         if *steps == 0 {
                             return None;
@@ -519,7 +534,12 @@ impl<'a, M: Facts> Search<'a, M> {
                         }
                         continue;
                     };
-                    let next = Cursor::Optional(k + 1, deadline);
+                    let next = Cursor::Optional(j + 1, deadline);
+                    if self.serves_stuck(k) != first_pass {
+                        self.cursor = next;
+                        continue;
+                    }
+                    let opt = &self.optionals;
                     let front = opt.front(k);
                     let Some(op) = front.filter(|&op| self.ops[op as usize].call < deadline) else {
                         self.cursor = next;
@@ -967,6 +987,21 @@ impl<'a, M: Facts> Search<'a, M> {
         })
     }
 
+    /// Whether the class `k` of operations of unknown outcome writes the state that the
+    /// operation at the first return left needs (exact models): at a dead end those are
+    /// tried first. Only the order of trying changes.
+    fn serves_stuck(&self, k: u32) -> bool {
+        let Some(&written) = self.class_writes.get(k as usize) else {
+            return false;
+        };
+        let mut e = self.list.first();
+        while self.list.is_call(e) {
+            e = self.list.next[e as usize];
+        }
+        let stuck = self.list.op[e as usize] as usize;
+        written != StateId::MAX && self.watch.needs(stuck) == Some(written)
+    }
+
     /// How many unplaced operations other than `op` could write `state` before return
     /// entry `at` (required ones called before it, optional ones called before its
     /// time), counted up to `enough`. As in [`Search::restorable_before`], the required
@@ -1064,7 +1099,11 @@ impl<'a, M: Facts> Search<'a, M> {
                 // Its configuration is equivalent to the one before it: that failed too.
                 Placement::Forced(_) => continue,
                 Placement::Known(e) => Cursor::Main(self.urgency(e) + 1),
-                Placement::Optional(k, _, deadline) => Cursor::Optional(k + 1, deadline),
+                Placement::Optional(k, _, deadline) => {
+                    let n = self.optionals.members.len() as u32;
+                    let pass = if self.serves_stuck(k) { 0 } else { n };
+                    Cursor::Optional(pass + k + 1, deadline)
+                }
             };
             return true;
         }
