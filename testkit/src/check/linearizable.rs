@@ -84,9 +84,12 @@ impl<M: AnyModel> Linearizable<M> {
     }
 }
 
+/// The property checked, in verdicts and messages.
+const LINEARIZABILITY: &str = "linearizability";
+
 impl<M: Facts> ConsistencyCheck for Linearizable<M> {
     fn name(&self) -> &'static str {
-        "linearizability"
+        LINEARIZABILITY
     }
 
     fn check(&self, history: &History) -> Result<Verdict, CheckError> {
@@ -99,7 +102,7 @@ impl<M: Facts> ConsistencyCheck for Linearizable<M> {
 /// checks a history (where a test build leaves it unoptimised, several times slower).
 impl ConsistencyCheck for Linearizable<ModelKind> {
     fn name(&self) -> &'static str {
-        "linearizability"
+        LINEARIZABILITY
     }
 
     // Out of line, or its caller's crate could inline it and instantiate the search.
@@ -289,7 +292,7 @@ fn violation(history: &History, key: Option<&str>, found: Found) -> Verdict {
     };
     let summary = summary(history, key, &prefix, &state, &blocked);
     Verdict::Violated(Violation {
-        broken: "linearizability".into(),
+        broken: LINEARIZABILITY.into(),
         summary,
         evidence: Evidence::PartialOrder {
             prefix,

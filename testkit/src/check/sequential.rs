@@ -64,9 +64,12 @@ impl<M: AnyModel> Sequential<M> {
     }
 }
 
+/// The property checked, in verdicts and messages.
+const SEQUENTIAL: &str = "sequential consistency";
+
 impl<M: Facts> ConsistencyCheck for Sequential<M> {
     fn name(&self) -> &'static str {
-        "sequential consistency"
+        SEQUENTIAL
     }
 
     fn check(&self, history: &History) -> Result<Verdict, CheckError> {
@@ -77,7 +80,7 @@ impl<M: Facts> ConsistencyCheck for Sequential<M> {
 /// Not generic, for the reason given at `Linearizable`'s.
 impl ConsistencyCheck for Sequential<ModelKind> {
     fn name(&self) -> &'static str {
-        "sequential consistency"
+        SEQUENTIAL
     }
 
     // Out of line, or its caller's crate could inline it and instantiate the search.
@@ -234,7 +237,7 @@ fn violation(history: &History, what: &str, found: Found) -> Verdict {
         next.join("; ")
     );
     Verdict::Violated(Violation {
-        broken: "sequential consistency".into(),
+        broken: SEQUENTIAL.into(),
         summary,
         evidence: Evidence::PartialOrder {
             prefix,

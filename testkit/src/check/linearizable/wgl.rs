@@ -86,9 +86,11 @@ enum Cursor {
     /// Trying the other operations that can go next, most urgent first, from those of
     /// this urgency or later (see [`Search::next_main`]).
     Main(u64),
-    /// Trying optional operations, from this class of them (see [`Optionals`]), that
-    /// were called before the time given (the first remaining return).
-    Optional(u32, u64),
+    /// Trying optional operations, from this place in the two passes over their classes
+    /// (see [`Optionals`]), that were called before the time given (the first remaining
+    /// return); and the state the operation at that return needs (`StateId::MAX`: none),
+    /// whose writers the first pass tries.
+    Optional(u32, u64, StateId),
 }
 
 /// How an operation was placed, to undo it and resume after it.
@@ -457,9 +459,10 @@ impl<'a, M: Facts> Search<'a, M> {
                         continue;
                     }
                     // Nothing with a known outcome can go before this return.
-                    self.cursor = Cursor::Optional(0, self.list.time[e as usize]);
+                    let need = self.watch.needs(op as usize).unwrap_or(StateId::MAX);
+                    self.cursor = Cursor::Optional(0, self.list.time[e as usize], need);
                 }
-                Cursor::Optional(j, deadline) => {
+                Cursor::Optional(j, deadline, need) => {
                     // Two passes over the classes: first those that write what the
                     // operation at the first return needs, then the others.
                     let opt = &self.optionals;
@@ -472,7 +475,7 @@ impl<'a, M: Facts> Search<'a, M> {
                         .get(k as usize)
                         .is_some_and(|&c| c < deadline);
                     if !in_time && first_pass {
-                        self.cursor = Cursor::Optional(n, deadline);
+                        self.cursor = Cursor::Optional(n, deadline, need);
                         continue;
                     }
                     if !in_time {
@@ -485,8 +488,8 @@ impl<'a, M: Facts> Search<'a, M> {
                         }
                         continue;
                     };
-                    let next = Cursor::Optional(j + 1, deadline);
-                    if self.serves_stuck(k) != first_pass {
+                    let next = Cursor::Optional(j + 1, deadline, need);
+                    if self.serves(k, need) != first_pass {
                         self.cursor = next;
                         continue;
                     }
@@ -762,9 +765,10 @@ impl<'a, M: Facts> Search<'a, M> {
                 Placement::Forced(_) => continue,
                 Placement::Known(e) => Cursor::Main(self.urgency(e) + 1),
                 Placement::Optional(k, _, deadline) => {
+                    let need = self.stuck_need();
                     let n = self.optionals.members.len() as u32;
-                    let pass = if self.serves_stuck(k) { 0 } else { n };
-                    Cursor::Optional(pass + k + 1, deadline)
+                    let pass = if self.serves(k, need) { 0 } else { n };
+                    Cursor::Optional(pass + k + 1, deadline, need)
                 }
             };
             return true;

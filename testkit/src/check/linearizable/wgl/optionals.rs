@@ -139,18 +139,20 @@ impl<M: Facts> Search<'_, M> {
         })
     }
 
-    /// Whether the class `k` of operations of unknown outcome writes the state that the
-    /// operation at the first return left needs (exact models): at a dead end those are
-    /// tried first. Only the order of trying changes.
-    pub(super) fn serves_stuck(&self, k: u32) -> bool {
-        let Some(&written) = self.class_writes.get(k as usize) else {
-            return false;
-        };
+    /// Whether the class `k` of operations of unknown outcome writes `need`, the state
+    /// the operation at the first return left needs (exact models): at a dead end those
+    /// are tried first. Only the order of trying changes.
+    pub(super) fn serves(&self, k: u32, need: StateId) -> bool {
+        need != StateId::MAX && self.class_writes.get(k as usize) == Some(&need)
+    }
+
+    /// The state the operation at the first return left needs, `StateId::MAX` if none.
+    pub(super) fn stuck_need(&self) -> StateId {
         let mut e = self.list.first();
         while self.list.is_call(e) {
             e = self.list.next[e as usize];
         }
         let stuck = self.list.op[e as usize] as usize;
-        written != StateId::MAX && self.watch.needs(stuck) == Some(written)
+        self.watch.needs(stuck).unwrap_or(StateId::MAX)
     }
 }
