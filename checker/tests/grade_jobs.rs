@@ -334,6 +334,18 @@ fn slurm_submit_queues_the_merge_after_the_whole_array() {
     );
 }
 
+/// Asserts that a merge was refused (exit 2) with a message naming `shard` and saying
+/// `why`.
+fn refused_naming(merge: &Output, shard: &Path, why: &str) {
+    assert_eq!(merge.status.code(), Some(2), "{}", said(merge));
+    let says = String::from_utf8_lossy(&merge.stderr);
+    assert!(
+        says.contains(&shard.display().to_string()) && says.contains(why),
+        "{}",
+        said(merge)
+    );
+}
+
 #[test]
 fn gradebook_refuses_shards_of_other_options_or_another_course_naming_the_shard() {
     let root = course::course("grade_jobs_mixed");
@@ -364,13 +376,7 @@ fn gradebook_refuses_shards_of_other_options_or_another_course_naming_the_shard(
 
     let seeded = shard(2, &["--seed", "7"]);
     let refused = merge(&[&one, &seeded]);
-    assert_eq!(refused.status.code(), Some(2), "{}", said(&refused));
-    let says = String::from_utf8_lossy(&refused.stderr);
-    assert!(
-        says.contains(&seeded.display().to_string()) && says.contains("seed 7"),
-        "{}",
-        said(&refused)
-    );
+    refused_naming(&refused, &seeded, "seed 7");
     assert!(!work.join("merged/grades.csv").exists());
 
     // The suite changes between the shards: another course.
@@ -380,13 +386,7 @@ fn gradebook_refuses_shards_of_other_options_or_another_course_naming_the_shard(
     std::fs::write(&suite, text).unwrap();
     let later = shard(2, &["--timeout", "30"]);
     let refused = merge(&[&one, &later]);
-    assert_eq!(refused.status.code(), Some(2), "{}", said(&refused));
-    let says = String::from_utf8_lossy(&refused.stderr);
-    assert!(
-        says.contains(&later.display().to_string()) && says.contains("another course"),
-        "{}",
-        said(&refused)
-    );
+    refused_naming(&refused, &later, "another course");
 }
 
 #[test]

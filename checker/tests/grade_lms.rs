@@ -14,6 +14,7 @@ mod grading;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::process::Output;
 
 use checker_grader::lms::{CANVAS_COLUMNS, CANVAS_POINTS_ROW, MOODLE_COLUMNS, ROSTER_COLUMNS};
 use grading::{HONEST, grade, said, sandbox_available, submission};
@@ -37,6 +38,12 @@ fn rows(path: &Path) -> Vec<Vec<String>> {
 }
 
 /// The score of each submission in grades.csv.
+/// `checker grade` of the submissions in `subs` into `out`, with the roster at `roster`.
+fn grade_with_roster(root: &Path, subs: &Path, out: &Path, roster: &Path) -> Output {
+    let args = ["--roster", roster.to_str().unwrap()];
+    grade(root, subs, out, &args, sandbox_available())
+}
+
 fn scores(out: &Path) -> BTreeMap<String, String> {
     rows(&out.join("grades.csv"))
         .into_iter()
@@ -69,13 +76,7 @@ fn the_imports_have_the_documented_columns_and_the_grades_of_the_rostered() {
     )
     .unwrap();
     let out = work.join("out");
-    let run = grade(
-        &root,
-        &subs,
-        &out,
-        &["--roster", roster.to_str().unwrap()],
-        sandbox_available(),
-    );
+    let run = grade_with_roster(&root, &subs, &out, &roster);
     assert_eq!(run.status.code(), Some(0), "{}", said(&run));
     let stderr = String::from_utf8_lossy(&run.stderr);
     let warning: Vec<&str> = stderr
@@ -156,13 +157,7 @@ fn a_bad_roster_stops_the_run_before_grading_and_names_the_file() {
         std::fs::write(&roster, text).unwrap();
         let out = work.join("out");
         _ = std::fs::remove_dir_all(&out);
-        let run = grade(
-            &root,
-            &subs,
-            &out,
-            &["--roster", roster.to_str().unwrap()],
-            sandbox_available(),
-        );
+        let run = grade_with_roster(&root, &subs, &out, &roster);
         assert_eq!(run.status.code(), Some(2), "{}", said(&run));
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert!(
@@ -173,13 +168,7 @@ fn a_bad_roster_stops_the_run_before_grading_and_names_the_file() {
         assert!(!out.join("submissions/alice/grade.json").exists());
     }
     let missing = work.join("nowhere.csv");
-    let run = grade(
-        &root,
-        &subs,
-        &work.join("out"),
-        &["--roster", missing.to_str().unwrap()],
-        sandbox_available(),
-    );
+    let run = grade_with_roster(&root, &subs, &work.join("out"), &missing);
     assert_eq!(run.status.code(), Some(2), "{}", said(&run));
 }
 
