@@ -48,6 +48,7 @@ pub use capture::Captured;
 pub use error::BuildError;
 pub use launch::{Direct, Launch, Launcher};
 pub use listing::{SuiteError, TestCase};
+pub use manifest::Optimised;
 pub use outcome::{Attachment, Outcome};
 
 /// What a check is busy with, for a line that shows it is alive: a cold build of the
@@ -83,6 +84,7 @@ pub struct Runner {
     target_dir: PathBuf,
     cargo: OsString,
     observer: Option<Observer>,
+    optimised: Optimised,
 }
 
 impl std::fmt::Debug for Runner {
@@ -92,6 +94,7 @@ impl std::fmt::Debug for Runner {
             .field("target_dir", &self.target_dir)
             .field("cargo", &self.cargo)
             .field("observed", &self.observer.is_some())
+            .field("optimised", &self.optimised)
             .finish()
     }
 }
@@ -108,7 +111,15 @@ impl Runner {
             target_dir: target_dir.into(),
             cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
             observer: None,
+            optimised: Optimised::No,
         }
+    }
+
+    /// The same runner, building suites and exercises optimised or not (not unless told):
+    /// see [`Optimised`].
+    pub fn optimised(mut self, optimised: Optimised) -> Self {
+        self.optimised = optimised;
+        self
     }
 
     /// The same runner, telling `observer` what it is busy with: how far cargo's build
@@ -141,6 +152,7 @@ impl Runner {
             manifest,
             suite_main,
             observer: self.observer.as_ref(),
+            optimised: self.optimised,
         })?;
         Ok(Built {
             binary,

@@ -30,6 +30,10 @@ const COMPILE_TIMEOUT: Duration = Duration::from_secs(300);
 /// How many compile errors are shown; the first ones matter.
 const SHOWN_ERRORS: usize = 5;
 
+/// A suite's bridge to the exercise, beside its `main.rs`: compiled first, as the crate
+/// `bridge` (the runner of `checker check` does the same).
+const BRIDGE_SOURCE: &str = "bridge.rs";
+
 /// The Rust toolchain the course's dependencies were built with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Toolchain {
@@ -134,7 +138,9 @@ impl Compiler {
 
     /// Compiles the suite whose `main.rs` is in `suite_dir` against the library `krate`
     /// at `library`, into `out/suite`. The suite may use the crates the exercise is built
-    /// with (`dependencies`, such as its given crate) besides its own.
+    /// with (`dependencies`, such as its given crate) besides its own. A suite with a
+    /// `bridge.rs` beside its `main.rs` has it compiled first, as the library `bridge`
+    /// the suite uses (see `docs/src/authors.md`).
     pub fn suite(
         &self,
         sandbox: &Sandbox,
@@ -152,17 +158,6 @@ impl Compiler {
         let suite = step.read_only(suite_dir, "/suite");
         let out_inside = step.writable(out, "/out");
         step.chdir(&suite);
-        let mut args = self.common(&sysroot, &deps);
-        args.extend([
-            "--crate-name=suite".to_owned(),
-            "--crate-type=bin".to_owned(),
-            "--emit=link".to_owned(),
-            // The suite is the course's code: its warnings are nobody's business here.
-            "-Awarnings".to_owned(),
-            format!("-o{}", out_inside.join("suite").display()),
-            format!("--extern={krate}={}", student.display()),
-            suite.join("main.rs").display().to_string(),
-        ]);
         let mut names: Vec<String> = super::deps::SUITE_DEPENDENCIES
             .iter()
             .map(|d| super::deps::crate_name(d))
@@ -172,26 +167,61 @@ impl Compiler {
                 names.push(dependency.clone());
             }
         }
+        let mut externs = vec![format!("--extern={krate}={}", student.display())];
         for name in names {
-            args.push(self.extern_arg(&name, &deps)?);
+            externs.push(self.extern_arg(&name, &deps)?);
         }
         sandbox.hand_over(out)?;
-        let command = sandbox.command(&step, &Limits::compile(), &sysroot.join("bin/rustc"), &args);
+        let rustc = sysroot.join("bin/rustc");
+        let rejected = |ran: &exec::Ran| {
+            Compiled::Rejected(diagnostics(ran, Some(&suite)).unwrap_or_else(|| {
+                format!(
+                    "the compiler did not finish the hidden suite ({}): your code may make \
+                     it run out of time or memory",
+                    ran.ending(COMPILE_TIMEOUT)
+                )
+            }))
+        };
+        if suite_dir.join(BRIDGE_SOURCE).is_file() {
+            let mut args = self.common(&sysroot, &deps);
+            args.extend([
+                "--crate-name=bridge".to_owned(),
+                "--crate-type=lib".to_owned(),
+                "--emit=metadata,link".to_owned(),
+                "-Awarnings".to_owned(),
+                format!("--out-dir={}", out_inside.display()),
+                suite.join(BRIDGE_SOURCE).display().to_string(),
+            ]);
+            args.extend(externs.iter().cloned());
+            let command = sandbox.command(&step, &Limits::compile(), &rustc, &args);
+            let ran = exec::run(command, COMPILE_TIMEOUT)?;
+            if !(ran.success() && out.join("libbridge.rlib").is_file()) {
+                return Ok(rejected(&ran));
+            }
+            externs.push(format!(
+                "--extern=bridge={}",
+                out_inside.join("libbridge.rlib").display()
+            ));
+        }
+        let mut args = self.common(&sysroot, &deps);
+        args.extend([
+            "--crate-name=suite".to_owned(),
+            "--crate-type=bin".to_owned(),
+            "--emit=link".to_owned(),
+            // The suite is the course's code: its warnings are nobody's business here.
+            "-Awarnings".to_owned(),
+            format!("-o{}", out_inside.join("suite").display()),
+            suite.join("main.rs").display().to_string(),
+        ]);
+        args.extend(externs);
+        let command = sandbox.command(&step, &Limits::compile(), &rustc, &args);
         let ran = exec::run(command, COMPILE_TIMEOUT)?;
         let binary = out.join("suite");
         if ran.success() && binary.is_file() {
             execute_only(&binary)?;
             return Ok(Compiled::Built(binary));
         }
-        Ok(Compiled::Rejected(
-            diagnostics(&ran, Some(&suite)).unwrap_or_else(|| {
-                format!(
-                    "the compiler did not finish the hidden suite ({}): your code may make \
-                     it run out of time or memory",
-                    ran.ending(COMPILE_TIMEOUT)
-                )
-            }),
-        ))
+        Ok(rejected(&ran))
     }
 
     /// The flags of every compile.

@@ -21,7 +21,7 @@ use checker_core::pages;
 use checker_core::progress::CourseState;
 use checker_core::report::{Build, ExerciseReport, TaskVerdict, TestReport};
 use checker_core::runner::{
-    Activity, Attachment, BuildError, Observer, RunOptions, Runner, SuiteError,
+    Activity, Attachment, BuildError, Observer, Optimised, RunOptions, Runner, SuiteError,
 };
 use checker_core::style::Style;
 use testkit::report::CheckReport;
@@ -252,7 +252,13 @@ pub fn check_one(
             suite.display()
         );
     }
-    let mut runner = Runner::new(&course.root, course.target_dir());
+    // A student's own copy is checked again after every edit: its suite is built
+    // optimised, which makes the first build longer and every later check faster.
+    let optimised = match source {
+        Source::Student => Optimised::Yes,
+        Source::Solution | Source::Folder(_) => Optimised::No,
+    };
+    let mut runner = Runner::new(&course.root, course.target_dir()).optimised(optimised);
     if let Some(observer) = observer {
         runner = runner.observed(observer);
     }

@@ -34,6 +34,8 @@ pub(super) struct Job<'a> {
     pub(super) suite_main: &'a Path,
     /// Told how far cargo is, when someone wants to know.
     pub(super) observer: Option<&'a super::Observer>,
+    /// Whether the suite and the exercise are built optimised.
+    pub(super) optimised: manifest::Optimised,
 }
 
 /// Writes the runner package and builds it; returns the binary and the warnings about
@@ -84,13 +86,30 @@ pub(super) fn build(job: &Job<'_>) -> Result<(PathBuf, Vec<String>), BuildError>
         path: exercise_manifest.clone(),
         error,
     })?;
+    let bridge_dir = dir.join(manifest::BRIDGE);
+    let has_bridge = suite_main
+        .with_file_name(format!("{}.rs", manifest::BRIDGE))
+        .is_file();
     let runner = manifest::RunnerPackage {
         name: &name,
         suite_main: &suite_main,
         exercise_key: &key,
         declared: &declared,
         exercise_package_dir: &package_dir,
+        bridge_package_dir: has_bridge.then_some(bridge_dir.as_path()),
+        optimised: job.optimised,
     };
+    if has_bridge {
+        let bridge_manifest = bridge_dir.join("Cargo.toml");
+        write_if_changed(
+            &bridge_manifest,
+            manifest::bridge_manifest(&course, &runner).as_bytes(),
+        )
+        .map_err(|error| BuildError::Io {
+            path: bridge_manifest.clone(),
+            error,
+        })?;
+    }
     let runner_manifest = dir.join("Cargo.toml");
     write_if_changed(
         &runner_manifest,

@@ -14,6 +14,16 @@
 //! exercise is built with (its given crate, say), and on the course's crates, as the
 //! course's own manifest declares them. The course's `[profile]` settings come along, so
 //! suites run as fast as the course's tests.
+//!
+//! A suite whose folder holds a `bridge.rs` gets a third package: that file as the
+//! library `bridge`, built against the exercise like the suite, and a dependency of the
+//! suite. A bridge holds the few lines that name the exercise's futures (see
+//! `docs/src/authors.md`), so that an edit of an `async fn` recompiles the small bridge
+//! and not the optimised suite.
+//!
+//! An optimised runner ([`Optimised::Yes`], what `checker check` and the watch mode ask
+//! for) builds the suite and the exercise at `opt-level = 1` in the dev profile: its first
+//! build takes longer, every check after an edit runs the tests several times faster.
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +34,23 @@ use crate::manifests::{absolute_paths, merge, resolve};
 
 /// The course crates a suite may use, by their names in `[workspace.dependencies]`.
 const COURSE_DEPENDENCIES: [&str; 4] = ["suite-harness", "testkit", "tokio", "pretty_assertions"];
+
+/// The crate a suite's `bridge.rs` becomes, and the file's name beside the suite's `main.rs`.
+pub(super) const BRIDGE: &str = "bridge";
+
+/// The optimisation level of an optimised runner's suite and exercise.
+const OPTIMISED_LEVEL: i64 = 1;
+
+/// Whether a runner builds the suite and the exercise optimised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Optimised {
+    /// At `opt-level = 1`: for checks repeated after each edit, where incremental
+    /// compilation keeps rebuilds short and the tests then run several times faster.
+    Yes,
+    /// As the course's dev profile says: for builds made once (grading, the fixtures of
+    /// `checker dev verify`), where the longer first build would not pay for itself.
+    No,
+}
 
 /// What the runner manifest takes from the course's root manifest.
 #[derive(Debug)]
@@ -136,6 +163,17 @@ pub(super) struct RunnerPackage<'a> {
     pub(super) declared: &'a Declared,
     /// The folder of the exercise package (written by [`exercise_manifest`]), absolute.
     pub(super) exercise_package_dir: &'a Path,
+    /// The folder of the bridge package (written by [`bridge_manifest`]), when the suite
+    /// has a bridge.
+    pub(super) bridge_package_dir: Option<&'a Path>,
+    /// Whether the suite and the exercise are built optimised.
+    pub(super) optimised: Optimised,
+}
+
+/// The bridge package's name in the runner called `runner` (one of its own, as for
+/// [`exercise_package`]).
+pub(super) fn bridge_package(runner: &str) -> String {
+    format!("{runner}-{BRIDGE}")
 }
 
 /// The exercise package's name in the runner called `runner`: one of its own. Cargo
@@ -190,42 +228,118 @@ fn section(key: &str, value: Value) -> String {
     table.to_string()
 }
 
-/// The text of the runner package's `Cargo.toml`.
-pub(super) fn runner_manifest(course: &CourseManifest, runner: &RunnerPackage<'_>) -> String {
-    let path_text = |path: &Path| Value::String(path.to_string_lossy().into_owned());
+/// A path as a TOML string.
+fn path_text(path: &Path) -> Value {
+    Value::String(path.to_string_lossy().into_owned())
+}
+
+/// A `[package]` table of a package the checker writes.
+fn package_table(course: &CourseManifest, name: &str) -> Table {
     let mut package = Table::new();
-    package.insert("name".into(), runner.name.into());
+    package.insert("name".into(), name.into());
     package.insert("version".into(), "0.0.0".into());
     package.insert("edition".into(), course.edition.as_str().into());
     package.insert("publish".into(), false.into());
+    package
+}
 
-    let mut bin = Table::new();
-    bin.insert("name".into(), runner.name.into());
-    bin.insert("path".into(), path_text(runner.suite_main));
-
+/// What the suite and its bridge are built with: the course's crates, what the exercise
+/// is built with (its given crate), and the exercise itself.
+fn suite_dependencies(course: &CourseManifest, runner: &RunnerPackage<'_>) -> Table {
     let mut exercise = Table::new();
     exercise.insert("path".into(), path_text(runner.exercise_package_dir));
     exercise.insert("package".into(), exercise_package(runner.name).into());
     let mut dependencies = course.dependencies.clone();
-    // What the exercise is built with, the suite may use too (its given crate).
     for (name, entry) in &runner.declared.dependencies {
         merge(&mut dependencies, name, entry.clone());
     }
     dependencies.insert(runner.exercise_key.into(), exercise.into());
+    dependencies
+}
+
+/// The text of the bridge package's `Cargo.toml`: the suite's `bridge.rs` as the
+/// library `bridge`, with the suite's dependencies.
+pub(super) fn bridge_manifest(course: &CourseManifest, runner: &RunnerPackage<'_>) -> String {
+    let mut library = Table::new();
+    library.insert("name".into(), BRIDGE.into());
+    library.insert(
+        "path".into(),
+        path_text(&runner.suite_main.with_file_name(format!("{BRIDGE}.rs"))),
+    );
+    let mut text = String::from(
+        "# Written by the checker: the hidden suite's bridge to the exercise. Rewritten on \
+         every build.\n",
+    );
+    text += &section(
+        "package",
+        package_table(course, &bridge_package(runner.name)).into(),
+    );
+    text += "\n";
+    text += &section("lib", library.into());
+    text += "\n";
+    text += &section("dependencies", suite_dependencies(course, runner).into());
+    text
+}
+
+/// The text of the runner package's `Cargo.toml`.
+pub(super) fn runner_manifest(course: &CourseManifest, runner: &RunnerPackage<'_>) -> String {
+    let mut bin = Table::new();
+    bin.insert("name".into(), runner.name.into());
+    bin.insert("path".into(), path_text(runner.suite_main));
+
+    let mut dependencies = suite_dependencies(course, runner);
+    if let Some(dir) = runner.bridge_package_dir {
+        let mut bridge = Table::new();
+        bridge.insert("path".into(), path_text(dir));
+        bridge.insert("package".into(), bridge_package(runner.name).into());
+        dependencies.insert(BRIDGE.into(), bridge.into());
+    }
 
     let mut text = String::from(
         "# Written by the checker to build a hidden suite; rewritten on every build.\n",
     );
-    text += &section("package", package.into());
+    text += &section("package", package_table(course, runner.name).into());
     text += "\n# Not part of any workspace around the target directory.\n[workspace]\n\n";
     text += &section("bin", Value::Array(vec![bin.into()]));
     text += "\n";
     text += &section("dependencies", dependencies.into());
-    if let Some(profiles) = &course.profiles {
+    if let Some(profiles) = profiles(course, runner) {
         text += "\n";
-        text += &section("profile", profiles.clone());
+        text += &section("profile", profiles);
     }
     text
+}
+
+/// The course's `[profile]` table, with the suite and the exercise at
+/// [`OPTIMISED_LEVEL`] in the dev profile when the runner is optimised.
+fn profiles(course: &CourseManifest, runner: &RunnerPackage<'_>) -> Option<Value> {
+    if runner.optimised == Optimised::No {
+        return course.profiles.clone();
+    }
+    let mut profiles = match course.profiles.clone() {
+        Some(Value::Table(table)) => table,
+        _ => Table::new(),
+    };
+    let dev = table_entry(&mut profiles, "dev");
+    let packages = table_entry(dev, "package");
+    for package in [runner.name.to_owned(), exercise_package(runner.name)] {
+        table_entry(packages, &package).insert("opt-level".into(), OPTIMISED_LEVEL.into());
+    }
+    Some(profiles.into())
+}
+
+/// The table under `key` in `table`, made (or made a table) if it is not one.
+fn table_entry<'t>(table: &'t mut Table, key: &str) -> &'t mut Table {
+    let entry = table
+        .entry(key)
+        .or_insert_with(|| Value::Table(Table::new()));
+    if !entry.is_table() {
+        *entry = Value::Table(Table::new());
+    }
+    match entry {
+        Value::Table(inner) => inner,
+        _ => unreachable!("made a table above"),
+    }
 }
 
 /// Whether `name` can name an exercise: it becomes a crate name and a folder name.
@@ -235,6 +349,7 @@ pub(super) fn valid_exercise_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
         && !COURSE_DEPENDENCIES
             .iter()
+            .chain(&[BRIDGE])
             .any(|taken| taken.replace('-', "_") == name.replace('-', "_"))
 }
 
@@ -356,6 +471,8 @@ mod tests {
             exercise_key: "kv",
             declared: &declared,
             exercise_package_dir: Path::new("/target/runners/kv-suite-0123/exercise"),
+            bridge_package_dir: None,
+            optimised: Optimised::No,
         };
         let text = runner_manifest(&course(), &runner);
         assert!(text.contains("build.\n[package]\n"), "{text}");
@@ -382,6 +499,114 @@ mod tests {
             Some("/course/testkit")
         );
         assert_eq!(table["dependencies"]["tokio"].as_str(), Some("1.48"));
+    }
+
+    /// A runner of `kv-suite-0123` over `declared`, with or without a bridge.
+    fn kv_runner<'a>(
+        declared: &'a Declared,
+        bridge: Option<&'a Path>,
+        optimised: Optimised,
+    ) -> RunnerPackage<'a> {
+        RunnerPackage {
+            name: "kv-suite-0123",
+            suite_main: Path::new("/course/suites/kv/main.rs"),
+            exercise_key: "kv",
+            declared,
+            exercise_package_dir: Path::new("/target/runners/kv-suite-0123/exercise"),
+            bridge_package_dir: bridge,
+            optimised,
+        }
+    }
+
+    #[test]
+    fn an_optimised_runner_raises_the_suite_and_the_exercise_and_keeps_the_course_profiles() {
+        let declared = Declared {
+            dependencies: Table::new(),
+        };
+        let mut course = course();
+        course.profiles = Some(
+            "[dev]\ndebug = \"line-tables-only\"\n[dev.package.tokio]\nopt-level = 2\n"
+                .parse::<Table>()
+                .unwrap()
+                .into(),
+        );
+        let table: Table = runner_manifest(&course, &kv_runner(&declared, None, Optimised::Yes))
+            .parse()
+            .unwrap();
+        let dev = &table["profile"]["dev"];
+        assert_eq!(dev["debug"].as_str(), Some("line-tables-only"));
+        assert_eq!(dev["package"]["tokio"]["opt-level"].as_integer(), Some(2));
+        for package in ["kv-suite-0123", "kv-suite-0123-exercise"] {
+            assert_eq!(
+                dev["package"][package]["opt-level"].as_integer(),
+                Some(1),
+                "{package}"
+            );
+        }
+        assert!(dev["package"].get("kv-suite-0123-bridge").is_none());
+
+        // Not optimised: the course's profiles as they are; without any, none.
+        let table: Table = runner_manifest(&course, &kv_runner(&declared, None, Optimised::No))
+            .parse()
+            .unwrap();
+        assert!(
+            table["profile"]["dev"]["package"]
+                .get("kv-suite-0123")
+                .is_none()
+        );
+        course.profiles = None;
+        let text = runner_manifest(&course, &kv_runner(&declared, None, Optimised::No));
+        assert!(!text.contains("[profile"), "{text}");
+        let table: Table = runner_manifest(&course, &kv_runner(&declared, None, Optimised::Yes))
+            .parse()
+            .unwrap();
+        assert_eq!(
+            table["profile"]["dev"]["package"]["kv-suite-0123"]["opt-level"].as_integer(),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn a_bridge_is_the_suites_bridge_rs_built_against_the_exercise_and_used_by_the_suite() {
+        let declared = Declared {
+            dependencies: "kv-given = { path = \"/course/given/kv\" }"
+                .parse()
+                .unwrap(),
+        };
+        let dir = Path::new("/target/runners/kv-suite-0123/bridge");
+        let runner = kv_runner(&declared, Some(dir), Optimised::Yes);
+        let bridge: Table = bridge_manifest(&course(), &runner).parse().unwrap();
+        assert_eq!(
+            bridge["package"]["name"].as_str(),
+            Some("kv-suite-0123-bridge")
+        );
+        assert_eq!(bridge["lib"]["name"].as_str(), Some("bridge"));
+        assert_eq!(
+            bridge["lib"]["path"].as_str(),
+            Some("/course/suites/kv/bridge.rs")
+        );
+        assert_eq!(
+            bridge["dependencies"]["kv"]["package"].as_str(),
+            Some("kv-suite-0123-exercise")
+        );
+        assert_eq!(
+            bridge["dependencies"]["kv-given"]["path"].as_str(),
+            Some("/course/given/kv")
+        );
+        let suite: Table = runner_manifest(&course(), &runner).parse().unwrap();
+        assert_eq!(
+            suite["dependencies"]["bridge"]["path"].as_str(),
+            dir.to_str()
+        );
+        assert_eq!(
+            suite["dependencies"]["bridge"]["package"].as_str(),
+            Some("kv-suite-0123-bridge")
+        );
+        // Without one, the suite has no such dependency.
+        let suite: Table = runner_manifest(&course(), &kv_runner(&declared, None, Optimised::Yes))
+            .parse()
+            .unwrap();
+        assert!(suite["dependencies"].get("bridge").is_none());
     }
 
     #[test]
@@ -422,6 +647,7 @@ mod tests {
             "testkit",
             "suite_harness",
             "tokio",
+            "bridge",
         ] {
             assert!(!valid_exercise_name(bad), "{bad}");
         }
