@@ -12,18 +12,18 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use linearizable::{Lock, Resource};
+use bridge::{CourseRegister, Lock};
+use linearizable::Resource;
 use linearizable_given::{LockError, Stale, Token};
 use testkit::history::Millis;
 use testkit::rng::Rng;
 use testkit::shrink::Shrink;
 use tokio::time::Instant;
 
-use crate::course_register::CourseRegister;
 use crate::runs;
 
 /// A lock on a fresh register of the suite's, and that register.
-fn new_lock(seed: u64) -> (Lock<CourseRegister>, CourseRegister) {
+fn new_lock(seed: u64) -> (Lock, CourseRegister) {
     let register = CourseRegister::new(seed ^ 0x10C);
     (Lock::new(register.clone()), register)
 }

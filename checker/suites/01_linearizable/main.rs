@@ -6,14 +6,14 @@
 //! types (`Register`, `Lock`, `Resource`, `Replica`) are read through their methods'
 //! std and given results, never compared, cloned or formatted to decide. Task `lock`
 //! runs the student's lock on a register of the suite's own (`course_register`), so
-//! that each task's points depend on that task's code alone.
+//! that each task's points depend on that task's code alone. The student's `async`
+//! operations are called through `bridge.rs`, a crate of their boxed futures.
 //!
 //! Each test names the clauses of the README it checks (`register.1`, ...); randomized
 //! tests shrink a failing run and name its seed (`runs`), and quorum failures say what
 //! the messages show (`audit`).
 
 mod audit;
-mod course_register;
 mod lock;
 mod quorum;
 mod register;

@@ -16,8 +16,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use linearizable::Register;
-use linearizable_given::{CasRegister, Store, Versioned};
+use bridge::Register;
+use linearizable_given::{Store, Versioned};
 use testkit::check::ConsistencyCheck;
 use testkit::check::linearizable::Linearizable;
 use testkit::history::{Action, History, Operation, Outcome, Output, Value};
@@ -112,14 +112,14 @@ fn handles(crowd: Crowd) -> String {
 /// One client's operation through its handle.
 async fn read(register: &Register, handle: Handle) -> Versioned {
     match handle {
-        Handle::Trait => CasRegister::read(register).await,
+        Handle::Trait => register.cas_read().await,
         _ => register.read().await,
     }
 }
 
 async fn write(register: &Register, handle: Handle, value: i64) -> u64 {
     match handle {
-        Handle::Trait => CasRegister::write(register, value).await,
+        Handle::Trait => register.cas_write(value).await,
         _ => register.write(value).await,
     }
 }
@@ -131,7 +131,7 @@ async fn swap(
     new: i64,
 ) -> Result<u64, Versioned> {
     match handle {
-        Handle::Trait => CasRegister::compare_and_swap(register, expected, new).await,
+        Handle::Trait => register.cas_compare_and_swap(expected, new).await,
         _ => register.compare_and_swap(expected, new).await,
     }
 }

@@ -14,7 +14,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use read_your_writes::{Router, Session};
+use bridge::Router;
+use read_your_writes::Session;
 use read_your_writes_given::{Cluster, Entry, Event, Node, Read, ReadError, Version};
 use testkit::history::record::Recorder;
 use testkit::history::{Action, History, Millis, Value};

@@ -13,6 +13,9 @@
 //! | `stalls` | task `deadline` at random: replicas cut off and reconnected |
 //! | `common` | clients whose answers are held against the cluster's journal, and the outcome of a read |
 //! | `random` | seeds, shrinking a failing run, and the history checks' evidence |
+//!
+//! The student's `Router` is called through `bridge.rs`, a crate of its operations' boxed
+//! futures.
 
 mod common;
 mod deadline;

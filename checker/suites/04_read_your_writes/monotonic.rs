@@ -6,7 +6,8 @@
 
 use std::sync::Arc;
 
-use read_your_writes::{Router, Session};
+use bridge::Router;
+use read_your_writes::Session;
 use read_your_writes_given::{Cluster, Config, Node, Policy, Version};
 use testkit::check::causal::Guarantee;
 use testkit::rng::Rng;

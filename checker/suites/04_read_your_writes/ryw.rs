@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use read_your_writes::{Router, Session};
+use bridge::Router;
+use read_your_writes::Session;
 use read_your_writes_given::{Cluster, Config, Event, Node, Policy, Version};
 use testkit::check::causal::Guarantee;
 use testkit::rng::Rng;
