@@ -7,7 +7,9 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use support::{BuildError, Outcome, RunOptions, build, exercise, manifest, runner, suite};
+use support::{
+    BuildError, Optimised, Outcome, RunOptions, build, exercise, manifest, runner, suite,
+};
 
 /// Every file under `dir`, relative to it.
 fn files(dir: &Path) -> BTreeSet<String> {
@@ -51,6 +53,64 @@ fn a_correct_exercise_passes_every_test_of_its_suite() {
     );
     // Cargo wrote its lock file and build output elsewhere.
     assert_eq!(files(&exercise("sums")), before);
+}
+
+/// A suite with a `bridge.rs` gets it as the crate `bridge`, built against the exercise
+/// being checked (a wrong `add` fails through the bridge), optimised or not; and the
+/// runner keeps each test's duration for the order of the next run.
+#[test]
+fn a_bridge_beside_the_suite_is_built_against_the_exercise_being_checked() {
+    for optimised in [Optimised::No, Optimised::Yes] {
+        let run = |folder: &str| {
+            runner()
+                .optimised(optimised)
+                .build(
+                    "sums",
+                    &exercise(folder),
+                    &manifest("sums"),
+                    &suite("sums-bridged"),
+                )
+                .unwrap()
+                .run_all(&RunOptions::default())
+                .unwrap()
+        };
+        let outcomes = |folder: &str| -> Vec<(String, bool)> {
+            run(folder)
+                .into_iter()
+                .map(|r| (r.name, r.outcome == Outcome::Passed))
+                .collect()
+        };
+        let expected = |add: bool| {
+            vec![
+                ("adds_through_the_bridge".to_owned(), add),
+                ("totals_directly".to_owned(), true),
+            ]
+        };
+        assert_eq!(outcomes("sums"), expected(true), "{optimised:?}");
+        assert_eq!(outcomes("sums-wrong"), expected(false), "{optimised:?}");
+    }
+    let runners = support::target_dir().join("checker/runners");
+    let kept: Vec<String> = std::fs::read_dir(&runners)
+        .unwrap()
+        .filter_map(|entry| std::fs::read_to_string(entry.unwrap().path().join("durations")).ok())
+        .filter(|text| text.contains(" adds_through_the_bridge\n"))
+        .collect();
+    assert!(
+        !kept.is_empty(),
+        "no durations kept under {}",
+        runners.display()
+    );
+    for text in kept {
+        let names: Vec<&str> = text
+            .lines()
+            .map(|line| {
+                let (millis, name) = line.split_once(' ').unwrap();
+                assert!(millis.parse::<u64>().is_ok(), "{line}");
+                name
+            })
+            .collect();
+        assert_eq!(names, ["adds_through_the_bridge", "totals_directly"]);
+    }
 }
 
 #[test]

@@ -26,6 +26,7 @@
 //! | `capture` | keeping the end of a test's output |
 //! | `secret` | random secrets and a private directory for the sockets |
 //! | `launch` | how a test process is started: directly, or wrapped in a sandbox |
+//! | `order` | the order tests start in: the slowest of the last run first |
 
 mod build;
 mod capture;
@@ -33,6 +34,7 @@ mod error;
 mod launch;
 mod listing;
 mod manifest;
+mod order;
 mod outcome;
 mod process;
 mod secret;
@@ -143,7 +145,7 @@ impl Runner {
         manifest: &Path,
         suite_main: &Path,
     ) -> Result<Built, BuildError> {
-        let (binary, warnings) = build::build(&build::Job {
+        let made = build::build(&build::Job {
             course_root: &self.course_root,
             target_dir: &self.target_dir,
             cargo: &self.cargo,
@@ -155,9 +157,10 @@ impl Runner {
             optimised: self.optimised,
         })?;
         Ok(Built {
-            binary,
-            warnings,
+            binary: made.binary,
+            warnings: made.warnings,
             observer: self.observer.clone(),
+            durations: Some(made.dir.join(order::DURATIONS)),
         })
     }
 }
@@ -218,6 +221,8 @@ pub struct Built {
     binary: PathBuf,
     warnings: Vec<String>,
     observer: Option<Observer>,
+    /// Where the tests' durations of the last run are kept, if anywhere (see `order`).
+    durations: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Built {
@@ -242,6 +247,7 @@ impl Built {
             binary,
             warnings: Vec::new(),
             observer: None,
+            durations: None,
         }
     }
 
@@ -293,10 +299,16 @@ impl Built {
         self.run_test(test, options)
     }
 
-    /// Lists the suite and runs every test, up to `options.jobs` at once; the results
-    /// are in the listing's order.
+    /// Lists the suite and runs every test, up to `options.jobs` at once, the slowest of
+    /// the last run first; the results are in the listing's order.
     pub fn run_all(&self, options: &RunOptions) -> Result<Vec<TestResult>, SuiteError> {
         let tests = self.list(options)?;
+        let remembered = self
+            .durations
+            .as_deref()
+            .map(order::read)
+            .unwrap_or_default();
+        let starts = order::slowest_first(&tests, &remembered);
         let next = AtomicUsize::new(0);
         let finished = AtomicUsize::new(0);
         let tell = |done: usize| {
@@ -315,21 +327,23 @@ impl Built {
         std::thread::scope(|scope| {
             for _ in 0..options.jobs.get().min(tests.len()) {
                 scope.spawn(|| {
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(test) = tests.get(index) else { break };
-                        let result = self.run_test(test, options);
+                    while let Some(&index) = starts.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let result = self.run_test(&tests[index], options);
                         results.lock().unwrap()[index] = Some(result);
                         tell(finished.fetch_add(1, Ordering::Relaxed) + 1);
                     }
                 });
             }
         });
-        results
+        let results: Vec<_> = results
             .into_inner()
             .unwrap()
             .into_iter()
             .map(|result| result.expect("every test was run"))
-            .collect()
+            .collect::<Result<_, _>>()?;
+        if let Some(path) = &self.durations {
+            order::write(path, &results);
+        }
+        Ok(results)
     }
 }

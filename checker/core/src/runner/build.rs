@@ -38,9 +38,18 @@ pub(super) struct Job<'a> {
     pub(super) optimised: manifest::Optimised,
 }
 
-/// Writes the runner package and builds it; returns the binary and the warnings about
-/// the exercise's code.
-pub(super) fn build(job: &Job<'_>) -> Result<(PathBuf, Vec<String>), BuildError> {
+/// What a build made.
+pub(super) struct Made {
+    /// The suite binary.
+    pub(super) binary: PathBuf,
+    /// The compiler's warnings about the exercise's code.
+    pub(super) warnings: Vec<String>,
+    /// The runner package's folder, where the runner keeps what it learns between runs.
+    pub(super) dir: PathBuf,
+}
+
+/// Writes the runner package and builds it.
+pub(super) fn build(job: &Job<'_>) -> Result<Made, BuildError> {
     let key = crate::catalog::crate_key(job.exercise);
     if !manifest::valid_exercise_name(&key) {
         return Err(BuildError::BadExerciseName {
@@ -123,7 +132,12 @@ pub(super) fn build(job: &Job<'_>) -> Result<(PathBuf, Vec<String>), BuildError>
         path: dir.join("Cargo.lock"),
         error,
     })?;
-    cargo_build(&dir.join("Cargo.toml"), &name, job, &exercise_dir)
+    let (binary, warnings) = cargo_build(&dir.join("Cargo.toml"), &name, job, &exercise_dir)?;
+    Ok(Made {
+        binary,
+        warnings,
+        dir,
+    })
 }
 
 /// The absolute form of `path`, or [`BuildError::NotFound`].
