@@ -22,8 +22,9 @@
 //! and not the optimised suite.
 //!
 //! An optimised runner ([`Optimised::Yes`], what `checker check` and the watch mode ask
-//! for) builds the suite and the exercise at `opt-level = 1` in the dev profile: its first
-//! build takes longer, every check after an edit runs the tests several times faster.
+//! for on a student's copy) builds the suite and the exercise at `opt-level = 1`, without
+//! debug information, in the dev profile: its first build takes longer, every check after
+//! an edit runs the tests several times faster.
 
 use std::path::{Path, PathBuf};
 
@@ -311,7 +312,8 @@ pub(super) fn runner_manifest(course: &CourseManifest, runner: &RunnerPackage<'_
 }
 
 /// The course's `[profile]` table, with the suite and the exercise at
-/// [`OPTIMISED_LEVEL`] in the dev profile when the runner is optimised.
+/// [`OPTIMISED_LEVEL`] and without debug information in the dev profile when the runner
+/// is optimised.
 fn profiles(course: &CourseManifest, runner: &RunnerPackage<'_>) -> Option<Value> {
     if runner.optimised == Optimised::No {
         return course.profiles.clone();
@@ -323,7 +325,11 @@ fn profiles(course: &CourseManifest, runner: &RunnerPackage<'_>) -> Option<Value
     let dev = table_entry(&mut profiles, "dev");
     let packages = table_entry(dev, "package");
     for package in [runner.name.to_owned(), exercise_package(runner.name)] {
-        table_entry(packages, &package).insert("opt-level".into(), OPTIMISED_LEVEL.into());
+        let settings = table_entry(packages, &package);
+        settings.insert("opt-level".into(), OPTIMISED_LEVEL.into());
+        // Tests run without backtraces, and a panic's place comes from the panic itself:
+        // debug information would only make every rebuild's link longer.
+        settings.insert("debug".into(), false.into());
     }
     Some(profiles.into())
 }
@@ -542,6 +548,7 @@ mod tests {
                 Some(1),
                 "{package}"
             );
+            assert_eq!(dev["package"][package]["debug"].as_bool(), Some(false));
         }
         assert!(dev["package"].get("kv-suite-0123-bridge").is_none());
 
