@@ -168,6 +168,11 @@ impl Compiler {
             }
         }
         let mut externs = vec![format!("--extern={krate}={}", student.display())];
+        if let Some(dir) = student.parent() {
+            // The bridge depends on the library: the compiler finds a dependency of a
+            // dependency by searching, not by `--extern`.
+            externs.push(format!("-Ldependency={}", dir.display()));
+        }
         for name in names {
             externs.push(self.extern_arg(&name, &deps)?);
         }
