@@ -139,3 +139,68 @@ fn an_unknown_write_may_be_placed_late_or_never() {
             .holds()
     );
 }
+
+/// A check that runs out of steps says where each of its searches was stuck, naming
+/// operations by their numbers in the history, with their clients and labels.
+#[test]
+fn an_undecided_check_names_where_each_search_was_stuck() {
+    // The hard part of one search, named in `reason`: the operation it could not get
+    // past, checked against the history.
+    fn part(h: &History, reason: &str, which: &str) -> bool {
+        let Some(at) = reason.find(&format!("The search in {which}: its longest order places"))
+        else {
+            return false;
+        };
+        let rest = &reason[at..];
+        let from = rest.find("cannot get past op ").expect(reason) + "cannot get past op ".len();
+        let id: usize = rest[from..].split(' ').next().unwrap().parse().unwrap();
+        let op = h.op(id);
+        let named = format!("{id} (client {}'s {})", op.client, op.label());
+        assert!(rest[from..].starts_with(&named), "{named} in {reason}");
+        true
+    }
+    let undecided = |h: &History| match Sequential::new(ModelKind::Register)
+        .with_budget(40)
+        .check(h)
+        .unwrap()
+    {
+        Verdict::Undecided { reason } => reason,
+        other => panic!("expected undecided: {other:?}"),
+    };
+    // Not linearizable: only the search in each client's order runs.
+    for seed in 0..20 {
+        let h = sequential_history(seed, 6, 30);
+        let reason = undecided(&h);
+        assert!(
+            reason.contains("the history is not linearizable"),
+            "{reason}"
+        );
+        assert!(
+            part(&h, &reason, "each client's order"),
+            "seed {seed}: {reason}"
+        );
+        assert!(
+            !part(&h, &reason, "real-time order"),
+            "seed {seed}: {reason}"
+        );
+    }
+    // Linearizable (one operation after another in real time): both run out.
+    let mut ops = Vec::new();
+    for i in 0..120u64 {
+        let client = (i % 4) as u32;
+        ops.push(if i % 3 == 0 {
+            Operation::write(client, Value::Int(i as i64), 2 * i, 2 * i + 1)
+        } else {
+            let last = i - i % 3;
+            Operation::read(client, Some(Value::Int(last as i64)), 2 * i, 2 * i + 1)
+        });
+    }
+    let h = History::from_ops(ops).unwrap();
+    let reason = undecided(&h);
+    assert!(
+        reason.contains("(neither the search in real-time order"),
+        "{reason}"
+    );
+    assert!(part(&h, &reason, "real-time order"), "{reason}");
+    assert!(part(&h, &reason, "each client's order"), "{reason}");
+}

@@ -190,19 +190,25 @@ fn check_key<M: Facts>(model: &M, history: &History, ids: Vec<OpId>, left: &mut 
             None => {}
         }
         if *left == 0 {
+            // Each search's hard part, named as `describe_hard` words it.
+            let described = |hard: &linearizable::Hard, which: &str| {
+                linearizable::describe_hard(history, hard).replacen(
+                    ". The hard part: its",
+                    &format!(". The search in {which}: its"),
+                    1,
+                )
+            };
+            let in_client_order = described(&sequential.hard(), "each client's order");
             return Outcome::Undecided(match &mut lin {
                 Some(search) => format!(
                     "neither the search in real-time order nor the one in each client's \
-                     order finished{}",
-                    linearizable::describe_hard(history, &search.hard()).replacen(
-                        ". The hard part: its",
-                        ". The search in real-time order: its",
-                        1
-                    )
+                     order finished{}{in_client_order}",
+                    described(&search.hard(), "real-time order"),
                 ),
-                None => "the history is not linearizable, and the search in each client's \
-                         order did not finish"
-                    .to_owned(),
+                None => format!(
+                    "the history is not linearizable, and the search in each client's \
+                     order did not finish{in_client_order}"
+                ),
             });
         }
         slice = slice.saturating_mul(2);

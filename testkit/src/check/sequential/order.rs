@@ -20,7 +20,7 @@
 //!   (unobserved states merged, see the linearizability search) and how far each client
 //!   got, plus the optional operations placed.
 
-use crate::check::linearizable::{Facts, Found, Prepared, is_observer};
+use crate::check::linearizable::{Facts, Found, Hard, Prepared, is_observer};
 use crate::check::search::{Bits, Longest, Memo, StateId, States};
 use crate::history::{OpId, Operation};
 
@@ -85,6 +85,9 @@ pub(crate) struct Search<'a, M: Facts> {
     cursor: Cursor,
     /// The longest order found so far.
     longest: Longest,
+    /// The lowest depth of the stack since the longest order last grew: the search has
+    /// been trying other orders of what it placed from there on (see [`Search::hard`]).
+    low: usize,
     target: Option<u32>,
     reached: bool,
 }
@@ -142,6 +145,7 @@ impl<'a, M: Facts> Search<'a, M> {
             stack: Vec::new(),
             cursor: Cursor::Observers,
             longest: Longest::new(),
+            low: 0,
             target: None,
             reached: false,
             optional_placed,
@@ -324,7 +328,11 @@ impl<'a, M: Facts> Search<'a, M> {
             self.undo();
             return false;
         }
+        let before = self.longest.len();
         self.longest.stack(self.stack.len(), self.state);
+        if self.longest.len() > before {
+            self.low = self.stack.len();
+        }
         self.cursor = Cursor::Observers;
         true
     }
@@ -440,11 +448,56 @@ impl<'a, M: Facts> Search<'a, M> {
             self.fill_key();
             self.memo.insert(&self.key, self.optional_placed.words());
             let frame = self.undo();
+            self.low = self.low.min(self.stack.len());
             if frame.forced {
                 continue;
             }
             self.cursor = Cursor::Choose(Some(self.rank(frame.op)));
             return true;
+        }
+    }
+
+    /// Where a search that ran out of steps was stuck: how much its longest order
+    /// places, the first operation it could not get past (of each client's first
+    /// operation left out of that order, the one called first), the earliest operation
+    /// of that order it has taken back since the order last grew, and what overlaps the
+    /// stretch between the two.
+    pub(crate) fn hard(&mut self) -> Hard {
+        self.save_record();
+        let order = &self.longest.best.0;
+        let mut in_order = Bits::new(self.ops.len());
+        order.iter().for_each(|&i| in_order.insert(i as usize));
+        let ops = &self.ops;
+        let stuck = self
+            .seq
+            .iter()
+            .filter_map(|own| {
+                own.iter()
+                    .copied()
+                    .find(|&i| !in_order.contains(i as usize))
+            })
+            .min_by_key(|&i| (ops[i as usize].call, i));
+        let from = order.get(self.low).copied().or(stuck);
+        let start = from.map_or(0, |i| ops[i as usize].call);
+        let end = stuck.map_or(u64::MAX, |i| {
+            let op = ops[i as usize];
+            op.ret().unwrap_or(op.call)
+        });
+        let mut clients: Vec<u32> = ops
+            .iter()
+            .filter(|op| op.call <= end && op.ret().is_none_or(|r| r >= start))
+            .map(|op| op.client)
+            .collect();
+        let overlapping = clients.len();
+        clients.sort_unstable();
+        clients.dedup();
+        Hard {
+            placed: order.len(),
+            total: ops.len(),
+            stuck: stuck.map(|i| self.ids[i as usize]),
+            from: from.map(|i| self.ids[i as usize]),
+            overlapping,
+            clients: clients.len(),
         }
     }
 
