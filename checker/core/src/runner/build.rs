@@ -79,22 +79,16 @@ pub(super) fn build(job: &Job<'_>) -> Result<Made, BuildError> {
     );
     let dir = manifest::runner_dir(job.target_dir, &name);
     let package_dir = dir.join("exercise");
-    let exercise_manifest = package_dir.join("Cargo.toml");
-    write_if_changed(
-        &exercise_manifest,
-        manifest::exercise_manifest(
+    write_manifest(
+        &package_dir,
+        &manifest::exercise_manifest(
             &course,
             &declared,
             &manifest::exercise_package(&name),
             &key,
             &lib,
-        )
-        .as_bytes(),
-    )
-    .map_err(|error| BuildError::Io {
-        path: exercise_manifest.clone(),
-        error,
-    })?;
+        ),
+    )?;
     let bridge_dir = dir.join(manifest::BRIDGE);
     let has_bridge = suite_main
         .with_file_name(format!("{}.rs", manifest::BRIDGE))
@@ -109,25 +103,9 @@ pub(super) fn build(job: &Job<'_>) -> Result<Made, BuildError> {
         optimised: job.optimised,
     };
     if has_bridge {
-        let bridge_manifest = bridge_dir.join("Cargo.toml");
-        write_if_changed(
-            &bridge_manifest,
-            manifest::bridge_manifest(&course, &runner).as_bytes(),
-        )
-        .map_err(|error| BuildError::Io {
-            path: bridge_manifest.clone(),
-            error,
-        })?;
+        write_manifest(&bridge_dir, &manifest::bridge_manifest(&course, &runner))?;
     }
-    let runner_manifest = dir.join("Cargo.toml");
-    write_if_changed(
-        &runner_manifest,
-        manifest::runner_manifest(&course, &runner).as_bytes(),
-    )
-    .map_err(|error| BuildError::Io {
-        path: runner_manifest.clone(),
-        error,
-    })?;
+    write_manifest(&dir, &manifest::runner_manifest(&course, &runner))?;
     copy_lock(&course_root, &dir).map_err(|error| BuildError::Io {
         path: dir.join("Cargo.lock"),
         error,
@@ -138,6 +116,12 @@ pub(super) fn build(job: &Job<'_>) -> Result<Made, BuildError> {
         warnings,
         dir,
     })
+}
+
+/// Writes `text` as the `Cargo.toml` of the package in `dir`, unless it is already that.
+fn write_manifest(dir: &Path, text: &str) -> Result<(), BuildError> {
+    let path = dir.join("Cargo.toml");
+    write_if_changed(&path, text.as_bytes()).map_err(|error| BuildError::Io { path, error })
 }
 
 /// The absolute form of `path`, or [`BuildError::NotFound`].

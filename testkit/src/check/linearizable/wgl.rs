@@ -78,6 +78,47 @@ pub(crate) struct Hard {
     pub(crate) clients: usize,
 }
 
+impl Hard {
+    /// Where a search over `ops` (`ids` their ids in the history, `ends` their returns,
+    /// `None` for an unknown outcome) was stuck, from its longest `order` (indices into
+    /// `ops`) and the depth `low` it has taken that order back to since it last got
+    /// further; `stuck` picks the first operation it could not get past, given the
+    /// operations of the order.
+    pub(crate) fn of(
+        ops: &[&Operation],
+        ids: &[OpId],
+        ends: &[Option<u64>],
+        order: &[u32],
+        low: usize,
+        stuck: impl FnOnce(&Bits) -> Option<usize>,
+    ) -> Hard {
+        let mut in_order = Bits::new(ops.len());
+        order.iter().for_each(|&i| in_order.insert(i as usize));
+        let stuck = stuck(&in_order);
+        let from = order.get(low).map(|&i| i as usize).or(stuck);
+        let start = from.map_or(0, |i| ops[i].call);
+        let end = stuck.and_then(|i| ends[i]).unwrap_or(u64::MAX);
+        let mut clients: Vec<u32> = (0..ops.len())
+            .filter(|&i| {
+                let op = ops[i];
+                op.call <= end && ends[i].map_or(op.call >= start, |d| d >= start)
+            })
+            .map(|i| ops[i].client)
+            .collect();
+        let overlapping = clients.len();
+        clients.sort_unstable();
+        clients.dedup();
+        Hard {
+            placed: order.len(),
+            total: ops.len(),
+            stuck: stuck.map(|i| ids[i]),
+            from: from.map(|i| ids[i]),
+            overlapping,
+            clients: clients.len(),
+        }
+    }
+}
+
 /// Where the walk stands.
 #[derive(Clone, Copy)]
 enum Cursor {
@@ -780,36 +821,21 @@ impl<'a, M: Facts> Search<'a, M> {
     /// trying the orders of since it last got further.
     pub(crate) fn hard(&mut self) -> Hard {
         self.save_record();
-        let order = &self.longest.best.0;
-        let mut in_order = Bits::new(self.ops.len());
-        order.iter().for_each(|&i| in_order.insert(i as usize));
         let deadline = &self.deadline;
-        let stuck = (0..self.ops.len())
-            .filter(|&i| !in_order.contains(i))
-            .filter_map(|i| deadline[i].map(|d| (d, i)))
-            .min()
-            .map(|(_, i)| i);
-        let from = order.get(self.low).map(|&i| i as usize).or(stuck);
-        let start = from.map_or(0, |i| self.ops[i].call);
-        let end = stuck.and_then(|i| deadline[i]).unwrap_or(u64::MAX);
-        let mut clients: Vec<u32> = (0..self.ops.len())
-            .filter(|&i| {
-                let op = self.ops[i];
-                op.call <= end && deadline[i].map_or(op.call >= start, |d| d >= start)
-            })
-            .map(|i| self.ops[i].client)
-            .collect();
-        let overlapping = clients.len();
-        clients.sort_unstable();
-        clients.dedup();
-        Hard {
-            placed: order.len(),
-            total: self.ops.len(),
-            stuck: stuck.map(|i| self.ids[i]),
-            from: from.map(|i| self.ids[i]),
-            overlapping,
-            clients: clients.len(),
-        }
+        Hard::of(
+            &self.ops,
+            &self.ids,
+            deadline,
+            &self.longest.best.0,
+            self.low,
+            |in_order| {
+                (0..deadline.len())
+                    .filter(|&i| !in_order.contains(i))
+                    .filter_map(|i| deadline[i].map(|d| (d, i)))
+                    .min()
+                    .map(|(_, i)| i)
+            },
+        )
     }
 
     /// The evidence for a violation known by other means, from the longest order found

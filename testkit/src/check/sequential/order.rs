@@ -464,41 +464,22 @@ impl<'a, M: Facts> Search<'a, M> {
     /// stretch between the two.
     pub(crate) fn hard(&mut self) -> Hard {
         self.save_record();
-        let order = &self.longest.best.0;
-        let mut in_order = Bits::new(self.ops.len());
-        order.iter().for_each(|&i| in_order.insert(i as usize));
         let ops = &self.ops;
-        let stuck = self
-            .seq
-            .iter()
-            .filter_map(|own| {
-                own.iter()
-                    .copied()
-                    .find(|&i| !in_order.contains(i as usize))
-            })
-            .min_by_key(|&i| (ops[i as usize].call, i));
-        let from = order.get(self.low).copied().or(stuck);
-        let start = from.map_or(0, |i| ops[i as usize].call);
-        let end = stuck.map_or(u64::MAX, |i| {
-            let op = ops[i as usize];
-            op.ret().unwrap_or(op.call)
-        });
-        let mut clients: Vec<u32> = ops
-            .iter()
-            .filter(|op| op.call <= end && op.ret().is_none_or(|r| r >= start))
-            .map(|op| op.client)
-            .collect();
-        let overlapping = clients.len();
-        clients.sort_unstable();
-        clients.dedup();
-        Hard {
-            placed: order.len(),
-            total: ops.len(),
-            stuck: stuck.map(|i| self.ids[i as usize]),
-            from: from.map(|i| self.ids[i as usize]),
-            overlapping,
-            clients: clients.len(),
-        }
+        let ends: Vec<Option<u64>> = ops.iter().map(|op| op.ret()).collect();
+        let seq = &self.seq;
+        Hard::of(
+            ops,
+            &self.ids,
+            &ends,
+            &self.longest.best.0,
+            self.low,
+            |in_order| {
+                seq.iter()
+                    .filter_map(|own| own.iter().find(|&&i| !in_order.contains(i as usize)))
+                    .map(|&i| i as usize)
+                    .min_by_key(|&i| (ops[i].call, i))
+            },
+        )
     }
 
     /// The evidence for a violation known by other means, blaming `blame` unless the
