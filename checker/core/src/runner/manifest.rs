@@ -342,10 +342,7 @@ fn table_entry<'t>(table: &'t mut Table, key: &str) -> &'t mut Table {
     if !entry.is_table() {
         *entry = Value::Table(Table::new());
     }
-    match entry {
-        Value::Table(inner) => inner,
-        _ => unreachable!("made a table above"),
-    }
+    entry.as_table_mut().expect("made a table above")
 }
 
 /// Whether `name` can name an exercise: it becomes a crate name and a folder name.

@@ -13,7 +13,7 @@
 //!   files all of them under one key, [`ANONYMOUS`], so that two orders of unobserved
 //!   writes that differ only in which one came last meet in the memo.
 
-use crate::check::search::{StateId, States};
+use crate::check::search::{Bits, StateId, States};
 use crate::history::Operation;
 
 use crate::model::Facts;
@@ -273,16 +273,11 @@ impl Watch {
     /// The operation that placing `op` (moving away from `state`) strands, if it strands
     /// one ([`Watch::strands`]): of those still needing `state` and not placed (`placed`
     /// says which are), the first to return; `op` itself when it is the only one.
-    pub(crate) fn strands_which(
-        &self,
-        state: StateId,
-        op: usize,
-        placed: impl Fn(usize) -> bool,
-    ) -> Option<u32> {
+    pub(crate) fn strands_which(&self, state: StateId, op: usize, placed: &Bits) -> Option<u32> {
         if !self.strands(state, op) {
             return None;
         }
-        let left = self.stranded(state, |i| i == op || placed(i));
+        let left = self.stranded(state, |i| i == op || placed.contains(i));
         Some(left.unwrap_or(op) as u32)
     }
 

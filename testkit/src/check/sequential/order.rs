@@ -394,11 +394,8 @@ impl<'a, M: Facts> Search<'a, M> {
     /// Whether moving to `next` by placing `op` strands an operation, and which (see
     /// the module docs).
     fn strands(&self, op: u32, next: StateId) -> Option<u32> {
-        let (watch, placed) = (&self.watch, &self.placed);
-        if let Some(culprit) = self
-            .watch
-            .strands_which(self.state, op as usize, |i| placed.contains(i))
-        {
+        let watch = &self.watch;
+        if let Some(culprit) = watch.strands_which(self.state, op as usize, &self.placed) {
             return Some(culprit);
         }
         let model = self.states.model();

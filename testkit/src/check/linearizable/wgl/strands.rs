@@ -39,11 +39,8 @@ impl<M: Facts> Search<'_, M> {
     /// is what stops it spending one write of a value on two swaps from it, when many
     /// clients swap from the same few values.
     pub(super) fn strands(&self, op: u32, next: StateId) -> Option<u32> {
-        let (watch, placed) = (&self.watch, &self.placed);
-        if let Some(culprit) = self
-            .watch
-            .strands_which(self.state, op as usize, |i| placed.contains(i))
-        {
+        let watch = &self.watch;
+        if let Some(culprit) = watch.strands_which(self.state, op as usize, &self.placed) {
             return Some(culprit);
         }
         let model = self.states.model();
