@@ -55,11 +55,11 @@ fn a_correct_exercise_passes_every_test_of_its_suite() {
     assert_eq!(files(&exercise("sums")), before);
 }
 
-/// A suite with a `bridge.rs` gets it as the crate `bridge`, built against the exercise
-/// being checked (a wrong `add` fails through the bridge), optimised or not; and the
-/// runner keeps each test's duration for the order of the next run.
+/// A suite with a `bridge.rs` is a library its bridge hands the exercise being checked
+/// (a wrong `add` fails through the bridge), optimised or not; and the runner keeps each
+/// test's duration for the order of the next run.
 #[test]
-fn a_bridge_beside_the_suite_is_built_against_the_exercise_being_checked() {
+fn a_bridge_hands_the_exercise_being_checked_to_the_suites_library() {
     for optimised in [Optimised::No, Optimised::Yes] {
         let run = |folder: &str| {
             runner()
@@ -82,8 +82,8 @@ fn a_bridge_beside_the_suite_is_built_against_the_exercise_being_checked() {
         };
         let expected = |add: bool| {
             vec![
-                ("adds_through_the_bridge".to_owned(), add),
-                ("totals_directly".to_owned(), true),
+                ("adds_later".to_owned(), add),
+                ("totals".to_owned(), true),
             ]
         };
         assert_eq!(outcomes("sums"), expected(true), "{optimised:?}");
@@ -93,7 +93,7 @@ fn a_bridge_beside_the_suite_is_built_against_the_exercise_being_checked() {
     let kept: Vec<String> = std::fs::read_dir(&runners)
         .unwrap()
         .filter_map(|entry| std::fs::read_to_string(entry.unwrap().path().join("durations")).ok())
-        .filter(|text| text.contains(" adds_through_the_bridge\n"))
+        .filter(|text| text.contains(" adds_later\n"))
         .collect();
     assert!(
         !kept.is_empty(),
@@ -109,7 +109,7 @@ fn a_bridge_beside_the_suite_is_built_against_the_exercise_being_checked() {
                 name
             })
             .collect();
-        assert_eq!(names, ["adds_through_the_bridge", "totals_directly"]);
+        assert_eq!(names, ["adds_later", "totals"]);
     }
 }
 

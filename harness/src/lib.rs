@@ -123,10 +123,22 @@ pub struct Test {
 /// The numbers after a test are the clauses of its task it checks: clause `task-id.1`
 /// is the first numbered rule of that task's statement in the exercise's README.
 /// `checker dev verify` reports a clause no test names.
+///
+/// A suite built as a library (one with a bridge, see `docs/src/authors.md`) names the
+/// function to write instead of `main`, and its bridge calls it:
+///
+/// ```no_run
+/// # fn a() {}
+/// suite_harness::suite! {
+///     pub fn run;
+///     "task-id" => [a [1]],
+/// }
+/// ```
 #[macro_export]
 macro_rules! suite {
-    ($($task:literal => [$($test:path $([$($clause:literal),* $(,)?])?),* $(,)?]),* $(,)?) => {
-        fn main() {
+    ($vis:vis fn $entry:ident; $($task:literal => [$($test:path $([$($clause:literal),* $(,)?])?),* $(,)?]),* $(,)?) => {
+        /// Runs the suite's tests as the command line says; never returns.
+        $vis fn $entry() -> ! {
             $crate::main(&[$($($crate::Test {
                 task: $task,
                 name: stringify!($test),
@@ -134,6 +146,9 @@ macro_rules! suite {
                 clauses: &[$($($clause),*)?],
             },)*)*])
         }
+    };
+    ($($task:literal => [$($test:path $([$($clause:literal),* $(,)?])?),* $(,)?]),* $(,)?) => {
+        $crate::suite! { fn main; $($task => [$($test $([$($clause),*])?),*]),* }
     };
 }
 
@@ -199,4 +214,68 @@ pub fn attach(kind: &str, json: &str) {
 #[track_caller]
 pub fn fail(message: impl Display) -> ! {
     panic!("{message}")
+}
+
+/// The exercise a suite built as a library is handed by its bridge: a `static` of the
+/// suite, filled once by the suite's entry function before any test runs.
+///
+/// ```
+/// pub trait Sums: Sync {
+///     fn add(&self, a: i64, b: i64) -> i64;
+/// }
+///
+/// static EXERCISE: suite_harness::Exercise<dyn Sums> = suite_harness::Exercise::new();
+///
+/// struct Submission;
+/// impl Sums for Submission {
+///     fn add(&self, a: i64, b: i64) -> i64 {
+///         a + b
+///     }
+/// }
+///
+/// EXERCISE.hand(&Submission);
+/// assert_eq!(EXERCISE.get().add(2, 3), 5);
+/// ```
+pub struct Exercise<T: ?Sized + 'static> {
+    handed: std::sync::OnceLock<&'static T>,
+}
+
+impl<T: ?Sized + Sync + 'static> Exercise<T> {
+    /// Nothing handed yet.
+    pub const fn new() -> Self {
+        Exercise {
+            handed: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Hands the suite the exercise; the bridge calls the suite's entry, which calls
+    /// this.
+    ///
+    /// # Panics
+    ///
+    /// If an exercise was handed already: a mistake of the suite.
+    pub fn hand(&self, exercise: &'static T) {
+        assert!(
+            self.handed.set(exercise).is_ok(),
+            "the suite was handed an exercise twice"
+        );
+    }
+
+    /// The exercise the bridge handed.
+    ///
+    /// # Panics
+    ///
+    /// If none was: the suite's entry was not called, a mistake of the suite.
+    pub fn get(&self) -> &'static T {
+        match self.handed.get() {
+            Some(exercise) => exercise,
+            None => panic!("the suite's bridge handed it no exercise before the tests ran"),
+        }
+    }
+}
+
+impl<T: ?Sized + Sync + 'static> Default for Exercise<T> {
+    fn default() -> Self {
+        Self::new()
+    }
 }

@@ -30,8 +30,9 @@ const COMPILE_TIMEOUT: Duration = Duration::from_secs(300);
 /// How many compile errors are shown; the first ones matter.
 const SHOWN_ERRORS: usize = 5;
 
-/// A suite's bridge to the exercise, beside its `main.rs`: compiled first, as the crate
-/// `bridge` (the runner of `checker check` does the same).
+/// A suite's bridge to the exercise, beside its `main.rs`: with one, the `main.rs` is
+/// compiled as the library `suite`, without the exercise, and the bridge is the binary
+/// (the runner of `checker check` does the same).
 const BRIDGE_SOURCE: &str = "bridge.rs";
 
 /// The Rust toolchain the course's dependencies were built with.
@@ -139,8 +140,8 @@ impl Compiler {
     /// Compiles the suite whose `main.rs` is in `suite_dir` against the library `krate`
     /// at `library`, into `out/suite`. The suite may use the crates the exercise is built
     /// with (`dependencies`, such as its given crate) besides its own. A suite with a
-    /// `bridge.rs` beside its `main.rs` has it compiled first, as the library `bridge`
-    /// the suite uses (see `docs/src/authors.md`).
+    /// `bridge.rs` beside its `main.rs` is compiled as the library `suite`, which does
+    /// not see the exercise, and its bridge as the binary (see `docs/src/authors.md`).
     pub fn suite(
         &self,
         sandbox: &Sandbox,
@@ -167,12 +168,7 @@ impl Compiler {
                 names.push(dependency.clone());
             }
         }
-        let mut externs = vec![format!("--extern={krate}={}", student.display())];
-        if let Some(dir) = student.parent() {
-            // The bridge depends on the library: the compiler finds a dependency of a
-            // dependency by searching, not by `--extern`.
-            externs.push(format!("-Ldependency={}", dir.display()));
-        }
+        let mut externs = Vec::new();
         for name in names {
             externs.push(self.extern_arg(&name, &deps)?);
         }
@@ -187,36 +183,44 @@ impl Compiler {
                 )
             }))
         };
-        if suite_dir.join(BRIDGE_SOURCE).is_file() {
+        let bridged = suite_dir.join(BRIDGE_SOURCE).is_file();
+        if bridged {
+            // The suite's library sees the course's crates only.
             let mut args = self.common(&sysroot, &deps);
             args.extend([
-                "--crate-name=bridge".to_owned(),
+                "--crate-name=suite".to_owned(),
                 "--crate-type=lib".to_owned(),
-                "--emit=metadata,link".to_owned(),
+                "--emit=link".to_owned(),
                 "-Awarnings".to_owned(),
                 format!("--out-dir={}", out_inside.display()),
-                suite.join(BRIDGE_SOURCE).display().to_string(),
+                suite.join("main.rs").display().to_string(),
             ]);
             args.extend(externs.iter().cloned());
             let command = sandbox.command(&step, &Limits::compile(), &rustc, &args);
             let ran = exec::run(command, COMPILE_TIMEOUT)?;
-            if !(ran.success() && out.join("libbridge.rlib").is_file()) {
+            if !(ran.success() && out.join("libsuite.rlib").is_file()) {
                 return Ok(rejected(&ran));
             }
             externs.push(format!(
-                "--extern=bridge={}",
-                out_inside.join("libbridge.rlib").display()
+                "--extern=suite={}",
+                out_inside.join("libsuite.rlib").display()
             ));
         }
+        externs.push(format!("--extern={krate}={}", student.display()));
+        let (name, root) = if bridged {
+            ("bridge", BRIDGE_SOURCE)
+        } else {
+            ("suite", "main.rs")
+        };
         let mut args = self.common(&sysroot, &deps);
         args.extend([
-            "--crate-name=suite".to_owned(),
+            format!("--crate-name={name}"),
             "--crate-type=bin".to_owned(),
             "--emit=link".to_owned(),
             // The suite is the course's code: its warnings are nobody's business here.
             "-Awarnings".to_owned(),
             format!("-o{}", out_inside.join("suite").display()),
-            suite.join("main.rs").display().to_string(),
+            suite.join(root).display().to_string(),
         ]);
         args.extend(externs);
         let command = sandbox.command(&step, &Limits::compile(), &rustc, &args);

@@ -89,7 +89,7 @@ pub(super) fn build(job: &Job<'_>) -> Result<Made, BuildError> {
             &lib,
         ),
     )?;
-    let bridge_dir = dir.join(manifest::BRIDGE);
+    let library_dir = dir.join(manifest::SUITE_LIBRARY);
     let has_bridge = suite_main
         .with_file_name(format!("{}.rs", manifest::BRIDGE))
         .is_file();
@@ -99,11 +99,14 @@ pub(super) fn build(job: &Job<'_>) -> Result<Made, BuildError> {
         exercise_key: &key,
         declared: &declared,
         exercise_package_dir: &package_dir,
-        bridge_package_dir: has_bridge.then_some(bridge_dir.as_path()),
+        suite_package_dir: has_bridge.then_some(library_dir.as_path()),
         optimised: job.optimised,
     };
     if has_bridge {
-        write_manifest(&bridge_dir, &manifest::bridge_manifest(&course, &runner))?;
+        write_manifest(
+            &library_dir,
+            &manifest::suite_library_manifest(&course, &runner),
+        )?;
     }
     write_manifest(&dir, &manifest::runner_manifest(&course, &runner))?;
     copy_lock(&course_root, &dir).map_err(|error| BuildError::Io {

@@ -15,11 +15,12 @@
 //! course's own manifest declares them. The course's `[profile]` settings come along, so
 //! suites run as fast as the course's tests.
 //!
-//! A suite whose folder holds a `bridge.rs` gets a third package: that file as the
-//! library `bridge`, built against the exercise like the suite, and a dependency of the
-//! suite. A bridge holds the few lines that name the exercise's futures (see
-//! `docs/src/authors.md`), so that an edit of an `async fn` recompiles the small bridge
-//! and not the optimised suite.
+//! A suite whose folder holds a `bridge.rs` is built in two parts (see
+//! `docs/src/authors.md`, "A suite with a bridge"): its `main.rs` becomes the library
+//! `suite` of a third package, which does not depend on the exercise at all, and the
+//! runner's binary is the `bridge.rs`, the few lines that hand the exercise's types to
+//! the suite's library behind its traits. An edit of the exercise then rebuilds the
+//! exercise and those few lines, never the suite.
 //!
 //! An optimised runner ([`Optimised::Yes`], what `checker check` and the watch mode ask
 //! for on a student's copy) builds the suite and the exercise at `opt-level = 1`, without
@@ -36,8 +37,12 @@ use crate::manifests::{absolute_paths, merge, resolve};
 /// The course crates a suite may use, by their names in `[workspace.dependencies]`.
 const COURSE_DEPENDENCIES: [&str; 4] = ["suite-harness", "testkit", "tokio", "pretty_assertions"];
 
-/// The crate a suite's `bridge.rs` becomes, and the file's name beside the suite's `main.rs`.
+/// The name of a suite's bridge beside its `main.rs` (`bridge.rs`), and of the binary's
+/// crate it becomes.
 pub(super) const BRIDGE: &str = "bridge";
+
+/// The crate a suite with a bridge makes of its `main.rs`: the library its bridge calls.
+pub(super) const SUITE_LIBRARY: &str = "suite";
 
 /// The optimisation level of an optimised runner's suite and exercise.
 const OPTIMISED_LEVEL: i64 = 1;
@@ -164,17 +169,17 @@ pub(super) struct RunnerPackage<'a> {
     pub(super) declared: &'a Declared,
     /// The folder of the exercise package (written by [`exercise_manifest`]), absolute.
     pub(super) exercise_package_dir: &'a Path,
-    /// The folder of the bridge package (written by [`bridge_manifest`]), when the suite
-    /// has a bridge.
-    pub(super) bridge_package_dir: Option<&'a Path>,
+    /// The folder of the suite's library package (written by [`suite_library_manifest`]),
+    /// when the suite has a bridge.
+    pub(super) suite_package_dir: Option<&'a Path>,
     /// Whether the suite and the exercise are built optimised.
     pub(super) optimised: Optimised,
 }
 
-/// The bridge package's name in the runner called `runner` (one of its own, as for
-/// [`exercise_package`]).
-pub(super) fn bridge_package(runner: &str) -> String {
-    format!("{runner}-{BRIDGE}")
+/// The name of the suite's library package in the runner called `runner` (one of its
+/// own, as for [`exercise_package`]).
+pub(super) fn suite_package(runner: &str) -> String {
+    format!("{runner}-{SUITE_LIBRARY}")
 }
 
 /// The exercise package's name in the runner called `runner`: one of its own. Cargo
@@ -244,57 +249,71 @@ fn package_table(course: &CourseManifest, name: &str) -> Table {
     package
 }
 
-/// What the suite and its bridge are built with: the course's crates, what the exercise
-/// is built with (its given crate), and the exercise itself.
-fn suite_dependencies(course: &CourseManifest, runner: &RunnerPackage<'_>) -> Table {
-    let mut exercise = Table::new();
-    exercise.insert("path".into(), path_text(runner.exercise_package_dir));
-    exercise.insert("package".into(), exercise_package(runner.name).into());
+/// What a suite is built with: the course's crates and what the exercise is built with
+/// (its given crate), not the exercise itself.
+fn course_dependencies(course: &CourseManifest, runner: &RunnerPackage<'_>) -> Table {
     let mut dependencies = course.dependencies.clone();
     for (name, entry) in &runner.declared.dependencies {
         merge(&mut dependencies, name, entry.clone());
     }
-    dependencies.insert(runner.exercise_key.into(), exercise.into());
     dependencies
 }
 
-/// The text of the bridge package's `Cargo.toml`: the suite's `bridge.rs` as the
-/// library `bridge`, with the suite's dependencies.
-pub(super) fn bridge_manifest(course: &CourseManifest, runner: &RunnerPackage<'_>) -> String {
+/// A dependency on the package `package` in `dir`.
+fn package_dependency(dir: &Path, package: String) -> Value {
+    let mut dependency = Table::new();
+    dependency.insert("path".into(), path_text(dir));
+    dependency.insert("package".into(), package.into());
+    dependency.into()
+}
+
+/// The text of the suite's library package's `Cargo.toml`, for a suite with a bridge:
+/// its `main.rs` as the library `suite`, with the course's dependencies and none on the
+/// exercise.
+pub(super) fn suite_library_manifest(
+    course: &CourseManifest,
+    runner: &RunnerPackage<'_>,
+) -> String {
     let mut library = Table::new();
-    library.insert("name".into(), BRIDGE.into());
-    library.insert(
-        "path".into(),
-        path_text(&runner.suite_main.with_file_name(format!("{BRIDGE}.rs"))),
-    );
+    library.insert("name".into(), SUITE_LIBRARY.into());
+    library.insert("path".into(), path_text(runner.suite_main));
     let mut text = String::from(
-        "# Written by the checker: the hidden suite's bridge to the exercise. Rewritten on \
-         every build.\n",
+        "# Written by the checker: a hidden suite that its bridge hands the exercise to.\n\
+         # Rewritten on every build.\n",
     );
     text += &section(
         "package",
-        package_table(course, &bridge_package(runner.name)).into(),
+        package_table(course, &suite_package(runner.name)).into(),
     );
     text += "\n";
     text += &section("lib", library.into());
     text += "\n";
-    text += &section("dependencies", suite_dependencies(course, runner).into());
+    text += &section("dependencies", course_dependencies(course, runner).into());
     text
 }
 
 /// The text of the runner package's `Cargo.toml`.
 pub(super) fn runner_manifest(course: &CourseManifest, runner: &RunnerPackage<'_>) -> String {
+    let mut dependencies = course_dependencies(course, runner);
+    dependencies.insert(
+        runner.exercise_key.into(),
+        package_dependency(runner.exercise_package_dir, exercise_package(runner.name)),
+    );
     let mut bin = Table::new();
     bin.insert("name".into(), runner.name.into());
-    bin.insert("path".into(), path_text(runner.suite_main));
-
-    let mut dependencies = suite_dependencies(course, runner);
-    if let Some(dir) = runner.bridge_package_dir {
-        let mut bridge = Table::new();
-        bridge.insert("path".into(), path_text(dir));
-        bridge.insert("package".into(), bridge_package(runner.name).into());
-        dependencies.insert(BRIDGE.into(), bridge.into());
-    }
+    match runner.suite_package_dir {
+        None => bin.insert("path".into(), path_text(runner.suite_main)),
+        Some(dir) => {
+            dependencies.insert(
+                SUITE_LIBRARY.into(),
+                package_dependency(dir, suite_package(runner.name)),
+            );
+            bin.insert(
+                "path".into(),
+                path_text(&runner.suite_main.with_file_name(format!("{BRIDGE}.rs"))),
+            )
+        }
+    };
 
     let mut text = String::from(
         "# Written by the checker to build a hidden suite; rewritten on every build.\n",
@@ -324,7 +343,11 @@ fn profiles(course: &CourseManifest, runner: &RunnerPackage<'_>) -> Option<Value
     };
     let dev = table_entry(&mut profiles, "dev");
     let packages = table_entry(dev, "package");
-    for package in [runner.name.to_owned(), exercise_package(runner.name)] {
+    let mut raised = vec![runner.name.to_owned(), exercise_package(runner.name)];
+    if runner.suite_package_dir.is_some() {
+        raised.push(suite_package(runner.name));
+    }
+    for package in raised {
         let settings = table_entry(packages, &package);
         settings.insert("opt-level".into(), OPTIMISED_LEVEL.into());
         // Tests run without backtraces, and a panic's place comes from the panic itself:
@@ -352,7 +375,7 @@ pub(super) fn valid_exercise_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
         && !COURSE_DEPENDENCIES
             .iter()
-            .chain(&[BRIDGE])
+            .chain(&[BRIDGE, SUITE_LIBRARY])
             .any(|taken| taken.replace('-', "_") == name.replace('-', "_"))
 }
 
@@ -474,7 +497,7 @@ mod tests {
             exercise_key: "kv",
             declared: &declared,
             exercise_package_dir: Path::new("/target/runners/kv-suite-0123/exercise"),
-            bridge_package_dir: None,
+            suite_package_dir: None,
             optimised: Optimised::No,
         };
         let text = runner_manifest(&course(), &runner);
@@ -507,7 +530,7 @@ mod tests {
     /// A runner of `kv-suite-0123` over `declared`, with or without a bridge.
     fn kv_runner<'a>(
         declared: &'a Declared,
-        bridge: Option<&'a Path>,
+        suite_library: Option<&'a Path>,
         optimised: Optimised,
     ) -> RunnerPackage<'a> {
         RunnerPackage {
@@ -516,7 +539,7 @@ mod tests {
             exercise_key: "kv",
             declared,
             exercise_package_dir: Path::new("/target/runners/kv-suite-0123/exercise"),
-            bridge_package_dir: bridge,
+            suite_package_dir: suite_library,
             optimised,
         }
     }
@@ -547,7 +570,15 @@ mod tests {
             );
             assert_eq!(dev["package"][package]["debug"].as_bool(), Some(false));
         }
-        assert!(dev["package"].get("kv-suite-0123-bridge").is_none());
+        // No suite library without a bridge: cargo warns of an override nothing matches.
+        assert!(dev["package"].get("kv-suite-0123-suite").is_none());
+        let dir = Path::new("/target/runners/kv-suite-0123/suite");
+        let table: Table =
+            runner_manifest(&course, &kv_runner(&declared, Some(dir), Optimised::Yes))
+                .parse()
+                .unwrap();
+        let raised = &table["profile"]["dev"]["package"]["kv-suite-0123-suite"];
+        assert_eq!(raised["opt-level"].as_integer(), Some(1));
 
         // Not optimised: the course's profiles as they are; without any, none.
         let table: Table = runner_manifest(&course, &kv_runner(&declared, None, Optimised::No))
@@ -571,46 +602,59 @@ mod tests {
     }
 
     #[test]
-    fn a_bridge_is_the_suites_bridge_rs_built_against_the_exercise_and_used_by_the_suite() {
+    fn with_a_bridge_the_suite_is_a_library_without_the_exercise_and_the_bridge_the_binary() {
         let declared = Declared {
             dependencies: "kv-given = { path = \"/course/given/kv\" }"
                 .parse()
                 .unwrap(),
         };
-        let dir = Path::new("/target/runners/kv-suite-0123/bridge");
+        let dir = Path::new("/target/runners/kv-suite-0123/suite");
         let runner = kv_runner(&declared, Some(dir), Optimised::Yes);
-        let bridge: Table = bridge_manifest(&course(), &runner).parse().unwrap();
+        let library: Table = suite_library_manifest(&course(), &runner).parse().unwrap();
         assert_eq!(
-            bridge["package"]["name"].as_str(),
-            Some("kv-suite-0123-bridge")
+            library["package"]["name"].as_str(),
+            Some("kv-suite-0123-suite")
         );
-        assert_eq!(bridge["lib"]["name"].as_str(), Some("bridge"));
+        assert_eq!(library["lib"]["name"].as_str(), Some("suite"));
         assert_eq!(
-            bridge["lib"]["path"].as_str(),
+            library["lib"]["path"].as_str(),
+            Some("/course/suites/kv/main.rs")
+        );
+        // What the exercise is built with, but never the exercise: an edit of it cannot
+        // rebuild the suite.
+        assert_eq!(
+            library["dependencies"]["kv-given"]["path"].as_str(),
+            Some("/course/given/kv")
+        );
+        assert!(library["dependencies"].get("testkit").is_some());
+        assert!(library["dependencies"].get("kv").is_none());
+
+        let binary: Table = runner_manifest(&course(), &runner).parse().unwrap();
+        assert_eq!(
+            binary["bin"][0]["path"].as_str(),
             Some("/course/suites/kv/bridge.rs")
         );
         assert_eq!(
-            bridge["dependencies"]["kv"]["package"].as_str(),
-            Some("kv-suite-0123-exercise")
-        );
-        assert_eq!(
-            bridge["dependencies"]["kv-given"]["path"].as_str(),
-            Some("/course/given/kv")
-        );
-        let suite: Table = runner_manifest(&course(), &runner).parse().unwrap();
-        assert_eq!(
-            suite["dependencies"]["bridge"]["path"].as_str(),
+            binary["dependencies"]["suite"]["path"].as_str(),
             dir.to_str()
         );
         assert_eq!(
-            suite["dependencies"]["bridge"]["package"].as_str(),
-            Some("kv-suite-0123-bridge")
+            binary["dependencies"]["suite"]["package"].as_str(),
+            Some("kv-suite-0123-suite")
         );
-        // Without one, the suite has no such dependency.
-        let suite: Table = runner_manifest(&course(), &kv_runner(&declared, None, Optimised::Yes))
+        assert_eq!(
+            binary["dependencies"]["kv"]["package"].as_str(),
+            Some("kv-suite-0123-exercise")
+        );
+        // Without a bridge, the binary is the suite's main.rs and there is no library.
+        let binary: Table = runner_manifest(&course(), &kv_runner(&declared, None, Optimised::Yes))
             .parse()
             .unwrap();
-        assert!(suite["dependencies"].get("bridge").is_none());
+        assert!(binary["dependencies"].get("suite").is_none());
+        assert_eq!(
+            binary["bin"][0]["path"].as_str(),
+            Some("/course/suites/kv/main.rs")
+        );
     }
 
     #[test]
@@ -652,6 +696,7 @@ mod tests {
             "suite_harness",
             "tokio",
             "bridge",
+            "suite",
         ] {
             assert!(!valid_exercise_name(bad), "{bad}");
         }
