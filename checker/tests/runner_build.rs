@@ -80,12 +80,8 @@ fn a_bridge_hands_the_exercise_being_checked_to_the_suites_library() {
                 .map(|r| (r.name, r.outcome == Outcome::Passed))
                 .collect()
         };
-        let expected = |add: bool| {
-            vec![
-                ("adds_later".to_owned(), add),
-                ("totals".to_owned(), true),
-            ]
-        };
+        let expected =
+            |add: bool| vec![("adds_later".to_owned(), add), ("totals".to_owned(), true)];
         assert_eq!(outcomes("sums"), expected(true), "{optimised:?}");
         assert_eq!(outcomes("sums-wrong"), expected(false), "{optimised:?}");
     }

@@ -1,51 +1,82 @@
-//! The suite's bridge to the exercise: the student's `Router`, whose operations are
-//! `async fn`s, with each operation's future boxed here.
+//! The bridge of 04_read_your_writes: the binary that hands the student's `Router` and
+//! `Session` to the suite's library (`main.rs`, built as the crate `suite`), behind the
+//! traits of its `student` module.
 //!
-//! A crate of its own, built between the exercise and the suite (see
-//! `docs/src/authors.md`, "A bridge to async code"). The suite is built optimised, and
-//! an optimised crate that names a student's future depends on that future's body: every
-//! edit of the `async fn` would recompile much of the suite. The suite names only the
-//! boxed futures below, so an edit recompiles these few lines and no line of the suite.
+//! The only code of the suite built against the exercise: an edit of the exercise
+//! recompiles these lines and links, and the suite is never recompiled (see
+//! `docs/src/authors.md`, "A suite with a bridge"). Each method calls the student's
+//! method of the same name and nothing else.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::any::Any;
 
-use read_your_writes::Session;
 use read_your_writes_given::{Cluster, Policy, Read, ReadError, Version};
+use suite::student::{Boxed, Exercise, StudentRouter, StudentSession};
 
-/// An operation of the student's code, under way.
-pub type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+struct Submission;
 
-/// The student's router.
-pub struct Router(read_your_writes::Router);
-
-impl Router {
-    /// `Router::new(cluster, policy)`.
-    pub fn new(cluster: Cluster, policy: Policy) -> Self {
-        Router(read_your_writes::Router::new(cluster, policy))
+impl Exercise for Submission {
+    fn router(&self, cluster: Cluster, policy: Policy) -> Box<dyn StudentRouter> {
+        Box::new(Router(read_your_writes::Router::new(cluster, policy)))
     }
 
-    /// `Router::cluster`.
-    pub fn cluster(&self) -> &Cluster {
+    fn session(&self) -> Box<dyn StudentSession> {
+        Box::new(Session(read_your_writes::Session::new()))
+    }
+}
+
+struct Router(read_your_writes::Router);
+
+struct Session(read_your_writes::Session);
+
+/// The student's session inside one the bridge made.
+fn own(session: &mut dyn StudentSession) -> &mut read_your_writes::Session {
+    match session.as_any().downcast_mut::<Session>() {
+        Some(Session(session)) => session,
+        None => unreachable!("every session of the suite is made by this bridge"),
+    }
+}
+
+impl StudentRouter for Router {
+    fn cluster(&self) -> &Cluster {
         self.0.cluster()
     }
 
-    /// `Router::write`.
-    pub fn write<'a>(
+    fn write<'a>(
         &'a self,
-        session: &'a mut Session,
+        session: &'a mut dyn StudentSession,
         key: &'a str,
         value: i64,
     ) -> Boxed<'a, Version> {
-        Box::pin(self.0.write(session, key, value))
+        Box::pin(self.0.write(own(session), key, value))
     }
 
-    /// `Router::read`.
-    pub fn read<'a>(
+    fn read<'a>(
         &'a self,
-        session: &'a mut Session,
+        session: &'a mut dyn StudentSession,
         key: &'a str,
     ) -> Boxed<'a, Result<Read, ReadError>> {
-        Box::pin(self.0.read(session, key))
+        Box::pin(self.0.read(own(session), key))
     }
+}
+
+impl StudentSession for Session {
+    fn floor(&self) -> Version {
+        self.0.floor()
+    }
+
+    fn wrote(&mut self, version: Version) {
+        self.0.wrote(version);
+    }
+
+    fn read(&mut self, version: Version) {
+        self.0.read(version);
+    }
+
+    fn as_any(&mut self) -> &mut (dyn Any + 'static) {
+        self
+    }
+}
+
+fn main() {
+    suite::student::main(&Submission)
 }

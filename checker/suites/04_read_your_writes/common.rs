@@ -14,8 +14,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bridge::Router;
-use read_your_writes::Session;
+use crate::student::Router;
+use crate::student::Session;
 use read_your_writes_given::{Cluster, Entry, Event, Node, Read, ReadError, Version};
 use testkit::history::record::Recorder;
 use testkit::history::{Action, History, Millis, Value};

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bridge::Router;
+use crate::student::Router;
 use read_your_writes_given::{
     Cluster, Config, Fallback, LEADER_DELAY as LEADER, Node, Policy, ReadError, Version,
 };

@@ -3,8 +3,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use bridge::Router;
-use read_your_writes::Session;
+use crate::student::Router;
+use crate::student::Session;
 use read_your_writes_given::{Cluster, Config, Event, Node, Policy, Version};
 use testkit::rng::Rng;
 use testkit::shrink::RunSize;

@@ -13,9 +13,11 @@
 //! | `stalls` | task `deadline` at random: replicas cut off and reconnected |
 //! | `common` | clients whose answers are held against the cluster's journal, and the outcome of a read |
 //! | `random` | seeds, shrinking a failing run, and the history checks' evidence |
+//! | `student` | the exercise as the bridge hands it over |
 //!
-//! The student's `Router` is called through `bridge.rs`, a crate of its operations' boxed
-//! futures.
+//! The suite is a library that never sees the exercise: `bridge.rs`, the binary, hands
+//! it the student's `Router` and `Session` behind the traits of `student` (see
+//! `docs/src/authors.md`, "A suite with a bridge").
 
 mod common;
 mod deadline;
@@ -24,8 +26,10 @@ mod monotonic;
 mod random;
 mod ryw;
 mod stalls;
+pub mod student;
 
 suite_harness::suite! {
+    fn run;
     "ryw" => [
         ryw::own_writes_are_always_seen [1, 2, 3, 4, 5],
         ryw::a_replica_one_write_behind_is_too_old [1, 2, 3, 4, 5, 6],

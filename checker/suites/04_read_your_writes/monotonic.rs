@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use bridge::Router;
-use read_your_writes::Session;
+use crate::student::Router;
+use crate::student::Session;
 use read_your_writes_given::{Cluster, Config, Node, Policy, Version};
 use testkit::check::causal::Guarantee;
 use testkit::rng::Rng;

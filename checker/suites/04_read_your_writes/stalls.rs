@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bridge::Router;
+use crate::student::Router;
 use read_your_writes_given::{Cluster, Config, Fallback, LEADER_DELAY, Node, Policy};
 use testkit::rng::Rng;
 use testkit::shrink::RunSize;
