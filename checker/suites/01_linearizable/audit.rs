@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Duration;
 
-use linearizable::Replica;
+use crate::student::Replica;
 use linearizable_given::{Message, Request, Response, Tag};
 use testkit::history::Millis;
 use testkit::sim::{CallId, Endpoint, Event, Fate, NodeId, Payload, World};

@@ -1,51 +1,55 @@
-//! The suite's bridge to the exercise: the student's `Register` and `Lock`, whose
-//! operations are `async fn`s, with each operation's future boxed here.
+//! The bridge of 01_linearizable: the binary that hands the student's `Register`,
+//! `Lock`, `Resource` and `Replica` to the suite's library (`main.rs`, built as the
+//! crate `suite`), behind the traits of its `student` module.
 //!
-//! A crate of its own, built between the exercise and the suite (see
-//! `docs/src/authors.md`, "A bridge to async code"). The suite is built optimised, and
-//! an optimised crate that names a student's future depends on that future's body: every
-//! edit of the `async fn` would recompile much of the suite. The suite names only the
-//! boxed futures below, so an edit recompiles these few lines and no line of the suite.
-//!
-//! Task `lock` runs on the suite's own register ([`CourseRegister`], which lives here
-//! because the lock's futures over it are named here too).
+//! The only code of the suite built against the exercise: an edit of the exercise
+//! recompiles these lines and links, and the suite is never recompiled (see
+//! `docs/src/authors.md`, "A suite with a bridge"). Each method calls the student's
+//! method of the same name and nothing else.
 
-#[path = "course_register.rs"]
-mod course_register;
-
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
-use linearizable_given::{CasRegister, LockError, Owner, Store, Token, Versioned};
+use linearizable_given::{
+    CasRegister, LockError, Message, Owner, Request, Stale, Store, Tag, Token, Versioned,
+};
+use suite::student::{
+    Boxed, CourseRegister, Exercise, Replica, StudentLock, StudentRegister, StudentReplica,
+    StudentResource,
+};
+use testkit::sim::{Context, Node, NodeId, ReplyTo};
 
-pub use course_register::CourseRegister;
+struct Submission;
 
-/// An operation of the student's code, under way.
-pub type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// The student's register; clones are clones of it.
-#[derive(Clone)]
-pub struct Register(linearizable::Register);
-
-impl Register {
-    /// `Register::new(store)`.
-    pub fn new(store: Store) -> Self {
-        Register(linearizable::Register::new(store))
+impl Exercise for Submission {
+    fn register(&self, store: Store) -> Box<dyn StudentRegister> {
+        Box::new(OwnRegister(linearizable::Register::new(store)))
     }
 
-    /// `Register::read`.
-    pub fn read(&self) -> Boxed<'_, Versioned> {
+    fn lock(&self, register: CourseRegister) -> Box<dyn StudentLock> {
+        Box::new(OwnLock(linearizable::Lock::new(register)))
+    }
+
+    fn resource(&self) -> Box<dyn StudentResource> {
+        Box::new(OwnResource(linearizable::Resource::new()))
+    }
+
+    fn replica(&self) -> Box<dyn StudentReplica> {
+        Box::new(OwnReplica(linearizable::Replica::new()))
+    }
+}
+
+struct OwnRegister(linearizable::Register);
+
+impl StudentRegister for OwnRegister {
+    fn read(&self) -> Boxed<'_, Versioned> {
         Box::pin(self.0.read())
     }
 
-    /// `Register::write`.
-    pub fn write(&self, value: i64) -> Boxed<'_, u64> {
+    fn write(&self, value: i64) -> Boxed<'_, u64> {
         Box::pin(self.0.write(value))
     }
 
-    /// `Register::compare_and_swap`.
-    pub fn compare_and_swap(
+    fn compare_and_swap(
         &self,
         expected: Option<i64>,
         new: i64,
@@ -53,43 +57,83 @@ impl Register {
         Box::pin(self.0.compare_and_swap(expected, new))
     }
 
-    /// `CasRegister::read` of the student's register.
-    pub fn cas_read(&self) -> Boxed<'_, Versioned> {
+    fn cas_read(&self) -> Boxed<'_, Versioned> {
         Box::pin(CasRegister::read(&self.0))
     }
 
-    /// `CasRegister::write` of the student's register.
-    pub fn cas_write(&self, value: i64) -> Boxed<'_, u64> {
+    fn cas_write(&self, value: i64) -> Boxed<'_, u64> {
         Box::pin(CasRegister::write(&self.0, value))
     }
 
-    /// `CasRegister::compare_and_swap` of the student's register.
-    pub fn cas_compare_and_swap(
+    fn cas_compare_and_swap(
         &self,
         expected: Option<i64>,
         new: i64,
     ) -> Boxed<'_, Result<u64, Versioned>> {
         Box::pin(CasRegister::compare_and_swap(&self.0, expected, new))
     }
+
+    fn clone_register(&self) -> Box<dyn StudentRegister> {
+        Box::new(OwnRegister(self.0.clone()))
+    }
 }
 
-/// The student's lock, kept in the suite's register; clones are clones of it.
-#[derive(Clone)]
-pub struct Lock(linearizable::Lock<CourseRegister>);
+struct OwnLock(linearizable::Lock<CourseRegister>);
 
-impl Lock {
-    /// `Lock::new(register)`.
-    pub fn new(register: CourseRegister) -> Self {
-        Lock(linearizable::Lock::new(register))
-    }
-
-    /// `Lock::acquire`.
-    pub fn acquire(&self, owner: Owner, timeout: Duration) -> Boxed<'_, Result<Token, LockError>> {
+impl StudentLock for OwnLock {
+    fn acquire(&self, owner: Owner, timeout: Duration) -> Boxed<'_, Result<Token, LockError>> {
         Box::pin(self.0.acquire(owner, timeout))
     }
 
-    /// `Lock::release`.
-    pub fn release(&self, owner: Owner) -> Boxed<'_, Result<(), LockError>> {
+    fn release(&self, owner: Owner) -> Boxed<'_, Result<(), LockError>> {
         Box::pin(self.0.release(owner))
     }
+
+    fn clone_lock(&self) -> Box<dyn StudentLock> {
+        Box::new(OwnLock(self.0.clone()))
+    }
+}
+
+struct OwnResource(linearizable::Resource);
+
+impl StudentResource for OwnResource {
+    fn write(&mut self, token: Token, value: i64) -> Result<(), Stale> {
+        self.0.write(token, value)
+    }
+
+    fn value(&self) -> Option<i64> {
+        self.0.value()
+    }
+}
+
+struct OwnReplica(linearizable::Replica);
+
+impl StudentReplica for OwnReplica {
+    fn stored(&self) -> (Tag, Option<i64>) {
+        self.0.stored()
+    }
+
+    fn on_start(&mut self, ctx: &mut Context<'_, Replica>) {
+        Node::on_start(&mut self.0, &mut ctx.recast());
+    }
+
+    fn on_message(&mut self, ctx: &mut Context<'_, Replica>, from: NodeId, msg: Message) {
+        Node::on_message(&mut self.0, &mut ctx.recast(), from, msg);
+    }
+
+    fn on_request(&mut self, ctx: &mut Context<'_, Replica>, reply: ReplyTo, request: Request) {
+        Node::on_request(&mut self.0, &mut ctx.recast(), reply, request);
+    }
+
+    fn on_tick(&mut self, ctx: &mut Context<'_, Replica>) {
+        Node::on_tick(&mut self.0, &mut ctx.recast());
+    }
+
+    fn on_timer(&mut self, ctx: &mut Context<'_, Replica>, name: &'static str) {
+        Node::on_timer(&mut self.0, &mut ctx.recast(), name);
+    }
+}
+
+fn main() {
+    suite::student::main(&Submission)
 }

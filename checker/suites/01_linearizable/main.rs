@@ -2,27 +2,33 @@
 //! tokens, and a register replicated with majority quorums.
 //!
 //! Every verdict is reached through course-owned code: the given types come from
-//! `linearizable_given`, never through the exercise's re-exports; the exercise's own
-//! types (`Register`, `Lock`, `Resource`, `Replica`) are read through their methods'
-//! std and given results, never compared, cloned or formatted to decide. Task `lock`
-//! runs the student's lock on a register of the suite's own (`course_register`), so
-//! that each task's points depend on that task's code alone. The student's `async`
-//! operations are called through `bridge.rs`, a crate of their boxed futures.
+//! `linearizable_given`; the exercise's own types (`Register`, `Lock`, `Resource`,
+//! `Replica`) are read through their methods' std and given results, never compared,
+//! cloned or formatted to decide. Task `lock` runs the student's lock on a register of the
+//! suite's own (`course_register`), so that each task's points depend on that task's code
+//! alone.
+//!
+//! The suite is a library that never sees the exercise: `bridge.rs`, the binary, hands
+//! it the student's types behind the traits of `student` (see `docs/src/authors.md`, "A
+//! suite with a bridge"), so an edit of the exercise recompiles the bridge alone.
 //!
 //! Each test names the clauses of the README it checks (`register.1`, ...); randomized
 //! tests shrink a failing run and name its seed (`runs`), and quorum failures say what
 //! the messages show (`audit`).
 
 mod audit;
+mod course_register;
 mod lock;
 mod quorum;
 mod register;
 mod runs;
+pub mod student;
 
 /// How many seeds each randomized test runs, starting at the run's seed.
 const SEEDS: u64 = 100;
 
 suite_harness::suite! {
+    fn run;
     "register" => [
         register::history_is_linearizable [1, 2, 3, 9],
         register::swaps_from_one_value_one_wins [2, 3, 8],

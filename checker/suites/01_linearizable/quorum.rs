@@ -11,7 +11,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use linearizable::Replica;
+use crate::student::Replica;
 use linearizable_given::{Message, Request, Response, Tag};
 use testkit::check::ConsistencyCheck;
 use testkit::check::linearizable::Linearizable;

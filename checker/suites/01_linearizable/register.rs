@@ -16,7 +16,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bridge::Register;
+use crate::student::Register;
 use linearizable_given::{Store, Versioned};
 use testkit::check::ConsistencyCheck;
 use testkit::check::linearizable::Linearizable;

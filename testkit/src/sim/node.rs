@@ -201,6 +201,22 @@ impl<N: Node + ?Sized> Context<'_, N> {
         let every = every.map(|d| nanos(d).max(1));
         self.effects.push(Effect::SetTick { every });
     }
+
+    /// This context, for a node of another type that sends the same messages and
+    /// answers: what a node that hands its events on to another node (one it wraps)
+    /// gives that node's handlers. Everything the inner node does is done here.
+    pub fn recast<M>(&mut self) -> Context<'_, M>
+    where
+        M: Node<Msg = N::Msg, Response = N::Response> + ?Sized,
+    {
+        Context {
+            now: self.now,
+            me: self.me,
+            peers: self.peers,
+            rng: self.rng,
+            effects: self.effects,
+        }
+    }
 }
 
 /// A duration as nanoseconds of virtual time, saturating at about 584 years.
