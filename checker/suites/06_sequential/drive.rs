@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use sequential::Replica;
+use crate::student::Replica;
 use sequential_given::Request;
 use testkit::history::ClientId;
 use testkit::sim::{Config, Endpoint, Event, NodeId, Stop, World};

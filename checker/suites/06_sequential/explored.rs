@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use sequential::Replica;
+use crate::student::Replica;
 use sequential_given::Request;
 use testkit::sim::explore::{Bounds, Script, explore};
 use testkit::sim::{Config, DropReason, Event, Fate, World};

@@ -20,6 +20,11 @@
 //! | `random.rs` | random runs until every situation came up, shrunk on failure |
 //! | `course.rs` | the course's own replica, for task `not_linearizable` |
 //! | `stale.rs` | the student's scenario, played on the course's replica |
+//! | `student.rs` | the exercise as the bridge hands it over |
+//!
+//! The suite is a library that never sees the exercise: `bridge.rs`, the binary, hands
+//! it the student's replica and scenario behind the traits of `student` (see
+//! `docs/src/authors.md`, "A suite with a bridge").
 
 mod course;
 mod drive;
@@ -29,9 +34,11 @@ mod monitor;
 mod random;
 mod scripted;
 mod stale;
+pub mod student;
 mod world;
 
 suite_harness::suite! {
+    fn run;
     "sequential" => [
         scripted::a_new_replica_is_empty [1],
         scripted::a_read_is_answered_at_once_from_the_local_copy [2],

@@ -15,7 +15,7 @@ use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use sequential::Replica;
+use crate::student::Replica;
 use sequential_given::{Msg, Request, Response, SEQUENCER};
 use testkit::history::ClientId;
 use testkit::sim::{CallId, Endpoint, Event, Fate, NodeId, Payload, TraceEvent, World};

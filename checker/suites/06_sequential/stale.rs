@@ -25,10 +25,10 @@ use crate::world::config;
 /// point on each.
 const SEEDS: u64 = 40;
 
-/// The student's scenario, typed as the course's: a scenario type of the student's own
-/// does not compile here.
+/// The student's scenario, typed as the course's: the bridge returns the course's
+/// `Scenario`, so a scenario type of the student's own does not compile.
 fn scenario() -> Scenario {
-    sequential::stale_read_scenario()
+    crate::student::stale_read_scenario()
 }
 
 /// `stale_read_scenario` can be played, and writes at least once and each value at
