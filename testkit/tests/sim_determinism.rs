@@ -121,8 +121,16 @@ fn config(seed: u64) -> Config {
 /// Runs a script drawn from `seed` (its own stream, apart from the world's): client
 /// calls, partitions, blocks, heals, crashes and restarts, then lets the world settle.
 fn run(config: Config) -> World<Counter> {
+    run_with(config, Counter::default)
+}
+
+/// [`run`], with nodes made by `make`.
+fn run_with<N>(config: Config, make: fn() -> N) -> World<N>
+where
+    N: Node<Msg = Msg, Request = Req, Response = u64> + 'static,
+{
     let mut script = Rng::new(config.seed ^ 0x5EED);
-    let mut w = World::from_factory(config, NODES, |_| Counter::default());
+    let mut w = World::from_factory(config, NODES, move |_| make());
     for _ in 0..150 {
         for client in 0..CLIENTS {
             if !w.is_waiting(client) && script.chance(0.5) {
@@ -300,5 +308,52 @@ fn long_workloads_end_with_every_call_resolved() {
         let history = w.history().unwrap();
         assert_eq!(history.len(), w.calls().len());
         assert_eq!(history.clients(), (0..10).collect::<Vec<_>>());
+    }
+}
+
+/// A node that hands every event to a counter of its own, the way a suite's bridge hands
+/// a student's node its events: through [`Context::recast`].
+struct Wrapped(Box<Counter>);
+
+impl Node for Wrapped {
+    type Msg = Msg;
+    type Request = Req;
+    type Response = u64;
+
+    fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
+        self.0.on_start(&mut ctx.recast());
+    }
+
+    fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: NodeId, msg: Msg) {
+        self.0.on_message(&mut ctx.recast(), from, msg);
+    }
+
+    fn on_request(&mut self, ctx: &mut Context<'_, Self>, reply: ReplyTo, req: Req) {
+        self.0.on_request(&mut ctx.recast(), reply, req);
+    }
+
+    fn on_tick(&mut self, ctx: &mut Context<'_, Self>) {
+        self.0.on_tick(&mut ctx.recast());
+    }
+
+    fn on_timer(&mut self, ctx: &mut Context<'_, Self>, name: &'static str) {
+        self.0.on_timer(&mut ctx.recast(), name);
+    }
+}
+
+#[test]
+fn a_node_handed_its_events_through_recast_runs_as_it_would_alone() {
+    for seed in 0..40 {
+        let alone = run(config(seed));
+        let wrapped = run_with(config(seed), || Wrapped(Box::default()));
+        assert!(!alone.trace().events().is_empty(), "seed {seed}");
+        assert_eq!(
+            alone.trace().to_string(),
+            wrapped.trace().to_string(),
+            "seed {seed}"
+        );
+        let alone: Vec<u64> = (0..NODES).map(|n| alone.node(n).value).collect();
+        let wrapped: Vec<u64> = (0..NODES).map(|n| wrapped.node(n).0.value).collect();
+        assert_eq!(alone, wrapped, "seed {seed}");
     }
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use super::cgroup::job_memory;
-use super::compile::{Compiler, Toolchain};
+use super::compile::{Compiled, Compiler, SuiteSource, Toolchain};
 use super::deps;
 use super::digests::{in_shard, run_digest, submission_digest};
 use super::gradebook::{ClassOptions, class_files, finish, info};
@@ -145,11 +145,11 @@ pub fn run(course: &Course, req: &GradeRequest) -> Result<Status> {
                 .iter()
                 .map(|d| deps::crate_name(d))
                 .collect(),
-            suite,
+            suite: SuiteSource::new(&suite),
             private,
         });
     }
-    let grader = Grader {
+    let mut grader = Grader {
         compiler,
         plan,
         seed: req.seed,
@@ -174,6 +174,9 @@ pub fn run(course: &Course, req: &GradeRequest) -> Result<Status> {
     }
     if kept > 0 {
         eprintln!("{kept} submission(s) graded by an earlier run with the same inputs: kept");
+    }
+    if !queue.is_empty() {
+        build_suite_libraries(&mut grader, &sandboxes[0], &scratch.join("suites"))?;
     }
     grade_all(&grader, &sandboxes, &queue, &out, mine.len(), kept)?;
     Stamp::of(course, &grader, req.no_sandbox, req.shard)?.save(&out)?;
@@ -201,6 +204,40 @@ pub fn run(course: &Course, req: &GradeRequest) -> Result<Status> {
     let exercises: Vec<_> = grader.plan.iter().map(|p| info(&p.exercise)).collect();
     let similar = class_files(course, &out, &book, &exercises, &class)?;
     finish(&out, &book, &exercises, &similar)
+}
+
+/// Compiles the library of each suite with a bridge once, into `dir`, for every
+/// submission's bridge to be compiled against (it never sees submitted code). A suite
+/// that does not compile is the course's mistake: nothing is graded.
+fn build_suite_libraries(grader: &mut Grader, sandbox: &Sandbox, dir: &Path) -> Result<()> {
+    for planned in &mut grader.plan {
+        if !planned.suite.bridged() {
+            continue;
+        }
+        let out = dir.join(&planned.exercise.name);
+        std::fs::create_dir_all(&out)
+            .with_context(|| format!("cannot create {}", out.display()))?;
+        eprintln!(
+            "compiling the hidden suite of {} (once, for every submission)",
+            planned.exercise.name
+        );
+        match grader.compiler.suite_library(
+            sandbox,
+            &planned.dependencies,
+            &planned.suite.dir,
+            &out,
+        )? {
+            Compiled::Built(library) => planned.suite.library = Some(library),
+            Compiled::Rejected(errors) => bail!(
+                "exercise {}: its hidden suite {} does not compile (`checker dev verify` shows \
+                 the compiler's errors): {}",
+                planned.exercise.name,
+                planned.suite.dir.display(),
+                errors.lines().next().unwrap_or_default()
+            ),
+        }
+    }
+    Ok(())
 }
 
 /// Grades the queue, a job per sandbox, writing each record as it is done.

@@ -137,16 +137,13 @@ impl Compiler {
         )))
     }
 
-    /// Compiles the suite whose `main.rs` is in `suite_dir` against the library `krate`
-    /// at `library`, into `out/suite`. The suite may use the crates the exercise is built
-    /// with (`dependencies`, such as its given crate) besides its own. A suite with a
-    /// `bridge.rs` beside its `main.rs` is compiled as the library `suite`, which does
-    /// not see the exercise, and its bridge as the binary (see `docs/src/authors.md`).
-    pub fn suite(
+    /// Compiles the library of a suite with a bridge (its `main.rs`, as the crate
+    /// `suite`) into `out/libsuite.rlib`: with the course's crates and what the exercise
+    /// is built with (`dependencies`), never with submitted code, so that one build
+    /// serves every submission.
+    pub fn suite_library(
         &self,
         sandbox: &Sandbox,
-        krate: &str,
-        library: &Path,
         dependencies: &[String],
         suite_dir: &Path,
         out: &Path,
@@ -155,59 +152,67 @@ impl Compiler {
         step.trusted();
         let sysroot = step.toolchain(&self.toolchain.sysroot);
         let deps = step.read_only(&self.deps.dir, "/deps");
-        let student = step.read_only(library, &format!("/student/lib{krate}.rlib"));
         let suite = step.read_only(suite_dir, "/suite");
         let out_inside = step.writable(out, "/out");
         step.chdir(&suite);
-        let mut names: Vec<String> = super::deps::SUITE_DEPENDENCIES
-            .iter()
-            .map(|d| super::deps::crate_name(d))
-            .collect();
-        for dependency in dependencies {
-            if !names.contains(dependency) {
-                names.push(dependency.clone());
-            }
-        }
-        let mut externs = Vec::new();
-        for name in names {
-            externs.push(self.extern_arg(&name, &deps)?);
-        }
         sandbox.hand_over(out)?;
-        let rustc = sysroot.join("bin/rustc");
-        let rejected = |ran: &exec::Ran| {
-            Compiled::Rejected(diagnostics(ran, Some(&suite)).unwrap_or_else(|| {
-                format!(
-                    "the compiler did not finish the hidden suite ({}): your code may make \
-                     it run out of time or memory",
-                    ran.ending(COMPILE_TIMEOUT)
-                )
-            }))
+        let mut args = self.common(&sysroot, &deps);
+        args.extend([
+            "--crate-name=suite".to_owned(),
+            "--crate-type=lib".to_owned(),
+            "--emit=link".to_owned(),
+            "-Awarnings".to_owned(),
+            format!("--out-dir={}", out_inside.display()),
+            suite.join("main.rs").display().to_string(),
+        ]);
+        args.extend(self.suite_externs(dependencies, &deps)?);
+        let command = sandbox.command(&step, &Limits::compile(), &sysroot.join("bin/rustc"), &args);
+        let ran = exec::run(command, COMPILE_TIMEOUT)?;
+        let library = out.join("libsuite.rlib");
+        if ran.success() && library.is_file() {
+            return Ok(Compiled::Built(library));
+        }
+        Ok(Compiled::Rejected(suite_rejected(&ran, &suite)))
+    }
+
+    /// Compiles `suite` against the library `krate` at `library`, into `out/suite`. The
+    /// suite may use the crates the exercise is built with (`dependencies`, such as its
+    /// given crate) besides its own. A suite with a bridge is its library (the one
+    /// compiled for every submission, or one compiled here) and its `bridge.rs`, compiled
+    /// as the binary against both (see `docs/src/authors.md`).
+    pub fn suite(
+        &self,
+        sandbox: &Sandbox,
+        krate: &str,
+        library: &Path,
+        dependencies: &[String],
+        suite: &SuiteSource,
+        out: &Path,
+    ) -> Result<Compiled> {
+        let suite_library = match (suite.bridged(), &suite.library) {
+            (false, _) => None,
+            (true, Some(built)) => Some(built.clone()),
+            (true, None) => match self.suite_library(sandbox, dependencies, &suite.dir, out)? {
+                Compiled::Built(built) => Some(built),
+                rejected @ Compiled::Rejected(_) => return Ok(rejected),
+            },
         };
-        let bridged = suite_dir.join(BRIDGE_SOURCE).is_file();
-        if bridged {
-            // The suite's library sees the course's crates only.
-            let mut args = self.common(&sysroot, &deps);
-            args.extend([
-                "--crate-name=suite".to_owned(),
-                "--crate-type=lib".to_owned(),
-                "--emit=link".to_owned(),
-                "-Awarnings".to_owned(),
-                format!("--out-dir={}", out_inside.display()),
-                suite.join("main.rs").display().to_string(),
-            ]);
-            args.extend(externs.iter().cloned());
-            let command = sandbox.command(&step, &Limits::compile(), &rustc, &args);
-            let ran = exec::run(command, COMPILE_TIMEOUT)?;
-            if !(ran.success() && out.join("libsuite.rlib").is_file()) {
-                return Ok(rejected(&ran));
-            }
-            externs.push(format!(
-                "--extern=suite={}",
-                out_inside.join("libsuite.rlib").display()
-            ));
+        let mut step = sandbox.step(Profile::Link);
+        step.trusted();
+        let sysroot = step.toolchain(&self.toolchain.sysroot);
+        let deps = step.read_only(&self.deps.dir, "/deps");
+        let student = step.read_only(library, &format!("/student/lib{krate}.rlib"));
+        let suite_inside = step.read_only(&suite.dir, "/suite");
+        let out_inside = step.writable(out, "/out");
+        step.chdir(&suite_inside);
+        let mut externs = self.suite_externs(dependencies, &deps)?;
+        if let Some(built) = &suite_library {
+            let inside = step.read_only(built, "/suite-library/libsuite.rlib");
+            externs.push(format!("--extern=suite={}", inside.display()));
         }
         externs.push(format!("--extern={krate}={}", student.display()));
-        let (name, root) = if bridged {
+        sandbox.hand_over(out)?;
+        let (name, root) = if suite_library.is_some() {
             ("bridge", BRIDGE_SOURCE)
         } else {
             ("suite", "main.rs")
@@ -220,17 +225,35 @@ impl Compiler {
             // The suite is the course's code: its warnings are nobody's business here.
             "-Awarnings".to_owned(),
             format!("-o{}", out_inside.join("suite").display()),
-            suite.join(root).display().to_string(),
+            suite_inside.join(root).display().to_string(),
         ]);
         args.extend(externs);
-        let command = sandbox.command(&step, &Limits::compile(), &rustc, &args);
+        let command = sandbox.command(&step, &Limits::compile(), &sysroot.join("bin/rustc"), &args);
         let ran = exec::run(command, COMPILE_TIMEOUT)?;
         let binary = out.join("suite");
         if ran.success() && binary.is_file() {
             execute_only(&binary)?;
             return Ok(Compiled::Built(binary));
         }
-        Ok(rejected(&ran))
+        Ok(Compiled::Rejected(suite_rejected(&ran, &suite_inside)))
+    }
+
+    /// `--extern` arguments for what a suite is built with: the course's suite crates and
+    /// the exercise's `dependencies`.
+    fn suite_externs(&self, dependencies: &[String], deps: &Path) -> Result<Vec<String>> {
+        let mut names: Vec<String> = super::deps::SUITE_DEPENDENCIES
+            .iter()
+            .map(|d| super::deps::crate_name(d))
+            .collect();
+        for dependency in dependencies {
+            if !names.contains(dependency) {
+                names.push(dependency.clone());
+            }
+        }
+        names
+            .iter()
+            .map(|name| self.extern_arg(name, deps))
+            .collect()
     }
 
     /// The flags of every compile.
@@ -252,6 +275,43 @@ impl Compiler {
             .extern_file(krate)
             .with_context(|| format!("the grader has no compiled `{krate}`"))?;
         Ok(format!("--extern={krate}={}", deps.join(file).display()))
+    }
+}
+
+/// Why a compile of suite code (mounted at `suite` in its step) came to nothing: its
+/// errors, the suite's lines hidden, or that the compiler did not finish.
+fn suite_rejected(ran: &exec::Ran, suite: &Path) -> String {
+    diagnostics(ran, Some(suite)).unwrap_or_else(|| {
+        format!(
+            "the compiler did not finish the hidden suite ({}): your code may make it run out \
+             of time or memory",
+            ran.ending(COMPILE_TIMEOUT)
+        )
+    })
+}
+
+/// A hidden suite to compile against submissions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuiteSource {
+    /// The folder of its `main.rs` (and of its `bridge.rs`, when it has one).
+    pub dir: PathBuf,
+    /// Its library, when it has a bridge and the library was compiled once for every
+    /// submission ([`Compiler::suite_library`]).
+    pub library: Option<PathBuf>,
+}
+
+impl SuiteSource {
+    /// A suite in `dir`, its library (if it has one) not compiled yet.
+    pub fn new(dir: &Path) -> Self {
+        SuiteSource {
+            dir: dir.to_owned(),
+            library: None,
+        }
+    }
+
+    /// Whether it has a bridge: its `main.rs` is then a library the bridge calls.
+    pub fn bridged(&self) -> bool {
+        self.dir.join(BRIDGE_SOURCE).is_file()
     }
 }
 

@@ -42,7 +42,7 @@ pub fn run_digest(course: &Course, grader: &Grader, isolation: &str) -> Result<S
     ];
     for planned in &grader.plan {
         parts.push(planned.exercise.name.clone());
-        parts.push(submissions::fingerprint_files(&planned.suite)?);
+        parts.push(submissions::fingerprint_files(&planned.suite.dir)?);
         if let Some(dir) = planned.private.as_ref().and_then(|p| p.dir.as_ref()) {
             parts.push(submissions::fingerprint_files(dir)?);
         }

@@ -126,7 +126,7 @@ impl Stamp {
         for planned in &grader.plan {
             names.push(planned.exercise.name.clone());
             parts.push(planned.exercise.name.clone());
-            parts.push(submissions::fingerprint_files(&planned.suite)?);
+            parts.push(submissions::fingerprint_files(&planned.suite.dir)?);
             if let Some(dir) = planned.private.as_ref().and_then(|p| p.dir.as_ref()) {
                 parts.push(submissions::fingerprint_files(dir)?);
             }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::archive;
-use super::compile::{Compiled, Compiler};
+use super::compile::{Compiled, Compiler, SuiteSource};
 use super::confine::Limits;
 use super::private::PrivateSuite;
 use super::record::{
@@ -41,8 +41,8 @@ pub struct Planned {
     pub krate: String,
     /// The crate names of the dependencies its skeleton declares.
     pub dependencies: Vec<String>,
-    /// The folder of its hidden suite.
-    pub suite: PathBuf,
+    /// Its hidden suite.
+    pub suite: SuiteSource,
     /// Its private suite, if any.
     pub private: Option<PrivateSuite>,
 }
@@ -251,7 +251,7 @@ impl Grader {
                     &planned.krate,
                     &library,
                     &planned.dependencies,
-                    private_dir,
+                    &SuiteSource::new(private_dir),
                     &out,
                 ) {
                     Ok(Compiled::Built(binary)) => Some(binary),

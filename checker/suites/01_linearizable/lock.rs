@@ -12,8 +12,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::student::{CourseRegister, Lock};
 use crate::student::Resource;
+use crate::student::{CourseRegister, Lock};
 use linearizable_given::{LockError, Stale, Token};
 use testkit::history::Millis;
 use testkit::rng::Rng;

@@ -40,8 +40,11 @@ pub trait StudentRegister: Send + Sync {
     /// `Register::write`.
     fn write(&self, value: i64) -> Boxed<'_, u64>;
     /// `Register::compare_and_swap`.
-    fn compare_and_swap(&self, expected: Option<i64>, new: i64)
-    -> Boxed<'_, Result<u64, Versioned>>;
+    fn compare_and_swap(
+        &self,
+        expected: Option<i64>,
+        new: i64,
+    ) -> Boxed<'_, Result<u64, Versioned>>;
     /// `CasRegister::read`.
     fn cas_read(&self) -> Boxed<'_, Versioned>;
     /// `CasRegister::write`.
