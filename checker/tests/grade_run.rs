@@ -252,6 +252,97 @@ fn a_private_suite_adds_tests_to_a_catalog_task_and_a_task_of_its_own() {
     assert_eq!(gradescope["tests"][2]["visibility"], "after_published");
 }
 
+/// A private suite with a bridge, for the fixture course: its library never sees the
+/// exercise; the bridge hands it `sums`.
+const PRIVATE_BRIDGED_MAIN: &str = "pub trait Sums: Sync { fn add(&self, a: i64, b: i64) -> i64; \
+     fn total(&self, values: &[i64]) -> i64; }\n\
+     static EXERCISE: suite_harness::Exercise<dyn Sums> = suite_harness::Exercise::new();\n\
+     pub fn main(exercise: &'static dyn Sums) -> ! { EXERCISE.hand(exercise); run() }\n\
+     fn adds_large_numbers() { assert_eq!(EXERCISE.get().add(5000, 1), 5001, \"add(5000, 1)\"); }\n\
+     fn totals_many() { assert_eq!(EXERCISE.get().total(&[1; 100]), 100); }\n\
+     suite_harness::suite! { fn run; \"add\" => [adds_large_numbers], \"many\" => [totals_many] }\n";
+
+const PRIVATE_BRIDGED_BRIDGE: &str = "struct Submission;\n\
+     impl suite::Sums for Submission { fn add(&self, a: i64, b: i64) -> i64 { sums::add(a, b) } \
+     fn total(&self, values: &[i64]) -> i64 { sums::total(values) } }\n\
+     fn main() { suite::main(&Submission) }\n";
+
+#[test]
+fn suites_with_a_bridge_are_graded_their_library_built_once_and_a_broken_one_stops_the_run() {
+    let sandboxed = sandbox_available();
+    let root = course::course("grade-run-bridged");
+    // The hidden suite: a library and its bridge (the runner's fixture).
+    let hidden = root.join("checker/suites/01_sums");
+    std::fs::remove_dir_all(&hidden).unwrap();
+    course::copy(&course::fixtures().join("suites/sums-bridged"), &hidden);
+    // A private suite with a bridge too, whose library is built with each submission.
+    let private = root.join("scratch/private");
+    std::fs::create_dir_all(private.join("01_sums")).unwrap();
+    std::fs::write(private.join("01_sums/main.rs"), PRIVATE_BRIDGED_MAIN).unwrap();
+    std::fs::write(private.join("01_sums/bridge.rs"), PRIVATE_BRIDGED_BRIDGE).unwrap();
+    std::fs::write(
+        private.join("private.toml"),
+        "[[exercise]]\nname = \"01_sums\"\n\n[[exercise.task]]\nid = \"many\"\n\
+         title = \"total adds up a hundred numbers\"\npoints = 4\n",
+    )
+    .unwrap();
+    let subs = root.join("scratch/submissions");
+    submission(&subs, "honest", HONEST);
+    submission(&subs, "small", SMALL_ONLY);
+    submission(&subs, "wrong-add", WRONG_ADD);
+    let out = root.join("scratch/gradebook");
+    let args = ["--private-suite", private.to_str().unwrap()];
+    let run = grade(&root, &subs, &out, &args, sandboxed);
+    assert_eq!(run.status.code(), Some(0), "{}", said(&run));
+    let told = stderr(&run);
+    assert_eq!(
+        told.matches("compiling the hidden suite of 01_sums (once, for every submission)")
+            .count(),
+        1,
+        "{told}"
+    );
+    assert_eq!(outcome(&out, "honest"), ("graded".into(), 9, 9));
+    // Only the private test of `add` fails.
+    assert_eq!(outcome(&out, "small"), ("graded".into(), 7, 9));
+    // The hidden test of `add` fails through the bridge; `total` and `many` pass.
+    assert_eq!(outcome(&out, "wrong-add"), ("graded".into(), 7, 9));
+    let wrong = record(&out, "wrong-add");
+    let add = &wrong["exercises"][0]["tasks"][0];
+    let failed: Vec<&str> = add["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["passed"] == false)
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        failed,
+        ["adds_later", "private/adds_large_numbers"],
+        "{add}"
+    );
+
+    // A hidden suite whose library does not compile is the course's mistake: the run
+    // stops before any submission, in one line naming the exercise.
+    std::fs::write(
+        hidden.join("main.rs"),
+        "pub fn main(_: &'static dyn Sync) -> ! { let n: u32 = \"no\"; loop {} }\n",
+    )
+    .unwrap();
+    let again = root.join("scratch/gradebook-broken");
+    let run = grade(&root, &subs, &again, &[], sandboxed);
+    assert_eq!(run.status.code(), Some(2), "{}", said(&run));
+    let told = stderr(&run);
+    let line = told
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or_else(|| panic!("{told}"));
+    assert!(
+        line.contains("exercise 01_sums: its hidden suite") && line.contains("does not compile"),
+        "{line}"
+    );
+    assert!(!again.join("submissions/honest/grade.json").exists());
+}
+
 #[test]
 fn without_bubblewrap_grading_is_refused_unless_asked_and_nothing_is_graded() {
     let root = course::course("grade-run-refuse");

@@ -55,7 +55,7 @@ use crate::history::ClientId;
 pub use client::{Answer, Call, CallId, CallOutcome, Recordable};
 pub use config::Config;
 pub use faults::Restart;
-pub use node::{Context, Node, ReplyTo};
+pub use node::{Context, Handlers, Node, ReplyTo};
 pub use run::Stop;
 pub use trace::{DropReason, Event, Fate, Payload, Trace, TraceEvent};
 pub use world::{TraceOf, World};

@@ -9,14 +9,12 @@
 
 use std::time::Duration;
 
-use linearizable_given::{
-    CasRegister, LockError, Message, Owner, Request, Stale, Store, Tag, Token, Versioned,
-};
+use linearizable_given::{CasRegister, LockError, Owner, Stale, Store, Tag, Token, Versioned};
 use suite::student::{
     Boxed, CourseRegister, Exercise, Replica, StudentLock, StudentRegister, StudentReplica,
     StudentResource,
 };
-use testkit::sim::{Context, Node, NodeId, ReplyTo};
+use testkit::sim::Handlers;
 
 struct Submission;
 
@@ -113,24 +111,8 @@ impl StudentReplica for OwnReplica {
         self.0.stored()
     }
 
-    fn on_start(&mut self, ctx: &mut Context<'_, Replica>) {
-        Node::on_start(&mut self.0, &mut ctx.recast());
-    }
-
-    fn on_message(&mut self, ctx: &mut Context<'_, Replica>, from: NodeId, msg: Message) {
-        Node::on_message(&mut self.0, &mut ctx.recast(), from, msg);
-    }
-
-    fn on_request(&mut self, ctx: &mut Context<'_, Replica>, reply: ReplyTo, request: Request) {
-        Node::on_request(&mut self.0, &mut ctx.recast(), reply, request);
-    }
-
-    fn on_tick(&mut self, ctx: &mut Context<'_, Replica>) {
-        Node::on_tick(&mut self.0, &mut ctx.recast());
-    }
-
-    fn on_timer(&mut self, ctx: &mut Context<'_, Replica>, name: &'static str) {
-        Node::on_timer(&mut self.0, &mut ctx.recast(), name);
+    fn handlers(&mut self) -> &mut dyn Handlers<Replica> {
+        &mut self.0
     }
 }
 

@@ -7,9 +7,9 @@
 //! `docs/src/authors.md`, "A suite with a bridge"). Each method calls the student's
 //! method of the same name and nothing else.
 
-use sequential_given::{Msg, Request, Scenario};
+use sequential_given::Scenario;
 use suite::student::{Exercise, Replica, StudentReplica};
-use testkit::sim::{Context, Node, NodeId, ReplyTo};
+use testkit::sim::Handlers;
 
 struct Submission;
 
@@ -34,24 +34,8 @@ impl StudentReplica for OwnReplica {
         self.0.applied()
     }
 
-    fn on_start(&mut self, ctx: &mut Context<'_, Replica>) {
-        Node::on_start(&mut self.0, &mut ctx.recast());
-    }
-
-    fn on_message(&mut self, ctx: &mut Context<'_, Replica>, from: NodeId, msg: Msg) {
-        Node::on_message(&mut self.0, &mut ctx.recast(), from, msg);
-    }
-
-    fn on_request(&mut self, ctx: &mut Context<'_, Replica>, reply: ReplyTo, request: Request) {
-        Node::on_request(&mut self.0, &mut ctx.recast(), reply, request);
-    }
-
-    fn on_tick(&mut self, ctx: &mut Context<'_, Replica>) {
-        Node::on_tick(&mut self.0, &mut ctx.recast());
-    }
-
-    fn on_timer(&mut self, ctx: &mut Context<'_, Replica>, name: &'static str) {
-        Node::on_timer(&mut self.0, &mut ctx.recast(), name);
+    fn handlers(&mut self) -> &mut dyn Handlers<Replica> {
+        &mut self.0
     }
 }
 

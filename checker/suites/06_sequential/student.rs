@@ -11,7 +11,7 @@
 //! one whose impls the course wrote.
 
 use sequential_given::{Msg, Request, Response, Scenario};
-use testkit::sim::{Context, Node, NodeId, ReplyTo};
+use testkit::sim::{Context, Handlers, Node, NodeId, ReplyTo};
 
 /// What the bridge hands the suite.
 pub trait Exercise: Sync {
@@ -21,23 +21,15 @@ pub trait Exercise: Sync {
     fn stale_read_scenario(&self) -> Scenario;
 }
 
-/// The student's `Replica`: its handlers, each given the context of the suite's
-/// [`Replica`] around it, and what it reports of its state.
+/// The student's `Replica`: its handlers, given the context of the suite's [`Replica`]
+/// around it, and what it reports of its state.
 pub trait StudentReplica {
     /// `Replica::value`.
     fn value(&self) -> Option<i64>;
     /// `Replica::applied`.
     fn applied(&self) -> u64;
-    /// `Node::on_start`.
-    fn on_start(&mut self, ctx: &mut Context<'_, Replica>);
-    /// `Node::on_message`.
-    fn on_message(&mut self, ctx: &mut Context<'_, Replica>, from: NodeId, msg: Msg);
-    /// `Node::on_request`.
-    fn on_request(&mut self, ctx: &mut Context<'_, Replica>, reply: ReplyTo, request: Request);
-    /// `Node::on_tick`.
-    fn on_tick(&mut self, ctx: &mut Context<'_, Replica>);
-    /// `Node::on_timer`.
-    fn on_timer(&mut self, ctx: &mut Context<'_, Replica>, name: &'static str);
+    /// Its handlers (those of `Node`), which the suite's [`Replica`] hands its events.
+    fn handlers(&mut self) -> &mut dyn Handlers<Replica>;
 }
 
 static EXERCISE: suite_harness::Exercise<dyn Exercise> = suite_harness::Exercise::new();
@@ -79,22 +71,22 @@ impl Node for Replica {
     type Response = Response;
 
     fn on_start(&mut self, ctx: &mut Context<'_, Self>) {
-        self.0.on_start(ctx);
+        self.0.handlers().on_start(ctx);
     }
 
     fn on_message(&mut self, ctx: &mut Context<'_, Self>, from: NodeId, msg: Msg) {
-        self.0.on_message(ctx, from, msg);
+        self.0.handlers().on_message(ctx, from, msg);
     }
 
     fn on_request(&mut self, ctx: &mut Context<'_, Self>, reply: ReplyTo, request: Request) {
-        self.0.on_request(ctx, reply, request);
+        self.0.handlers().on_request(ctx, reply, request);
     }
 
     fn on_tick(&mut self, ctx: &mut Context<'_, Self>) {
-        self.0.on_tick(ctx);
+        self.0.handlers().on_tick(ctx);
     }
 
     fn on_timer(&mut self, ctx: &mut Context<'_, Self>, name: &'static str) {
-        self.0.on_timer(ctx, name);
+        self.0.handlers().on_timer(ctx, name);
     }
 }

@@ -85,6 +85,52 @@ pub trait Node {
     }
 }
 
+/// The handlers of a node, called with the context of the node `H` that hands them its
+/// events: a node behind a trait object (one of a type only a later crate knows, say)
+/// whose events another node passes on.
+///
+/// Every node with `H`'s messages, requests and answers has these handlers: each calls
+/// the node's own with [`Context::recast`], so the node runs exactly as it would on its
+/// own.
+pub trait Handlers<H: Node + ?Sized> {
+    /// [`Node::on_start`].
+    fn on_start(&mut self, ctx: &mut Context<'_, H>);
+    /// [`Node::on_message`].
+    fn on_message(&mut self, ctx: &mut Context<'_, H>, from: NodeId, msg: H::Msg);
+    /// [`Node::on_request`].
+    fn on_request(&mut self, ctx: &mut Context<'_, H>, reply: ReplyTo, request: H::Request);
+    /// [`Node::on_tick`].
+    fn on_tick(&mut self, ctx: &mut Context<'_, H>);
+    /// [`Node::on_timer`].
+    fn on_timer(&mut self, ctx: &mut Context<'_, H>, name: &'static str);
+}
+
+impl<H, N> Handlers<H> for N
+where
+    H: Node + ?Sized,
+    N: Node<Msg = H::Msg, Request = H::Request, Response = H::Response>,
+{
+    fn on_start(&mut self, ctx: &mut Context<'_, H>) {
+        Node::on_start(self, &mut ctx.recast());
+    }
+
+    fn on_message(&mut self, ctx: &mut Context<'_, H>, from: NodeId, msg: H::Msg) {
+        Node::on_message(self, &mut ctx.recast(), from, msg);
+    }
+
+    fn on_request(&mut self, ctx: &mut Context<'_, H>, reply: ReplyTo, request: H::Request) {
+        Node::on_request(self, &mut ctx.recast(), reply, request);
+    }
+
+    fn on_tick(&mut self, ctx: &mut Context<'_, H>) {
+        Node::on_tick(self, &mut ctx.recast());
+    }
+
+    fn on_timer(&mut self, ctx: &mut Context<'_, H>, name: &'static str) {
+        Node::on_timer(self, &mut ctx.recast(), name);
+    }
+}
+
 /// Where to send the answer to a client request: the client and its call.
 ///
 /// Answering the same handle twice, or after the client gave up, is harmless: the world
