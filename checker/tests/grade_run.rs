@@ -7,7 +7,7 @@ mod course;
 mod grading;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use course::{checker_with, stderr};
 use grading::{HONEST, grade, outcome, record, said, sandbox_available, submission};
@@ -191,25 +191,35 @@ fn shards_split_the_class_and_merge_into_the_same_gradebook() {
     assert_eq!(rows(&whole).len(), names.len() + 1);
 }
 
-#[test]
-fn a_private_suite_adds_tests_to_a_catalog_task_and_a_task_of_its_own() {
-    let sandboxed = sandbox_available();
-    let root = course::course("grade-run-private");
+/// A private suite for `01_sums` in the course at `root` (its `main.rs`, and its
+/// `bridge.rs` when it has one), adding the task `many` worth 4 points; its folder.
+fn private_suite(root: &Path, main: &str, bridge: Option<&str>) -> PathBuf {
     let private = root.join("scratch/private");
     std::fs::create_dir_all(private.join("01_sums")).unwrap();
-    std::fs::write(
-        private.join("01_sums/main.rs"),
-        "fn adds_large_numbers() { assert_eq!(sums::add(5000, 1), 5001, \"SECRET-PRIVATE-DETAIL\"); }\n\
-         fn totals_many() { assert_eq!(sums::total(&[1; 100]), 100); }\n\
-         suite_harness::suite! { \"add\" => [adds_large_numbers], \"many\" => [totals_many] }\n",
-    )
-    .unwrap();
+    std::fs::write(private.join("01_sums/main.rs"), main).unwrap();
+    if let Some(bridge) = bridge {
+        std::fs::write(private.join("01_sums/bridge.rs"), bridge).unwrap();
+    }
     std::fs::write(
         private.join("private.toml"),
         "[[exercise]]\nname = \"01_sums\"\n\n[[exercise.task]]\nid = \"many\"\n\
          title = \"total adds up a hundred numbers\"\npoints = 4\n",
     )
     .unwrap();
+    private
+}
+
+#[test]
+fn a_private_suite_adds_tests_to_a_catalog_task_and_a_task_of_its_own() {
+    let sandboxed = sandbox_available();
+    let root = course::course("grade-run-private");
+    let private = private_suite(
+        &root,
+        "fn adds_large_numbers() { assert_eq!(sums::add(5000, 1), 5001, \"SECRET-PRIVATE-DETAIL\"); }\n\
+         fn totals_many() { assert_eq!(sums::total(&[1; 100]), 100); }\n\
+         suite_harness::suite! { \"add\" => [adds_large_numbers], \"many\" => [totals_many] }\n",
+        None,
+    );
     let subs = root.join("scratch/submissions");
     submission(&subs, "honest", HONEST);
     submission(&subs, "small", SMALL_ONLY);
@@ -276,16 +286,7 @@ fn suites_with_a_bridge_are_graded_their_library_built_once_and_a_broken_one_sto
     std::fs::remove_dir_all(&hidden).unwrap();
     course::copy(&course::fixtures().join("suites/sums-bridged"), &hidden);
     // A private suite with a bridge too, whose library is built with each submission.
-    let private = root.join("scratch/private");
-    std::fs::create_dir_all(private.join("01_sums")).unwrap();
-    std::fs::write(private.join("01_sums/main.rs"), PRIVATE_BRIDGED_MAIN).unwrap();
-    std::fs::write(private.join("01_sums/bridge.rs"), PRIVATE_BRIDGED_BRIDGE).unwrap();
-    std::fs::write(
-        private.join("private.toml"),
-        "[[exercise]]\nname = \"01_sums\"\n\n[[exercise.task]]\nid = \"many\"\n\
-         title = \"total adds up a hundred numbers\"\npoints = 4\n",
-    )
-    .unwrap();
+    let private = private_suite(&root, PRIVATE_BRIDGED_MAIN, Some(PRIVATE_BRIDGED_BRIDGE));
     let subs = root.join("scratch/submissions");
     submission(&subs, "honest", HONEST);
     submission(&subs, "small", SMALL_ONLY);
