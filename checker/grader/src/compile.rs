@@ -6,7 +6,9 @@
 //! compile time. The first step sees the submission's `src/`, the course's compiled
 //! dependencies and the toolchain, and writes the exercise as a library; the second sees
 //! that library and the suite, and writes the test binary. The suite's step compiles no
-//! submitted source: macros in submitted code were expanded in the first.
+//! submitted source: macros in submitted code were expanded in the first. A suite with a
+//! bridge has a third step, made once per run before any submission: its library, which
+//! sees the course's crates only; the second step then compiles the bridge against it.
 //!
 //! Submitted code is compiled with `unsafe` forbidden from the command line, which a
 //! `#![allow]` in the source cannot undo: no `unsafe` block, no `#[no_mangle]` or
