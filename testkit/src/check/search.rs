@@ -429,6 +429,42 @@ impl Generation {
         false
     }
 
+    /// Takes out of the chain starting at `head` every entry whose optional part holds
+    /// all of `optional` (and maybe more); returns the chain's new head. Such an entry
+    /// says no more than the one about to be added: a configuration it covers is covered
+    /// by the new one too. The search fails configurations with more operations of
+    /// unknown outcome placed before those with fewer (it places them on the way down),
+    /// so without this a chain grows with every combination tried, and each look-up
+    /// walks it all.
+    fn drop_supersets(&mut self, head: u64, width: usize, optional: &[u64]) -> u64 {
+        let holds = |generation: &Generation, at: u64| {
+            let pairs = generation.optional_at(at as u32, width);
+            optional
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| **w != 0)
+                .all(|(place, &w)| {
+                    pairs
+                        .chunks_exact(2)
+                        .any(|p| p[0] == place as u64 && w & !p[1] == 0)
+                })
+        };
+        let mut head = head;
+        while head != END && holds(self, head) {
+            head = self.arena[head as usize];
+        }
+        let mut prev = head;
+        while prev != END {
+            let at = self.arena[prev as usize];
+            if at != END && holds(self, at) {
+                self.arena[prev as usize] = self.arena[at as usize];
+            } else {
+                prev = at;
+            }
+        }
+        head
+    }
+
     fn insert(&mut self, hash: u64, exact: &[u64], optional: &[u64]) {
         let at = self.arena.len() as u32;
         let (arena, width) = (&self.arena, exact.len());
@@ -443,6 +479,7 @@ impl Generation {
                 END
             }
         };
+        let next = self.drop_supersets(next, width, optional);
         self.arena.push(next);
         self.arena.extend_from_slice(exact);
         let nonzero = optional.iter().filter(|&&w| w != 0).count();
@@ -501,6 +538,48 @@ mod tests {
         let mut empty = Memo::new(1, 2);
         empty.insert(&[5], &[0, 0]);
         assert!(empty.covers(&[5], &[0, 9]));
+    }
+
+    /// How many entries the current generation keeps under `exact`.
+    fn chain(memo: &Memo, exact: &[u64]) -> usize {
+        let generation = &memo.current;
+        let hash = memo.hasher.hash_one(exact);
+        let found = generation.table.find(hash, |&(h, at)| {
+            h == hash && generation.exact_at(at, exact.len()) == exact
+        });
+        let mut at = found.map_or(END, |&(_, head)| u64::from(head));
+        let mut count = 0;
+        while at != END {
+            count += 1;
+            at = generation.arena[at as usize];
+        }
+        count
+    }
+
+    #[test]
+    fn an_entry_replaces_those_that_placed_more_and_covers_what_they_covered() {
+        let mut memo = Memo::new(1, 2);
+        memo.insert(&[7], &[0b0111, 0]);
+        memo.insert(&[7], &[0b0110, 1]);
+        memo.insert(&[8], &[0b0111, 0]);
+        assert_eq!(chain(&memo, &[7]), 2);
+        // Fewer placed than the first entry: it goes; the second, not comparable, stays.
+        memo.insert(&[7], &[0b0101, 0]);
+        assert_eq!(chain(&memo, &[7]), 2);
+        assert!(
+            memo.covers(&[7], &[0b0111, 0]),
+            "what the dropped entry covered"
+        );
+        assert!(memo.covers(&[7], &[0b1101, 0]));
+        assert!(memo.covers(&[7], &[0b0110, 1]));
+        assert!(!memo.covers(&[7], &[0b0100, 0]));
+        assert!(!memo.covers(&[7], &[0b0110, 0]));
+        // Another key's entries are not touched.
+        assert_eq!(chain(&memo, &[8]), 1);
+        // Nothing placed covers everything: one entry is left.
+        memo.insert(&[7], &[0, 0]);
+        assert_eq!(chain(&memo, &[7]), 1);
+        assert!(memo.covers(&[7], &[0b0010, 0]));
     }
 
     #[test]
