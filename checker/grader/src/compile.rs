@@ -174,7 +174,11 @@ impl Compiler {
         if ran.success() && library.is_file() {
             return Ok(Compiled::Built(library));
         }
-        Ok(Compiled::Rejected(suite_rejected(&ran, &suite)))
+        Ok(Compiled::Rejected(suite_rejected(
+            &ran,
+            &suite,
+            "its library alone ran out of time or memory",
+        )))
     }
 
     /// Compiles `suite` against the library `krate` at `library`, into `out/suite`. The
@@ -237,7 +241,11 @@ impl Compiler {
             execute_only(&binary)?;
             return Ok(Compiled::Built(binary));
         }
-        Ok(Compiled::Rejected(suite_rejected(&ran, &suite_inside)))
+        Ok(Compiled::Rejected(suite_rejected(
+            &ran,
+            &suite_inside,
+            "your code may make it run out of time or memory",
+        )))
     }
 
     /// `--extern` arguments for what a suite is built with: the course's suite crates and
@@ -281,12 +289,12 @@ impl Compiler {
 }
 
 /// Why a compile of suite code (mounted at `suite` in its step) came to nothing: its
-/// errors, the suite's lines hidden, or that the compiler did not finish.
-fn suite_rejected(ran: &exec::Ran, suite: &Path) -> String {
+/// errors, the suite's lines hidden, or that the compiler did not finish, which `why`
+/// explains (submitted code, or the suite alone for a suite's library).
+fn suite_rejected(ran: &exec::Ran, suite: &Path, why: &str) -> String {
     diagnostics(ran, Some(suite)).unwrap_or_else(|| {
         format!(
-            "the compiler did not finish the hidden suite ({}): your code may make it run out \
-             of time or memory",
+            "the compiler did not finish the hidden suite ({}): {why}",
             ran.ending(COMPILE_TIMEOUT)
         )
     })
