@@ -6,6 +6,11 @@
 //! never from what the binary prints. Unix only (Linux and macOS): the results travel
 //! over a Unix socket, and the checker kills each test's whole process group.
 //!
+//! A suite with a bridge is a library instead, built without the exercise: it names its
+//! entry in [`suite!`] (`fn run;`), keeps what its bridge hands it in an [`Exercise`],
+//! and the bridge, a binary built against the exercise, calls it (see
+//! `docs/src/authors.md`, "A suite with a bridge").
+//!
 //! # Declaring a suite
 //!
 //! ```no_run
