@@ -37,13 +37,13 @@ fn rows(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The score of each submission in grades.csv.
 /// `checker grade` of the submissions in `subs` into `out`, with the roster at `roster`.
 fn grade_with_roster(root: &Path, subs: &Path, out: &Path, roster: &Path) -> Output {
     let args = ["--roster", roster.to_str().unwrap()];
     grade(root, subs, out, &args, sandbox_available())
 }
 
+/// The score of each submission in grades.csv.
 fn scores(out: &Path) -> BTreeMap<String, String> {
     rows(&out.join("grades.csv"))
         .into_iter()

@@ -50,7 +50,7 @@ pub use capture::Captured;
 pub use error::BuildError;
 pub use launch::{Direct, Launch, Launcher};
 pub use listing::{SuiteError, TestCase};
-pub use manifest::Optimised;
+pub use manifest::{BRIDGE, Optimised, SUITE_LIBRARY, bridge_of};
 pub use outcome::{Attachment, Outcome};
 
 /// What a check is busy with, for a line that shows it is alive: a cold build of the

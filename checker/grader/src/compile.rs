@@ -25,6 +25,7 @@ use super::confine::Limits;
 use super::deps::Deps;
 use super::exec;
 use super::sandbox::{Profile, Sandbox};
+use checker_core::runner::{BRIDGE, SUITE_LIBRARY, bridge_of};
 
 /// How long one compile may take.
 const COMPILE_TIMEOUT: Duration = Duration::from_secs(300);
@@ -32,10 +33,10 @@ const COMPILE_TIMEOUT: Duration = Duration::from_secs(300);
 /// How many compile errors are shown; the first ones matter.
 const SHOWN_ERRORS: usize = 5;
 
-/// A suite's bridge to the exercise, beside its `main.rs`: with one, the `main.rs` is
-/// compiled as the library `suite`, without the exercise, and the bridge is the binary
-/// (the runner of `checker check` does the same).
-const BRIDGE_SOURCE: &str = "bridge.rs";
+/// The file of a suite's library: its `main.rs` compiled as the crate `SUITE_LIBRARY`.
+fn suite_rlib() -> String {
+    format!("lib{SUITE_LIBRARY}.rlib")
+}
 
 /// The Rust toolchain the course's dependencies were built with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -160,7 +161,7 @@ impl Compiler {
         sandbox.hand_over(out)?;
         let mut args = self.common(&sysroot, &deps);
         args.extend([
-            "--crate-name=suite".to_owned(),
+            format!("--crate-name={SUITE_LIBRARY}"),
             "--crate-type=lib".to_owned(),
             "--emit=link".to_owned(),
             "-Awarnings".to_owned(),
@@ -170,7 +171,7 @@ impl Compiler {
         args.extend(self.suite_externs(dependencies, &deps)?);
         let command = sandbox.command(&step, &Limits::compile(), &sysroot.join("bin/rustc"), &args);
         let ran = exec::run(command, COMPILE_TIMEOUT)?;
-        let library = out.join("libsuite.rlib");
+        let library = out.join(suite_rlib());
         if ran.success() && library.is_file() {
             return Ok(Compiled::Built(library));
         }
@@ -213,15 +214,15 @@ impl Compiler {
         step.chdir(&suite_inside);
         let mut externs = self.suite_externs(dependencies, &deps)?;
         if let Some(built) = &suite_library {
-            let inside = step.read_only(built, "/suite-library/libsuite.rlib");
-            externs.push(format!("--extern=suite={}", inside.display()));
+            let inside = step.read_only(built, &format!("/suite-library/{}", suite_rlib()));
+            externs.push(format!("--extern={SUITE_LIBRARY}={}", inside.display()));
         }
         externs.push(format!("--extern={krate}={}", student.display()));
         sandbox.hand_over(out)?;
         let (name, root) = if suite_library.is_some() {
-            ("bridge", BRIDGE_SOURCE)
+            (BRIDGE, format!("{BRIDGE}.rs"))
         } else {
-            ("suite", "main.rs")
+            ("suite", "main.rs".to_owned())
         };
         let mut args = self.common(&sysroot, &deps);
         args.extend([
@@ -321,7 +322,7 @@ impl SuiteSource {
 
     /// Whether it has a bridge: its `main.rs` is then a library the bridge calls.
     pub fn bridged(&self) -> bool {
-        self.dir.join(BRIDGE_SOURCE).is_file()
+        bridge_of(&self.dir.join("main.rs")).is_some()
     }
 }
 

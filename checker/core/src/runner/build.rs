@@ -90,9 +90,7 @@ pub(super) fn build(job: &Job<'_>) -> Result<Made, BuildError> {
         ),
     )?;
     let library_dir = dir.join(manifest::SUITE_LIBRARY);
-    let has_bridge = suite_main
-        .with_file_name(format!("{}.rs", manifest::BRIDGE))
-        .is_file();
+    let has_bridge = manifest::bridge_of(&suite_main).is_some();
     let runner = manifest::RunnerPackage {
         name: &name,
         suite_main: &suite_main,

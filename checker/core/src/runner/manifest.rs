@@ -39,10 +39,16 @@ const COURSE_DEPENDENCIES: [&str; 4] = ["suite-harness", "testkit", "tokio", "pr
 
 /// The name of a suite's bridge beside its `main.rs` (`bridge.rs`), and of the binary's
 /// crate it becomes.
-pub(super) const BRIDGE: &str = "bridge";
+pub const BRIDGE: &str = "bridge";
 
 /// The crate a suite with a bridge makes of its `main.rs`: the library its bridge calls.
-pub(super) const SUITE_LIBRARY: &str = "suite";
+pub const SUITE_LIBRARY: &str = "suite";
+
+/// The bridge of the suite whose `main.rs` is `suite_main`, if it has one: the file that
+/// makes the suite a library and itself the binary (see [`BRIDGE`]).
+pub fn bridge_of(suite_main: &Path) -> Option<PathBuf> {
+    Some(suite_main.with_file_name(format!("{BRIDGE}.rs"))).filter(|bridge| bridge.is_file())
+}
 
 /// The optimisation level of an optimised runner's suite and exercise.
 const OPTIMISED_LEVEL: i64 = 1;
@@ -200,11 +206,7 @@ pub(super) fn exercise_manifest(
     exercise_key: &str,
     lib: &Path,
 ) -> String {
-    let mut package = Table::new();
-    package.insert("name".into(), package_name.into());
-    package.insert("version".into(), "0.0.0".into());
-    package.insert("edition".into(), course.edition.as_str().into());
-    package.insert("publish".into(), false.into());
+    let mut package = package_table(course, package_name);
     // Only the library: whatever else the copy's folder holds is not built.
     package.insert("build".into(), false.into());
     for auto in ["autobins", "autoexamples", "autotests", "autobenches"] {
@@ -212,7 +214,7 @@ pub(super) fn exercise_manifest(
     }
     let mut library = Table::new();
     library.insert("name".into(), exercise_key.into());
-    library.insert("path".into(), lib.to_string_lossy().into_owned().into());
+    library.insert("path".into(), path_text(lib));
     let mut text = String::from(
         "# Written by the checker: the exercise as the course declares it, with the sources\n\
          # of the copy being checked. Rewritten on every build.\n",
@@ -308,10 +310,8 @@ pub(super) fn runner_manifest(course: &CourseManifest, runner: &RunnerPackage<'_
                 SUITE_LIBRARY.into(),
                 package_dependency(dir, suite_package(runner.name)),
             );
-            bin.insert(
-                "path".into(),
-                path_text(&runner.suite_main.with_file_name(format!("{BRIDGE}.rs"))),
-            )
+            let bridge = runner.suite_main.with_file_name(format!("{BRIDGE}.rs"));
+            bin.insert("path".into(), path_text(&bridge))
         }
     };
 
@@ -491,16 +491,7 @@ mod tests {
                 .parse()
                 .unwrap(),
         };
-        let runner = RunnerPackage {
-            name: "kv-suite-0123",
-            suite_main: Path::new("/course/suites/kv/main.rs"),
-            exercise_key: "kv",
-            declared: &declared,
-            exercise_package_dir: Path::new("/target/runners/kv-suite-0123/exercise"),
-            suite_package_dir: None,
-            optimised: Optimised::No,
-        };
-        let text = runner_manifest(&course(), &runner);
+        let text = runner_manifest(&course(), &kv_runner(&declared, None, Optimised::No));
         assert!(text.contains("build.\n[package]\n"), "{text}");
         let table: Table = text.parse().unwrap();
         assert_eq!(table["package"]["name"].as_str(), Some("kv-suite-0123"));

@@ -140,9 +140,9 @@ enum Placement {
     /// An observer placed without choice: undoing it undoes its configuration too.
     Forced(u32),
     Known(u32),
-    /// An optional operation: its class, the operation, and the time it was placed
-    /// before.
-    Optional(u32, u32, u64),
+    /// An optional operation: its class, the operation, the time it was placed before,
+    /// and the state the operation at that return needs (as in [`Cursor::Optional`]).
+    Optional(u32, u32, u64, StateId),
 }
 
 /// What trying to place an operation came to.
@@ -543,17 +543,18 @@ impl<'a, M: Facts> Search<'a, M> {
                     if *steps == 0 {
                         return None;
                     }
-                    self.cursor = match self.try_place(op, Placement::Optional(k, op, deadline)) {
-                        Try::Placed => {
-                            *steps -= 1;
-                            Cursor::Observers(self.list.first())
-                        }
-                        Try::Illegal => next,
-                        Try::Covered => {
-                            *steps -= 1;
-                            next
-                        }
-                    };
+                    self.cursor =
+                        match self.try_place(op, Placement::Optional(k, op, deadline, need)) {
+                            Try::Placed => {
+                                *steps -= 1;
+                                Cursor::Observers(self.list.first())
+                            }
+                            Try::Illegal => next,
+                            Try::Covered => {
+                                *steps -= 1;
+                                next
+                            }
+                        };
                 }
             }
         }
@@ -637,7 +638,7 @@ impl<'a, M: Facts> Search<'a, M> {
         let Some(next) = self.states.step(self.state, op, self.ops[op as usize]) else {
             return Try::Illegal;
         };
-        if let Placement::Optional(_, _, deadline) = how {
+        if let Placement::Optional(_, _, deadline, _) = how {
             if next == self.state {
                 // An optional operation that changes nothing: leaving it out does the same.
                 return Try::Illegal;
@@ -706,7 +707,7 @@ impl<'a, M: Facts> Search<'a, M> {
                 self.list.unlink(self.list.ret[e as usize]);
                 self.returns_left -= 1;
             }
-            Placement::Optional(k, op, _) => {
+            Placement::Optional(k, op, ..) => {
                 self.optionals.placed[k as usize] += 1;
                 let bit = self.optionals.bit[op as usize];
                 self.optional_placed.insert(bit as usize);
@@ -732,7 +733,7 @@ impl<'a, M: Facts> Search<'a, M> {
                 self.list.relink(e);
                 self.returns_left += 1;
             }
-            Placement::Optional(k, op, _) => {
+            Placement::Optional(k, op, ..) => {
                 self.optionals.placed[k as usize] -= 1;
                 let bit = self.optionals.bit[op as usize];
                 self.optional_placed.remove(bit as usize);
@@ -785,7 +786,7 @@ impl<'a, M: Facts> Search<'a, M> {
     fn op_of(&self, p: Placement) -> u32 {
         match p {
             Placement::Known(e) | Placement::Forced(e) => self.list.op[e as usize],
-            Placement::Optional(_, op, _) => op,
+            Placement::Optional(_, op, ..) => op,
         }
     }
 
@@ -805,8 +806,7 @@ impl<'a, M: Facts> Search<'a, M> {
                 // Its configuration is equivalent to the one before it: that failed too.
                 Placement::Forced(_) => continue,
                 Placement::Known(e) => Cursor::Main(self.urgency(e) + 1),
-                Placement::Optional(k, _, deadline) => {
-                    let need = self.stuck_need();
+                Placement::Optional(k, _, deadline, need) => {
                     let n = self.optionals.members.len() as u32;
                     let pass = if self.serves(k, need) { 0 } else { n };
                     Cursor::Optional(pass + k + 1, deadline, need)
@@ -851,7 +851,7 @@ impl<'a, M: Facts> Search<'a, M> {
         let (stack, list) = (&self.stack, &self.list);
         self.longest.save(|i| match stack[i].0 {
             Placement::Known(e) | Placement::Forced(e) => list.op[e as usize],
-            Placement::Optional(_, op, _) => op,
+            Placement::Optional(_, op, ..) => op,
         });
     }
 

@@ -145,14 +145,4 @@ impl<M: Facts> Search<'_, M> {
     pub(super) fn serves(&self, k: u32, need: StateId) -> bool {
         need != StateId::MAX && self.class_writes.get(k as usize) == Some(&need)
     }
-
-    /// The state the operation at the first return left needs, `StateId::MAX` if none.
-    pub(super) fn stuck_need(&self) -> StateId {
-        let mut e = self.list.first();
-        while self.list.is_call(e) {
-            e = self.list.next[e as usize];
-        }
-        let stuck = self.list.op[e as usize] as usize;
-        self.watch.needs(stuck).unwrap_or(StateId::MAX)
-    }
 }
