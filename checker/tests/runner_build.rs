@@ -147,6 +147,65 @@ fn the_same_suite_gets_one_binary_per_exercise_folder_and_is_not_relinked() {
     );
 }
 
+/// A build made once (grading, `--solution`, `--path`) keeps no incremental cache of the
+/// runner's own packages: over a class or the course's fixtures those caches came to
+/// gigabytes that nothing read again. A build for a student's repeated checks keeps it.
+#[test]
+fn a_build_made_once_keeps_no_incremental_cache_and_one_for_repeated_checks_does() {
+    // A copy of `sums` of this test's own, so that its runner is this test's alone.
+    let copy = support::target_dir().join("scratch/sums-built-once");
+    std::fs::create_dir_all(copy.join("src")).unwrap();
+    for file in ["Cargo.toml", "src/lib.rs"] {
+        std::fs::copy(exercise("sums").join(file), copy.join(file)).unwrap();
+    }
+    let built = |optimised: Optimised| {
+        runner()
+            .optimised(optimised)
+            .build("sums", &copy, &manifest("sums"), &suite("sums"))
+            .unwrap_or_else(|error| panic!("{error}"))
+    };
+    let incremental = support::target_dir().join("debug/incremental");
+    let caches = |binary: &Path| -> Vec<std::path::PathBuf> {
+        let crate_name = binary
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .replace('-', "_");
+        std::fs::read_dir(&incremental)
+            .into_iter()
+            .flatten()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| {
+                let name = path.file_name().unwrap().to_str().unwrap();
+                name.strip_prefix(&crate_name)
+                    .is_some_and(|rest| rest.starts_with('-'))
+            })
+            .collect()
+    };
+    // Clear what an earlier run of this test left, then build again after an edit.
+    let once = built(Optimised::No);
+    for cache in caches(once.binary()) {
+        std::fs::remove_dir_all(cache).unwrap();
+    }
+    std::fs::File::options()
+        .append(true)
+        .open(copy.join("src/lib.rs"))
+        .unwrap()
+        .set_modified(std::time::SystemTime::now())
+        .unwrap();
+    let once = built(Optimised::No);
+    assert_eq!(once.run_all(&RunOptions::default()).unwrap().len(), 4);
+    assert_eq!(caches(once.binary()), Vec::<std::path::PathBuf>::new());
+    let repeated = built(Optimised::Yes);
+    assert_eq!(repeated.binary(), once.binary());
+    assert!(
+        !caches(repeated.binary()).is_empty(),
+        "an optimised build keeps its cache under {}",
+        incremental.display()
+    );
+}
+
 #[test]
 fn an_exercise_that_does_not_compile_is_a_student_result() {
     let before = files(&exercise("sums-broken"));

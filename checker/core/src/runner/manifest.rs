@@ -25,7 +25,9 @@
 //! An optimised runner ([`Optimised::Yes`], what `checker check` and the watch mode ask
 //! for on a student's copy) builds the suite and the exercise at `opt-level = 1`, without
 //! debug information, in the dev profile: its first build takes longer, every check after
-//! an edit runs the tests several times faster.
+//! an edit runs the tests several times faster. One that is not ([`Optimised::No`]:
+//! grading, `--solution`, `--path`) is built once, at the course's level and without an
+//! incremental cache, which only such a build's rebuilds would read.
 
 use std::path::{Path, PathBuf};
 
@@ -330,29 +332,35 @@ pub(super) fn runner_manifest(course: &CourseManifest, runner: &RunnerPackage<'_
     text
 }
 
-/// The course's `[profile]` table, with the suite and the exercise at
-/// [`OPTIMISED_LEVEL`] and without debug information in the dev profile when the runner
-/// is optimised.
+/// The course's `[profile]` table, with settings of the runner's own packages (the
+/// suite, its library and the exercise) for how they are built: at [`OPTIMISED_LEVEL`]
+/// and without debug information when the runner is optimised; without incremental
+/// compilation when it is not, as such a build is made once (the cache it would keep,
+/// hundreds of megabytes over a class or the fixtures, would never be read again).
 fn profiles(course: &CourseManifest, runner: &RunnerPackage<'_>) -> Option<Value> {
-    if runner.optimised == Optimised::No {
-        return course.profiles.clone();
-    }
     let mut profiles = match course.profiles.clone() {
         Some(Value::Table(table)) => table,
         _ => Table::new(),
     };
     let dev = table_entry(&mut profiles, "dev");
     let packages = table_entry(dev, "package");
-    let mut raised = vec![runner.name.to_owned(), exercise_package(runner.name)];
+    let mut own = vec![runner.name.to_owned(), exercise_package(runner.name)];
     if runner.suite_package_dir.is_some() {
-        raised.push(suite_package(runner.name));
+        own.push(suite_package(runner.name));
     }
-    for package in raised {
+    for package in own {
         let settings = table_entry(packages, &package);
-        settings.insert("opt-level".into(), OPTIMISED_LEVEL.into());
-        // Tests run without backtraces, and a panic's place comes from the panic itself:
-        // debug information would only make every rebuild's link longer.
-        settings.insert("debug".into(), false.into());
+        match runner.optimised {
+            Optimised::Yes => {
+                settings.insert("opt-level".into(), OPTIMISED_LEVEL.into());
+                // Tests run without backtraces, and a panic's place comes from the panic
+                // itself: debug information would only make every rebuild's link longer.
+                settings.insert("debug".into(), false.into());
+            }
+            Optimised::No => {
+                settings.insert("incremental".into(), false.into());
+            }
+        }
     }
     Some(profiles.into())
 }
@@ -536,7 +544,7 @@ mod tests {
     }
 
     #[test]
-    fn an_optimised_runner_raises_the_suite_and_the_exercise_and_keeps_the_course_profiles() {
+    fn the_runners_own_packages_are_raised_when_optimised_and_kept_without_a_cache_when_not() {
         let declared = Declared {
             dependencies: Table::new(),
         };
@@ -571,18 +579,30 @@ mod tests {
         let raised = &table["profile"]["dev"]["package"]["kv-suite-0123-suite"];
         assert_eq!(raised["opt-level"].as_integer(), Some(1));
 
-        // Not optimised: the course's profiles as they are; without any, none.
+        // Not optimised: the course's profiles as they are, and the runner's own packages
+        // (built once) without an incremental cache, at the course's level.
+        let table: Table =
+            runner_manifest(&course, &kv_runner(&declared, Some(dir), Optimised::No))
+                .parse()
+                .unwrap();
+        let dev = &table["profile"]["dev"];
+        assert_eq!(dev["debug"].as_str(), Some("line-tables-only"));
+        assert_eq!(dev["package"]["tokio"]["opt-level"].as_integer(), Some(2));
+        for package in [
+            "kv-suite-0123",
+            "kv-suite-0123-exercise",
+            "kv-suite-0123-suite",
+        ] {
+            let settings = dev["package"][package].as_table().unwrap();
+            assert_eq!(settings["incremental"].as_bool(), Some(false), "{package}");
+            assert!(!settings.contains_key("opt-level"), "{package}");
+        }
+        course.profiles = None;
         let table: Table = runner_manifest(&course, &kv_runner(&declared, None, Optimised::No))
             .parse()
             .unwrap();
-        assert!(
-            table["profile"]["dev"]["package"]
-                .get("kv-suite-0123")
-                .is_none()
-        );
-        course.profiles = None;
-        let text = runner_manifest(&course, &kv_runner(&declared, None, Optimised::No));
-        assert!(!text.contains("[profile"), "{text}");
+        let settings = &table["profile"]["dev"]["package"]["kv-suite-0123"];
+        assert_eq!(settings["incremental"].as_bool(), Some(false));
         let table: Table = runner_manifest(&course, &kv_runner(&declared, None, Optimised::Yes))
             .parse()
             .unwrap();
