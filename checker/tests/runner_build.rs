@@ -148,10 +148,11 @@ fn the_same_suite_gets_one_binary_per_exercise_folder_and_is_not_relinked() {
 }
 
 /// A build made once (grading, `--solution`, `--path`) keeps no incremental cache of the
-/// runner's own packages: over a class or the course's fixtures those caches came to
-/// gigabytes that nothing read again. A build for a student's repeated checks keeps it.
+/// runner's own packages and no debug information in its binary: over the course's
+/// fixtures those came to gigabytes that nothing read again. A build for a student's
+/// repeated checks keeps both.
 #[test]
-fn a_build_made_once_keeps_no_incremental_cache_and_one_for_repeated_checks_does() {
+fn a_build_made_once_keeps_no_cache_or_line_tables_and_one_for_repeated_checks_does() {
     // A copy of `sums` of this test's own, so that its runner is this test's alone.
     let copy = support::target_dir().join("scratch/sums-built-once");
     std::fs::create_dir_all(copy.join("src")).unwrap();
@@ -194,9 +195,14 @@ fn a_build_made_once_keeps_no_incremental_cache_and_one_for_repeated_checks_does
         .unwrap()
         .set_modified(std::time::SystemTime::now())
         .unwrap();
+    let has_line_tables =
+        |binary: &Path| elf_sections(&std::fs::read(binary).unwrap()).contains(".debug_line");
     let once = built(Optimised::No);
     assert_eq!(once.run_all(&RunOptions::default()).unwrap().len(), 4);
     assert_eq!(caches(once.binary()), Vec::<std::path::PathBuf>::new());
+    if cfg!(target_os = "linux") {
+        assert!(!has_line_tables(once.binary()), "built once: stripped");
+    }
     let repeated = built(Optimised::Yes);
     assert_eq!(repeated.binary(), once.binary());
     assert!(
@@ -204,6 +210,36 @@ fn a_build_made_once_keeps_no_incremental_cache_and_one_for_repeated_checks_does
         "an optimised build keeps its cache under {}",
         incremental.display()
     );
+    if cfg!(target_os = "linux") {
+        assert!(
+            has_line_tables(repeated.binary()),
+            "the course's line tables"
+        );
+    }
+}
+
+/// The names of the sections of a 64-bit little-endian ELF file.
+fn elf_sections(elf: &[u8]) -> BTreeSet<String> {
+    assert_eq!(
+        &elf[..6],
+        b"\x7fELF\x02\x01",
+        "a 64-bit little-endian ELF file"
+    );
+    let int = |at: usize, width: usize| {
+        let mut bytes = [0u8; 8];
+        bytes[..width].copy_from_slice(&elf[at..at + width]);
+        u64::from_le_bytes(bytes) as usize
+    };
+    let (table, entry, count) = (int(0x28, 8), int(0x3a, 2), int(0x3c, 2));
+    let header = |index: usize| table + index * entry;
+    let names = int(header(int(0x3e, 2)) + 0x18, 8);
+    (0..count)
+        .map(|index| {
+            let start = names + int(header(index), 4);
+            let end = start + elf[start..].iter().position(|&b| b == 0).unwrap();
+            String::from_utf8_lossy(&elf[start..end]).into_owned()
+        })
+        .collect()
 }
 
 #[test]

@@ -26,8 +26,8 @@
 //! for on a student's copy) builds the suite and the exercise at `opt-level = 1`, without
 //! debug information, in the dev profile: its first build takes longer, every check after
 //! an edit runs the tests several times faster. One that is not ([`Optimised::No`]:
-//! grading, `--solution`, `--path`) is built once, at the course's level and without an
-//! incremental cache, which only such a build's rebuilds would read.
+//! grading, `--solution`, `--path`) is built once, at the course's level, without an
+//! incremental cache (which only its rebuilds would read) or debug information.
 
 use std::path::{Path, PathBuf};
 
@@ -334,9 +334,9 @@ pub(super) fn runner_manifest(course: &CourseManifest, runner: &RunnerPackage<'_
 
 /// The course's `[profile]` table, with settings of the runner's own packages (the
 /// suite, its library and the exercise) for how they are built: at [`OPTIMISED_LEVEL`]
-/// and without debug information when the runner is optimised; without incremental
-/// compilation when it is not, as such a build is made once (the cache it would keep,
-/// hundreds of megabytes over a class or the fixtures, would never be read again).
+/// and without debug information when the runner is optimised; when it is not, as such
+/// a build is made once, without the incremental cache it would never read again and
+/// without debug information (over the course's fixtures the two came to some 10 GB).
 fn profiles(course: &CourseManifest, runner: &RunnerPackage<'_>) -> Option<Value> {
     let mut profiles = match course.profiles.clone() {
         Some(Value::Table(table)) => table,
@@ -359,6 +359,13 @@ fn profiles(course: &CourseManifest, runner: &RunnerPackage<'_>) -> Option<Value
             }
             Optimised::No => {
                 settings.insert("incremental".into(), false.into());
+                settings.insert("debug".into(), false.into());
+                if package == runner.name {
+                    // The binary, without the line tables of everything it links in
+                    // (three quarters of its size): a failure's place comes from the
+                    // panic itself.
+                    settings.insert("strip".into(), "debuginfo".into());
+                }
             }
         }
     }
@@ -595,7 +602,11 @@ mod tests {
         ] {
             let settings = dev["package"][package].as_table().unwrap();
             assert_eq!(settings["incremental"].as_bool(), Some(false), "{package}");
+            assert_eq!(settings["debug"].as_bool(), Some(false), "{package}");
             assert!(!settings.contains_key("opt-level"), "{package}");
+            let stripped = settings.get("strip").and_then(Value::as_str);
+            let binary = package == "kv-suite-0123";
+            assert_eq!(stripped, binary.then_some("debuginfo"), "{package}");
         }
         course.profiles = None;
         let table: Table = runner_manifest(&course, &kv_runner(&declared, None, Optimised::No))
