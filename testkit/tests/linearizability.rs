@@ -198,6 +198,36 @@ fn an_unknown_write_can_set_up_an_unknown_swap() {
 }
 
 #[test]
+fn an_unknown_swap_stands_in_for_an_unknown_write_only_while_it_can_go() {
+    let swap = || Action::Cas {
+        from: v(1),
+        to: 2.into(),
+    };
+    // The first read of 2 has the swap and the write to choose from; the second, after
+    // the value is 1 again, only the write: the swap left is called after it returned.
+    let h = history([
+        Op::write(0, 1, 0, 10),
+        Op::unknown(4, swap(), 15),
+        Op::unknown(7, Action::Write(2.into()), 16),
+        Op::read(5, v(2), 20, 30),
+        Op::write(6, 1, 40, 50),
+        Op::read(2, v(2), 70, 80),
+        Op::unknown(3, swap(), 90),
+    ]);
+    assert_eq!(lin(ModelKind::CasRegister, &h), Verdict::Holds);
+    // Without the write, nothing can give the second read its 2.
+    let h = history([
+        Op::write(0, 1, 0, 10),
+        Op::unknown(4, swap(), 15),
+        Op::read(5, v(2), 20, 30),
+        Op::write(6, 1, 40, 50),
+        Op::read(2, v(2), 70, 80),
+        Op::unknown(3, swap(), 90),
+    ]);
+    assert!(!lin(ModelKind::CasRegister, &h).holds());
+}
+
+#[test]
 fn an_unknown_write_may_take_effect_later_or_never() {
     let lost = || Op::unknown(0, Action::Write(1.into()), 0);
     // It took effect between the two reads.

@@ -530,7 +530,7 @@ impl<'a, M: Facts> Search<'a, M> {
                         continue;
                     };
                     let next = Cursor::Optional(j + 1, deadline, need);
-                    if self.serves(k, need) != first_pass {
+                    if self.serves(k, need) != first_pass || self.stood_in_for(k, deadline) {
                         self.cursor = next;
                         continue;
                     }

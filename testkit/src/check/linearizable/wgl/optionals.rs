@@ -139,6 +139,43 @@ impl<M: Facts> Search<'_, M> {
         })
     }
 
+    /// Whether the class `k` of writes of unknown outcome need not be tried at this dead
+    /// end, because a swap of unknown outcome from the current state to the value they
+    /// write, called before `deadline`, is tried there instead (exact models).
+    ///
+    /// Why that loses no order: take an order that places the write `w` now, in state
+    /// `u`, where the swap `s` from `u` to the same value is unplaced. If the order
+    /// places `s` later, it does so where the state is `u` (elsewhere it changes
+    /// nothing and can be left out): put `s` now and `w` there, which writes the same
+    /// value from `u`. If it never places `s`, put `s` now and leave `w` out. Either
+    /// way every state along the order stays the same, so every operation is as legal
+    /// as before, and both were called before now. With repeated values and many
+    /// timed-out clients, writes and swaps of every value stay open to the end, and
+    /// trying both at every dead end explored each such order twice.
+    pub(super) fn stood_in_for(&self, k: u32, deadline: u64) -> bool {
+        let opt = &self.optionals;
+        let Some(w) = opt.front(k) else {
+            return false;
+        };
+        let Some(&writes) = self.class_writes.get(k as usize) else {
+            return false;
+        };
+        if writes == StateId::MAX || !matches!(self.ops[w as usize].action, Action::Write(_)) {
+            return false;
+        }
+        (0..opt.members.len())
+            .take_while(|&c| opt.first_call[c] < deadline)
+            .any(|c| {
+                self.class_writes[c] == writes
+                    && opt.front(c as u32).is_some_and(|s| {
+                        let swap = self.ops[s as usize];
+                        matches!(swap.action, Action::Cas { .. })
+                            && swap.call < deadline
+                            && self.asks[s as usize] == self.state
+                    })
+            })
+    }
+
     /// Whether the class `k` of operations of unknown outcome writes `need`, the state
     /// the operation at the first return left needs (exact models): at a dead end those
     /// are tried first. Only the order of trying changes.
