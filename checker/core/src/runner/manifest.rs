@@ -22,12 +22,13 @@
 //! the suite's library behind its traits. An edit of the exercise then rebuilds the
 //! exercise and those few lines, never the suite.
 //!
-//! An optimised runner ([`Optimised::Yes`], what `checker check` and the watch mode ask
-//! for on a student's copy) builds the suite and the exercise at `opt-level = 1`, without
-//! debug information, in the dev profile: its first build takes longer, every check after
-//! an edit runs the tests several times faster. One that is not ([`Optimised::No`]:
+//! The suite and the exercise are built without debug information, the suite's binary
+//! stripped of the line tables it links in. An optimised runner ([`Optimised::Yes`], what
+//! `checker check` and the watch mode ask for on a student's copy) builds them at
+//! `opt-level = 1` in the dev profile: its first build takes longer, every check after an
+//! edit runs the tests several times faster. One that is not ([`Optimised::No`]:
 //! grading, `--solution`, `--path`) is built once, at the course's level, without an
-//! incremental cache (which only its rebuilds would read) or debug information.
+//! incremental cache, which only its rebuilds would read.
 
 use std::path::{Path, PathBuf};
 
@@ -333,10 +334,11 @@ pub(super) fn runner_manifest(course: &CourseManifest, runner: &RunnerPackage<'_
 }
 
 /// The course's `[profile]` table, with settings of the runner's own packages (the
-/// suite, its library and the exercise) for how they are built: at [`OPTIMISED_LEVEL`]
-/// and without debug information when the runner is optimised; when it is not, as such
-/// a build is made once, without the incremental cache it would never read again and
-/// without debug information (over the course's fixtures the two came to some 10 GB).
+/// suite, its library and the exercise): without debug information and the binary
+/// stripped of the line tables it links in; at [`OPTIMISED_LEVEL`] when the runner is
+/// optimised; without the incremental cache it would never read again when it is not,
+/// as such a build is made once (over the course's fixtures the cache and the debug
+/// information came to some 10 GB).
 fn profiles(course: &CourseManifest, runner: &RunnerPackage<'_>) -> Option<Value> {
     let mut profiles = match course.profiles.clone() {
         Some(Value::Table(table)) => table,
@@ -350,22 +352,20 @@ fn profiles(course: &CourseManifest, runner: &RunnerPackage<'_>) -> Option<Value
     }
     for package in own {
         let settings = table_entry(packages, &package);
+        // Tests run without backtraces, and a panic's place comes from the panic itself:
+        // debug information would only make every link longer and every build larger.
+        settings.insert("debug".into(), false.into());
+        if package == runner.name {
+            // The binary, without the line tables of everything it links in (three
+            // quarters of its size; the link after an edit about 30 ms shorter).
+            settings.insert("strip".into(), "debuginfo".into());
+        }
         match runner.optimised {
             Optimised::Yes => {
                 settings.insert("opt-level".into(), OPTIMISED_LEVEL.into());
-                // Tests run without backtraces, and a panic's place comes from the panic
-                // itself: debug information would only make every rebuild's link longer.
-                settings.insert("debug".into(), false.into());
             }
             Optimised::No => {
                 settings.insert("incremental".into(), false.into());
-                settings.insert("debug".into(), false.into());
-                if package == runner.name {
-                    // The binary, without the line tables of everything it links in
-                    // (three quarters of its size): a failure's place comes from the
-                    // panic itself.
-                    settings.insert("strip".into(), "debuginfo".into());
-                }
             }
         }
     }
@@ -575,6 +575,9 @@ mod tests {
                 "{package}"
             );
             assert_eq!(dev["package"][package]["debug"].as_bool(), Some(false));
+            let stripped = dev["package"][package].get("strip").and_then(Value::as_str);
+            let binary = package == "kv-suite-0123";
+            assert_eq!(stripped, binary.then_some("debuginfo"), "{package}");
         }
         // No suite library without a bridge: cargo warns of an override nothing matches.
         assert!(dev["package"].get("kv-suite-0123-suite").is_none());
