@@ -154,26 +154,24 @@ impl<M: Facts> Search<'_, M> {
     /// trying both at every dead end explored each such order twice.
     pub(super) fn stood_in_for(&self, k: u32, deadline: u64) -> bool {
         let opt = &self.optionals;
-        let Some(w) = opt.front(k) else {
-            return false;
-        };
-        let Some(&writes) = self.class_writes.get(k as usize) else {
-            return false;
-        };
-        if writes == StateId::MAX || !matches!(self.ops[w as usize].action, Action::Write(_)) {
+        let is_write = |m: u32| matches!(self.ops[m as usize].action, Action::Write(_));
+        if !opt.front(k).is_some_and(is_write) {
             return false;
         }
-        (0..opt.members.len())
-            .take_while(|&c| opt.first_call[c] < deadline)
-            .any(|c| {
-                self.class_writes[c] == writes
-                    && opt.front(c as u32).is_some_and(|s| {
-                        let swap = self.ops[s as usize];
-                        matches!(swap.action, Action::Cas { .. })
-                            && swap.call < deadline
-                            && self.asks[s as usize] == self.state
-                    })
-            })
+        // The classes that write what `k` writes (none when nothing needs it).
+        let Some(writers) = self
+            .class_writes
+            .get(k as usize)
+            .and_then(|&w| self.optional_writers.get(w as usize))
+        else {
+            return false;
+        };
+        writers.iter().filter_map(|&c| opt.front(c)).any(|s| {
+            let swap = self.ops[s as usize];
+            matches!(swap.action, Action::Cas { .. })
+                && swap.call < deadline
+                && self.asks[s as usize] == self.state
+        })
     }
 
     /// Whether the class `k` of operations of unknown outcome writes `need`, the state
