@@ -30,6 +30,11 @@
 //!   unplaced before it describe the placed set exactly, in one word per 64 lanes rather
 //!   than one bit per operation of the history: the memo's keys no longer grow with the
 //!   history. The memo keeps only configurations that failed (see [`Memo`]).
+//! - **Observers placed cover observers left.** The lanes of unplaced observers are in
+//!   the covering part of the key, with the optional operations placed: a failed
+//!   configuration covers one that differs only in leaving more observers unplaced.
+//!   Deleting those observers from a completion of the second leaves a completion of
+//!   the first, since they change nothing.
 //! - **Evidence only.** When a violation is already certain (see `precheck`), the search
 //!   only looks for evidence and stops as soon as it reaches the operation to blame.
 //!
@@ -206,6 +211,9 @@ pub(crate) struct Search<'a, M: Facts> {
     memo: Memo,
     /// The exact part of the current memo key, rebuilt in place.
     key: Vec<u64>,
+    /// The covering part of the current memo key: the lanes of the observers still
+    /// unplaced, then the optional operations placed.
+    cover: Vec<u64>,
     state: StateId,
     /// The placements so far, with the state before each.
     stack: Vec<(Placement, StateId)>,
@@ -385,8 +393,9 @@ impl<'a, M: Facts> Search<'a, M> {
         let optional_placed = Bits::new(optional.len());
         let exact_width = 1 + list.lanes.div_ceil(64);
         Search {
-            memo: Memo::new(exact_width, optional_placed.words().len()),
+            memo: Memo::new(exact_width, exact_width - 1 + optional_placed.words().len()),
             key: vec![0; exact_width],
+            cover: vec![0; exact_width - 1 + optional_placed.words().len()],
             cursor: Cursor::Observers(list.first()),
             observer: prep.ops.iter().map(|o| is_observer(o)).collect(),
             writes_to,
@@ -744,29 +753,38 @@ impl<'a, M: Facts> Search<'a, M> {
 
     /// Fills `self.key` with the exact part of the current configuration's memo key:
     /// the first return left and the state in one word, then the lanes of the operations
-    /// still unplaced before that return (see the module docs).
+    /// still unplaced before that return that are not observers (see the module docs);
+    /// and `self.cover` with the covering part: the lanes of the observers still
+    /// unplaced, then the optional operations placed.
     fn fill_key(&mut self) {
         self.key.iter_mut().for_each(|w| *w = 0);
+        let lane_words = self.key.len() - 1;
+        self.cover.iter_mut().for_each(|w| *w = 0);
         let mut e = self.list.first();
         while self.list.is_call(e) {
-            let lane = self.list.lane[self.list.op[e as usize] as usize] as usize;
-            self.key[1 + lane / 64] |= 1 << (lane % 64);
+            let op = self.list.op[e as usize];
+            let lane = self.list.lane[op as usize] as usize;
+            match self.observer[op as usize] {
+                true => self.cover[lane / 64] |= 1 << (lane % 64),
+                false => self.key[1 + lane / 64] |= 1 << (lane % 64),
+            }
             e = self.list.next[e as usize];
         }
         let state = self.watch.key(self.state);
         self.key[0] = u64::from(e) | (u64::from(state) << 32);
+        self.cover[lane_words..].copy_from_slice(self.optional_placed.words());
     }
 
     /// Whether a configuration that failed covers the current one.
     fn failed_before(&mut self) -> bool {
         self.fill_key();
-        self.memo.covers(&self.key, self.optional_placed.words())
+        self.memo.covers(&self.key, &self.cover)
     }
 
     /// Records the current configuration as failed.
     fn remember_failure(&mut self) {
         self.fill_key();
-        self.memo.insert(&self.key, self.optional_placed.words());
+        self.memo.insert(&self.key, &self.cover);
     }
 
     /// `op` was legal but strands `culprit`: the order so far plus `op` is still a legal
