@@ -12,8 +12,14 @@
 //! turns, a slice of steps each: the linearizability search finding an order settles
 //! it, and so does the sequential search finding one or ruling every one out. A
 //! history the linearizability checker finds linearizable is therefore found
-//! sequentially consistent within twice its steps; one the linearizability pre-check
-//! already knows is not linearizable goes to the sequential search alone.
+//! sequentially consistent within twice its steps.
+//!
+//! When the search in real time finds no order (or its pre-check knows it would not),
+//! the client of the operation it could not place is widened in the gaps of its own
+//! order and the search in real time starts again, up to a few rounds (`widen`): a
+//! history that is not linearizable only because some clients were behind is then
+//! found consistent in one more pass. Only when that gives out does the sequential
+//! search decide alone.
 //!
 //! The sequential search (`sequential/order.rs`) is depth first over "which client goes
 //! next", with the refinements of the linearizability search: observers placed without
@@ -29,6 +35,7 @@
 
 mod order;
 mod precheck;
+mod widen;
 
 use crate::check::linearizable::{self, Facts, Found, KeyedSearch, Prepared};
 use crate::check::search::States;
@@ -155,17 +162,20 @@ fn check_key<M: Facts>(model: &M, history: &History, ids: Vec<OpId>, left: &mut 
     }
     let len = prep.len() as u64;
     let mut sequential = order::Search::new(prep, states);
-    // The linearizability search, unless its pre-check already knows it would fail.
-    let mut lin_states = States::new(model);
-    let lin_prep = Prepared::plain(history, ids).reduce(&mut lin_states, true);
-    let mut lin = linearizable::certain(&lin_prep, &mut lin_states)
-        .is_none()
-        .then(|| linearizable::Search::new(lin_prep, lin_states));
+    // The search in real time: first over the operations as they are, then with the
+    // clients it blames widened in their own gaps, round by round (see `widen`).
+    let rounds = widen::storage();
+    let mut widening = widen::Widening::new(history, &ids, &rounds);
+    let mut lin = match widen::real_time_search(model, Prepared::plain(history, ids.clone())) {
+        Ok(search) => Some(search),
+        Err(blamed) => widening.after(model, blamed),
+    };
     let mut slice = FIRST_SLICE;
-    // The linearizability search's first turn is long enough for it to walk the whole
-    // history a few times: on a linearizable history it then decides at its own cost,
-    // without the sequential search's turns, which cost more per step.
-    let mut lin_slice = slice.max(LIN_FIRST_STEPS_PER_OP * len);
+    // Each search in real time gets a first turn long enough to walk the whole history
+    // a few times: on a linearizable history it then decides at its own cost, without
+    // the sequential search's turns, which cost more per step.
+    let first_turn = LIN_FIRST_STEPS_PER_OP * len;
+    let mut lin_slice = slice.max(first_turn);
     loop {
         if let Some(search) = &mut lin {
             let mut steps = lin_slice.min(*left);
@@ -175,8 +185,13 @@ fn check_key<M: Facts>(model: &M, history: &History, ids: Vec<OpId>, left: &mut 
             *left -= before - steps;
             match found {
                 Some(Found::Yes) => return Outcome::Holds,
-                // Not linearizable: the sequential search alone decides.
-                Some(Found::No { .. }) => lin = None,
+                // No order in real time: the next round widens the client of the
+                // operation it could not place; without one, the sequential search
+                // alone decides.
+                Some(Found::No { blocked, .. }) => {
+                    lin = blocked.first().and_then(|&b| widening.after(model, b));
+                    lin_slice = slice.max(first_turn);
+                }
                 None => {}
             }
         }
@@ -199,11 +214,16 @@ fn check_key<M: Facts>(model: &M, history: &History, ids: Vec<OpId>, left: &mut 
                 )
             };
             let in_client_order = described(&sequential.hard(), "each client's order");
+            let real_time = match widening.widened() {
+                0 => "real-time order".to_owned(),
+                1 => "real-time order with 1 client widened".to_owned(),
+                n => format!("real-time order with {n} clients widened"),
+            };
             return Outcome::Undecided(match &mut lin {
                 Some(search) => format!(
-                    "neither the search in real-time order nor the one in each client's \
+                    "neither the search in {real_time} nor the one in each client's \
                      order finished{}{in_client_order}",
-                    described(&search.hard(), "real-time order"),
+                    described(&search.hard(), &real_time),
                 ),
                 None => format!(
                     "the history is not linearizable, and the search in each client's \
