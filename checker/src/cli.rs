@@ -321,10 +321,12 @@ pub enum DevCommand {
 /// The `history` commands.
 #[derive(Debug, Subcommand)]
 pub enum HistoryCommand {
-    /// Check that each history is linearizable.
+    /// Check each history against a consistency model: linearizability unless
+    /// --consistency names another.
     ///
-    /// Exit code 0 when every history is linearizable, 1 when one is not or could not be
-    /// decided within the budget, 2 when a file cannot be read or parsed.
+    /// Exit code 0 when every history satisfies it, 1 when one does not or could not be
+    /// decided within the budget, 2 when a file cannot be read or parsed or the check
+    /// cannot judge what it holds.
     Check(CheckArgs),
     /// Generate a random register history: linearizable by construction, or with one
     /// planted violation. For tests and benchmarks at the scale of real runs.
@@ -395,10 +397,15 @@ pub enum GenFormat {
 /// Arguments of `checker history check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The model to check against. Default: the one the file implies (Jepsen logs:
-    /// cas-register; key-value logs: kv; JSON: its "model" field).
+    /// The data model the searches (linearizable, sequential) check against. Default:
+    /// the one the file implies (Jepsen logs: cas-register; key-value logs: kv; JSON:
+    /// its "model" field).
     #[arg(long, value_enum)]
     pub model: Option<ModelArg>,
+
+    /// The consistency model each history must satisfy.
+    #[arg(long, value_enum, default_value_t = Consistency::Linearizable)]
+    pub consistency: Consistency,
 
     /// How to print the results: for people, or one JSON object per file and line.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
@@ -440,6 +447,33 @@ impl From<ModelArg> for ModelKind {
             ModelArg::Kv => ModelKind::Kv,
         }
     }
+}
+
+/// The consistency models `history check` decides, as named on the command line.
+///
+/// The causal ones need no data model (the file's is ignored) but written values unique
+/// per key, and take reads, writes and compare-and-swaps, not appends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Consistency {
+    /// One order of all operations that respects real time and the model.
+    Linearizable,
+    /// One order of all operations that respects each client's order and the model.
+    Sequential,
+    /// No read misses a write in its causal past (the course's weak form).
+    Causal,
+    /// Each client's reads fit one order of all writes and its own operations that
+    /// respects happens-before (a search, for histories of at most 4,096 operations).
+    CausalMemory,
+    /// A client's reads reflect its own earlier writes.
+    ReadYourWrites,
+    /// A client's reads never go back to a value older than one it read before.
+    MonotonicReads,
+    /// A client's writes are seen in the order it made them.
+    MonotonicWrites,
+    /// A write follows the writes its client had read.
+    WritesFollowReads,
+    /// All four session guarantees.
+    SessionGuarantees,
 }
 
 /// How results are printed.

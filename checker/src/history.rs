@@ -1,6 +1,7 @@
 //! The `history` commands: work on recorded history files.
 
 pub mod check;
+pub mod consistency;
 pub mod r#gen;
 
 use crate::cli::HistoryCommand;

@@ -14,6 +14,7 @@ use testkit::history::History;
 use testkit::model::ModelKind;
 
 use crate::cli::OutputFormat;
+use crate::history::consistency::Consistency;
 use checker_core::style::Style;
 
 /// One checked file, as the printers see it.
@@ -21,8 +22,11 @@ use checker_core::style::Style;
 pub struct Checked<'a> {
     /// The file, as named on the command line.
     pub file: &'a str,
-    /// The model checked against; `None` for an empty history read without one.
+    /// The model checked against; `None` for an empty history read without one, or a
+    /// check that needs none.
     pub model: Option<ModelKind>,
+    /// The consistency model checked.
+    pub consistency: Consistency,
     /// What the file holds.
     pub history: &'a History,
     /// Whether its times are line numbers (the log formats), which evidence mentions.

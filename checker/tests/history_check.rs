@@ -376,3 +376,151 @@ fn html_draws_each_history_as_a_page_of_its_own() {
     assert!(!good_page.contains("culprit\" data-op"), "{good_page}");
     assert!(std::path::Path::new(&format!("{folder}/stale.html")).is_file());
 }
+
+/// A JSON history of `ops` (one object each), naming no model.
+fn json_history(ops: &[&str]) -> String {
+    format!(
+        r#"{{"format": "consistency-lab-history", "version": 1, "ops": [{}]}}"#,
+        ops.join(", ")
+    )
+}
+
+fn write_op(client: u32, value: i64, call: u64, ret: u64) -> String {
+    format!(
+        r#"{{"client": {client}, "f": "write", "value": {value}, "call": {call}, "return": {ret}, "outcome": "ok"}}"#
+    )
+}
+
+fn read_op(client: u32, value: &str, call: u64, ret: u64) -> String {
+    format!(
+        r#"{{"client": {client}, "f": "read", "value": {value}, "call": {call}, "return": {ret}, "outcome": "ok"}}"#
+    )
+}
+
+/// Runs `history check --consistency C` on `file` for each (C, exit code, verdict word)
+/// and checks the line each prints.
+fn assert_verdicts(file: &str, expected: &[(&str, i32, &str)]) {
+    for &(consistency, code, word) in expected {
+        let run = checker(&["history", "check", "--consistency", consistency, file]);
+        assert_eq!(
+            run.code, code,
+            "{consistency}: {}{}",
+            run.stdout, run.stderr
+        );
+        assert!(
+            run.stdout.starts_with(&format!("{file}  {word}  (")),
+            "{consistency}: {}",
+            run.stdout
+        );
+    }
+}
+
+/// Needs the search. A read of a value another client had already overwritten: only
+/// the models with real time rule it out.
+#[test]
+fn the_consistency_flag_picks_the_model_checked() {
+    let dir = Scratch::new();
+    let file = dir.file("stale.log", &stale_read_log());
+    assert_verdicts(
+        &file,
+        &[
+            ("linearizable", 1, "not linearizable"),
+            ("sequential", 0, "sequentially consistent"),
+            ("causal", 0, "causally consistent"),
+            ("causal-memory", 0, "causal memory"),
+            ("read-your-writes", 0, "keeps read-your-writes"),
+            ("session-guarantees", 0, "keeps session-guarantees"),
+        ],
+    );
+    // The default is linearizability.
+    let run = checker(&["history", "check", &file]);
+    assert!(run.stdout.starts_with(&format!("{file}  not linearizable")));
+}
+
+/// A client reads nil after its own write returned: every model is broken, and each
+/// says so in its own words, with evidence under its own name.
+#[test]
+fn a_read_that_misses_its_own_write_breaks_every_model() {
+    let dir = Scratch::new();
+    let file = dir.file(
+        "ryw.json",
+        &json_history(&[&write_op(0, 1, 0, 10), &read_op(0, "null", 20, 30)]),
+    );
+    assert_verdicts(
+        &file,
+        &[
+            ("causal", 1, "not causally consistent"),
+            ("read-your-writes", 1, "breaks read-your-writes"),
+            ("monotonic-reads", 0, "keeps monotonic-reads"),
+            ("session-guarantees", 1, "breaks session-guarantees"),
+        ],
+    );
+    let run = checker(&[
+        "history",
+        "check",
+        "--consistency",
+        "read-your-writes",
+        "--format",
+        "json",
+        &file,
+    ]);
+    let line = &json_lines(&run.stdout)[0];
+    assert_eq!(line["consistency"], "read-your-writes");
+    assert_eq!(line["verdict"], "breaks-read-your-writes");
+    assert_eq!(line["evidence"]["broken"], "read-your-writes");
+    assert_eq!(line["model"], Value::Null, "no model named or needed");
+    // The searches need a model, which this file does not name.
+    let run = checker(&["history", "check", "--consistency", "sequential", &file]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+/// Two concurrent writes and a reader that sees 1, 2, 1: the course's causal check lets
+/// it through, causal memory does not.
+#[test]
+fn causal_memory_is_stricter_than_the_weak_causal_check() {
+    let dir = Scratch::new();
+    let file = dir.file(
+        "one-two-one.json",
+        &json_history(&[
+            &write_op(0, 1, 0, 10),
+            &write_op(1, 2, 0, 10),
+            &read_op(2, "1", 20, 30),
+            &read_op(2, "2", 40, 50),
+            &read_op(2, "1", 60, 70),
+        ]),
+    );
+    assert_verdicts(
+        &file,
+        &[
+            ("causal", 0, "causally consistent"),
+            ("causal-memory", 1, "not causal memory"),
+        ],
+    );
+    let run = checker(&["history", "check", "--consistency", "causal-memory", &file]);
+    assert!(
+        run.stdout.contains("client 2's reads fit no single order"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// The causal checks need each value written once per key; a file that breaks that is
+/// an input error naming the file, with no verdict.
+#[test]
+fn a_value_written_twice_is_an_input_error_for_the_causal_checks() {
+    let dir = Scratch::new();
+    let file = dir.file(
+        "twice.json",
+        &json_history(&[&write_op(0, 1, 0, 10), &write_op(1, 1, 20, 30)]),
+    );
+    let run = checker(&["history", "check", "--consistency", "causal", &file]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr
+            .starts_with(&format!("error: {file}: value 1 is written by both")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1);
+}

@@ -1,4 +1,5 @@
-//! `checker history check`: read history files and check each for linearizability.
+//! `checker history check`: read history files and check each against a consistency
+//! model (linearizability unless `--consistency` names another).
 //!
 //! The run has two phases. First every file is read and parsed, and its model chosen;
 //! if any of that fails, the errors are printed (one line each, naming the file and
@@ -10,14 +11,14 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use testkit::check::linearizable::Linearizable;
-use testkit::check::{ConsistencyCheck, Verdict};
+use testkit::check::Verdict;
 use testkit::formats::{self, Format};
 use testkit::history::History;
 use testkit::model::ModelKind;
 use testkit::report::CheckReport;
 
 use crate::cli::CheckArgs;
+use crate::history::consistency::Consistency;
 use crate::output::{self, Checked, Printer};
 use checker_core::Status;
 use checker_core::pages;
@@ -29,7 +30,8 @@ pub struct Loaded {
     pub file: String,
     /// What it holds.
     pub history: History,
-    /// The model to check against; `None` only for an empty history (see [`choose_model`]).
+    /// The model to check against; `None` only for an empty history (see
+    /// [`choose_model`]) or for a check that needs none.
     pub model: Option<ModelKind>,
     /// Whether its times are line numbers.
     pub times_are_lines: bool,
@@ -40,8 +42,9 @@ pub fn run(args: &CheckArgs) -> Status {
     let forced = args.model.map(ModelKind::from);
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
+    let consistency = args.consistency;
     for path in &args.files {
-        match load(path, forced) {
+        match load(path, forced, consistency.needs_model()) {
             Ok(l) => loaded.push(l),
             Err(e) => errors.push(e),
         }
@@ -55,19 +58,13 @@ pub fn run(args: &CheckArgs) -> Status {
     let mut status = Status::Passed;
     for l in &loaded {
         let start = Instant::now();
-        let verdict = match l.model {
-            Some(model) => Linearizable::new(model)
-                .with_budget(args.budget)
-                .check(&l.history),
-            // An empty history is linearizable under every model.
-            None => Ok(Verdict::Holds),
-        };
+        let verdict = consistency.check(l.model, args.budget, &l.history);
         let elapsed = start.elapsed();
         match verdict {
             Ok(verdict) => {
                 if let Some(path) = &args.html {
                     let page = page_path(path, &l.file, loaded.len());
-                    if let Err(e) = draw(l, &verdict, &page) {
+                    if let Err(e) = draw(l, consistency, &verdict, &page) {
                         output::error(&format!("{e:#}"));
                         status = Status::ToolError;
                     }
@@ -75,6 +72,7 @@ pub fn run(args: &CheckArgs) -> Status {
                 printer.print(&Checked {
                     file: &l.file,
                     model: l.model,
+                    consistency,
                     history: &l.history,
                     times_are_lines: l.times_are_lines,
                     verdict: &verdict,
@@ -84,8 +82,9 @@ pub fn run(args: &CheckArgs) -> Status {
                     status = status.max(Status::Failed);
                 }
             }
-            // The history holds something the model cannot judge (a cas checked as a
-            // plain register): a problem with the input, not a verdict.
+            // The history holds something the check cannot judge (a cas checked as a
+            // plain register, a value written twice for a causal check): a problem with
+            // the input, not a verdict.
             Err(e) => {
                 output::error(&format!("{}: {e}", l.file));
                 status = Status::ToolError;
@@ -108,10 +107,15 @@ fn page_path(path: &Path, file: &str, files: usize) -> PathBuf {
 }
 
 /// Writes the page of one checked history.
-fn draw(loaded: &Loaded, verdict: &Verdict, page: &Path) -> anyhow::Result<()> {
+fn draw(
+    loaded: &Loaded,
+    consistency: Consistency,
+    verdict: &Verdict,
+    page: &Path,
+) -> anyhow::Result<()> {
     let report = CheckReport::new(
         loaded.file.clone(),
-        "linearizability",
+        consistency.name(),
         &loaded.history,
         loaded.model,
         verdict,
@@ -169,8 +173,13 @@ fn model_names() -> String {
     names.join("|")
 }
 
-/// Reads and parses one file.
-pub fn load(path: &Path, forced: Option<ModelKind>) -> Result<Loaded, LoadError> {
+/// Reads and parses one file; a non-empty history needs a model only when
+/// `needs_model`.
+pub fn load(
+    path: &Path,
+    forced: Option<ModelKind>,
+    needs_model: bool,
+) -> Result<Loaded, LoadError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| LoadError::Unreadable {
         file: file.clone(),
@@ -181,8 +190,11 @@ pub fn load(path: &Path, forced: Option<ModelKind>) -> Result<Loaded, LoadError>
         line: e.line,
         message: e.message,
     })?;
-    let model = choose_model(forced, implied, &history)
-        .map_err(|NoModel| LoadError::NoModel { file: file.clone() })?;
+    let model = match needs_model {
+        true => choose_model(forced, implied, &history)
+            .map_err(|NoModel| LoadError::NoModel { file: file.clone() })?,
+        false => forced.or(implied),
+    };
     let times_are_lines = matches!(formats::detect(&text), Some(Format::Jepsen | Format::EdnKv));
     Ok(Loaded {
         file,

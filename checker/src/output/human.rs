@@ -29,9 +29,10 @@ const INDENT: &str = "    ";
 
 /// The result line for one file, and for a violation its evidence.
 pub fn render(c: &Checked<'_>, width: usize, style: Style) -> String {
+    let (holds, violated) = c.consistency.verdict_words();
     let (word, reason) = match c.verdict {
-        Verdict::Holds => (style.green("linearizable"), None),
-        Verdict::Violated(_) => (style.red("not linearizable"), None),
+        Verdict::Holds => (style.green(holds), None),
+        Verdict::Violated(_) => (style.red(violated), None),
         Verdict::Undecided { reason } => (style.yellow("unknown"), Some(reason)),
     };
     let time = style.dim(&format!("({:.1} ms)", millis(c.elapsed)));
@@ -116,6 +117,7 @@ mod tests {
     use testkit::model::ModelKind;
 
     use super::*;
+    use crate::history::consistency::Consistency;
 
     fn history() -> History {
         History::from_ops([
@@ -130,6 +132,7 @@ mod tests {
         Checked {
             file: "a.log",
             model: Some(ModelKind::Register),
+            consistency: Consistency::Linearizable,
             history,
             times_are_lines: true,
             verdict,

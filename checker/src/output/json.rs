@@ -1,11 +1,14 @@
 //! Results for programs: one JSON object per file, on one line.
 //!
 //! ```json
-//! {"file":"a.log","model":"cas-register","verdict":"not-linearizable","ms":1.234,"ops":12,
+//! {"file":"a.log","model":"cas-register","consistency":"linearizable","verdict":"not-linearizable","ms":1.234,"ops":12,
 //!  "evidence":{"broken":"linearizability","summary":"...","prefix":[...],"state":"3","blocked":[...]}}
 //! ```
 //!
-//! `verdict` is `linearizable`, `not-linearizable` or `unknown` (with a `reason`).
+//! `consistency` is the model checked, as `--consistency` names it. `verdict` is
+//! `linearizable`, `not-linearizable` or `unknown` (with a `reason`), or for another model
+//! its own words joined by hyphens: `sequentially-consistent`, `not-causally-consistent`,
+//! `causal-memory`, `breaks-read-your-writes`, `keeps-session-guarantees`.
 //! `model` is `null` only for an empty history read without one. Operations in the
 //! evidence are objects `{"id", "client", "key"?, "op", "call", "ret"}`: `id` is the
 //! operation's index in the history, `op` its label (`w(3)`, `r:nil`, `cas(1->2):no`),
@@ -22,7 +25,8 @@ use crate::output::{Checked, millis};
 struct Line<'a> {
     file: &'a str,
     model: Option<&'static str>,
-    verdict: &'static str,
+    consistency: &'static str,
+    verdict: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
     ms: f64,
@@ -78,8 +82,8 @@ fn op_lines<'a>(history: &'a History, ids: &[OpId]) -> Vec<OpLine<'a>> {
 pub fn render(c: &Checked<'_>) -> String {
     let h = c.history;
     let (verdict, reason, evidence) = match c.verdict {
-        Verdict::Holds => ("linearizable", None, None),
-        Verdict::Undecided { reason } => ("unknown", Some(reason.as_str()), None),
+        Verdict::Holds => (c.consistency.verdict_tag(true), None, None),
+        Verdict::Undecided { reason } => ("unknown".to_owned(), Some(reason.as_str()), None),
         Verdict::Violated(v) => {
             let mut e = EvidenceLine {
                 broken: &v.broken,
@@ -101,12 +105,13 @@ pub fn render(c: &Checked<'_>) -> String {
                 }
                 Evidence::Ops { ops } => e.ops = Some(op_lines(h, ops)),
             }
-            ("not-linearizable", None, Some(e))
+            (c.consistency.verdict_tag(false), None, Some(e))
         }
     };
     let line = Line {
         file: c.file,
         model: c.model.map(|m| m.name()),
+        consistency: c.consistency.flag(),
         verdict,
         reason,
         ms: millis(c.elapsed),
@@ -127,6 +132,7 @@ mod tests {
     use testkit::model::ModelKind;
 
     use super::*;
+    use crate::history::consistency::Consistency;
 
     fn parse(c: &Checked<'_>) -> Value {
         let text = render(c);
@@ -153,13 +159,15 @@ mod tests {
         let c = Checked {
             file: "x.txt",
             model: Some(ModelKind::Kv),
+            consistency: Consistency::Linearizable,
             history: &h,
             times_are_lines: true,
             verdict: &verdict,
             elapsed: Duration::from_micros(2500),
         };
         let expected = json!({
-            "file": "x.txt", "model": "kv", "verdict": "not-linearizable", "ms": 2.5, "ops": 2,
+            "file": "x.txt", "model": "kv", "consistency": "linearizable",
+            "verdict": "not-linearizable", "ms": 2.5, "ops": 2,
             "evidence": {
                 "broken": "linearizability", "summary": "why", "state": "\"a\"",
                 "prefix": [{"id": 0, "client": 0, "key": "k", "op": "k.w(1)", "call": 1, "ret": 2}],
@@ -178,14 +186,19 @@ mod tests {
         let mut c = Checked {
             file: "e.log",
             model: None,
+            consistency: Consistency::Linearizable,
             history: &h,
             times_are_lines: false,
             verdict: &Verdict::Holds,
             elapsed: Duration::ZERO,
         };
-        let expected =
-            json!({"file": "e.log", "model": null, "verdict": "linearizable", "ms": 0.0, "ops": 0});
+        let expected = json!({"file": "e.log", "model": null, "consistency": "linearizable",
+            "verdict": "linearizable", "ms": 0.0, "ops": 0});
         assert_eq!(parse(&c), expected);
+        c.consistency = Consistency::ReadYourWrites;
+        assert_eq!(parse(&c)["consistency"], "read-your-writes");
+        assert_eq!(parse(&c)["verdict"], "keeps-read-your-writes");
+        c.consistency = Consistency::Linearizable;
         c.verdict = &undecided;
         assert_eq!(parse(&c)["verdict"], "unknown");
         assert_eq!(parse(&c)["reason"], "out of steps");
