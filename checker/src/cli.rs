@@ -368,9 +368,13 @@ pub struct GenArgs {
     #[arg(long, default_value_t = 0.02)]
     pub unknown: f64,
 
-    /// Plant one violation: a read no order can explain.
+    /// Plant one violation: a read that the model --plant names cannot explain.
     #[arg(long)]
     pub violation: bool,
+
+    /// Which violation --violation plants.
+    #[arg(long, value_enum, default_value_t = PlantArg::StaleRead)]
+    pub plant: PlantArg,
 
     /// The seed: same seed and options, same history.
     #[arg(long, default_value_t = 1)]
@@ -474,6 +478,17 @@ pub enum Consistency {
     WritesFollowReads,
     /// All four session guarantees.
     SessionGuarantees,
+}
+
+/// The violations `history gen --violation` plants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlantArg {
+    /// A new client reads a value overwritten before it was called: not linearizable,
+    /// but sequentially and causally consistent (the client had seen nothing).
+    StaleRead,
+    /// A client reads its own first change after its second: breaks every model
+    /// `history check --consistency` names.
+    OwnStaleRead,
 }
 
 /// How results are printed.

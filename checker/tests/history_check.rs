@@ -524,3 +524,52 @@ fn a_value_written_twice_is_an_input_error_for_the_causal_checks() {
     );
     assert_eq!(run.stderr.lines().count(), 1);
 }
+
+/// Needs the search. The generator's two planted violations, at the scale of a test run:
+/// a new client's stale read breaks linearizability only; a client reading its own
+/// first change after its second breaks every model.
+#[test]
+fn generated_violations_break_the_models_they_are_planted_for() {
+    let dir = Scratch::new();
+    let generated = |name: &str, plant: &str| {
+        let file = dir.path(name);
+        let line = [
+            "history",
+            "gen",
+            "--clients",
+            "8",
+            "--ops-per-client",
+            "60",
+            "--violation",
+            "--plant",
+            plant,
+            "--format",
+            "json",
+            "-o",
+            &file,
+        ];
+        let run = checker(&line);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        file
+    };
+    let stale = generated("stale.json", "stale-read");
+    assert_verdicts(
+        &stale,
+        &[
+            ("linearizable", 1, "not linearizable"),
+            ("sequential", 0, "sequentially consistent"),
+            ("causal", 0, "causally consistent"),
+            ("read-your-writes", 0, "keeps read-your-writes"),
+        ],
+    );
+    let own = generated("own.json", "own-stale-read");
+    assert_verdicts(
+        &own,
+        &[
+            ("linearizable", 1, "not linearizable"),
+            ("sequential", 1, "not sequentially consistent"),
+            ("causal", 1, "not causally consistent"),
+            ("read-your-writes", 1, "breaks read-your-writes"),
+        ],
+    );
+}

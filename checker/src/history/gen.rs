@@ -3,8 +3,9 @@
 //!
 //! The history comes from [`testkit::generate`]: linearizable by construction, or with
 //! one planted violation, so that `checker history check` on the output must answer
-//! "linearizable" or "not linearizable" accordingly. Tests and benchmarks use it to get
-//! histories of the size real runs produce.
+//! "linearizable" or "not linearizable" accordingly (and, with `--plant own-stale-read`,
+//! every other model `--consistency` names breaks too). Tests and benchmarks use it to
+//! get histories of the size real runs produce.
 
 use std::io::Write;
 
@@ -13,7 +14,7 @@ use testkit::generate::{GenConfig, Plant, generate};
 use testkit::history::json::to_json_string;
 use testkit::model::ModelKind;
 
-use crate::cli::{GenArgs, GenFormat};
+use crate::cli::{GenArgs, GenFormat, PlantArg};
 use crate::output;
 use checker_core::Status;
 
@@ -69,9 +70,10 @@ pub fn config(args: &GenArgs) -> Result<GenConfig, ConfigError> {
         cas: args.cas,
         unknown: args.unknown,
         violation: args.violation,
-        // The command line plants the classic stale read; the other kind is for the
-        // benchmark of the weaker models.
-        plant: Plant::StaleRead,
+        plant: match args.plant {
+            PlantArg::StaleRead => Plant::StaleRead,
+            PlantArg::OwnStaleRead => Plant::OwnStaleRead,
+        },
         seed: args.seed,
     })
 }
@@ -141,6 +143,9 @@ mod tests {
             (cfg.clients, cfg.ops_per_client, cfg.value_range),
             (32, 60, None)
         );
+        assert_eq!(cfg.plant, Plant::StaleRead);
+        let cfg = config(&args(&["--violation", "--plant", "own-stale-read"])).unwrap();
+        assert_eq!(cfg.plant, Plant::OwnStaleRead);
     }
 
     #[test]
