@@ -9,10 +9,11 @@
 //! `linearizable`, `not-linearizable` or `unknown` (with a `reason`), or for another model
 //! its own words joined by hyphens: `sequentially-consistent`, `not-causally-consistent`,
 //! `causal-memory`, `breaks-read-your-writes`, `keeps-session-guarantees`.
-//! `model` is `null` only for an empty history read without one. Operations in the
-//! evidence are objects `{"id", "client", "key"?, "op", "call", "ret"}`: `id` is the
-//! operation's index in the history, `op` its label (`w(3)`, `r:nil`, `cas(1->2):no`),
-//! `ret` is `null` when its outcome is unknown.
+//! `model` is the data model of the file or of `--model`: `null` for an empty history read
+//! without one, and for a causal check (which needs none) of a file that names none.
+//! Operations in the evidence are objects `{"id", "client", "key"?, "op", "call", "ret"}`:
+//! `id` is the operation's index in the history, `op` its label (`w(3)`, `r:nil`,
+//! `cas(1->2):no`), `ret` is `null` when its outcome is unknown.
 
 use serde::Serialize;
 use testkit::check::{Evidence, Verdict};
