@@ -407,9 +407,11 @@ pub struct CheckArgs {
     #[arg(long, value_enum)]
     pub model: Option<ModelArg>,
 
-    /// The consistency model each history must satisfy.
-    #[arg(long, value_enum, default_value_t = Consistency::Linearizable)]
-    pub consistency: Consistency,
+    /// The consistency model each history must satisfy. Default: the one the file names
+    /// (a history kept beside a failed check's page names the property checked), else
+    /// linearizable.
+    #[arg(long, value_enum)]
+    pub consistency: Option<Consistency>,
 
     /// How to print the results: for people, or one JSON object per file and line.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]

@@ -573,3 +573,62 @@ fn generated_violations_break_the_models_they_are_planted_for() {
         ],
     );
 }
+
+/// A history kept beside a failed check's page names the property it was checked for;
+/// checking the file again checks that property unless `--consistency` says otherwise.
+#[test]
+fn a_file_that_names_its_consistency_is_checked_for_it() {
+    let dir = Scratch::new();
+    let ops = [write_op(0, 1, 0, 10), read_op(0, "null", 20, 30)];
+    let named = |name: &str| {
+        json_history(&[&ops[0], &ops[1]]).replacen(
+            r#""version": 1,"#,
+            &format!(r#""version": 1, "consistency": "{name}","#),
+            1,
+        )
+    };
+    // By the property's name, as reports give it, or as --consistency takes it.
+    for name in ["read-your-writes", "causal-consistency", "causal"] {
+        let file = dir.file("kept.history.json", &named(name));
+        let run = checker(&["history", "check", "--format", "json", &file]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        let line = &json_lines(&run.stdout)[0];
+        let expected = match name {
+            "read-your-writes" => "read-your-writes",
+            _ => "causal",
+        };
+        assert_eq!(line["consistency"], expected, "{name}");
+    }
+    // The flag wins: linearizability needs a model, which this file does not name.
+    let file = dir.file("kept.history.json", &named("read-your-writes"));
+    let run = checker(&[
+        "history",
+        "check",
+        "--consistency",
+        "monotonic-reads",
+        &file,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("keeps monotonic-reads"),
+        "{}",
+        run.stdout
+    );
+    // A name this checker does not know is an input error naming the file.
+    let file = dir.file("odd.history.json", &named("eventual"));
+    let run = checker(&["history", "check", &file]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: {file}: the file names the consistency model \"eventual\""
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("pass --consistency linearizable|"),
+        "{}",
+        run.stderr
+    );
+}

@@ -203,6 +203,20 @@ pub fn figure(report: &CheckReport) -> Result<String> {
     )))
 }
 
+/// The history of `report` as it is kept beside its page (`NAME.history.json`): the
+/// report's history, naming the property it was checked for (`"consistency"`), so that
+/// `checker history check` on the file checks the same property.
+pub fn kept_history(report: &CheckReport) -> serde_json::Value {
+    let mut history = report.history.clone();
+    if let Some(fields) = history.as_object_mut() {
+        fields.insert(
+            "consistency".to_owned(),
+            serde_json::Value::String(report.check.clone()),
+        );
+    }
+    history
+}
+
 /// Writes the page of `report` to `path`, making its folder. The page says the whole
 /// history is beside it, as `checker check` keeps it: `NAME.history.json` for `NAME.html`.
 pub fn write(report: &CheckReport, path: &Path) -> Result<()> {

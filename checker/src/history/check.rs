@@ -35,6 +35,9 @@ pub struct Loaded {
     pub model: Option<ModelKind>,
     /// Whether its times are line numbers.
     pub times_are_lines: bool,
+    /// The consistency model to check: `--consistency`, else the one the file names,
+    /// else linearizability.
+    pub consistency: Consistency,
 }
 
 /// Runs the command: reads every file, then checks each.
@@ -42,9 +45,8 @@ pub fn run(args: &CheckArgs) -> Status {
     let forced = args.model.map(ModelKind::from);
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
-    let consistency = args.consistency;
     for path in &args.files {
-        match load(path, forced, consistency.needs_model()) {
+        match load(path, forced, args.consistency) {
             Ok(l) => loaded.push(l),
             Err(e) => errors.push(e),
         }
@@ -57,6 +59,7 @@ pub fn run(args: &CheckArgs) -> Status {
     let printer = Printer::new(args.format, loaded.iter().map(|l| l.file.as_str()));
     let mut status = Status::Passed;
     for l in &loaded {
+        let consistency = l.consistency;
         let start = Instant::now();
         let verdict = consistency.check(l.model, args.budget, &l.history);
         let elapsed = start.elapsed();
@@ -157,6 +160,28 @@ pub enum LoadError {
         /// The file.
         file: String,
     },
+    /// The file names a consistency model this checker does not know.
+    #[error(
+        "{file}: the file names the consistency model {named:?}, which this checker does not \
+         check; pass --consistency {}",
+        consistency_names()
+    )]
+    UnknownConsistency {
+        /// The file.
+        file: String,
+        /// What it names.
+        named: String,
+    },
+}
+
+/// The names `--consistency` takes: `linearizable|sequential|...`.
+fn consistency_names() -> String {
+    use clap::ValueEnum;
+    let names: Vec<_> = Consistency::value_variants()
+        .iter()
+        .map(|c| c.flag())
+        .collect();
+    names.join("|")
 }
 
 /// No model given, and the history needs one.
@@ -173,12 +198,13 @@ fn model_names() -> String {
     names.join("|")
 }
 
-/// Reads and parses one file; a non-empty history needs a model only when
-/// `needs_model`.
+/// Reads and parses one file, to be checked for `consistency` when given, else for the
+/// model the file names, else for linearizability; a non-empty history needs a data
+/// model only for the checks that search.
 pub fn load(
     path: &Path,
     forced: Option<ModelKind>,
-    needs_model: bool,
+    consistency: Option<Consistency>,
 ) -> Result<Loaded, LoadError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| LoadError::Unreadable {
@@ -190,7 +216,19 @@ pub fn load(
         line: e.line,
         message: e.message,
     })?;
-    let model = match needs_model {
+    let consistency = match consistency {
+        Some(c) => c,
+        None => match testkit::history::json::consistency_named(&text) {
+            None => Consistency::Linearizable,
+            Some(named) => {
+                Consistency::named(&named).ok_or_else(|| LoadError::UnknownConsistency {
+                    file: file.clone(),
+                    named,
+                })?
+            }
+        },
+    };
+    let model = match consistency.needs_model() {
         true => choose_model(forced, implied, &history)
             .map_err(|NoModel| LoadError::NoModel { file: file.clone() })?,
         false => forced.or(implied),
@@ -201,6 +239,7 @@ pub fn load(
         history,
         model,
         times_are_lines,
+        consistency,
     })
 }
 

@@ -64,6 +64,16 @@ impl Consistency {
         }
     }
 
+    /// The model a history file names in its `"consistency"` field: by the name
+    /// `--consistency` takes or by the property's name, as reports give it.
+    pub fn named(name: &str) -> Option<Consistency> {
+        use clap::ValueEnum;
+        Consistency::value_variants()
+            .iter()
+            .copied()
+            .find(|c| c.flag() == name || c.name() == name)
+    }
+
     /// The name of the property, as reports and pages give it (`linearizability`).
     pub fn name(self) -> &'static str {
         // The checkers that need a model name the property alike for every model.
@@ -120,6 +130,15 @@ mod tests {
             assert_eq!(c.flag(), name.get_name());
         }
         assert_eq!(Consistency::Linearizable.name(), "linearizability");
+        for &c in Consistency::value_variants() {
+            assert_eq!(Consistency::named(c.flag()), Some(c));
+            assert_eq!(Consistency::named(c.name()), Some(c));
+        }
+        assert_eq!(
+            Consistency::named("sequential consistency"),
+            Some(Consistency::Sequential)
+        );
+        assert_eq!(Consistency::named("eventual"), None);
         assert_eq!(Consistency::ReadYourWrites.name(), "read-your-writes");
         assert_eq!(
             Consistency::Linearizable.verdict_tag(false),

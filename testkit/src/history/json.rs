@@ -72,7 +72,26 @@ struct File {
     version: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     model: Option<String>,
+    /// What the history was checked for when it was kept beside a failed check's page
+    /// (see [`consistency_named`]); the parser itself does not look at it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    consistency: Option<String>,
     ops: Vec<WireOp>,
+}
+
+/// The `"consistency"` a JSON history file names, if it names one: the property a check
+/// held it to (`"sequential consistency"`, `"read-your-writes"`), written into the
+/// history a failed check keeps beside its page so that checking the file again checks
+/// the same property. `None` also for text that is not such a file.
+pub fn consistency_named(text: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Named {
+        consistency: Option<String>,
+    }
+    if !text.contains("\"consistency\"") {
+        return None;
+    }
+    serde_json::from_str::<Named>(text).ok()?.consistency
 }
 
 /// One operation as it appears in the file: flat, with optional fields, so that the
@@ -319,6 +338,27 @@ mod tests {
             Operation::failed(4, Action::Append("ab".into()), 8, 9).on("x"),
         ])
         .unwrap()
+    }
+
+    #[test]
+    fn a_kept_history_names_the_property_it_was_checked_for() {
+        let text = to_json_string(&sample(), Some(ModelKind::CasRegister));
+        assert_eq!(consistency_named(&text), None);
+        let named = text.replacen(
+            "\"version\": 1,",
+            "\"version\": 1,\n  \"consistency\": \"read-your-writes\",",
+            1,
+        );
+        assert_eq!(
+            consistency_named(&named).as_deref(),
+            Some("read-your-writes")
+        );
+        // The field is allowed, and the history reads the same.
+        assert_eq!(
+            from_json_str(&named).unwrap(),
+            from_json_str(&text).unwrap()
+        );
+        assert_eq!(consistency_named("not json \"consistency\""), None);
     }
 
     #[test]

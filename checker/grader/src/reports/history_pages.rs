@@ -100,7 +100,7 @@ fn draw(json: &serde_json::Value, page: &Path) -> Result<std::path::PathBuf> {
         serde_json::from_value(json.clone()).context("the record's check report is not one")?;
     checker_core::pages::write(&report, page)?;
     let history = page.with_extension("history.json");
-    let text = serde_json::to_string_pretty(&report.history)? + "\n";
+    let text = serde_json::to_string_pretty(&checker_core::pages::kept_history(&report))? + "\n";
     write_atomically(&history, text.as_bytes())?;
     Ok(history)
 }
@@ -140,6 +140,13 @@ mod tests {
         assert_eq!(written, [page.clone(), page.with_extension("history.json")]);
         let html = std::fs::read_to_string(&page).unwrap();
         assert!(html.contains("linearizability violated"), "{html}");
+        // The history kept beside it names what it was checked for, and reads back.
+        let kept = std::fs::read_to_string(page.with_extension("history.json")).unwrap();
+        assert_eq!(
+            testkit::history::json::consistency_named(&kept).as_deref(),
+            Some("linearizability")
+        );
+        assert_eq!(from_json_str(&kept).unwrap().0.len(), 3);
         // A file of the instructor's beside the pages stays; the stale page goes.
         std::fs::write(out.join("pages/bob/notes.txt"), "mine").unwrap();
         book[1].exercises[0].tasks[0].tests[1].check_report = None;
