@@ -132,11 +132,25 @@ pub fn detect(text: &str) -> Option<Format> {
 /// history satisfies every model, and some Jepsen runs never started (their log is
 /// empty), so refusing them would only get in the way.
 pub fn parse(text: &str) -> Result<(History, Option<ModelKind>), ParseError> {
+    parse_named(text).map(|(history, model, _)| (history, model))
+}
+
+/// [`parse`], with the property a JSON history file names in its `"consistency"` field
+/// (see [`crate::history::json::JsonHistory`]); `None` for the other formats.
+pub fn parse_named(text: &str) -> Result<(History, Option<ModelKind>, Option<String>), ParseError> {
     if text.trim().is_empty() {
-        return Ok((History::new(), None));
+        return Ok((History::new(), None, None));
     }
     match detect(text) {
-        Some(format) => format.parse(text),
+        Some(Format::Json) => crate::history::json::read(text)
+            .map(|f| (f.history, f.model, f.consistency))
+            .map_err(|e| ParseError {
+                line: e.line,
+                message: e.message,
+            }),
+        Some(format) => format
+            .parse(text)
+            .map(|(history, model)| (history, model, None)),
         None => {
             let line = text.lines().position(|l| !l.trim().is_empty()).unwrap_or(0) + 1;
             Err(ParseError::at(

@@ -211,14 +211,15 @@ pub fn load(
         file: file.clone(),
         why: e.to_string(),
     })?;
-    let (history, implied) = formats::parse(&text).map_err(|e| LoadError::Malformed {
-        file: file.clone(),
-        line: e.line,
-        message: e.message,
-    })?;
+    let (history, implied, named) =
+        formats::parse_named(&text).map_err(|e| LoadError::Malformed {
+            file: file.clone(),
+            line: e.line,
+            message: e.message,
+        })?;
     let consistency = match consistency {
         Some(c) => c,
-        None => match testkit::history::json::consistency_named(&text) {
+        None => match named {
             None => Consistency::Linearizable,
             Some(named) => {
                 Consistency::named(&named).ok_or_else(|| LoadError::UnknownConsistency {

@@ -73,25 +73,10 @@ struct File {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     model: Option<String>,
     /// What the history was checked for when it was kept beside a failed check's page
-    /// (see [`consistency_named`]); the parser itself does not look at it.
+    /// (see [`JsonHistory::consistency`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     consistency: Option<String>,
     ops: Vec<WireOp>,
-}
-
-/// The `"consistency"` a JSON history file names, if it names one: the property a check
-/// held it to (`"sequential consistency"`, `"read-your-writes"`), written into the
-/// history a failed check keeps beside its page so that checking the file again checks
-/// the same property. `None` also for text that is not such a file.
-pub fn consistency_named(text: &str) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Named {
-        consistency: Option<String>,
-    }
-    if !text.contains("\"consistency\"") {
-        return None;
-    }
-    serde_json::from_str::<Named>(text).ok()?.consistency
 }
 
 /// One operation as it appears in the file: flat, with optional fields, so that the
@@ -184,6 +169,25 @@ fn to_wire(op: &Operation) -> WireOp {
 
 /// Reads a history in the format above, with the model it names, if any.
 pub fn from_json_str(text: &str) -> Result<(History, Option<ModelKind>), JsonError> {
+    read(text).map(|file| (file.history, file.model))
+}
+
+/// A JSON history file as read: the history, the model it names, and the property it
+/// names (`"consistency"`: what a check held it to, written into the history a failed
+/// check keeps beside its page, so that checking the file again checks the same
+/// property; the parser itself does not look at it).
+#[derive(Debug)]
+pub struct JsonHistory {
+    /// The operations.
+    pub history: History,
+    /// The model the file names.
+    pub model: Option<ModelKind>,
+    /// The property the file names, as it names it.
+    pub consistency: Option<String>,
+}
+
+/// Reads a JSON history file, with every field it names (see [`from_json_str`]).
+pub fn read(text: &str) -> Result<JsonHistory, JsonError> {
     let file: File = serde_json::from_str(text).map_err(|e| JsonError {
         line: Some(e.line()),
         message: format!("not a valid history file: {e}"),
@@ -226,7 +230,11 @@ pub fn from_json_str(text: &str) -> Result<(History, Option<ModelKind>), JsonErr
         },
         message: e.to_string(),
     })?;
-    Ok((history, model))
+    Ok(JsonHistory {
+        history,
+        model,
+        consistency: file.consistency,
+    })
 }
 
 /// The line on which each element of the `"ops"` array starts: best effort, for error
@@ -343,14 +351,14 @@ mod tests {
     #[test]
     fn a_kept_history_names_the_property_it_was_checked_for() {
         let text = to_json_string(&sample(), Some(ModelKind::CasRegister));
-        assert_eq!(consistency_named(&text), None);
+        assert_eq!(read(&text).unwrap().consistency, None);
         let named = text.replacen(
             "\"version\": 1,",
             "\"version\": 1,\n  \"consistency\": \"read-your-writes\",",
             1,
         );
         assert_eq!(
-            consistency_named(&named).as_deref(),
+            read(&named).unwrap().consistency.as_deref(),
             Some("read-your-writes")
         );
         // The field is allowed, and the history reads the same.
@@ -358,7 +366,6 @@ mod tests {
             from_json_str(&named).unwrap(),
             from_json_str(&text).unwrap()
         );
-        assert_eq!(consistency_named("not json \"consistency\""), None);
     }
 
     #[test]

@@ -66,11 +66,11 @@ impl<'a> Prepared<'a> {
     /// The operations `ops`, standing for those of the history with ids `ids` (the same
     /// length and order) but with times of their own, without rewrites; sorted by their
     /// calls.
-    pub(crate) fn of(ops: &'a [Operation], ids: &[OpId]) -> Self {
+    pub(crate) fn of(ops: Vec<&'a Operation>, ids: &[OpId]) -> Self {
         debug_assert_eq!(ops.len(), ids.len());
         let mut order: Vec<usize> = (0..ops.len()).collect();
         order.sort_by_key(|&k| (ops[k].call, ids[k]));
-        let ops: Vec<&Operation> = order.iter().map(|&k| &ops[k]).collect();
+        let ops: Vec<&Operation> = order.iter().map(|&k| ops[k]).collect();
         let deadline = ops.iter().map(|o| o.ret()).collect();
         let ids = order.iter().map(|&k| ids[k]).collect();
         Prepared { ops, ids, deadline }

@@ -38,18 +38,23 @@ use crate::history::{ClientId, History, OpId, Operation, Outcome, Time};
 const ROUNDS: usize = 8;
 
 /// The rounds of widening for one key: which clients are widened so far, and the
-/// widened operations of each round, which the round's search borrows.
+/// operations the next round's search sees.
 pub(super) struct Widening<'a> {
     history: &'a History,
     ids: &'a [OpId],
+    /// Per operation: the history's, or its widened copy once its client is widened.
+    ops: Vec<&'a Operation>,
+    /// Where the last operation of a widened client returns: after everything else.
+    end: Time,
     clients: HashSet<ClientId>,
-    rounds: &'a [OnceCell<Vec<Operation>>],
-    next: usize,
+    /// Per round, the widened copies of the operations of the client it widened, with
+    /// their places; the searches borrow them.
+    rounds: &'a [OnceCell<Vec<(usize, Operation)>>],
 }
 
 /// Storage for the rounds of a [`Widening`], made before it so that the searches can
 /// borrow from it.
-pub(super) fn storage() -> Vec<OnceCell<Vec<Operation>>> {
+pub(super) fn storage() -> Vec<OnceCell<Vec<(usize, Operation)>>> {
     (0..ROUNDS).map(|_| OnceCell::new()).collect()
 }
 
@@ -57,18 +62,20 @@ impl<'a> Widening<'a> {
     pub(super) fn new(
         history: &'a History,
         ids: &'a [OpId],
-        rounds: &'a [OnceCell<Vec<Operation>>],
+        rounds: &'a [OnceCell<Vec<(usize, Operation)>>],
     ) -> Self {
+        let ops: Vec<&Operation> = ids.iter().map(|&i| history.op(i)).collect();
         Widening {
             history,
             ids,
+            end: end_of(&ops),
+            ops,
             clients: HashSet::new(),
             rounds,
-            next: 0,
         }
     }
 
-    /// How many clients the current round has widened.
+    /// How many clients are widened so far.
     pub(super) fn widened(&self) -> usize {
         self.clients.len()
     }
@@ -85,13 +92,16 @@ impl<'a> Widening<'a> {
         let mut blamed = blamed;
         loop {
             let client = self.history.op(blamed).client;
-            if self.next == self.rounds.len() || !self.clients.insert(client) {
+            let round = self.clients.len();
+            if round == self.rounds.len() || !self.clients.insert(client) {
                 return None;
             }
-            let ops =
-                self.rounds[self.next].get_or_init(|| widen(self.history, self.ids, &self.clients));
-            self.next += 1;
-            match real_time_search(model, Prepared::of(ops, self.ids)) {
+            let rounds = self.rounds;
+            let copies = rounds[round].get_or_init(|| widen_client(&self.ops, client, self.end));
+            for (i, op) in copies {
+                self.ops[*i] = op;
+            }
+            match real_time_search(model, Prepared::of(self.ops.clone(), self.ids)) {
                 Ok(search) => return Some(search),
                 Err(again) => blamed = again,
             }
@@ -113,38 +123,36 @@ pub(super) fn real_time_search<'a, M: Facts>(
     }
 }
 
-/// The operations `ids` of `history` (one key's), with those of `clients` widened; the
-/// same order and ids.
-fn widen(history: &History, ids: &[OpId], clients: &HashSet<ClientId>) -> Vec<Operation> {
-    let ops: Vec<&Operation> = ids.iter().map(|&i| history.op(i)).collect();
-    let end = ops
-        .iter()
+/// A time after every call and return of `ops`.
+fn end_of(ops: &[&Operation]) -> Time {
+    ops.iter()
         .map(|o| o.ret().unwrap_or(o.call))
         .max()
         .unwrap_or(0)
-        .saturating_add(1);
-    // Each widened client's operations that took or may have taken effect, by call.
-    let mut by_client: hashbrown::HashMap<ClientId, Vec<usize>> = hashbrown::HashMap::new();
-    let mut order: Vec<usize> = (0..ops.len()).collect();
-    order.sort_by_key(|&i| (ops[i].call, i));
-    for &i in &order {
-        let failed = matches!(ops[i].outcome, Outcome::Failed { .. });
-        if !failed && clients.contains(&ops[i].client) {
-            by_client.entry(ops[i].client).or_default().push(i);
+        .saturating_add(1)
+}
+
+/// The operations of `client` among `ops` (one key's), widened, with their places; the
+/// last completed one returns at `end`.
+fn widen_client(ops: &[&Operation], client: ClientId, end: Time) -> Vec<(usize, Operation)> {
+    // Its operations that took or may have taken effect, by call.
+    let mut mine: Vec<usize> = (0..ops.len())
+        .filter(|&i| ops[i].client == client)
+        .filter(|&i| !matches!(ops[i].outcome, Outcome::Failed { .. }))
+        .collect();
+    mine.sort_by_key(|&i| (ops[i].call, i));
+    // Where the client's last completed operation so far now returns.
+    let mut after: Time = 0;
+    let mut widened = Vec::with_capacity(mine.len());
+    for (k, &i) in mine.iter().enumerate() {
+        let mut op = ops[i].clone();
+        op.call = after;
+        if let Outcome::Ok { at, .. } = &mut op.outcome {
+            let next = mine.get(k + 1).map(|&j| ops[j].call);
+            *at = next.map_or(end, |call| *at + call.saturating_sub(*at) / 2);
+            after = *at;
         }
-    }
-    let mut widened: Vec<Operation> = ops.iter().map(|&o| o.clone()).collect();
-    for mine in by_client.values() {
-        // Where the client's last completed operation so far now returns.
-        let mut after: Time = 0;
-        for (k, &i) in mine.iter().enumerate() {
-            widened[i].call = after;
-            if let Outcome::Ok { at, .. } = &mut widened[i].outcome {
-                let next = mine.get(k + 1).map(|&j| ops[j].call);
-                *at = next.map_or(end, |call| *at + call.saturating_sub(*at) / 2);
-                after = *at;
-            }
-        }
+        widened.push((i, op));
     }
     widened
 }
@@ -153,6 +161,18 @@ fn widen(history: &History, ids: &[OpId], clients: &HashSet<ClientId>) -> Vec<Op
 mod tests {
     use super::*;
     use crate::history::{Action, Value};
+
+    /// The operations `ids` of `h` with those of `clients` widened.
+    fn widen(h: &History, ids: &[OpId], clients: &[ClientId]) -> Vec<Operation> {
+        let ops: Vec<&Operation> = ids.iter().map(|&i| h.op(i)).collect();
+        let mut widened: Vec<Operation> = ops.iter().map(|&o| o.clone()).collect();
+        for &client in clients {
+            for (i, op) in widen_client(&ops, client, end_of(&ops)) {
+                widened[i] = op;
+            }
+        }
+        widened
+    }
 
     fn int(v: i64) -> Option<Value> {
         Some(Value::Int(v))
@@ -169,7 +189,7 @@ mod tests {
         ])
         .unwrap();
         let ids: Vec<OpId> = (0..h.len()).collect();
-        let w = widen(&h, &ids, &[0, 1].into_iter().collect());
+        let w = widen(&h, &ids, &[0, 1]);
         let span = |i: usize| (w[i].call, w[i].ret());
         // Client 0: from the start, halfway to its next call, and to the end.
         assert_eq!(span(0), (0, Some(30)));
@@ -185,7 +205,7 @@ mod tests {
             assert!(n.ret().unwrap_or(Time::MAX) >= o.ret().unwrap_or(Time::MAX));
         }
         // Only the clients asked for are widened.
-        let w = widen(&h, &ids, &[1].into_iter().collect());
+        let w = widen(&h, &ids, &[1]);
         assert_eq!((w[0].call, w[0].ret()), (10, Some(20)));
         assert_eq!((w[1].call, w[1].ret()), (0, Some(55)));
     }
