@@ -203,10 +203,11 @@ pub fn figure(report: &CheckReport) -> Result<String> {
     )))
 }
 
-/// The history of `report` as it is kept beside its page (`NAME.history.json`): the
-/// report's history, naming the property it was checked for (`"consistency"`), so that
-/// `checker history check` on the file checks the same property.
-pub fn kept_history(report: &CheckReport) -> serde_json::Value {
+/// The text of the history of `report` as it is kept beside its page
+/// (`NAME.history.json`): the report's history, naming the property it was checked for
+/// (`"consistency"`), so that `checker history check` on the file checks the same
+/// property.
+pub fn kept_history(report: &CheckReport) -> serde_json::Result<String> {
     let mut history = report.history.clone();
     if let Some(fields) = history.as_object_mut() {
         fields.insert(
@@ -214,7 +215,7 @@ pub fn kept_history(report: &CheckReport) -> serde_json::Value {
             serde_json::Value::String(report.check.clone()),
         );
     }
-    history
+    Ok(serde_json::to_string_pretty(&history)? + "\n")
 }
 
 /// Writes the page of `report` to `path`, making its folder. The page says the whole

@@ -394,7 +394,7 @@ fn draw(attachments: &[Attachment], dir: &Path, test: &str, root: &Path) -> Opti
         .and_then(|report| {
             pages::write(&report, &path)?;
             let history = dir.join(format!("{name}.history.json"));
-            let text = serde_json::to_string_pretty(&pages::kept_history(&report))? + "\n";
+            let text = pages::kept_history(&report)?;
             std::fs::write(&history, text)
                 .with_context(|| format!("cannot write {}", history.display()))
         });

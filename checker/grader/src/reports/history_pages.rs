@@ -100,7 +100,7 @@ fn draw(json: &serde_json::Value, page: &Path) -> Result<std::path::PathBuf> {
         serde_json::from_value(json.clone()).context("the record's check report is not one")?;
     checker_core::pages::write(&report, page)?;
     let history = page.with_extension("history.json");
-    let text = serde_json::to_string_pretty(&checker_core::pages::kept_history(&report))? + "\n";
+    let text = checker_core::pages::kept_history(&report)?;
     write_atomically(&history, text.as_bytes())?;
     Ok(history)
 }
