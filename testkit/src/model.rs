@@ -29,8 +29,9 @@ use crate::history::{Action, Operation, Output, Value};
 
 /// A sequential specification that the checkers compare histories against.
 pub trait Model {
-    /// The state of one copy of the data.
-    type State: Clone + Eq + Hash + fmt::Debug;
+    /// The state of one copy of the data. A check may search on two threads, each with
+    /// states of its own: they are sent, never shared.
+    type State: Clone + Eq + Hash + fmt::Debug + Send;
 
     /// The state before any operation.
     fn init(&self) -> Self::State;
@@ -316,8 +317,9 @@ fn kv_text(v: &Option<Value>) -> Option<&str> {
 /// Facts about a model's values that the linearizability search uses to prune.
 ///
 /// The default answers know nothing and prune nothing, so any [`Model`] can implement
-/// this trait with an empty `impl` block.
-pub trait Facts: Model {
+/// this trait with an empty `impl` block. A check may search on two threads that share
+/// the model, hence `Sync`.
+pub trait Facts: Model + Sync {
     /// The one state in which `op` is legal, when there is exactly one: a completed read
     /// needs the value it returned, a swapped compare-and-swap needs its `from`.
     fn needs(&self, _op: &Operation) -> Option<Self::State> {

@@ -163,3 +163,22 @@ fn five_values_from_64_clients_are_decided_within_a_small_budget() {
         assert_eq!(verdict, Verdict::Holds, "seed {seed}");
     }
 }
+
+/// Which history is hard depends on the order the search tries operations in: trying by
+/// groups, each of these needs more than a million steps;
+/// trying by returns, a second search taking turns with the first decides them within a
+/// small budget.
+#[test]
+fn a_history_hard_in_one_order_is_decided_by_the_other() {
+    for (ops_per_client, seed, budget) in [(25, 2, 60_000), (50, 20, 120_000)] {
+        let h = generate(&GenConfig {
+            seed,
+            ..five_values(64, ops_per_client)
+        });
+        let verdict = Linearizable::new(ModelKind::CasRegister)
+            .with_budget(budget)
+            .check(&h)
+            .expect("checkable");
+        assert_eq!(verdict, Verdict::Holds, "seed {seed}");
+    }
+}

@@ -154,7 +154,7 @@ pub fn run(plan: &Plan) {
     );
     println!(
         "Each point in a child process; time on the clock (ms) and on the processor (cpu \
-         ms, which load does not inflate; ratios use it): best of 5 runs up to 10k \
+         ms, every thread's, which load does not inflate; ratios use it): best of 5 runs up to 10k \
          operations, 3 up to 100k, 1 beyond; peak: VmHWM of the child after the checks, \
          reset once the history is built. Limit {} s per point; step budget {}.",
         plan.limit.as_secs(),

@@ -2,9 +2,11 @@
 //! the memory the generator used, check it `runs` times, and print one line:
 //! `ops verdict best-ms best-cpu-ms peak-mb`.
 //!
-//! The CPU time is this thread's time on a processor (`/proc/thread-self/schedstat`),
-//! which the other programs on a loaded machine do not inflate the way they inflate the
-//! time on the clock; `nan` where Linux does not report it.
+//! The CPU time is this process's time on processors (`getrusage`), which the other
+//! programs on a loaded machine do not inflate the way they inflate the time on the
+//! clock; it counts every thread, so a linearizability search that takes turns with a
+//! second one on another processor (see `docs/src/checkers.md`) shows more CPU time
+//! than time on the clock. `nan` where the system does not report it.
 //!
 //! The peak is the process's `VmHWM` (`/proc/self/status`) after the checks, reset with
 //! `/proc/self/clear_refs` once the history is built: it counts the history the checker
@@ -172,15 +174,13 @@ fn stale_reads(h: &History, share: f64, seed: u64) -> History {
     History::from_ops(ops).expect("only read values changed")
 }
 
-/// The time this thread has spent on a processor, in ms, where Linux reports it.
+/// The time this process has spent on processors, in ms: every thread's, a search that
+/// takes turns on a second thread included.
 fn cpu_ms() -> Option<f64> {
-    // Linux brings a running thread's total up to date only when the scheduler looks at
-    // it (a tick, a switch); yielding is such a moment, so the figure is exact rather
-    // than a tick behind.
-    std::thread::yield_now();
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e6)
+    use nix::sys::resource::{UsageWho, getrusage};
+    let usage = getrusage(UsageWho::RUSAGE_SELF).ok()?;
+    let ms = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 * 1e3 + t.tv_usec() as f64 / 1e3;
+    Some(ms(usage.user_time()) + ms(usage.system_time()))
 }
 
 /// The peak resident size of this process in MB, where Linux reports it.

@@ -32,7 +32,8 @@
 //! placements that strand an operation, merges unobserved states in its memo, and a
 //! pre-check finds stale reads of uniquely written values without searching (see
 //! the `wgl`, `watch` and `precheck` modules, and `docs/src/checkers.md` for why each is
-//! sound).
+//! sound). A key whose search is slow to decide gets a second search that tries
+//! operations in another order, taking turns with the first (see the `turns` module).
 //!
 //! Key-value histories, and register histories with keys, are split by key first: keys are
 //! independent, and checking them separately turns one exponential search into many
@@ -41,6 +42,7 @@
 mod entries;
 mod precheck;
 mod reduce;
+mod turns;
 pub(crate) mod watch;
 mod wgl;
 
@@ -56,7 +58,8 @@ pub use crate::model::Facts;
 use crate::model::{AnyModel, ModelKind, ModelUser};
 pub(crate) use precheck::certain;
 pub(crate) use reduce::Prepared;
-pub(crate) use wgl::{Found, Hard, Search, is_observer};
+use turns::Turns;
+pub(crate) use wgl::{Found, Hard, Order, Search, is_observer};
 
 /// Checks that a history is linearizable for a model: one of the built-in ones by name
 /// ([`ModelKind`], the default) or any type implementing [`Facts`].
@@ -185,32 +188,72 @@ const FIRST_SLICE: u64 = 2_000;
 /// doubles every round, so that a violation on an easy key is found even when another key
 /// would use up the whole budget. The rejected alternative, one key after another, let a
 /// single hard key hide every other key's violation. The first violation found wins;
-/// runs are deterministic.
+/// runs are deterministic, on one processor or more: a key slow to decide gets a
+/// second search, trying operations in another order, that takes turns with the first
+/// (counted in steps; with a spare processor, on a thread of its own).
 pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdict {
-    let parts = parts(history);
-    let mut certain = Vec::new();
-    let mut searches: Vec<Option<Search<M>>> = Vec::with_capacity(parts.len());
-    for (k, (_, ids)) in parts.iter().enumerate() {
-        let mut states = States::new(model);
-        let prep = Prepared::plain(history, ids.clone()).reduce(&mut states, true);
-        if let Some(blame) = precheck::certain(&prep, &mut states) {
-            certain.push((k, blame, prep.len()));
+    check_in_orders(model, history, budget, Order::Groups, Some(Order::Returns))
+}
+
+/// [`check_model`] with one search per key, trying operations by their returns: for the
+/// property tests, which check each order of trying against the exhaustive reference
+/// (most of their small histories are decided before a second search would start).
+#[doc(hidden)]
+pub fn check_model_by_returns<M: AnyModel>(
+    model: &M,
+    history: &History,
+) -> Result<Verdict, CheckError> {
+    struct ByReturns;
+    impl KeyedSearch for ByReturns {
+        fn check<M: Facts>(model: &M, history: &History, budget: u64) -> Verdict {
+            check_in_orders(model, history, budget, Order::Returns, None)
         }
-        searches.push(Some(Search::new(prep, states)));
     }
+    run::<ByReturns, M>(model, history, DEFAULT_STEP_BUDGET)
+}
+
+/// [`check_model`], with each key's first search trying operations in `first` order and
+/// the second, if any, in `second` (see [`Turns`]).
+fn check_in_orders<M: Facts>(
+    model: &M,
+    history: &History,
+    budget: u64,
+    first: Order,
+    second: Option<Order>,
+) -> Verdict {
+    let parts = parts(history);
+    let prepare = |ids: &[OpId]| {
+        let mut states = States::new(model);
+        let prep = Prepared::plain(history, ids.to_vec()).reduce(&mut states, true);
+        (prep, states)
+    };
+    let mut searches: Vec<Option<Turns<M>>> = Vec::with_capacity(parts.len());
     let mut left = budget;
-    // A certain violation ends the check at once; the search, given a bounded run, only
-    // finds the evidence: the order it reaches before the operation to blame.
-    if let Some(&(k, blame, len)) = certain.first()
-        && let Some(search) = searches[k].take()
-    {
-        let mut search = search.blaming(blame);
-        let mut steps = EVIDENCE_STEPS.max(4 * len as u64).min(left);
-        let found = match search.run(&mut steps) {
-            Some(found @ Found::No { .. }) => found,
-            _ => search.evidence(blame),
-        };
-        return violation(history, parts[k].0, found);
+    for (k, (_, ids)) in parts.iter().enumerate() {
+        let (prep, mut states) = prepare(ids);
+        // A certain violation ends the check at once; the search, given a bounded run,
+        // only finds the evidence: the order it reaches before the operation to blame.
+        if let Some(blame) = precheck::certain(&prep, &mut states) {
+            let mut steps = EVIDENCE_STEPS.max(4 * prep.len() as u64).min(left);
+            let mut search = Search::new(prep, states).blaming(blame);
+            let found = match search.run(&mut steps) {
+                Some(found @ Found::No { .. }) => found,
+                _ => search.evidence(blame),
+            };
+            return violation(history, parts[k].0, found);
+        }
+        let len = prep.len();
+        let build = second.map(|order| -> turns::Build<M> {
+            Box::new(move || {
+                let (prep, states) = prepare(ids);
+                Search::new(prep, states).ordered(order)
+            })
+        });
+        searches.push(Some(Turns::new(
+            Search::new(prep, states).ordered(first),
+            len,
+            build,
+        )));
     }
     let mut slice = FIRST_SLICE;
     while searches.iter().any(Option::is_some) {
@@ -232,7 +275,7 @@ pub fn check_model<M: Facts>(model: &M, history: &History, budget: u64) -> Verdi
             let which = parts[k]
                 .0
                 .map_or("the register".to_owned(), |k| format!("key {k:?}"));
-            let hard = searches[k].as_mut().map(Search::hard);
+            let hard = searches[k].as_mut().map(Turns::hard);
             return Verdict::Undecided {
                 reason: format!(
                     "the search for {which} used up the budget of {budget} steps without \

@@ -159,8 +159,20 @@ enum Try {
     Covered,
 }
 
+/// Which of the operations that can go next the walk tries first (see
+/// [`Search::next_main`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Order {
+    /// The operation whose group returns first: it and the operations that need what it
+    /// writes (see [`Search::urgency`]).
+    Groups,
+    /// The operation that returns first.
+    Returns,
+}
+
 /// The state of one key's search, paused between slices of steps.
 pub(crate) struct Search<'a, M: Facts> {
+    order: Order,
     /// Per operation: its id in the history checked.
     ids: Vec<OpId>,
     ops: Vec<&'a Operation>,
@@ -393,6 +405,7 @@ impl<'a, M: Facts> Search<'a, M> {
         let optional_placed = Bits::new(optional.len());
         let exact_width = 1 + list.lanes.div_ceil(64);
         Search {
+            order: Order::Groups,
             memo: Memo::new(exact_width, exact_width - 1 + optional_placed.words().len()),
             key: vec![0; exact_width],
             cover: vec![0; exact_width - 1 + optional_placed.words().len()],
@@ -434,6 +447,12 @@ impl<'a, M: Facts> Search<'a, M> {
             ops: prep.ops,
             deadline: prep.deadline,
         }
+    }
+
+    /// The same search, trying operations in `order` (the default: [`Order::Groups`]).
+    pub(crate) fn ordered(mut self, order: Order) -> Self {
+        self.order = order;
+        self
     }
 
     /// The same search, looking only for evidence against operation `blame` (an index
@@ -625,10 +644,14 @@ impl<'a, M: Facts> Search<'a, M> {
     }
 
     /// The urgency of the operation with call entry `e`: its group's first return (see
-    /// `group`), then its own return entry, as one number that orders them.
+    /// `group`), then its own return entry, as one number that orders them; in
+    /// [`Order::Returns`], its own return entry only.
     fn urgency(&self, e: u32) -> u64 {
         let op = self.list.op[e as usize] as usize;
         let own = self.list.ret[e as usize];
+        if self.order == Order::Returns {
+            return u64::from(own);
+        }
         let w = self.writes_to[op];
         let group = match self.watch.needers(w).get(
             self.front
