@@ -72,6 +72,8 @@ struct Tty {
     screen: Shared,
     /// The file the pseudo-terminal's name is written to, for resizing it.
     name: std::path::PathBuf,
+    /// The checker's temporary directory (`TMPDIR`), its own, removed on drop.
+    tmp: std::path::PathBuf,
 }
 
 impl Tty {
@@ -84,9 +86,15 @@ impl Tty {
             env!("CARGO_BIN_EXE_checker"),
             root.display()
         );
+        // Short, under the system's own: a socket's path must fit in about 100 bytes.
+        let leaf = root.file_name().unwrap().to_string_lossy();
+        let tmp = std::env::temp_dir().join(format!("{leaf}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp).unwrap();
         let mut child = Command::new("script")
             .args(["-qfec", &command, "/dev/null"])
             .env("CARGO_TARGET_DIR", shared_target())
+            .env("TMPDIR", &tmp)
             .env("NO_COLOR", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -124,7 +132,17 @@ impl Tty {
             keys,
             screen,
             name,
+            tmp,
         }
+    }
+
+    /// What the checker left in its temporary directory whose name starts with `prefix`.
+    fn left_in_tmp(&self, prefix: &str) -> Vec<String> {
+        std::fs::read_dir(&self.tmp)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(prefix))
+            .collect()
     }
 
     /// Gives the terminal a new size, as a window resized by its user: the process in it
@@ -218,6 +236,7 @@ impl Drop for Tty {
         // Ending `script` hangs up its terminal, which ends the checker in it.
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.tmp);
     }
 }
 
@@ -585,7 +604,8 @@ impl Drop for Reap {
 }
 
 /// Quitting while a test of the check loops for ever ends that test too: nothing is
-/// left running once the watch mode is gone.
+/// left running once the watch mode is gone, and nothing is left in the temporary
+/// directory.
 #[test]
 fn quitting_during_a_check_ends_the_tests_it_started() {
     let root = course("watch-quit-busy");
@@ -626,6 +646,8 @@ fn quitting_during_a_check_ends_the_tests_it_started() {
     );
     tty.press(b"q");
     assert!(tty.exit().success());
+    // Nor is the folder of the check's report socket left behind.
+    assert_eq!(tty.left_in_tmp("checker-"), Vec::<String>::new());
     for pid in &running {
         let deadline = Instant::now() + Duration::from_secs(60);
         while !ended(pid) {

@@ -53,6 +53,15 @@ pub use listing::{SuiteError, TestCase};
 pub use manifest::{BRIDGE, Optimised, SUITE_LIBRARY, bridge_of};
 pub use outcome::{Attachment, Outcome};
 
+/// Removes the private folders (in the system's temporary directory) of the report
+/// sockets of the checks still running: for a program that ends while a check runs (the
+/// watch mode, quit during one), after ending their tests
+/// ([`ProcessGroup::kill_all`](crate::group::ProcessGroup::kill_all)). A check removes its
+/// own folder when it ends, but the thread running it ends with the program first.
+pub fn remove_report_dirs() {
+    secret::remove_all();
+}
+
 /// What a check is busy with, for a line that shows it is alive: a cold build of the
 /// course's dependencies takes minutes.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -111,14 +111,16 @@ pub fn run(course: &Course) -> Result<Status> {
     Ok(Status::Passed)
 }
 
-/// Ends the test processes of a check still running when dropped. Leaving them to the
-/// checks' thread would not do: it ends with the process, before their timeout, and a
-/// test that loops for ever would run on.
+/// Ends the test processes of a check still running when dropped, and removes the
+/// folder of its report socket. Leaving them to the checks' thread would not do: it ends
+/// with the process, before their timeout, so a test that loops for ever would run on
+/// and the folder would stay in the temporary directory.
 struct StopChecks;
 
 impl Drop for StopChecks {
     fn drop(&mut self) {
         ProcessGroup::kill_all();
+        checker_core::runner::remove_report_dirs();
     }
 }
 

@@ -1,7 +1,8 @@
 //! Fresh random words from the operating system, and a private directory for sockets.
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 /// `bytes` random bytes from the operating system's generator, as lowercase hex.
 ///
@@ -28,6 +29,9 @@ pub(super) struct PrivateDir {
     dir: tempfile::TempDir,
 }
 
+/// The private directories made and not dropped yet, for [`remove_all`].
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
 impl PrivateDir {
     /// Creates a new directory with a random name, mode 0700.
     pub(super) fn new() -> io::Result<Self> {
@@ -36,12 +40,34 @@ impl PrivateDir {
             .prefix("checker-")
             .permissions(std::fs::Permissions::from_mode(0o700))
             .tempdir()?;
+        LIVE.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(dir.path().to_owned());
         Ok(PrivateDir { dir })
     }
 
     /// Where the directory is.
     pub(super) fn path(&self) -> &Path {
         self.dir.path()
+    }
+}
+
+impl Drop for PrivateDir {
+    fn drop(&mut self) {
+        // The directory itself goes with the `TempDir` inside.
+        let path = self.dir.path();
+        LIVE.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|p| p != path);
+    }
+}
+
+/// Removes every private directory not dropped yet, with what is in it: for a program
+/// that ends while a check runs (see [`super::remove_report_dirs`]).
+pub(super) fn remove_all() {
+    let live = std::mem::take(&mut *LIVE.lock().unwrap_or_else(PoisonError::into_inner));
+    for path in live {
+        _ = std::fs::remove_dir_all(path);
     }
 }
 
@@ -70,5 +96,19 @@ mod tests {
         assert!(path.is_dir());
         drop(dir);
         assert!(!path.exists());
+    }
+
+    /// The directories in use are known, for a program that ends while checks run to
+    /// remove them itself (the watch mode's test shows it does); a dropped one is not.
+    /// (Calling `remove_all` here would remove those of the other tests running.)
+    #[test]
+    fn the_directories_in_use_are_known() {
+        let (a, b) = (PrivateDir::new().unwrap(), PrivateDir::new().unwrap());
+        let dropped = PrivateDir::new().unwrap();
+        let dropped_path = dropped.path().to_owned();
+        drop(dropped);
+        let live = LIVE.lock().unwrap().clone();
+        assert!(live.contains(&a.path().to_owned()) && live.contains(&b.path().to_owned()));
+        assert!(!live.contains(&dropped_path));
     }
 }
