@@ -468,7 +468,7 @@ pub enum Consistency {
     /// No read misses a write in its causal past (the course's weak form).
     Causal,
     /// Each client's reads fit one order of all writes and its own operations that
-    /// respects happens-before (a search, for histories of at most 4,096 operations).
+    /// respects happens-before (past 4,096 operations, only what quick walks decide).
     CausalMemory,
     /// A client's reads reflect its own earlier writes.
     ReadYourWrites,

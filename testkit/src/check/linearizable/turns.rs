@@ -47,7 +47,9 @@ fn parallel() -> bool {
     if tests::ONE_THREAD.get() {
         return false;
     }
-    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+    // Asked once: the answer reads the process's processor limits from the system.
+    static PARALLEL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *PARALLEL.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
 }
 
 /// Runs a turn of each search at once, the second on a thread of its own: the first's
