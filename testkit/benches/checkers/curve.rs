@@ -186,7 +186,11 @@ pub fn run(plan: &Plan) {
         for values in [None, Some(5)] {
             // (planted, 1% stale reads): the many stale reads only where the checker
             // judges each one, the causal and session checks on unique values.
-            let many = values.is_none() && matches!(checker, Checker::Causal | Checker::Sessions);
+            let many = values.is_none()
+                && matches!(
+                    checker,
+                    Checker::Causal | Checker::CausalMemory | Checker::Sessions
+                );
             let plantings: &[(bool, bool)] = if many {
                 &[(false, false), (true, false), (false, true)]
             } else {

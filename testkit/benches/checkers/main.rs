@@ -4,7 +4,8 @@
 //!
 //! - [`porcupine`]: Porcupine's Jepsen and key-value histories with their trusted
 //!   verdicts, when `../shared/data/porcupine` exists beside the project;
-//! - [`curve`]: every checker (linearizable, sequential, causal, the session guarantees)
+//! - [`curve`]: every checker (linearizable, sequential, causal, causal memory, the
+//!   session guarantees)
 //!   on generated register histories of 1k, 10k, 100k and 1M operations from 4, 16 and
 //!   64 clients, with unique and with five repeated values, with and without a planted
 //!   violation: time and peak memory per point, and the ratio of each time to the one of
@@ -13,7 +14,7 @@
 //!   not finish within the time limit can be stopped and reported as such.
 //!
 //! Options after `--` (as in `cargo bench -p testkit -- --only lin --sizes 1k,10k`):
-//! `--only SECTION,...` (porcupine, lin, seq, causal, sessions), `--sizes 1k,...`,
+//! `--only SECTION,...` (porcupine, lin, seq, causal, cm, sessions), `--sizes 1k,...`,
 //! `--clients 4,...`, `--limit SECONDS` per point (default 60).
 
 mod curve;
@@ -44,7 +45,7 @@ fn main() {
         return;
     }
     let only: Vec<&str> = option(&args, "--only").map_or_else(
-        || vec!["porcupine", "lin", "seq", "causal", "sessions"],
+        || vec!["porcupine", "lin", "seq", "causal", "cm", "sessions"],
         |s| s.split(',').collect(),
     );
     if only.contains(&"porcupine") {

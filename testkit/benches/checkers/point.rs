@@ -15,7 +15,7 @@
 
 use std::time::Instant;
 
-use testkit::check::causal::{AllSessions, Causal};
+use testkit::check::causal::{AllSessions, Causal, CausalMemory};
 use testkit::check::linearizable::Linearizable;
 use testkit::check::sequential::Sequential;
 use testkit::check::{ConsistencyCheck, Verdict};
@@ -32,14 +32,16 @@ pub enum Checker {
     Lin,
     Seq,
     Causal,
+    CausalMemory,
     Sessions,
 }
 
 impl Checker {
-    pub const ALL: [Checker; 4] = [
+    pub const ALL: [Checker; 5] = [
         Checker::Lin,
         Checker::Seq,
         Checker::Causal,
+        Checker::CausalMemory,
         Checker::Sessions,
     ];
 
@@ -48,6 +50,7 @@ impl Checker {
             Checker::Lin => "lin",
             Checker::Seq => "seq",
             Checker::Causal => "causal",
+            Checker::CausalMemory => "cm",
             Checker::Sessions => "sessions",
         }
     }
@@ -74,6 +77,7 @@ impl Checker {
             Checker::Lin => Box::new(Linearizable::new(ModelKind::CasRegister).with_budget(budget)),
             Checker::Seq => Box::new(Sequential::new(ModelKind::CasRegister).with_budget(budget)),
             Checker::Causal => Box::new(Causal),
+            Checker::CausalMemory => Box::new(CausalMemory::default()),
             Checker::Sessions => Box::new(AllSessions),
         }
     }
