@@ -801,17 +801,26 @@ mod tests {
         }
     }
 
-    #[test]
-    fn two_readers_may_see_concurrent_writes_in_opposite_orders() {
-        let h = history([
+    /// Two concurrent writes, and two readers that see them in opposite orders.
+    fn opposite_orders() -> History {
+        history([
             Operation::write(0, 1, 0, 10),
             Operation::write(1, 2, 0, 10),
             Operation::read(2, int(1), 20, 30),
             Operation::read(3, int(2), 20, 30),
             Operation::read(2, int(2), 40, 50),
             Operation::read(3, int(1), 40, 50),
-        ]);
-        assert!(CausalMemory::default().check(&h).unwrap().holds());
+        ])
+    }
+
+    #[test]
+    fn two_readers_may_see_concurrent_writes_in_opposite_orders() {
+        assert!(
+            CausalMemory::default()
+                .check(&opposite_orders())
+                .unwrap()
+                .holds()
+        );
     }
 
     #[test]
@@ -893,37 +902,30 @@ mod tests {
             ..GenConfig::default()
         });
         let end = base.ops().iter().filter_map(|o| o.ret()).max().unwrap() + 100;
-        let with = |extra: Vec<Operation>| {
-            history(base.ops().iter().cloned().chain(extra.into_iter().map(|o| {
-                let mut o = o.on("z");
-                o.call += end;
-                if let crate::history::Outcome::Ok { at, .. } = &mut o.outcome {
-                    *at += end;
-                }
-                o
-            })))
+        // `extra`, on a key of its own, by clients of its own, after the rest.
+        let with = |extra: History| {
+            history(
+                base.ops()
+                    .iter()
+                    .cloned()
+                    .chain(extra.ops().iter().map(|o| {
+                        let mut o = o.clone().on("z");
+                        o.client += 9000;
+                        o.call += end;
+                        if let crate::history::Outcome::Ok { at, .. } = &mut o.outcome {
+                            *at += end;
+                        }
+                        o
+                    })),
+            )
         };
         let check = |h: &History| CausalMemory::default().check(h).unwrap();
-        let plain = with(Vec::new());
+        let plain = with(history([]));
         let graph = Graph::build(&plain).unwrap();
         assert!(graph.events.len() > CausalMemory::MAX_EVENTS);
         assert_eq!(check(&plain), Verdict::Holds);
-        let opposite = with(vec![
-            Operation::write(9000, 1, 0, 10),
-            Operation::write(9001, 2, 0, 10),
-            Operation::read(9002, int(1), 20, 30),
-            Operation::read(9003, int(2), 20, 30),
-            Operation::read(9002, int(2), 40, 50),
-            Operation::read(9003, int(1), 40, 50),
-        ]);
-        assert_eq!(check(&opposite), Verdict::Holds);
-        let changed = with(vec![
-            Operation::write(9000, 1, 0, 10),
-            Operation::write(9001, 2, 0, 10),
-            Operation::read(9002, int(1), 20, 30),
-            Operation::read(9002, int(2), 40, 50),
-            Operation::read(9002, int(1), 60, 70),
-        ]);
+        assert_eq!(check(&with(opposite_orders())), Verdict::Holds);
+        let changed = with(one_two_one());
         let verdict = check(&changed);
         let v = verdict.violation().expect("1, 2, 1 is not causal memory");
         assert!(
