@@ -393,11 +393,27 @@ fn hint(task: &Task, number: usize) -> Hint {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
+    /// A folder of the test's own, removed when the test ends.
+    struct Scratch(PathBuf);
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    impl std::ops::Deref for Scratch {
+        type Target = Path;
+        fn deref(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    fn scratch(name: &str) -> Scratch {
         let dir =
             std::env::temp_dir().join(format!("checker-progress-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        dir
+        Scratch(dir)
     }
 
     #[test]
@@ -416,7 +432,7 @@ mod tests {
     #[test]
     fn corrupted_or_old_files_are_reported_and_replaced() {
         let dir = scratch("bad");
-        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&*dir).unwrap();
         std::fs::write(ProgressFile::path(&dir), "{ not json").unwrap();
         let (p, notice) = ProgressFile::load(&dir);
         assert!(p.exercises.is_empty());
@@ -430,7 +446,8 @@ mod tests {
         assert!(notice.unwrap().contains("another version"));
     }
 
-    fn course(name: &str) -> Course {
+    /// A two-exercise course in a scratch folder (kept until the second is dropped).
+    fn course(name: &str) -> (Course, Scratch) {
         let catalog = crate::catalog::Catalog::parse(
             "[[exercise]]\nname = \"01_a\"\ntopic = \"a\"\ntitle = \"A\"\n\
              [[exercise.task]]\nid = \"x\"\ntitle = \"X\"\npoints = 3\n\
@@ -441,15 +458,17 @@ mod tests {
              [[exercise.task]]\nid = \"z\"\ntitle = \"Z\"\npoints = 4\n",
         )
         .unwrap();
-        Course {
-            root: scratch(name),
+        let root = scratch(name);
+        let course = Course {
+            root: root.to_path_buf(),
             catalog,
-        }
+        };
+        (course, root)
     }
 
     #[test]
     fn the_current_exercise_is_the_chosen_one_else_the_first_unfinished() {
-        let course = course("current");
+        let (course, _scratch) = course("current");
         let mut state = CourseState::load(&course);
         let [a, b] = [&course.catalog.exercises[0], &course.catalog.exercises[1]];
         assert_eq!(state.current().unwrap().name, "01_a");
@@ -472,7 +491,7 @@ mod tests {
 
     #[test]
     fn points_are_counted_in_one_place() {
-        let course = course("points");
+        let (course, _scratch) = course("points");
         let mut state = CourseState::load(&course);
         let a = &course.catalog.exercises[0];
         assert_eq!(state.points(), (0, 9));
@@ -484,7 +503,7 @@ mod tests {
 
     #[test]
     fn hints_are_about_the_first_task_not_done_one_at_a_time() {
-        let course = course("hints");
+        let (course, _scratch) = course("hints");
         let mut state = CourseState::load(&course);
         let [a, b] = [&course.catalog.exercises[0], &course.catalog.exercises[1]];
         let [x, y] = [&a.tasks[0], &a.tasks[1]];
@@ -553,7 +572,7 @@ mod tests {
 
     #[test]
     fn a_compile_error_keeps_what_was_done_and_says_where_it_is() {
-        let course = course("broken");
+        let (course, _scratch) = course("broken");
         let mut state = CourseState::load(&course);
         let a = &course.catalog.exercises[0];
         state.record(&report(a, Build::Compiled, &["x"]));
