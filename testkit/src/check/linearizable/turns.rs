@@ -83,7 +83,7 @@ const MOST_OPS: usize = 100_000;
 /// The steps the first search takes alone on a key of `ops` operations: an easy history
 /// takes about one step per operation (a placement each), so four per operation leave
 /// room for some backing up before a second search doubles the work.
-pub(crate) fn alone(ops: usize) -> u64 {
+fn alone(ops: usize) -> u64 {
     4 * ops as u64 + 20_000
 }
 

@@ -56,8 +56,7 @@ pub(super) fn quick_serialization(
     // client's latest read of the key before it returned, both in its causal past, must
     // precede the write it read (unless it is that write). These only steer the walk:
     // what it finds is a serialization whatever they say, and if they are wrong it only
-    // gets stuck.
-    // With the client whose reads ask for it.
+    // gets stuck. Each comes with the client whose read asks for it.
     let mut before: Vec<(Ev, Ev, usize)> = Vec::new();
     for (s, (_, events)) in g.sessions.iter().enumerate() {
         if !checked[s] {
