@@ -65,6 +65,16 @@ pub(crate) struct Event {
 }
 
 impl Event {
+    /// The value this event read, as the write of it (`Some(None)`: the initial value);
+    /// `None` when it reads nothing, or a value nobody wrote.
+    pub(crate) fn value_read(&self) -> Option<Option<Ev>> {
+        match self.read? {
+            Source::Initial => Some(None),
+            Source::Write(w) => Some(Some(w)),
+            Source::Nowhere => None,
+        }
+    }
+
     /// The write this event read from, if it read one.
     pub(crate) fn source(&self) -> Option<Ev> {
         match self.read {

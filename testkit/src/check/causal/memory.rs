@@ -48,7 +48,7 @@
 
 use std::collections::HashSet;
 
-use crate::check::causal::graph::{Ev, Graph, Source};
+use crate::check::causal::graph::{Ev, Graph};
 use crate::check::causal::rules::{Finding, Rule};
 use crate::check::causal::{explain, rules, stale};
 use crate::check::{
@@ -294,14 +294,10 @@ impl<'a> Search<'a> {
     /// The read part of `ev` in this client's view: only the client's own events read.
     fn reads(&self, ev: Ev) -> Option<Option<Ev>> {
         let e = &self.g.events[ev];
-        if e.session != self.session {
-            return None;
-        }
-        match e.read? {
-            Source::Initial => Some(None),
-            Source::Write(w) => Some(Some(w)),
-            Source::Nowhere => None, // ruled out before the search
-        }
+        // A value nobody wrote is ruled out before the search.
+        (e.session == self.session)
+            .then(|| e.value_read())
+            .flatten()
     }
 
     fn ready(&self, i: usize, placed: &Bits) -> bool {

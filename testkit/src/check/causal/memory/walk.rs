@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::check::causal::graph::{Ev, Graph, Source, preds};
+use crate::check::causal::graph::{Ev, Graph, preds};
 use crate::check::{Evidence, Violation};
 use crate::history::{History, show};
 
@@ -30,25 +30,18 @@ pub(super) fn quick_serialization(
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     let n = g.events.len();
-    let mine = |ev: Ev| checked[g.events[ev].session];
     // The value an event checked reads (`Some(None)`: the initial one), if any.
     let reads = |ev: Ev| -> Option<Option<Ev>> {
         let e = &g.events[ev];
-        match (mine(ev), e.read?) {
-            (false, _) | (_, Source::Nowhere) => None,
-            (true, Source::Initial) => Some(None),
-            (true, Source::Write(w)) => Some(Some(w)),
-        }
+        checked[e.session].then(|| e.value_read()).flatten()
     };
-    // How many reads checked and still to place return each value: of each write, and
-    // the initial value of each key.
-    let mut needers = vec![0u32; n];
-    let mut initial_needers = vec![0u32; g.keys];
+    // How many reads checked and still to place return each value, at its slot: a
+    // write's own index, and past the events, one per key for its initial value.
+    let slot = |value: Option<Ev>, key: usize| value.unwrap_or(n + key);
+    let mut needers = vec![0u32; n + g.keys];
     for ev in 0..n {
-        match reads(ev) {
-            Some(Some(w)) => needers[w] += 1,
-            Some(None) => initial_needers[g.events[ev].key] += 1,
-            None => {}
+        if let Some(r) = reads(ev) {
+            needers[slot(r, g.events[ev].key)] += 1;
         }
     }
     // Writes that must come before others for a read checked to find its value: of each
@@ -66,7 +59,7 @@ pub(super) fn quick_serialization(
         for &ev in events {
             let e = &g.events[ev];
             let (wrote, read) = last.entry(e.key).or_default();
-            if let Some(Source::Write(w)) = e.read {
+            if let Some(w) = e.source() {
                 for earlier in [*wrote, *read].into_iter().flatten() {
                     if earlier != w {
                         before.push((earlier, w, s));
@@ -109,7 +102,6 @@ pub(super) fn quick_serialization(
         .collect();
     let mut state: Vec<Option<Ev>> = vec![None; g.keys];
     let mut held: Vec<Vec<Ev>> = vec![Vec::new(); g.keys];
-    let mut placed = 0;
     let mut done = vec![false; n];
     while let Some(Reverse((_, ev))) = ready.pop() {
         let e = &g.events[ev];
@@ -123,23 +115,15 @@ pub(super) fn quick_serialization(
             // come returns it (other than this event's own read part).
             let current = state[key];
             let own = u32::from(read == Some(current));
-            let wanted = match current {
-                Some(w) => needers[w],
-                None => initial_needers[key],
-            };
-            if wanted > own {
+            if needers[slot(current, key)] > own {
                 held[key].push(ev);
                 continue;
             }
         }
         *steps += 1;
-        placed += 1;
         done[ev] = true;
         if let Some(r) = read {
-            match r {
-                Some(w) => needers[w] -= 1,
-                None => initial_needers[key] -= 1,
-            }
+            needers[slot(r, key)] -= 1;
         }
         if e.writes {
             state[key] = Some(ev);
@@ -147,10 +131,7 @@ pub(super) fn quick_serialization(
         // Writes held back for the value now current may go when nobody still wants it
         // but themselves (a swap reads it): they are tried again, and held again if not.
         let current = state[key];
-        let wanted = match current {
-            Some(w) => needers[w],
-            None => initial_needers[key],
-        };
+        let wanted = needers[slot(current, key)];
         let own = |h: &Ev| u32::from(reads(*h) == Some(current));
         if held[key].iter().any(|h| wanted <= own(h)) {
             ready.extend(held[key].drain(..).map(|h| Reverse((g.rank[h], h))));
@@ -163,7 +144,7 @@ pub(super) fn quick_serialization(
             }
         }
     }
-    if placed == n {
+    if done.iter().all(|&d| d) {
         return Ok(());
     }
     // Stuck: the clients of the reads still to come that hold writes back, and those
@@ -212,11 +193,7 @@ pub(super) fn changed_mind(g: &Graph, session: usize) -> Option<ChangedMind> {
         if !e.done {
             continue;
         }
-        let read = match e.read {
-            Some(Source::Initial) => Some(None),
-            Some(Source::Write(w)) => Some(Some(w)),
-            Some(Source::Nowhere) | None => None,
-        };
+        let read = e.value_read();
         let wrote = e.writes.then_some(Some(ev));
         for value in [read, wrote].into_iter().flatten() {
             if let Some(&(previous, by)) = last.get(&e.key)
